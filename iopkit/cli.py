@@ -1,0 +1,63 @@
+"""The command line: a thin door onto the library. Each command lives in iopkit/commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from . import __version__
+from .cli_sv import install as _install_swedish
+from .commands import check as _check
+from .commands import schema as _schema
+
+_install_swedish()
+
+app = typer.Typer(
+    name="iopkit",
+    help=(
+        "iopkit hjälper kommuner, regioner och idéburna organisationer att ta fram avtal "
+        "om idéburet offentligt partnerskap (IOP): kontrollera en partnerskapsbeskrivning "
+        "i YAML och skapa avtalsutkast och checklistor."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"iopkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_show_version, is_eager=True,
+        help="Visa versionen och avsluta."),
+) -> None:
+    """iopkit: avtal om idéburet offentligt partnerskap (IOP)."""
+
+
+app.command("check")(_check.check)
+app.command("schema")(_schema.schema)
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user."""
+    try:
+        app(prog_name="iopkit")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("Avbrutet.\n")
+        sys.exit(130)
+    except Exception as exc:  # a bug in iopkit: say so plainly, without a traceback
+        sys.stderr.write(
+            "Internt fel i iopkit: " + type(exc).__name__ + ". Det här är ett fel i "
+            "programmet, inte i din fil. Rapportera det gärna tillsammans med filen.\n")
+        sys.exit(3)

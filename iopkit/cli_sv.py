@@ -1,0 +1,112 @@
+"""Swedish wording for the parts of the help and usage errors that typer/click write.
+
+Click's texts are English and not translatable through gettext in the copy typer ships,
+so we replace the few that users meet. Every patch is guarded: if typer's internals
+change, the CLI still works and those texts merely fall back to English.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+_PANEL_TITLES = {
+    "ARGUMENTS_PANEL_TITLE": "Argument",
+    "OPTIONS_PANEL_TITLE": "Flaggor",
+    "COMMANDS_PANEL_TITLE": "Kommandon",
+    "ERRORS_PANEL_TITLE": "Fel",
+    "ABORTED_TEXT": "Avbrutet.",
+    "DEFAULT_STRING": "[standard: {}]",
+    "REQUIRED_LONG_STRING": "[krävs]",
+    "REQUIRED_SHORT_STRING": "*",
+    "ENVVAR_STRING": "[miljövariabel: {}]",
+    "DEPRECATED_STRING": "(föråldrad) ",
+    "RICH_HELP": "Skriv '{command_path} {help_option}' för hjälp.",
+}
+
+# English click messages and their Swedish wording; groups carry names and values over.
+_MESSAGES: list[tuple[str, str]] = [
+    (r"^No such option: (?P<a>\S+)(?: Did you mean (?P<b>\S+)\?)?$",
+     "Flaggan {a} finns inte.{did_you_mean}"),
+    (r"^No such option: (?P<a>\S+) \(Possible options: (?P<b>.*)\)$",
+     "Flaggan {a} finns inte. Möjliga flaggor: {b}."),
+    (r"^No such command '(?P<a>.*)'\.$", "Kommandot '{a}' finns inte."),
+    (r"^Missing argument '(?P<a>.*)'\.$", "Argumentet {a} saknas."),
+    (r"^Missing option '(?P<a>.*)'\.$", "Flaggan {a} saknas."),
+    (r"^Missing command\.$", "Ange ett kommando."),
+    (r"^Option '(?P<a>.*)' requires an argument\.$", "Flaggan {a} behöver ett värde."),
+    (r"^Option '(?P<a>.*)' requires (?P<b>\d+) arguments\.$",
+     "Flaggan {a} behöver {b} värden."),
+    (r"^Option '(?P<a>.*)' does not take a value\.$", "Flaggan {a} tar inget värde."),
+    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "Oväntade argument: {a}."),
+    (r"^Invalid value for '(?P<a>.*?)': '(?P<b>.*)' is not one of (?P<c>.*)\.$",
+     "Ogiltigt värde för {a}: '{b}'. Välj ett av {c}."),
+    (r"^Invalid value for '(?P<a>.*?)': '(?P<b>.*)' is not a valid integer(?: range)?\.$",
+     "Ogiltigt värde för {a}: '{b}' är inte ett heltal."),
+    (r"^Invalid value for '(?P<a>.*?)': (?P<b>.*)$", "Ogiltigt värde för {a}: {b}"),
+]
+
+
+def translate_message(message: str) -> str:
+    for pattern, swedish in _MESSAGES:
+        match = re.match(pattern, message.strip(), re.DOTALL)
+        if match:
+            groups = {k: (v or "") for k, v in match.groupdict().items()}
+            suggestion = groups.get("b")
+            groups["did_you_mean"] = f" Menade du {suggestion}?" if suggestion else ""
+            return swedish.format(**groups)
+    return message
+
+
+def _swedish_error(exc: Any) -> None:
+    """Replacement for typer's rich_format_error: a plain two-line Swedish message."""
+    if exc.__class__.__name__ == "NoArgsIsHelpError":
+        return
+    ctx = getattr(exc, "ctx", None)
+    lines = []
+    if ctx is not None:
+        lines.append(ctx.get_usage())
+    lines.append(f"Fel: {translate_message(exc.format_message())}")
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        lines.append(f"Skriv '{ctx.command_path} {ctx.help_option_names[0]}' för hjälp.")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def install() -> None:
+    try:
+        from typer import rich_utils
+    except Exception:  # pragma: no cover - typer without rich support
+        rich_utils = None
+    if rich_utils is not None:
+        for name, text in _PANEL_TITLES.items():
+            if hasattr(rich_utils, name):
+                setattr(rich_utils, name, text)
+        if hasattr(rich_utils, "rich_format_error"):
+            rich_utils.rich_format_error = _swedish_error
+        highlighter = getattr(rich_utils, "OptionHighlighter", None)
+        if highlighter is not None:
+            highlighter.highlights = [h.replace("Usage: ", "Användning: ")
+                                      for h in highlighter.highlights]
+    try:
+        from typer._click import core as click_core
+        from typer._click import formatting
+    except Exception:  # pragma: no cover - typer that does not vendor click
+        return
+
+    original_write_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original_write_usage(self, prog, args, "Användning: " if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+    original_help_option = click_core.Command.get_help_option
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original_help_option(self, ctx)
+        if option is not None:
+            option.help = "Visa den här hjälpen och avsluta."
+        return option
+
+    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]

@@ -1,0 +1,55 @@
+"""`iopkit check`: validate specs and report every problem with its location."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def check(
+    files: list[Path] = typer.Argument(
+        ..., metavar="FIL...", show_default=False,
+        help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", "-f", case_sensitive=False,
+        help="text för människor, json för skript och CI."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Låt varningar räknas som fel (slutstatus 1)."),
+) -> None:
+    """Kontrollera partnerskapsbeskrivningar och visa alla fel och varningar.
+
+    Slutstatus: 0 inga fel, 1 fel i någon fil (med --strict även varningar),
+    2 fel i anropet eller en fil som inte kan läsas.
+    """
+    from ..report import Summary, json_report, print_findings
+
+    results, io_problems = check_paths(files)
+    summary = Summary()
+    for result in results:
+        summary.add(result)
+    summary.unreadable = [file for file, _ in io_problems]
+
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json_report(results, summary, io_problems) + "\n")
+    else:
+        out = console()
+        for result in results:
+            print_findings(out, result, strict=strict)
+        for _, message in io_problems:
+            sys.stderr.write(f"Fel: {message}\n")
+        out.print(summary.text(), highlight=False)
+
+    if io_problems:
+        raise typer.Exit(EXIT_USAGE)
+    failed = summary.errors or (strict and summary.warnings)
+    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)

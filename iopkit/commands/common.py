@@ -1,0 +1,45 @@
+"""Helpers shared by the commands: consoles, usage failures, checking many files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a one-line Swedish error on stderr and exit (2: usage or I/O problem)."""
+    sys.stderr.write(f"Fel: {message}\n")
+    raise typer.Exit(code)
+
+
+def check_paths(paths: list[Path], settings: Any = None):
+    """Check every spec among `paths` (directories expanded). Returns results and
+    (file, message) pairs for files that could not be read at all."""
+    from ..check import check_file
+    from ..files import UsageProblem, expand_spec_paths
+    from ..spec.loader import SpecIOError
+
+    try:
+        files = expand_spec_paths(paths)
+    except UsageProblem as exc:
+        fail(str(exc))
+    results, io_problems = [], []
+    for file in files:
+        try:
+            results.append(check_file(file, settings))
+        except SpecIOError as exc:
+            io_problems.append((str(file), str(exc)))
+    return results, io_problems

@@ -1,0 +1,93 @@
+"""Printing findings for people (Swedish text) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec.findings import CheckResult, Finding, Severity
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    return f"{count} {singular if count == 1 else plural_form}"
+
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow",
+                   Severity.INFO: "cyan"}
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    silenced: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+    def add(self, result: CheckResult) -> None:
+        self.files += 1
+        self.errors += len(result.errors)
+        self.warnings += len(result.warnings)
+        self.infos += len(result.infos)
+        self.silenced += sum(1 for f in result.findings if f.silenced)
+
+    def text(self, verb: str = "Kontrollerade") -> str:
+        parts = [plural(self.errors, "fel", "fel"),
+                 plural(self.warnings, "varning", "varningar"),
+                 plural(self.infos, "upplysning", "upplysningar")]
+        line = f"{verb} {plural(self.files, 'fil', 'filer')}: " + ", ".join(parts)
+        if self.silenced:
+            line += f" ({plural(self.silenced, 'undantagen regel', 'undantagna regler')})"
+        if self.unreadable:
+            line += f". {plural(len(self.unreadable), 'fil', 'filer')} kunde inte läsas"
+        return line + "."
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": self.files, "errors": self.errors, "warnings": self.warnings,
+                "info": self.infos, "silenced": self.silenced,
+                "unreadable": len(self.unreadable)}
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as `fil:rad:kolumn: fel IOP011 parter[0].nman: meddelande`."""
+    where = f" {finding.path_text}:" if finding.path_text else ""
+    return (f"{finding.location_text()}: {finding.severity.value} {finding.code}{where} "
+            f"{finding.message}")
+
+
+def print_findings(console: Any, result: CheckResult, strict: bool = False) -> None:
+    from rich.text import Text
+
+    active = result.active()
+    for finding in active:
+        line = Text()
+        line.append(f"{finding.location_text()}: ", style="bold")
+        line.append(finding.severity.value, style=_SEVERITY_STYLE[finding.severity])
+        line.append(f" {finding.code}")
+        if finding.path_text:
+            line.append(f" {finding.path_text}:", style="bold")
+        line.append(f" {finding.message}")
+        console.print(line, soft_wrap=True, highlight=False)
+        if finding.source:
+            console.print(Text(f"    Källa: {finding.source}", style="dim"), soft_wrap=True,
+                          highlight=False)
+    if not result.errors and not (strict and result.warnings):
+        status = "OK" if not active else "OK, med anmärkningar"
+        console.print(Text(f"{result.file}: {status}", style="green"), soft_wrap=True,
+                      highlight=False)
+
+
+def json_report(results: list[CheckResult], summary: Summary,
+                io_problems: list[tuple[str, str]]) -> str:
+    findings = [f.to_json() for r in results for f in r.findings]
+    findings += [{"file": file, "line": None, "column": None, "path": "", "code": "IOP000",
+                  "severity": "fel", "message": message, "source": None, "silenced": False,
+                  "silence_reason": None} for file, message in io_problems]
+    files = [{"file": r.file, "ok": r.ok, "errors": len(r.errors),
+              "warnings": len(r.warnings), "info": len(r.infos)} for r in results]
+    files += [{"file": file, "ok": False, "errors": 1, "warnings": 0, "info": 0}
+              for file, _ in io_problems]
+    return json.dumps({"findings": findings, "files": files, "summary": summary.to_json()},
+                      ensure_ascii=False, indent=2)

@@ -1,0 +1,1 @@
+"""The partnership spec: loading with positions, the model, validation and findings."""

@@ -1,0 +1,274 @@
+"""The partnership spec as a pydantic model: English names, the Swedish keys as aliases.
+
+The descriptions are the user's documentation: they appear in `iopkit schema` (editor
+hover help) and in docs/format.md, so they are written in Swedish for the user.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .types import (
+    DATA_RESPONSIBILITY,
+    FREQUENCIES,
+    NONPROFIT_PARTY_TYPES,
+    PARTY_TYPES,
+    PAYMENT_FORMS,
+    PUBLIC_PARTY_TYPES,
+    RESOURCE_TYPES,
+    UNUSED_FUNDS,
+    Bool,
+    Choice,
+    Date,
+    Email,
+    FormatVersion,
+    Id,
+    NonNegativeInt,
+    OrgNr,
+    PartyId,
+    PositiveNumber,
+    Text,
+)
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Partnership(SpecModel):
+    name: Text = Field(alias="namn", description="Partnerskapets namn. Blir avtalets rubrik.")
+    short_name: Text | None = Field(None, alias="kortnamn",
+                                    description="Ett kort namn som används i löptext.")
+    case_number: Text | None = Field(None, alias="diarienummer",
+                                     description="Den offentliga partens diarienummer för ärendet.")
+    background: Text = Field(alias="bakgrund",
+                             description="Varför partnerskapet behövs: situationen, målgruppen "
+                                         "och organisationernas erfarenhet.")
+    purpose: Text = Field(alias="syfte", description="Vad partnerskapet ska åstadkomma.")
+    target_group: Text = Field(alias="målgrupp", description="Vilka partnerskapet är till för.")
+
+
+class ContactPerson(SpecModel):
+    name: Text = Field(alias="namn", description="Kontaktpersonens namn.")
+    title: Text | None = Field(None, alias="titel", description="Kontaktpersonens befattning.")
+    email: Email | None = Field(None, alias="epost", description="E-postadress.")
+    phone: Text | None = Field(None, alias="telefon", description="Telefonnummer.")
+
+
+class Signatory(SpecModel):
+    name: Text = Field(alias="namn", description="Namn på den som skriver under för parten.")
+    title: Text | None = Field(None, alias="titel", description="Befattning eller roll.")
+
+
+class Party(SpecModel):
+    id: PartyId = Field(alias="id", description="Kort id som andra avsnitt hänvisar till, "
+                                                "med små bokstäver a–z, siffror, - och _.")
+    name: Text = Field(alias="namn", description="Partens fullständiga namn.")
+    type: Choice(PARTY_TYPES) = Field(alias="typ", description=(
+        "Partens typ. Offentliga: kommun, region, statlig myndighet. Idéburna: ideell "
+        "förening, stiftelse, registrerat trossamfund, ekonomisk förening, aktiebolag med "
+        "särskild vinstutdelningsbegränsning."))
+    org_number: OrgNr = Field(alias="organisationsnummer", description=(
+        "Organisationsnummer, NNNNNN-NNNN (tio siffror eller tolv med 16 först går också)."))
+    address: Text | None = Field(None, alias="adress", description="Postadress.")
+    contact: ContactPerson = Field(alias="kontaktperson",
+                                   description="Partens kontaktperson för partnerskapet.")
+    signatories: list[Signatory] = Field(alias="firmatecknare", min_length=1, description=(
+        "De som skriver under avtalet för parten (minst en)."))
+    registered_nonprofit: Bool | None = Field(None, alias="registrerad_idéburen", description=(
+        "Endast idéburna parter: om organisationen är registrerad hos Kammarkollegiet enligt "
+        "lagen (2022:900) om registrering av idéburna organisationer."))
+    idea: Text | None = Field(None, alias="verksamhetsidé", description=(
+        "Endast idéburna parter: organisationens egen idé och värdegrund."))
+
+    @property
+    def is_public(self) -> bool:
+        return self.type in PUBLIC_PARTY_TYPES
+
+    @property
+    def is_nonprofit(self) -> bool:
+        return self.type in NONPROFIT_PARTY_TYPES
+
+
+class Need(SpecModel):
+    id: Id = Field(alias="id", description="Kort kod för behovet, till exempel B1.")
+    description: Text = Field(alias="beskrivning", description="Behovet, med målgruppens ord.")
+
+
+class NeedsInventory(SpecModel):
+    date: Date = Field(alias="datum", description="När behovsinventeringen gjordes (ÅÅÅÅ-MM-DD).")
+    carried_out_by: list[Text] = Field(alias="genomförd_av", min_length=1, description=(
+        "Id för de parter som gjorde inventeringen tillsammans (minst en)."))
+    method: Text = Field(alias="metod", description="Hur behoven togs fram.")
+    sources: list[Text] = Field(default_factory=list, alias="underlag",
+                                description="Underlag som inventeringen bygger på.")
+    needs: list[Need] = Field(alias="behov", min_length=1,
+                              description="De behov som parterna har kommit fram till.")
+
+
+class Indicator(SpecModel):
+    description: Text = Field(alias="beskrivning", description="Vad som mäts.")
+    target: Text | None = Field(None, alias="målvärde", description="Det värde som ska nås.")
+    source: Text | None = Field(None, alias="källa", description="Var uppgiften hämtas.")
+
+
+class Goal(SpecModel):
+    id: Id = Field(alias="id", description="Kort kod för målet, till exempel M1.")
+    description: Text = Field(alias="beskrivning", description="Målet.")
+    needs: list[Text] = Field(alias="behov", min_length=1, description=(
+        "Id för de behov som målet svarar mot."))
+    indicators: list[Indicator] = Field(default_factory=list, alias="indikatorer",
+                                        description="Hur måluppfyllelsen följs upp.")
+
+
+class Activity(SpecModel):
+    id: Id = Field(alias="id", description="Kort kod för insatsen, till exempel I1.")
+    description: Text = Field(alias="beskrivning", description="Vad som görs.")
+    goals: list[Text] = Field(alias="mål", min_length=1,
+                              description="Id för de mål som insatsen bidrar till.")
+    responsible: Text = Field(alias="ansvarig", description="Id för den part som ansvarar.")
+
+
+class Resource(SpecModel):
+    party: Text = Field(alias="part", description="Id för den part som bidrar med resursen.")
+    type: Choice(RESOURCE_TYPES) = Field(alias="typ", description=(
+        "Slag av resurs: ekonomiska medel, personal, lokaler, kompetens, ideell tid, "
+        "material eller övrigt."))
+    description: Text = Field(alias="beskrivning", description="Vad resursen är.")
+    amount_per_year: NonNegativeInt | None = Field(None, alias="belopp_per_år", description=(
+        "Belopp i hela kronor per år. Krävs för ekonomiska medel."))
+    value_per_year: NonNegativeInt | None = Field(None, alias="värde_per_år", description=(
+        "Uppskattat värde i kronor per år av en resurs i annat än pengar."))
+    hours_per_year: NonNegativeInt | None = Field(None, alias="timmar_per_år", description=(
+        "Antal timmar per år, för ideell tid och personal."))
+
+    @property
+    def yearly_value(self) -> int:
+        """Money, or the estimated value of an in-kind resource; 0 when not given."""
+        if self.amount_per_year is not None:
+            return self.amount_per_year
+        return self.value_per_year or 0
+
+
+class Economy(SpecModel):
+    payment_form: Choice(PAYMENT_FORMS) = Field(alias="ersättningsform", description=(
+        "`bidrag` eller `per prestation` (betalning per utförd enhet, vilket talar för "
+        "upphandling)."))
+    disbursement: Text = Field(alias="utbetalning", description="Hur och när pengar betalas ut.")
+    reporting: Text = Field(alias="redovisning",
+                            description="Hur användningen av medlen redovisas.")
+    unused_funds: Choice(UNUSED_FUNDS) = Field(alias="outnyttjade_medel", description=(
+        "Vad som händer med pengar som inte används: `återbetalas` eller `får behållas`."))
+    penalties: Bool = Field(False, alias="viten", description=(
+        "Om avtalet har viten vid utebliven prestation (ja/nej). Viten talar för upphandling."))
+
+
+class LegalAssessment(SpecModel):
+    procurement: Text | None = Field(None, alias="upphandling", description=(
+        "Varför avtalet inte är ett offentligt kontrakt enligt lagen (2016:1145) om "
+        "offentlig upphandling."))
+    state_aid: Text | None = Field(None, alias="statsstöd", description=(
+        "Bedömningen av om stödet är statsstöd (och i så fall vilket undantag som gäller)."))
+    eur_rate: PositiveNumber | None = Field(None, alias="eurokurs", description=(
+        "Valfri växelkurs, kronor per euro, för beräkningen mot de minimis-taken. Utan den "
+        "används iopkits standardkurs."))
+
+
+class Governance(SpecModel):
+    group: list[Text] = Field(alias="partnerskapsgrupp", min_length=1, description=(
+        "Id för de parter som ingår i partnerskapsgruppen."))
+    decision_making: Text = Field(alias="beslutsform",
+                                  description="Hur partnerskapsgruppen fattar beslut.")
+    meeting_frequency: Choice(FREQUENCIES) = Field(alias="mötesfrekvens", description=(
+        "Hur ofta gruppen möts: " + ", ".join(FREQUENCIES) + "."))
+
+
+class FollowUp(SpecModel):
+    interval: Choice(FREQUENCIES) = Field(alias="intervall", description=(
+        "Hur ofta partnerskapet följs upp: " + ", ".join(FREQUENCIES) + "."))
+    first_date: Date | None = Field(None, alias="första_datum",
+                                    description="Datum för första uppföljningen (ÅÅÅÅ-MM-DD).")
+    annual_report: Text | None = Field(None, alias="årsrapport",
+                                       description="Hur och när årsrapporten lämnas.")
+    evaluation: Text | None = Field(None, alias="utvärdering",
+                                    description="Hur partnerskapet utvärderas.")
+
+
+class Period(SpecModel):
+    start: Date = Field(alias="start", description="Avtalets första dag (ÅÅÅÅ-MM-DD).")
+    end: Date = Field(alias="slut", description="Avtalets sista dag (ÅÅÅÅ-MM-DD).")
+    extension: Text | None = Field(None, alias="förlängning", description=(
+        "Om och hur avtalet kan förlängas. Ange en gräns, till exempel \"högst två år\"."))
+    notice_months: NonNegativeInt = Field(alias="uppsägningstid_månader",
+                                          description="Uppsägningstid i månader.")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class PersonalData(SpecModel):
+    processed: Bool | None = Field(None, alias="behandlas",
+                                   description="Om personuppgifter behandlas (ja/nej).")
+    responsibility: Choice(DATA_RESPONSIBILITY) | None = Field(None, alias="ansvar", description=(
+        "`var för sig` (varje part är personuppgiftsansvarig för sin behandling) eller "
+        "`biträde` (organisationen behandlar uppgifter för den offentliga partens räkning; "
+        "ett personuppgiftsbiträdesavtal behövs)."))
+
+
+class Clause(SpecModel):
+    heading: Text = Field(alias="rubrik", description="Villkorets rubrik.")
+    text: Text = Field(alias="text", description="Villkorets text.")
+
+
+class Exemption(SpecModel):
+    rule: Text = Field(alias="regel", description="Koden för regeln som tystas, t.ex. IOP104.")
+    reason: Text = Field(alias="motivering", description=(
+        "Varför regeln inte gäller det här partnerskapet. Krävs."))
+
+
+class Spec(SpecModel):
+    """En partnerskapsbeskrivning för ett idéburet offentligt partnerskap (IOP)."""
+
+    format_version: FormatVersion = Field(alias="iopkit",
+                                          description="Formatversion. Skriv 1.")
+    partnership: Partnership = Field(alias="partnerskap",
+                                     description="Partnerskapets namn, bakgrund och syfte.")
+    parties: list[Party] = Field(alias="parter", min_length=1, description=(
+        "Parterna: minst en offentlig och minst en idéburen."))
+    needs_inventory: NeedsInventory = Field(alias="behovsinventering", description=(
+        "Den gemensamma behovsinventeringen."))
+    goals: list[Goal] = Field(alias="mål", min_length=1, description="Partnerskapets mål.")
+    activities: list[Activity] = Field(alias="insatser", min_length=1, description=(
+        "Insatserna som ska nå målen, var och en med ansvarig part."))
+    resources: list[Resource] = Field(alias="resurser", min_length=1, description=(
+        "Alla parters resurser: pengar, personal, lokaler, kompetens, ideell tid m.m."))
+    economy: Economy = Field(alias="ekonomi", description="Ersättning, utbetalning, redovisning.")
+    legal: LegalAssessment | None = Field(None, alias="rättslig_bedömning", description=(
+        "Den rättsliga bedömningen: upphandling och statsstöd."))
+    governance: Governance = Field(alias="styrning",
+                                   description="Partnerskapsgrupp, beslutsform och möten.")
+    follow_up: FollowUp = Field(alias="uppföljning", description="Uppföljning och utvärdering.")
+    period: Period = Field(alias="avtalsperiod",
+                           description="Avtalstid, förlängning och uppsägning.")
+    personal_data: PersonalData | None = Field(None, alias="personuppgifter", description=(
+        "Behandling av personuppgifter."))
+    clauses: list[Clause] = Field(default_factory=list, alias="villkor",
+                                  description="Egna tilläggsvillkor, var och en med rubrik.")
+    appendices: list[Text] = Field(default_factory=list, alias="bilagor", description=(
+        "Bilagor till avtalet, till exempel en verksamhetsplan eller budget."))
+    exemptions: list[Exemption] = Field(default_factory=list, alias="iopkit_undantag",
+                                        description=(
+        "Regler i iopkit som inte ska rapporteras för det här partnerskapet, var och en med "
+        "en motivering."))
+
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.id == party_id), None)
+
+    @property
+    def public_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.is_public]
+
+    @property
+    def nonprofit_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.is_nonprofit]

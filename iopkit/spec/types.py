@@ -1,0 +1,286 @@
+"""Field types of the spec, each validating the text a user typed with a Swedish message.
+
+Every scalar arrives from the loader as text (see loader.py), so each type here decides
+itself what it accepts. The error *type* of each PydanticCustomError is the finding code,
+which lets the translation in validation.py keep the code without a lookup table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Annotated, Any
+
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+PUBLIC_PARTY_TYPES = ("kommun", "region", "statlig myndighet")
+NONPROFIT_PARTY_TYPES = (
+    "ideell förening",
+    "stiftelse",
+    "registrerat trossamfund",
+    "ekonomisk förening",
+    "aktiebolag med särskild vinstutdelningsbegränsning",
+)
+PARTY_TYPES = PUBLIC_PARTY_TYPES + NONPROFIT_PARTY_TYPES
+RESOURCE_TYPES = ("ekonomiska medel", "personal", "lokaler", "kompetens", "ideell tid",
+                  "material", "övrigt")
+FREQUENCIES = ("varje vecka", "varannan vecka", "månadsvis", "varannan månad", "kvartalsvis",
+               "halvårsvis", "årsvis")
+PAYMENT_FORMS = ("bidrag", "per prestation")
+UNUSED_FUNDS = ("återbetalas", "får behållas")
+DATA_RESPONSIBILITY = ("var för sig", "biträde")
+SUPPORTED_FORMAT_VERSION = 1
+
+
+def excerpt(value: Any, limit: int = 40) -> str:
+    """A short, single-line quote of user input: messages never echo long values."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "en grupp av nycklar"
+    if isinstance(value, list):
+        return "en lista"
+    if value is None:
+        return "inget värde"
+    return "ett enskilt värde"
+
+
+def _must_be_scalar(value: Any, what: str) -> None:
+    if value is None:
+        raise PydanticCustomError(
+            "IOP012", f"Värde saknas. Skriv {what} efter kolonet, eller ta bort nyckeln om den "
+            "är valfri.")
+    if isinstance(value, (dict, list)):
+        raise PydanticCustomError(
+            "IOP012", f"Här ska stå {what}, men det står {_kind(value)}. Kontrollera indraget.")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    _must_be_scalar(value, "en text")
+    if not isinstance(value, str):
+        raise PydanticCustomError("IOP012", "Här ska stå en text.")
+    text = value.strip()
+    if not text:
+        raise PydanticCustomError("IOP018", "Texten är tom. Skriv en text här, eller ta bort "
+                                            "nyckeln om den är valfri.")
+    return text
+
+
+_TRUE = {"ja", "true", "sant"}
+_FALSE = {"nej", "false", "falskt"}
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    _must_be_scalar(value, "ja eller nej")
+    word = str(value).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise PydanticCustomError("IOP013", "Skriv ja eller nej (inte \"{value}\").",
+                              {"value": excerpt(value, 20)})
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    _must_be_scalar(value, "ett datum (ÅÅÅÅ-MM-DD)")
+    match = _DATE.match(str(value).strip())
+    if not match:
+        raise PydanticCustomError(
+            "IOP014", "\"{value}\" är inte ett datum i formen ÅÅÅÅ-MM-DD. Skriv till exempel "
+            "2027-01-01 för den 1 januari 2027.", {"value": excerpt(value, 20)})
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise PydanticCustomError(
+            "IOP014", "{value} är inget giltigt datum: den dagen finns inte i kalendern. "
+            "Kontrollera månad och dag.", {"value": excerpt(value, 20)}) from None
+
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def _nonnegative_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise PydanticCustomError("IOP016", "Här ska stå ett heltal, inte ja eller nej.")
+    if isinstance(value, int):
+        number = value
+    else:
+        _must_be_scalar(value, "ett heltal")
+        text = str(value).strip()
+        if not _INTEGER.match(text):
+            compact = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+            if _INTEGER.match(compact):
+                raise PydanticCustomError(
+                    "IOP016", "Skriv talet utan mellanrum: {compact} i stället för \"{value}\".",
+                    {"compact": compact, "value": excerpt(value, 20)})
+            raise PydanticCustomError(
+                "IOP016", "\"{value}\" är inte ett heltal. Skriv bara siffror, utan decimaler, "
+                "\"kr\" eller mellanrum, till exempel 2400000.", {"value": excerpt(value, 20)})
+        number = int(text)
+    if number < 0:
+        raise PydanticCustomError("IOP016", "Talet får inte vara negativt.")
+    return number
+
+
+_DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
+
+
+def _positive_number(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        _must_be_scalar(value, "ett tal")
+        text = str(value).strip()
+        if not _DECIMAL.match(text):
+            raise PydanticCustomError(
+                "IOP016", "\"{value}\" är inte ett tal. Skriv till exempel 11.20 eller 11,20.",
+                {"value": excerpt(value, 20)})
+        number = float(text.replace(",", "."))
+    if number <= 0:
+        raise PydanticCustomError("IOP016", "Talet måste vara större än noll.")
+    return number
+
+
+def _format_version(value: Any) -> int:
+    _must_be_scalar(value, "formatversionen 1")
+    if str(value).strip() != str(SUPPORTED_FORMAT_VERSION):
+        raise PydanticCustomError(
+            "IOP017", "Formatversion \"{value}\" stöds inte. Den här versionen av iopkit läser "
+            "formatversion {supported}: skriv `iopkit: {supported}`.",
+            {"value": excerpt(value, 10), "supported": SUPPORTED_FORMAT_VERSION})
+    return SUPPORTED_FORMAT_VERSION
+
+
+def normalise_orgnr(value: Any) -> str:
+    """Validate an organisationsnummer and return it as NNNNNN-NNNN."""
+    from stdnum.se import orgnr  # local: keeps `iopkit --version` light
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    _must_be_scalar(value, "ett organisationsnummer (NNNNNN-NNNN)")
+    raw = str(value).strip()
+    digits = re.sub(r"[\s-]", "", raw)
+    if len(digits) == 12 and digits.startswith("16"):
+        digits = digits[2:]
+    if not digits.isdigit() or len(digits) != 10:
+        raise PydanticCustomError(
+            "IOP015", "\"{value}\" är inte ett organisationsnummer. Skriv det som tio siffror, "
+            "NNNNNN-NNNN, till exempel 802461-3575.", {"value": excerpt(value, 20)})
+    if int(digits[2]) < 2:
+        raise PydanticCustomError(
+            "IOP015", "Organisationsnumret {value} ser ut som ett personnummer (tredje siffran "
+            "är 0 eller 1). Ange organisationens nummer från Bolagsverket eller Skatteverket.",
+            {"value": excerpt(value, 20)})
+    try:
+        orgnr.validate(digits)
+    except InvalidChecksum:
+        raise PydanticCustomError(
+            "IOP015", "Kontrollsiffran i organisationsnumret {value} stämmer inte. Kontrollera "
+            "numret mot registreringsbeviset eller på allabolag/Bolagsverket.",
+            {"value": excerpt(value, 20)}) from None
+    except ValidationError:
+        raise PydanticCustomError(
+            "IOP015", "\"{value}\" är inte ett giltigt organisationsnummer.",
+            {"value": excerpt(value, 20)}) from None
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: Any) -> str:
+    text = _text(value)
+    if not _EMAIL.match(text):
+        raise PydanticCustomError(
+            "IOP013", "\"{value}\" ser inte ut som en e-postadress. Skriv den som "
+            "namn@exempel.se.", {"value": excerpt(value, 30)})
+    return text
+
+
+PARTY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+
+def _party_id(value: Any) -> str:
+    text = _text(value)
+    if not re.match(PARTY_ID_PATTERN, text):
+        raise PydanticCustomError(
+            "IOP013", "\"{value}\" kan inte användas som id för en part. Använd små bokstäver "
+            "a–z, siffror, - och _ (inga å, ä, ö eller mellanslag), till exempel `goteborg`.",
+            {"value": excerpt(value, 30)})
+    return text
+
+
+def _id(value: Any) -> str:
+    text = _text(value)
+    if not re.match(ID_PATTERN, text):
+        raise PydanticCustomError(
+            "IOP013", "\"{value}\" kan inte användas som id. Använd en kort kod av bokstäver "
+            "a–z, siffror, - och _, till exempel B1 eller M2.", {"value": excerpt(value, 30)})
+    return text
+
+
+def choice_validator(values: tuple[str, ...]):
+    """A validator that accepts one of `values`, suggesting the closest on a typo."""
+
+    def validate(value: Any) -> str:
+        _must_be_scalar(value, "ett av värdena " + ", ".join(values))
+        text = " ".join(str(value).split())
+        if text in values:
+            return text
+        lowered = {v.lower(): v for v in values}
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
+        hint = f" Menade du `{lowered[close[0]]}`?" if close else ""
+        raise PydanticCustomError(
+            "IOP013", "\"{value}\" är inte ett tillåtet värde.{hint} Tillåtna värden: {allowed}.",
+            {"value": excerpt(value, 30), "hint": hint,
+             "allowed": ", ".join(f"`{v}`" for v in values)})
+
+    return validate
+
+
+def Choice(values: tuple[str, ...]) -> Any:
+    return Annotated[str, PlainValidator(choice_validator(values)),
+                     WithJsonSchema({"type": "string", "enum": list(values)})]
+
+
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Bool = Annotated[bool, PlainValidator(_bool), WithJsonSchema(
+    {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["ja", "nej"]}]})]
+Date = Annotated[dt.date, PlainValidator(parse_date),
+                 WithJsonSchema({"type": "string", "format": "date"})]
+NonNegativeInt = Annotated[int, PlainValidator(_nonnegative_int),
+                           WithJsonSchema({"type": "integer", "minimum": 0})]
+PositiveNumber = Annotated[float, PlainValidator(_positive_number),
+                           WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0},
+                                                     {"type": "string"}]})]
+FormatVersion = Annotated[int, PlainValidator(_format_version),
+                          WithJsonSchema({"const": SUPPORTED_FORMAT_VERSION})]
+OrgNr = Annotated[str, PlainValidator(normalise_orgnr), WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": r"^(16)?\d{6}-?\d{4}$"},
+               {"type": "integer"}]})]
+Email = Annotated[str, PlainValidator(_email), WithJsonSchema({"type": "string",
+                                                               "format": "email"})]
+PartyId = Annotated[str, PlainValidator(_party_id),
+                    WithJsonSchema({"type": "string", "pattern": PARTY_ID_PATTERN})]
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string",
+                                                         "pattern": ID_PATTERN})]
