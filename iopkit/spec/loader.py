@@ -53,6 +53,16 @@ class SpecDocument:
     data: dict[str, Any]
     value_positions: dict[KeyPath, Position] = field(default_factory=dict)
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
+    text: str = ""  # the decoded source, for findings about lines and comments
+
+    def path_at_line(self, line: int) -> KeyPath:
+        """The deepest key path whose key or value starts on `line` (1-based)."""
+        best: KeyPath = ()
+        for table in (self.key_positions, self.value_positions):
+            for path, pos in table.items():
+                if pos.line == line and len(path) > len(best):
+                    best = path
+        return best
 
     def position(self, path: KeyPath) -> Position:
         """Where to point for `path`: its key (for mappings and lists, the key line reads
@@ -202,7 +212,7 @@ def parse_spec_text(text: str, file: str = "<text>") -> SpecDocument:
     builder = _Builder(file)
     data = builder.build(root, (), 0)
     return SpecDocument(file=file, data=data, value_positions=builder.value_positions,
-                        key_positions=builder.key_positions)
+                        key_positions=builder.key_positions, text=text)
 
 
 class _Builder:
