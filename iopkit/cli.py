@@ -21,6 +21,8 @@ app = typer.Typer(
         "i YAML och skapa avtalsutkast och checklistor."
     ),
     no_args_is_help=True,
+    subcommand_metavar="KOMMANDO [ARGUMENT]...",
+    options_metavar="[FLAGGOR]",
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,

@@ -40,11 +40,12 @@ _MESSAGES: list[tuple[str, str]] = [
      "Flaggan {a} behöver {b} värden."),
     (r"^Option '(?P<a>.*)' does not take a value\.$", "Flaggan {a} tar inget värde."),
     (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "Oväntade argument: {a}."),
-    (r"^Invalid value for '(?P<a>.*?)': '(?P<b>.*)' is not one of (?P<c>.*)\.$",
-     "Ogiltigt värde för {a}: '{b}'. Välj ett av {c}."),
-    (r"^Invalid value for '(?P<a>.*?)': '(?P<b>.*)' is not a valid integer(?: range)?\.$",
-     "Ogiltigt värde för {a}: '{b}' är inte ett heltal."),
-    (r"^Invalid value for '(?P<a>.*?)': (?P<b>.*)$", "Ogiltigt värde för {a}: {b}"),
+    (r"^Invalid value for '(?P<a>[^']*)'.*?: (?:Value error, )?'(?P<b>.*)' is not one of "
+     r"(?P<c>.*?)\.?$", "Ogiltigt värde för {a}: '{b}'. Välj ett av {c}."),
+    (r"^Invalid value for '(?P<a>[^']*)'.*?: (?:Value error, )?'(?P<b>.*)' is not a valid "
+     r"(?:integer|int).*$", "Ogiltigt värde för {a}: '{b}' är inte ett heltal."),
+    (r"^Invalid value for '(?P<a>[^']*)'.*?: (?:Value error, )?(?P<b>.*)$",
+     "Ogiltigt värde för {a}: {b}"),
 ]
 
 
@@ -73,6 +74,46 @@ def _swedish_error(exc: Any) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
+# Type labels typer shows beside options; flags and arguments (whose name says it) get none.
+_TYPE_WORDS = {"bool": None, "Path": "SÖKVÄG", "list[Path]": None, "str": "TEXT",
+               "int": "HELTAL", "float": "TAL", "list[str]": "TEXT"}
+
+
+def _swedish_type(label: Any) -> Any:
+    if not isinstance(label, str):
+        return label
+    bare = label.strip("<>")
+    if bare in _TYPE_WORDS:
+        return _TYPE_WORDS[bare]
+    return label
+
+
+def _patch_typer_parameters() -> None:
+    from typer import core as typer_core
+
+    for cls_name in ("TyperArgument", "TyperOption"):
+        cls = getattr(typer_core, cls_name, None)
+        original = getattr(cls, "display_type_rich", None)
+        if cls is None or original is None:
+            continue
+
+        def display_type_rich(self: Any, ctx: Any, _original: Any = original) -> Any:
+            if getattr(self, "is_flag", False) and not getattr(self, "metavar", None):
+                return None
+            return _swedish_type(_original(self, ctx))
+
+        cls.display_type_rich = display_type_rich
+
+    argument = getattr(typer_core, "TyperArgument", None)
+    if argument is not None and hasattr(argument, "_usage_display_name"):
+        def usage_name(self: Any) -> str:
+            name = self.display_name_raw
+            name = name if self.required else f"[{name}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        argument._usage_display_name = usage_name
+
+
 def install() -> None:
     try:
         from typer import rich_utils
@@ -88,6 +129,10 @@ def install() -> None:
         if highlighter is not None:
             highlighter.highlights = [h.replace("Usage: ", "Användning: ")
                                       for h in highlighter.highlights]
+    try:
+        _patch_typer_parameters()
+    except Exception:  # pragma: no cover - typer internals changed
+        pass
     try:
         from typer._click import core as click_core
         from typer._click import formatting
@@ -110,3 +155,11 @@ def install() -> None:
         return option
 
     click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+    original_pieces = click_core.Command.collect_usage_pieces
+    usage_words = {"[OPTIONS]": "[FLAGGOR]", "COMMAND [ARGS]...": "KOMMANDO [ARGUMENT]..."}
+
+    def collect_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [usage_words.get(piece, piece) for piece in original_pieces(self, ctx)]
+
+    click_core.Command.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]

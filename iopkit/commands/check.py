@@ -18,7 +18,7 @@ class OutputFormat(str, Enum):
 
 def check(
     files: list[Path] = typer.Argument(
-        ..., metavar="FIL...", show_default=False,
+        ..., metavar="FIL", show_default=False,
         help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
     output_format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f", case_sensitive=False,

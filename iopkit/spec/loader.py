@@ -186,6 +186,15 @@ def parse_spec_text(text: str, file: str = "<text>") -> SpecDocument:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise SpecLoadError(_syntax_finding(exc, text, file)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        position = min(exc.position, len(text))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise SpecLoadError(_finding(
+            file, "IOP001",
+            f"Rad {line} innehåller ett osynligt styrtecken (kod {exc.character:#04x}) som inte "
+            "är tillåtet i YAML. Ta bort det, till exempel genom att skriva om raden.",
+            line, column)) from None
     except yaml.YAMLError as exc:  # errors without a position, e.g. from the reader
         raise SpecLoadError(_finding(file, "IOP001", _reader_message(str(exc)), 1, 1)) from None
     except RecursionError:

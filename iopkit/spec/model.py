@@ -32,7 +32,8 @@ from .types import (
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True,
+                              field_title_generator=lambda name, info: info.alias or name)
 
 
 class Partnership(SpecModel):
