@@ -7,6 +7,8 @@ change, the CLI still works and those texts merely fall back to English.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
 import sys
 from typing import Any
@@ -114,21 +116,52 @@ def _patch_typer_parameters() -> None:
         argument._usage_display_name = usage_name
 
 
+def _patch_rich_utils(rich_utils: Any) -> None:
+    for name, text in _PANEL_TITLES.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+    if hasattr(rich_utils, "rich_format_error"):
+        rich_utils.rich_format_error = _swedish_error
+    highlighter = getattr(rich_utils, "OptionHighlighter", None)
+    if highlighter is not None:
+        highlighter.highlights = [h.replace("Usage: ", "Användning: ")
+                                  for h in highlighter.highlights]
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Patch typer.rich_utils when typer first imports it (for help or an error).
+
+    Importing it up front would pull rich.markdown and markdown-it into every start,
+    which costs more than the whole `iopkit --version` budget.
+    """
+
+    target = "typer.rich_utils"
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.target:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        original_exec = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original_exec(module)
+            try:
+                _patch_rich_utils(module)
+            except Exception:  # pragma: no cover - typer internals changed
+                pass
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
 def install() -> None:
-    try:
-        from typer import rich_utils
-    except Exception:  # pragma: no cover - typer without rich support
-        rich_utils = None
-    if rich_utils is not None:
-        for name, text in _PANEL_TITLES.items():
-            if hasattr(rich_utils, name):
-                setattr(rich_utils, name, text)
-        if hasattr(rich_utils, "rich_format_error"):
-            rich_utils.rich_format_error = _swedish_error
-        highlighter = getattr(rich_utils, "OptionHighlighter", None)
-        if highlighter is not None:
-            highlighter.highlights = [h.replace("Usage: ", "Användning: ")
-                                      for h in highlighter.highlights]
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())
     try:
         _patch_typer_parameters()
     except Exception:  # pragma: no cover - typer internals changed
@@ -138,7 +171,6 @@ def install() -> None:
         from typer._click import formatting
     except Exception:  # pragma: no cover - typer that does not vendor click
         return
-
     original_write_usage = formatting.HelpFormatter.write_usage
 
     def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:

@@ -28,7 +28,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 #: A spec is at most five levels deep; deeper nesting is refused before it costs anything.
 MAX_DEPTH = 64
 #: Bounds the work of alias expansion ("billion laughs").
-MAX_NODES = 200_000
+MAX_NODES = 20_000
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -241,11 +241,11 @@ class _Builder:
             raise self._error(node, (
                 "Filen innehåller för många värden (kanske genom upprepade alias med * och &). "
                 "En partnerskapsbeskrivning behöver inte alias; skriv ut värdena i stället."),
-                path)
+                path[:1])
         if depth > MAX_DEPTH:
             raise self._error(node, (
                 f"Filen är för djupt nästlad här (mer än {MAX_DEPTH} nivåer). Kontrollera "
-                "indraget; en partnerskapsbeskrivning har högst några nivåer."), path)
+                "indraget; en partnerskapsbeskrivning har högst några nivåer."), path[:2])
         self.value_positions.setdefault(path, Position(node.start_mark.line + 1,
                                                        node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
