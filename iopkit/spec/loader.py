@@ -142,8 +142,9 @@ def decode_spec_bytes(data: bytes, file: str) -> str:
                     f"Filen börjar som {encoding.upper()} men innehåller ogiltiga tecken. "
                     "Spara om filen som UTF-8.", 1, 1)) from None
     else:
+        encoding = _bomless_utf16(data)
         try:
-            text = data.decode("utf-8")
+            text = data.decode(encoding or "utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -165,6 +166,21 @@ def decode_spec_bytes(data: bytes, file: str) -> str:
             "eller har skadats. Öppna den i en textredigerare och spara om den som UTF-8.",
             line, nul - (text.rfind("\n", 0, nul) + 1) + 1))
     return text
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """Recognise UTF-16 without a byte order mark by its zero bytes (as some Windows tools
+    save it); mostly-ASCII YAML has a zero in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_zeros = sample[0::2].count(0) / (len(sample) / 2)
+    odd_zeros = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_zeros > 0.7 and even_zeros < 0.1:
+        return "utf-16-le"
+    if even_zeros > 0.7 and odd_zeros < 0.1:
+        return "utf-16-be"
+    return None
 
 
 def load_spec_file(path: Path | str) -> SpecDocument:
