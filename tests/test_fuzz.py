@@ -1,0 +1,184 @@
+"""Fuzzing: random YAML and random mutations of the examples never crash iopkit.
+
+Every run must end with exit code 0, 1 or 2 and a message, never a traceback and never
+a hang. The number of examples is set by the hypothesis profile below; CI runs the
+default profile (a few thousand inputs across this file).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, run
+
+settings.register_profile(
+    "iopkit", deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                   HealthCheck.function_scoped_fixture])
+settings.load_profile("iopkit")
+EXAMPLES_COUNT = int(os.environ.get("IOPKIT_FUZZ_EXAMPLES", "600"))
+EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yaml"))
+EXAMPLE_DATA = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLE_SPECS]
+
+
+@contextmanager
+def hang_guard(seconds: int = 20):
+    """Turn a hang into a test failure instead of a stuck CI run."""
+
+    def on_alarm(signum, frame):
+        raise AssertionError(f"iopkit hängde sig (mer än {seconds} s)")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def assert_clean_exit(result) -> None:
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"undantag: {result.exception!r}\n{result.output}") \
+            from result.exception
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    assert result.output.strip(), "no message at all"
+
+
+def check_bytes(runner, tmp_path: Path, data: bytes):
+    spec = tmp_path / "fuzz.yaml"
+    spec.write_bytes(data)
+    with hang_guard():
+        result = run(runner, "check", spec)
+    assert_clean_exit(result)
+    return result
+
+
+# --- random documents -------------------------------------------------------------
+
+KNOWN_KEYS = ["iopkit", "partnerskap", "namn", "parter", "id", "typ", "organisationsnummer",
+              "behov", "mål", "insatser", "resurser", "belopp_per_år", "avtalsperiod",
+              "start", "slut", "ekonomi", "styrning", "uppföljning", "villkor", "rubrik"]
+text = st.text(max_size=40)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
+                    st.floats(allow_nan=True), text, st.dates().map(str),
+                    st.sampled_from(["ja", "nej", "no", "10:30", "8024613575", "~", "1e3",
+                                     "kommun", "ideell förening", "2027-02-30"]))
+keys = st.one_of(st.sampled_from(KNOWN_KEYS), text)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=5),
+                               st.dictionaries(keys, children, max_size=6)),
+    max_leaves=30)
+
+
+@settings(max_examples=EXAMPLES_COUNT)
+@given(document=st.dictionaries(keys, documents, max_size=8))
+def test_random_yaml_documents(runner, tmp_path, document):
+    data = yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+    check_bytes(runner, tmp_path, data)
+
+
+@settings(max_examples=EXAMPLES_COUNT)
+@given(data=st.binary(max_size=400))
+def test_random_bytes(runner, tmp_path, data):
+    check_bytes(runner, tmp_path, data)
+
+
+@settings(max_examples=EXAMPLES_COUNT)
+@given(source=st.text(alphabet=st.characters(), max_size=300))
+def test_random_text(runner, tmp_path, source):
+    check_bytes(runner, tmp_path, source.encode("utf-8", "surrogatepass"))
+
+
+# --- mutations of the examples ------------------------------------------------------
+
+
+def paths_of(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from paths_of(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from paths_of(value, prefix + (index,))
+
+
+def set_at(root, path, value):
+    node = root
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def delete_at(root, path):
+    node = root
+    for part in path[:-1]:
+        node = node[part]
+    del node[path[-1]]
+
+
+def nested(depth: int):
+    value = "botten"
+    for _ in range(depth):
+        value = {"nivå": [value]}
+    return value
+
+
+replacements = st.one_of(
+    scalars, st.lists(scalars, max_size=3), st.dictionaries(text, scalars, max_size=3),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30),
+    st.sampled_from(["\x00", "\x0b", "\ufffe", "a\x1bb", "<w:t>&amp;</w:t>", "*_#|<>[]&",
+                     "{{ 7*7 }}", "{% raw %}", "' \" \\", "\u202e", "🙂"]),
+    st.integers(1, 50_000).map(lambda n: "x" * n),
+    st.integers(1, 200).map(nested),
+)
+
+
+@st.composite
+def mutated_specs(draw):
+    data = copy.deepcopy(draw(st.sampled_from(EXAMPLE_DATA)))
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [p for p in paths_of(data) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        action = draw(st.sampled_from(["delete", "replace", "append-text"]))
+        try:
+            if action == "delete":
+                delete_at(data, path)
+            elif action == "replace":
+                set_at(data, path, draw(replacements))
+            else:
+                node = data
+                for part in path[:-1]:
+                    node = node[part]
+                current = node[path[-1]]
+                if isinstance(current, str):
+                    node[path[-1]] = current + draw(st.text(max_size=20))
+        except (KeyError, IndexError, TypeError):
+            continue
+    return data
+
+
+@settings(max_examples=EXAMPLES_COUNT)
+@given(data=mutated_specs())
+def test_mutated_examples(runner, tmp_path, data):
+    source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    check_bytes(runner, tmp_path, source.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=[p.name for p in EXAMPLE_SPECS])
+def test_examples_survive_truncation_at_every_tenth_line(runner, tmp_path, spec):
+    lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
+    for cut in range(0, len(lines), 10):
+        check_bytes(runner, tmp_path, "".join(lines[:cut]).encode("utf-8"))
