@@ -10,6 +10,8 @@ from . import __version__
 from .cli_sv import install as _install_swedish
 from .commands import check as _check
 from .commands import schema as _schema
+from .commands import diff as _diff
+from .commands import kalender as _kalender
 
 _install_swedish()
 
@@ -47,6 +49,8 @@ def _root(
 
 app.command("check")(_check.check)
 app.command("schema")(_schema.schema)
+app.command("diff")(_diff.diff)
+app.command("kalender")(_kalender.kalender)
 
 
 def main() -> None:

@@ -1,0 +1,229 @@
+"""The partnership's year as calendar events: follow-ups, annual reports, group meetings.
+
+`plan_events(spec)` lists the dates (a plain, testable structure); `to_ics(spec, events)`
+writes them as an iCalendar file that Outlook, Google Calendar and Apple Calendar import.
+
+Choices, documented for users in the README:
+- Every event is an all-day event marked as free time: the spec gives dates, not times,
+  and an all-day marker does not block anyone's calendar. It is a reminder to book the
+  meeting, which Outlook shows well.
+- Follow-up meetings: from `uppföljning.första_datum` (or `avtalsperiod.start`) every
+  `uppföljning.intervall` up to and including `avtalsperiod.slut`. Dates are counted from
+  the first date, not from the previous meeting, and a day that does not exist in a month
+  becomes the month's last day (31 January, 28 February, 31 March …).
+- Annual report: when `uppföljning.årsrapport` names a day ("senast den 31 januari
+  varje år"), one deadline on that day after each calendar year the agreement covers
+  (the report for 2027 is due 31 January 2028). Without a day: one deadline per agreement
+  year, on the anniversary of the start (the report for the first year is due one year
+  after the start). A deadline has a reminder one week before.
+- Partnership group meetings (`styrning.mötesfrekvens`) only when asked for, from the
+  start of the agreement.
+- UIDs are derived from the partnership (diarienummer, else its name), the kind of event
+  and its ordinal number (the 3rd follow-up, the report for 2028), so importing the file
+  again after a change updates the events instead of adding copies. DTSTAMP is the
+  agreement's start, so the same spec always gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .spec.model import Spec
+
+# Namespace for the events' UIDs (uuid5). Never change it: UIDs must stay stable.
+UID_NAMESPACE = uuid.UUID("3f0d0c58-8f0e-5b8a-9d8e-6f1c2a7b4e10")
+UID_DOMAIN = "iopkit"
+PRODID = "-//iopkit//IOP-kalender//SV"
+
+FOLLOW_UP = "uppföljning"
+ANNUAL_REPORT = "årsrapport"
+GROUP_MEETING = "partnerskapsgrupp"
+
+# Frequency → (months, days) between two events.
+STEPS: dict[str, tuple[int, int]] = {
+    "varje vecka": (0, 7),
+    "varannan vecka": (0, 14),
+    "månadsvis": (1, 0),
+    "varannan månad": (2, 0),
+    "kvartalsvis": (3, 0),
+    "halvårsvis": (6, 0),
+    "årsvis": (12, 0),
+}
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?::e|:a)?\s+(" + "|".join(MONTHS) + r")\b", re.I)
+
+REMINDER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # FOLLOW_UP, ANNUAL_REPORT or GROUP_MEETING
+    ordinal: int  # 1, 2, 3 … (for annual reports: the year reported on)
+    date: dt.date
+    summary: str
+    description: str
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """`date` plus whole months; a day past the month's end becomes its last day."""
+    index = date.month - 1 + months
+    year, month = date.year + index // 12, index % 12 + 1
+    day = min(date.day, _calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
+
+
+def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.date]:
+    """`first`, then every `frequency` (one of FREQUENCIES), up to and including `last`.
+    Counted from `first` each time, so clamping one month does not shift the rest."""
+    months, days = STEPS[frequency]
+    dates = []
+    n = 0
+    while True:
+        date = add_months(first, months * n) + dt.timedelta(days=days * n)
+        if date > last:
+            return dates
+        dates.append(date)
+        n += 1
+
+
+def stated_day(text: str | None) -> tuple[int, int] | None:
+    """(day, month) of the first Swedish date like "den 31 januari" in `text`."""
+    if not text:
+        return None
+    for match in _DAY_MONTH.finditer(text):
+        day, month = int(match[1]), MONTHS.index(match[2].lower()) + 1
+        if 1 <= day <= _calendar.monthrange(2024, month)[1]:  # 2024: leap year
+            return day, month
+    return None
+
+
+def _on(year: int, day: int, month: int) -> dt.date:
+    return dt.date(year, month, min(day, _calendar.monthrange(year, month)[1]))
+
+
+def annual_report_dates(spec: "Spec") -> list[tuple[int, dt.date]]:
+    """(ordinal, deadline) pairs; see the module docstring for the rule."""
+    start, end = spec.period.start, spec.period.end
+    day_month = stated_day(spec.follow_up.annual_report)
+    if day_month is not None:
+        day, month = day_month
+        return [(year, _on(year + 1, day, month)) for year in range(start.year, end.year + 1)]
+    result = []
+    n = 1
+    while True:
+        if add_months(start, 12 * (n - 1)) > end:
+            return result
+        result.append((n, add_months(start, 12 * n)))
+        n += 1
+
+
+def partnership_label(spec: "Spec") -> str:
+    """The name used in event titles: the short name if there is one."""
+    return " ".join((spec.partnership.short_name or spec.partnership.name).split())
+
+
+def _date_text(date: dt.date) -> str:
+    return f"den {date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
+    """All events for the agreement period, sorted by date."""
+    label = partnership_label(spec)
+    name = " ".join(spec.partnership.name.split())
+    about = f"Idéburet offentligt partnerskap: {name}"
+    if spec.partnership.case_number:
+        about += f" (diarienummer {' '.join(spec.partnership.case_number.split())})"
+    about += "."
+    group = ", ".join(spec.party(p).name if spec.party(p) else p
+                      for p in spec.governance.group)
+    period = (f"Avtalsperiod: {_date_text(spec.period.start)} till och med "
+              f"{_date_text(spec.period.end)}.")
+    events: list[Event] = []
+
+    first = spec.follow_up.first_date or spec.period.start
+    dates = recurring_dates(first, spec.follow_up.interval, spec.period.end)
+    for n, date in enumerate(dates, start=1):
+        events.append(Event(
+            FOLLOW_UP, n, date,
+            f"Uppföljning {n} av {len(dates)}: {label}",
+            "\n".join([
+                about,
+                f"Uppföljningsmöte {n} av {len(dates)} ({spec.follow_up.interval} enligt "
+                "avtalet). Partnerskapsgruppen går igenom mål, indikatorer och resurser.",
+                f"Partnerskapsgruppen: {group}.",
+                "Mall för uppföljningsrapporten: iopkit uppfoljning.",
+                period,
+            ])))
+
+    report_text = " ".join((spec.follow_up.annual_report or "").split())
+    stated = stated_day(spec.follow_up.annual_report) is not None
+    for ordinal, date in annual_report_dates(spec):
+        what = (f"årsrapporten för {ordinal}" if stated
+                else f"årsrapporten för avtalsår {ordinal}")
+        lines = [about, f"Sista dag för {what}."]
+        if report_text:
+            lines.append(f"Enligt avtalet: {report_text}")
+        lines.append(period)
+        events.append(Event(ANNUAL_REPORT, ordinal, date, f"Årsrapport: {label}",
+                            "\n".join(lines)))
+
+    if group_meetings:
+        frequency = spec.governance.meeting_frequency
+        dates = recurring_dates(spec.period.start, frequency, spec.period.end)
+        for n, date in enumerate(dates, start=1):
+            events.append(Event(
+                GROUP_MEETING, n, date, f"Partnerskapsgruppen: {label}",
+                "\n".join([about, f"Möte i partnerskapsgruppen ({frequency} enligt "
+                                  "avtalet).", f"Partnerskapsgruppen: {group}.", period])))
+
+    order = {FOLLOW_UP: 0, ANNUAL_REPORT: 1, GROUP_MEETING: 2}
+    return sorted(events, key=lambda e: (e.date, order[e.kind], e.ordinal))
+
+
+def event_uid(spec: "Spec", event: Event) -> str:
+    identity = spec.partnership.case_number or spec.partnership.name
+    identity = " ".join(identity.split()).casefold()
+    key = f"{identity}\n{event.kind}\n{event.ordinal}"
+    return f"{uuid.uuid5(UID_NAMESPACE, key)}@{UID_DOMAIN}"
+
+
+def to_ics(spec: "Spec", events: list[Event]) -> bytes:
+    """The events as an iCalendar (RFC 5545) file; byte-identical for the same input."""
+    from icalendar import Alarm, Calendar
+    from icalendar import Event as IcsEvent
+
+    stamp = dt.datetime.combine(spec.period.start, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"IOP: {partnership_label(spec)}")
+    for event in events:
+        item = IcsEvent()
+        item.add("uid", event_uid(spec, event))
+        item.add("dtstamp", stamp)
+        item.add("dtstart", event.date)
+        item.add("dtend", event.date + dt.timedelta(days=1))
+        item.add("summary", event.summary)
+        item.add("description", event.description)
+        item.add("categories", ["IOP"])
+        item.add("transp", "TRANSPARENT")
+        item.add("x-microsoft-cdo-alldayevent", "TRUE")
+        item.add("x-microsoft-cdo-busystatus", "FREE")
+        if event.kind == ANNUAL_REPORT:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", event.summary)
+            alarm.add("trigger", dt.timedelta(days=-REMINDER_DAYS))
+            item.add_component(alarm)
+        cal.add_component(item)
+    return cal.to_ical()

@@ -1,0 +1,134 @@
+"""`iopkit diff`: what changed between two versions of a partnership, in Swedish.
+
+Also home of `load_valid_specs`, which the commands that need valid specs (diff,
+kalender, uppfoljning) share: invalid input is reported as `check` reports it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .common import EXIT_INVALID, EXIT_OK, fail
+
+
+def load_valid_specs(paths: list[Path]) -> list[Any]:
+    """Check every file; return their `Spec`s when all are valid.
+
+    A file that cannot be read: a Swedish error, exit 2. A file with errors: its
+    findings exactly as `iopkit check` prints them (on stderr, since stdout may be the
+    command's output), then exit 1 with nothing produced. Warnings do not stop.
+    """
+    from ..check import check_file
+    from ..report import print_findings
+    from ..spec.loader import SpecIOError
+    from .common import console
+
+    results = []
+    for path in paths:
+        if path.is_dir():
+            fail(f"{path} är en katalog. Ange en partnerskapsbeskrivning (.yaml).")
+        try:
+            results.append(check_file(path))
+        except SpecIOError as exc:
+            fail(str(exc))
+    failed = [r for r in results if r.errors or r.spec is None]
+    if failed:
+        err = console(stderr=True)
+        for result in failed:
+            print_findings(err, result)
+        names = ", ".join(r.file for r in failed)
+        err.print(f"Ingenting har skapats: rätta felen i {names} först "
+                  "(kör iopkit check för att se alla fel).", highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    return [r.spec for r in results]
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    md = "md"
+    docx = "docx"
+
+
+def diff(
+    old_file: Path = typer.Argument(
+        ..., metavar="GAMMAL", show_default=False,
+        help="Den tidigare versionen av partnerskapsbeskrivningen (.yaml)."),
+    new_file: Path = typer.Argument(
+        ..., metavar="NY", show_default=False,
+        help="Den nya versionen av partnerskapsbeskrivningen (.yaml)."),
+    output_format: DiffFormat = typer.Option(
+        DiffFormat.text, "--format", "-f", case_sensitive=False,
+        help="text: en läsbar lista över ändringarna. md eller docx: ett utkast till "
+             "tillägg till avtalet (\"Ändringar och tillägg\") att skriva under."),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FIL", show_default=False,
+        help="Filen att skriva. Standard för md och docx: NY-tillagg.md eller "
+             "NY-tillagg.docx bredvid NY; text visas annars på skärmen."),
+    number: int = typer.Option(
+        1, "--nummer", "-n", min=1, metavar="N",
+        help="Tilläggets nummer: \"Tillägg nr N till avtal om …\"."),
+    force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
+    exit_code: bool = typer.Option(
+        False, "--exit-code",
+        help="Avsluta med status 1 om det finns ändringar och 0 om det inte gör det, "
+             "som git diff --exit-code (för skript)."),
+) -> None:
+    """Visa vad som har ändrats mellan två versioner av ett partnerskap.
+
+    Jämför i sak, inte rad för rad: parter, belopp per part och totalt (med
+    skillnaden), datum och avtalsperiod, mål, indikatorer, insatser och villkor som
+    har lagts till, tagits bort eller fått ny lydelse. Med --format md eller docx
+    skrivs ändringarna som ett utkast till tillägg till avtalet, med underskrifter för
+    alla firmatecknare i den nya versionen.
+
+    Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
+    filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
+    """
+    from ..diff import (NO_CHANGES, count_text, diff_specs, render_annex_markdown,
+                        render_text)
+    from ..files import UsageProblem, check_can_write, write_atomic
+
+    old, new = load_valid_specs([old_file, new_file])
+    changes = diff_specs(old, new)
+    status = EXIT_INVALID if exit_code and changes else EXIT_OK
+
+    if output_format is DiffFormat.text:
+        text = render_text(changes, str(old_file), str(new_file))
+        if output is None:
+            typer.echo(text, nl=False)
+            raise typer.Exit(status)
+        data: bytes | str = text
+    else:
+        if not changes:
+            typer.echo(f"{NO_CHANGES} Inget tillägg har skrivits.", err=True)
+            raise typer.Exit(status)
+        markdown = render_annex_markdown(changes, old, new, number)
+        if output is None:
+            output = new_file.with_name(f"{new_file.stem}-tillagg.{output_format.value}")
+        if output_format is DiffFormat.md:
+            data = markdown
+        else:
+            data = _annex_docx(markdown, new, number)
+    try:
+        check_can_write([output], force)
+        write_atomic(output, data, force=force)
+    except UsageProblem as exc:
+        fail(str(exc))
+    typer.echo(f"Skrev {output} ({count_text(changes)}).", err=True)
+    raise typer.Exit(status)
+
+
+def _annex_docx(markdown: str, new: Any, number: int) -> bytes:
+    from ..diff import annex_title
+    from ..render.docx import markdown_to_docx
+
+    name = " ".join(new.partnership.name.split())
+    header = f"Tillägg nr {number} · {name}"
+    if new.partnership.case_number:
+        header += f" · Dnr {new.partnership.case_number}"
+    return markdown_to_docx(markdown, title=f"{annex_title(number)}: {name}",
+                            header_text=header, subject="Ändringar och tillägg")

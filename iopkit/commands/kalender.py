@@ -1,0 +1,60 @@
+"""`iopkit kalender`: the follow-up meetings and report deadlines as an .ics file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .common import fail
+
+
+def kalender(
+    spec_file: Path = typer.Argument(
+        ..., metavar="FIL", show_default=False,
+        help="Partnerskapsbeskrivningen (.yaml)."),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FIL", show_default=False,
+        help="Kalenderfilen att skriva. Standard: FIL-kalender.ics bredvid FIL."),
+    group_meetings: bool = typer.Option(
+        False, "--partnerskapsgrupp",
+        help="Ta också med partnerskapsgruppens möten (styrning.mötesfrekvens)."),
+    force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
+) -> None:
+    """Skriv en kalenderfil (.ics) med partnerskapets uppföljningsmöten och årsrapporter,
+    att importera i Outlook eller en annan kalender.
+
+    Uppföljningsmötena räknas från uppföljning.första_datum (eller avtalets start) med
+    uppföljning.intervall till och med avtalsperiodens slut. Årsrapporten läggs på den
+    dag som uppföljning.årsrapport anger (till exempel "senast den 31 januari varje år"),
+    annars på avtalets årsdag. Alla händelser är heldagshändelser. Varje händelse har ett
+    fast id, så en ny import efter en ändring uppdaterar händelserna i stället för att
+    lägga till dubbletter.
+
+    Slutstatus: 0 klart, 1 fel i filen, 2 fel i anropet eller filen kan inte läsas eller
+    skrivas.
+    """
+    from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
+    from ..files import UsageProblem, check_can_write, write_atomic
+    from ..report import plural
+    from .diff import load_valid_specs
+
+    (spec,) = load_valid_specs([spec_file])
+    if output is None:
+        output = spec_file.with_name(f"{spec_file.stem}-kalender.ics")
+    try:
+        check_can_write([output], force)
+        events = plan_events(spec, group_meetings=group_meetings)
+        write_atomic(output, to_ics(spec, events), force=force)
+    except UsageProblem as exc:
+        fail(str(exc))
+
+    def count(kind: str) -> int:
+        return sum(1 for e in events if e.kind == kind)
+
+    parts = [plural(count(FOLLOW_UP), "uppföljningsmöte", "uppföljningsmöten"),
+             plural(count(ANNUAL_REPORT), "årsrapport", "årsrapporter")]
+    if group_meetings:
+        parts.append(plural(count(GROUP_MEETING), "möte", "möten") + " i partnerskapsgruppen")
+    summary = ", ".join(parts[:-1]) + " och " + parts[-1]
+    typer.echo(f"Skrev {output}: {summary}.", err=True)
