@@ -10,6 +10,7 @@ from . import __version__
 from .cli_sv import install as _install_swedish
 from .commands import check as _check
 from .commands import schema as _schema
+from .commands import new as _new
 from .commands import diff as _diff
 from .commands import kalender as _kalender
 
@@ -26,7 +27,7 @@ app = typer.Typer(
     subcommand_metavar="KOMMANDO [ARGUMENT]...",
     options_metavar="[FLAGGOR]",
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -49,6 +50,7 @@ def _root(
 
 app.command("check")(_check.check)
 app.command("schema")(_schema.schema)
+app.command("new")(_new.new)
 app.command("diff")(_diff.diff)
 app.command("kalender")(_kalender.kalender)
 

@@ -7,25 +7,10 @@ change, the CLI still works and those texts merely fall back to English.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import re
 import sys
 from typing import Any
 
-_PANEL_TITLES = {
-    "ARGUMENTS_PANEL_TITLE": "Argument",
-    "OPTIONS_PANEL_TITLE": "Flaggor",
-    "COMMANDS_PANEL_TITLE": "Kommandon",
-    "ERRORS_PANEL_TITLE": "Fel",
-    "ABORTED_TEXT": "Avbrutet.",
-    "DEFAULT_STRING": "[standard: {}]",
-    "REQUIRED_LONG_STRING": "[krävs]",
-    "REQUIRED_SHORT_STRING": "*",
-    "ENVVAR_STRING": "[miljövariabel: {}]",
-    "DEPRECATED_STRING": "(föråldrad) ",
-    "RICH_HELP": "Skriv '{command_path} {help_option}' för hjälp.",
-}
 
 # English click messages and their Swedish wording; groups carry names and values over.
 _MESSAGES: list[tuple[str, str]] = [
@@ -116,52 +101,35 @@ def _patch_typer_parameters() -> None:
         argument._usage_display_name = usage_name
 
 
-def _patch_rich_utils(rich_utils: Any) -> None:
-    for name, text in _PANEL_TITLES.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, text)
-    if hasattr(rich_utils, "rich_format_error"):
-        rich_utils.rich_format_error = _swedish_error
-    highlighter = getattr(rich_utils, "OptionHighlighter", None)
-    if highlighter is not None:
-        highlighter.highlights = [h.replace("Usage: ", "Användning: ")
-                                  for h in highlighter.highlights]
+# Section titles and notes typer's plain help formatter passes through gettext.
+_GETTEXT = {
+    "Arguments": "Argument",
+    "Options": "Flaggor",
+    "Commands": "Kommandon",
+    "default: {default}": "standard: {default}",
+    "required": "krävs",
+    "env var: {var}": "miljövariabel: {var}",
+    "(dynamic)": "(beräknas)",
+    "Aborted!": "Avbrutet.",
+    "Missing command.": "Ange ett kommando.",
+    "No such command {name!r}.": "Kommandot {name!r} finns inte.",
+}
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Patch typer.rich_utils when typer first imports it (for help or an error).
+def _gettext(message: str) -> str:
+    return _GETTEXT.get(message, message)
 
-    Importing it up front would pull rich.markdown and markdown-it into every start,
-    which costs more than the whole `iopkit --version` budget.
-    """
 
-    target = "typer.rich_utils"
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != self.target:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        original_exec = spec.loader.exec_module
-
-        def exec_module(module: Any) -> None:
-            original_exec(module)
-            try:
-                _patch_rich_utils(module)
-            except Exception:  # pragma: no cover - typer internals changed
-                pass
-
-        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
+def _show(self: Any, file: Any = None) -> None:
+    _swedish_error(self)
 
 
 def install() -> None:
-    if "typer.rich_utils" in sys.modules:
-        _patch_rich_utils(sys.modules["typer.rich_utils"])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch typer's plain (non-rich) help and error output to Swedish.
+
+    We use the plain formatter on purpose: typer's rich help imports rich.markdown and
+    markdown-it, which would cost more than the whole `iopkit --help` budget.
+    """
     try:
         _patch_typer_parameters()
     except Exception:  # pragma: no cover - typer internals changed
@@ -177,6 +145,14 @@ def install() -> None:
         original_write_usage(self, prog, args, "Användning: " if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+    from typer import core as typer_core
+    from typer._click import exceptions as click_exceptions
+
+    if hasattr(typer_core, "_"):
+        typer_core._ = _gettext
+    click_exceptions.ClickException.show = _show  # type: ignore[method-assign]
+    click_exceptions.UsageError.show = _show  # type: ignore[method-assign]
 
     original_help_option = click_core.Command.get_help_option
 

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Benchmark iopkit as a user runs it: whole processes, medians of several runs.
+
+Uses only the standard library and iopkit itself (with its dependencies). It generates
+synthetic specs of realistic size (more parties, needs, goals and clauses than the
+canonical example), then times:
+
+- `iopkit --version` (start-up),
+- `iopkit check` of one spec, and of N specs in one call (per spec),
+- `iopkit render` of one spec to docx,
+- batch render of N specs to docx with 1 and 2 jobs (per spec), for each N,
+- peak memory (max RSS of iopkit and its worker processes) of each batch,
+- and, when pandoc is installed, pandoc converting the same rendered Markdown to docx.
+
+Usage:  python benchmarks/bench.py [--n 50 200] [--runs 5] [--out benchmarks/RESULTS.md]
+The machine is noisy: compare medians and ratios, not single numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from stdnum import luhn
+from stdnum.se import orgnr
+
+ROOT = Path(__file__).resolve().parent.parent
+CANONICAL = ROOT / "examples" / "dagverksamhet.yaml"
+
+
+def find_iopkit() -> list[str]:
+    beside = Path(sys.executable).with_name("iopkit")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("iopkit")
+    return [found] if found else [sys.executable, "-m", "iopkit"]
+
+
+def valid_orgnr(rng: random.Random, group: str) -> str:
+    """A random organisationsnummer in `group` (8: ideella föreningar) with a valid check digit."""
+    body = group + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    body = body[:2] + str(rng.randint(2, 9)) + body[3:]
+    number = body + luhn.calc_check_digit(body)
+    assert orgnr.is_valid(number)
+    return f"{number[:6]}-{number[6:]}"
+
+
+def synthetic_spec(index: int) -> dict:
+    """A spec about three times the size of the canonical example, deterministic per index."""
+    rng = random.Random(index)
+    data = yaml.safe_load(CANONICAL.read_text(encoding="utf-8"))
+    data["partnerskap"]["namn"] = f"Syntetiskt partnerskap nr {index}"
+    data["partnerskap"]["diarienummer"] = f"SRN 2026/{1000 + index}"
+    nonprofits = []
+    for n in range(rng.randint(2, 4)):
+        party_id = f"forening{n}"
+        nonprofits.append(party_id)
+        data["parter"].append({
+            "id": party_id, "namn": f"Föreningen Exempel {index}-{n}", "typ": "ideell förening",
+            "organisationsnummer": valid_orgnr(rng, "8"), "registrerad_idéburen": True,
+            "verksamhetsidé": "Föreningen arbetar för gemenskap och stöd. " * 3,
+            "adress": f"Exempelgatan {n + 1}, 411 0{n} Göteborg",
+            "kontaktperson": {"namn": f"Kontakt {n}", "titel": "Verksamhetsledare",
+                              "epost": f"kontakt{n}@example.org", "telefon": "070-000 00 00"},
+            "firmatecknare": [{"namn": f"Ordförande {n}", "titel": "Ordförande"},
+                              {"namn": f"Kassör {n}", "titel": "Kassör"}]})
+    needs = data["behovsinventering"]["behov"]
+    for n in range(3, 3 + rng.randint(3, 6)):
+        needs.append({"id": f"B{n}", "beskrivning": f"Behov nummer {n}: " + "stöd och " * 8})
+    for n, need in enumerate(needs[2:], start=3):
+        data["mål"].append({
+            "id": f"M{n}", "beskrivning": f"Mål {n}: målgruppen får bättre stöd året runt.",
+            "behov": [need["id"]],
+            "indikatorer": [{"beskrivning": f"Indikator {n}.{k}", "målvärde": f"minst {k * 100}",
+                             "källa": "Egen uppföljning"} for k in range(1, 4)]})
+        data["insatser"].append({
+            "id": f"I{n + 1}", "beskrivning": f"Insats för mål {n}: " + "aktiviteter och " * 6,
+            "mål": [f"M{n}"], "ansvarig": rng.choice(nonprofits)})
+    for party_id in nonprofits:
+        data["resurser"].append({"part": party_id, "typ": "ideell tid",
+                                 "beskrivning": "Volontärer", "timmar_per_år": 1500,
+                                 "värde_per_år": 225000})
+        data["resurser"].append({"part": party_id, "typ": "kompetens",
+                                 "beskrivning": "Erfarenhet av målgruppen",
+                                 "värde_per_år": 80000})
+    data["styrning"]["partnerskapsgrupp"] += nonprofits
+    data["villkor"] = [{"rubrik": f"Särskilt villkor {n}", "text": "Parterna ska " + "samverka " * 20}
+                       for n in range(1, 5)]
+    return data
+
+
+def write_specs(directory: Path, count: int) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = directory / f"spec{index:04d}.yaml"
+        path.write_text(yaml.safe_dump(synthetic_spec(index), allow_unicode=True,
+                                       sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Seconds, exit code and peak RSS (KiB) of the command and its waited-for children."""
+    probe = (
+        "import resource, subprocess, sys, time, json\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL).returncode\n"
+        "elapsed = time.perf_counter() - start\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([elapsed, code, rss]))\n")
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd,
+                         capture_output=True, text=True, check=True)
+    elapsed, code, rss = json.loads(out.stdout)
+    return elapsed, code, rss
+
+
+def median_run(command: list[str], cwd: Path, runs: int, before=None) -> dict:
+    times, peaks, codes = [], [], set()
+    for _ in range(runs):
+        if before:
+            before()
+        elapsed, code, rss = timed(command, cwd)
+        times.append(elapsed)
+        peaks.append(rss)
+        codes.add(code)
+    return {"median": statistics.median(times), "min": min(times), "max": max(times),
+            "peak_kib": max(peaks), "codes": sorted(codes)}
+
+
+def has_render(iopkit: list[str]) -> bool:
+    out = subprocess.run([*iopkit, "--help"], capture_output=True, text=True)
+    return " render " in out.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+
+    iopkit = find_iopkit()
+    work = Path(tempfile.mkdtemp(prefix="iopkit-bench-"))
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(label: str, result: dict, per: int = 1, target: str = "") -> None:
+        per_ms = result["median"] * 1000 / per
+        spread = f"{result['min'] * 1000 / per:.0f}–{result['max'] * 1000 / per:.0f}"
+        rows.append((label, f"{per_ms:.1f} ms" + (" per spec" if per > 1 else ""),
+                     f"{spread} ms; {result['peak_kib'] / 1024:.0f} MB topp", target))
+        print(f"{label}: {per_ms:.1f} ms (spridning {spread}), topp {result['peak_kib'] / 1024:.0f} MB",
+              flush=True)
+
+    try:
+        specs = write_specs(work / "specs", max(args.n))
+        one = specs[0]
+        row("`iopkit --version`", median_run([*iopkit, "--version"], work, args.runs),
+            target="≤ 120 ms")
+        row("`iopkit check` en spec", median_run([*iopkit, "check", str(one)], work, args.runs),
+            target="≤ 250 ms")
+        for n in args.n:
+            batch_dir = work / f"batch{n}"
+            batch_dir.mkdir()
+            for spec in specs[:n]:
+                shutil.copy(spec, batch_dir / spec.name)
+            row(f"`iopkit check` {n} specar i ett anrop",
+                median_run([*iopkit, "check", str(batch_dir)], work, args.runs), per=n,
+                target="≤ 10 ms per spec" if n == 200 else "")
+
+        pandoc_ms = None
+        if has_render(iopkit):
+            out_dir = work / "out1"
+            out_dir.mkdir()
+            row("`iopkit render` en spec till docx",
+                median_run([*iopkit, "render", str(one), "-o", str(out_dir), "--force"],
+                           work, args.runs), target="≤ 450 ms")
+            for n in args.n:
+                batch_dir = work / f"batch{n}"
+                for jobs in (1, 2):
+                    out = work / f"out{n}-{jobs}"
+                    out.mkdir()
+                    row(f"`iopkit render` {n} specar, {jobs} jobb",
+                        median_run([*iopkit, "render", str(batch_dir), "-o", str(out),
+                                    "--force", "--jobs", str(jobs)], work, max(1, args.runs // 2)),
+                        per=n, target="≤ 40 ms per spec, ≤ 150 MB" if jobs == 2 else "")
+            if shutil.which("pandoc"):
+                md_dir = work / "md"
+                md_dir.mkdir()
+                subprocess.run([*iopkit, "render", str(one), "-o", str(md_dir), "--format", "md",
+                                "--force"], check=True, capture_output=True)
+                markdown = sorted(md_dir.glob("*-avtal.md"))[0]
+                result = median_run(["pandoc", str(markdown), "-o", str(work / "pandoc.docx")],
+                                    work, args.runs)
+                pandoc_ms = result["median"] * 1000
+                row("`pandoc` färdig Markdown → docx (samma avtal)", result)
+        else:
+            print("iopkit saknar render; bara start och check mäts.")
+
+        lines = [
+            f"Uppmätt {time.strftime('%Y-%m-%d')} på {platform.machine()}, "
+            f"{os.cpu_count()} kärnor, Python {platform.python_version()}; "
+            f"median av {args.runs} körningar (batcher {max(1, args.runs // 2)}), hela processer.",
+            "",
+            "| mätning | median | spridning och minne | mål |",
+            "|---|---|---|---|",
+            *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        ]
+        if pandoc_ms is not None:
+            batch = [r for r in rows if "2 jobb" in r[0]]
+            if batch:
+                per_spec = float(batch[-1][1].split()[0])
+                lines += ["", f"Batch med 2 jobb: {per_spec:.1f} ms per dokumentpar (avtal och "
+                              f"checklista) mot {pandoc_ms:.0f} ms för pandoc per dokument: "
+                              f"kvot {pandoc_ms / per_spec:.1f}."]
+        text = "\n".join(lines) + "\n"
+        args.out.write_text(text, encoding="utf-8")
+        print()
+        print(text)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
