@@ -1,0 +1,70 @@
+"""Personal data: who is responsible, and the processor agreement GDPR requires.
+
+Heuristic for IOP151: when the spec has no `personuppgifter` section, the texts (all of
+them except `rättslig_bedömning` and `iopkit_undantag`) are searched for words that
+suggest personal data about individuals is processed: case work with individuals,
+journals and social documentation, registers or lists of participants, personnummer,
+health data (settings.personal_data_words). A user who has considered the question
+answers it with `personuppgifter: {behandlas: nej}` or a full section.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..spec.findings import Severity
+from .registry import Hit, RuleContext, rule, word_pattern
+
+GDPR = "dataskyddsförordningen (EU) 2016/679"
+
+
+@rule(code="IOP150", severity=Severity.WARNING,
+      title="Personuppgiftsbiträdesavtal saknas",
+      trigger=("`personuppgifter.ansvar` är `biträde` och inget personuppgiftsbiträdesavtal "
+               "står under `bilagor`"),
+      source=f"{GDPR}, art. 28.3")
+def processor_agreement(ctx: RuleContext) -> Iterable[Hit]:
+    data = ctx.spec.personal_data
+    if data is None or data.responsibility != "biträde":
+        return
+    pattern = word_pattern(ctx.settings.processor_agreement_words)
+    if any(pattern.search(appendix) for appendix in ctx.spec.appendices):
+        return
+    yield Hit(("personuppgifter", "ansvar"), (
+        "Organisationen behandlar personuppgifter för den offentliga partens räkning "
+        "(`ansvar: biträde`). Då ska parterna teckna ett personuppgiftsbiträdesavtal. Bifoga "
+        "det och lägg till det under `bilagor`, till exempel "
+        "`- Personuppgiftsbiträdesavtal`."))
+
+
+@rule(code="IOP151", severity=Severity.WARNING,
+      title="Personuppgifter utan avsnitt",
+      trigger=("`personuppgifter` saknas men en text talar om uppgifter om enskilda "
+               "(till exempel \"journal\", \"personnummer\", \"deltagarlista\", "
+               "\"individuell\")"),
+      source=f"{GDPR}, art. 5, 24 och 28")
+def personal_data_unaddressed(ctx: RuleContext) -> Iterable[Hit]:
+    if ctx.spec.personal_data is not None:
+        return
+    pattern = word_pattern(ctx.settings.personal_data_words)
+    for path, word, line, column in ctx.find_words(pattern):
+        yield Hit(path, (
+            f"Texten nämner \"{word}\", vilket tyder på att personuppgifter om enskilda "
+            "behandlas, men avsnittet `personuppgifter` saknas. Lägg till `personuppgifter` "
+            "med `behandlas: ja` och `ansvar` (`var för sig` eller `biträde`), eller "
+            "`behandlas: nej` om inga personuppgifter behandlas."), line, column)
+        return  # one finding is enough: the fix is one section
+
+
+@rule(code="IOP152", severity=Severity.WARNING,
+      title="Personuppgiftsansvar saknas",
+      trigger="`personuppgifter.behandlas` är `ja` men `personuppgifter.ansvar` saknas",
+      source=f"{GDPR}, art. 24, 26 och 28")
+def responsibility_missing(ctx: RuleContext) -> Iterable[Hit]:
+    data = ctx.spec.personal_data
+    if data is not None and data.processed and data.responsibility is None:
+        yield Hit(("personuppgifter", "behandlas"), (
+            "Det står inte vem som är personuppgiftsansvarig. Lägg till "
+            "`personuppgifter.ansvar`: `var för sig` om varje part ansvarar för sin egen "
+            "behandling, eller `biträde` om organisationen behandlar uppgifterna för den "
+            "offentliga partens räkning."))

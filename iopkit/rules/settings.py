@@ -1,0 +1,110 @@
+"""Thresholds, rates and word lists of the IOP rules, each with where it comes from.
+
+One frozen object holds every number a rule compares against, so no rule carries a
+magic number and a user (or a test) can change one value with `dataclasses.replace`
+or `RuleSettings.with_eur_rate(...)`. `iopkit regler` and the README cite these sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+#: The default exchange rate, kronor per euro. An approximation, rounded to two
+#: decimals, of the average of the Riksbank's daily EUR/SEK rates for 2025 (roughly
+#: 11.5 in January falling to about 10.9 in December), set for iopkit in January 2026.
+#: It is a default for a first estimate only: the de minimis regulations convert at the
+#: rate that applies when the aid is granted, so users should state the rate they use
+#: (`rättslig_bedömning.eurokurs` in the spec, or `iopkit check --eurokurs`).
+DEFAULT_EUR_RATE = Decimal("11.00")
+DEFAULT_EUR_RATE_SOURCE = (
+    "iopkits standardkurs, fastställd 2026-01-15: ungefärligt genomsnitt av Riksbankens "
+    "dagliga EUR/SEK-kurser 2025. Ange aktuell kurs med `rättslig_bedömning.eurokurs` "
+    "eller `--eurokurs`")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Every threshold and list the rules use. Immutable; make variants with replace()."""
+
+    # --- state aid -------------------------------------------------------------------
+    #: Kronor per euro given on the command line (`--eurokurs`); wins over the spec.
+    eur_rate_override: Decimal | None = None
+    default_eur_rate: Decimal = DEFAULT_EUR_RATE
+    default_eur_rate_source: str = DEFAULT_EUR_RATE_SOURCE
+    #: General de minimis ceiling per single undertaking over any three years.
+    de_minimis_eur: int = 300_000
+    de_minimis_source: str = "kommissionens förordning (EU) 2023/2831, art. 3.2 (från 2024-01-01)"
+    #: De minimis ceiling for services of general economic interest (SGEI, in Swedish
+    #: tjänster av allmänt ekonomiskt intresse, SGEI/TAEI) over any three years.
+    sgei_de_minimis_eur: int = 750_000
+    sgei_de_minimis_source: str = (
+        "kommissionens förordning (EU) 2023/2832, art. 3.2 (från 2024-01-01)")
+    #: The period both ceilings are measured over, in years.
+    de_minimis_years: int = 3
+
+    # --- agreement period --------------------------------------------------------------
+    #: Longest agreement period without a warning, in years. iopkit's default, after
+    #: the Alingsås case (Kammarrätten i Göteborg, mål 3556-18) and the four-year limit
+    #: for framework agreements in LOU 7 kap. 2 §.
+    max_period_years: int = 4
+    #: A period longer than this many years should say what happens at its end
+    #: (`förlängning`) and how the partnership is evaluated (`utvärdering`).
+    long_period_years: int = 3
+    #: Words in `avtalsperiod.förlängning` that make an extension open-ended.
+    open_ended_words: tuple[str, ...] = (
+        "tills vidare", "tillsvidare", "obegränsat", "obegränsad", "utan begränsning",
+        "utan tidsgräns", "automatiskt")
+
+    # --- procurement language -------------------------------------------------------------
+    #: Words that describe a purchase rather than a partnership. A word matches at the
+    #: start of a word, so "upphandl" covers upphandling, upphandlas, upphandlad.
+    procurement_words: tuple[str, ...] = (
+        "per vårddygn", "per dygn", "per plats", "per brukare", "vite", "beställare",
+        "leverantör", "kravspecifikation", "upphandl", "anbud", "avrop")
+    #: Top-level keys whose texts are not scanned for procurement or personal-data words:
+    #: the legal assessment discusses procurement by nature, and exemptions quote rules.
+    unscanned_keys: tuple[str, ...] = ("rättslig_bedömning", "iopkit_undantag")
+
+    # --- personal data -----------------------------------------------------------------
+    #: Words in the texts that suggest personal data about individuals is processed
+    #: (individual case work, journals, registers of participants).
+    personal_data_words: tuple[str, ...] = (
+        "personuppgift", "personnummer", "journal", "social dokumentation",
+        "deltagarregist", "deltagarlist", "närvarolist", "namnlist", "register över",
+        "genomförandeplan", "individuell", "hälsouppgift", "känsliga uppgifter")
+    #: An appendix whose name matches one of these counts as the data processing
+    #: agreement required by GDPR art. 28.3.
+    processor_agreement_words: tuple[str, ...] = (
+        "personuppgiftsbiträd", "biträdesavtal", "pub-avtal", "dpa")
+
+    # --- placeholders --------------------------------------------------------------------
+    #: The marker `iopkit new` writes where the user must fill something in.
+    placeholder_marker: str = "FYLL I"
+
+    def with_eur_rate(self, rate: Decimal | None) -> "RuleSettings":
+        return replace(self, eur_rate_override=rate)
+
+
+DEFAULT_SETTINGS = RuleSettings()
+
+_RATE = re.compile(r"^\d+([.,]\d+)?$")
+
+
+def parse_eur_rate(text: str) -> Decimal:
+    """Parse a rate typed by a user ("11,20" or "11.2"). Raises ValueError in Swedish."""
+    cleaned = text.strip()
+    if not _RATE.match(cleaned):
+        raise ValueError(f"\"{cleaned}\" är inte en växelkurs. Ange kronor per euro, till "
+                         "exempel --eurokurs 11,20.")
+    try:
+        rate = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - excluded by the pattern
+        raise ValueError(f"\"{cleaned}\" är inte en växelkurs.") from None
+    if rate <= 0:
+        raise ValueError("Växelkursen måste vara större än noll, till exempel --eurokurs 11,20.")
+    if not Decimal(1) <= rate <= Decimal(100):
+        raise ValueError(f"{cleaned} kronor per euro är inte rimligt. Ange kronor per euro, "
+                         "till exempel --eurokurs 11,20.")
+    return rate
