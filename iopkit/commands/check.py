@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console, fail
 
 
 class OutputFormat(str, Enum):
@@ -25,6 +25,10 @@ def check(
         help="text för människor, json för skript och CI."),
     strict: bool = typer.Option(
         False, "--strict", help="Låt varningar räknas som fel (slutstatus 1)."),
+    eur_rate: str | None = typer.Option(
+        None, "--eurokurs", metavar="KURS", show_default=False,
+        help="Kronor per euro när stödet räknas om mot de minimis-taken, till exempel "
+             "11,20. Går före rättslig_bedömning.eurokurs och iopkits standardkurs."),
 ) -> None:
     """Kontrollera partnerskapsbeskrivningar och visa alla fel och varningar.
 
@@ -32,8 +36,15 @@ def check(
     2 fel i anropet eller en fil som inte kan läsas.
     """
     from ..report import Summary, json_report, print_findings
+    from ..rules.settings import DEFAULT_SETTINGS, parse_eur_rate
 
-    results, io_problems = check_paths(files)
+    settings = DEFAULT_SETTINGS
+    if eur_rate is not None:
+        try:
+            settings = settings.with_eur_rate(parse_eur_rate(eur_rate))
+        except ValueError as exc:
+            fail(str(exc))
+    results, io_problems = check_paths(files, settings)
     summary = Summary()
     for result in results:
         summary.add(result)
