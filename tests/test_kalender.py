@@ -1,0 +1,187 @@
+"""`iopkit kalender`: the .ics file read back the way a calendar program reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from conftest import CANONICAL, dump, load_canonical_data, run
+
+D = dt.date
+
+
+def events(path: Path) -> list:
+    calendar = Calendar.from_ical(path.read_bytes())
+    return list(calendar.walk("VEVENT"))
+
+
+def by_summary(items: list, prefix: str) -> list:
+    return [e for e in items if str(e["SUMMARY"]).startswith(prefix)]
+
+
+def start(event) -> dt.date:
+    return event.decoded("DTSTART")
+
+
+def spec_with(tmp_path: Path, name: str = "avtal.yaml", **changes) -> Path:
+    """The canonical example with `uppföljning`/`avtalsperiod` keys changed."""
+    data = load_canonical_data()
+    for dotted, value in changes.items():
+        section, key = dotted.split("__")
+        if value is None:
+            data[section].pop(key, None)
+        else:
+            data[section][key] = value
+    path = tmp_path / name
+    path.write_text(dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def canonical(tmp_path: Path) -> Path:
+    path = tmp_path / "dagverksamhet.yaml"
+    shutil.copy(CANONICAL, path)
+    return path
+
+
+def test_canonical_calendar(runner, canonical):
+    result = run(runner, "kalender", canonical)
+    assert result.exit_code == 0, result.output
+    target = canonical.with_name("dagverksamhet-kalender.ics")
+    assert f"Skrev {target}: 12 uppföljningsmöten och 3 årsrapporter." in result.stderr
+    items = events(target)
+    follow_ups = by_summary(items, "Uppföljning")
+    # Quarterly from uppföljning.första_datum (2027-03-15) to avtalsperiod.slut (2029-12-31).
+    assert [start(e) for e in follow_ups] == [
+        D(y, m, 15) for y in (2027, 2028, 2029) for m in (3, 6, 9, 12)]
+    assert str(follow_ups[0]["SUMMARY"]) == "Uppföljning 1 av 12: Dagcenter Väst"
+    # "senast den 31 januari varje år": after each calendar year of the agreement.
+    reports = by_summary(items, "Årsrapport")
+    assert [start(e) for e in reports] == [D(2028, 1, 31), D(2029, 1, 31), D(2030, 1, 31)]
+    assert "årsrapporten för 2029" in str(reports[-1]["DESCRIPTION"])
+    assert "senast den 31 januari varje år" in str(reports[0]["DESCRIPTION"])
+    assert reports[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
+    assert len(items) == 15
+    for event in items:
+        # All-day events (a date, not a time) that do not block the day.
+        assert type(start(event)) is dt.date
+        assert event.decoded("DTEND") == start(event) + dt.timedelta(days=1)
+        assert str(event["TRANSP"]) == "TRANSPARENT"
+        assert "Dagverksamhet för EU-medborgare i utsatthet" in str(event["DESCRIPTION"])
+    assert len({str(e["UID"]) for e in items}) == len(items)
+
+
+def test_same_spec_gives_byte_identical_file_and_stable_uids(runner, canonical, tmp_path):
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    assert run(runner, "kalender", "-o", first, canonical).exit_code == 0
+    assert run(runner, "kalender", "-o", second, canonical).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert [str(e["UID"]) for e in events(first)] == [str(e["UID"]) for e in events(second)]
+
+
+def test_changed_dates_keep_their_uids_so_a_new_import_updates(runner, tmp_path):
+    """After a renegotiation moves the meetings, importing again replaces the events."""
+    before = spec_with(tmp_path, "före.yaml")
+    after = spec_with(tmp_path, "efter.yaml", uppföljning__första_datum="2027-04-01",
+                      avtalsperiod__slut="2030-12-31")
+    assert run(runner, "kalender", before).exit_code == 0
+    assert run(runner, "kalender", after).exit_code == 0
+    old = {str(e["UID"]): start(e) for e in events(tmp_path / "före-kalender.ics")}
+    new = {str(e["UID"]): start(e) for e in events(tmp_path / "efter-kalender.ics")}
+    assert set(old) <= set(new)  # every old event is updated, none left as a duplicate
+    assert len(new) == 15 + 4  # 2027-04-01 quarterly to 2030-12-31; one more annual report
+    moved = [uid for uid in old if old[uid] != new[uid]]
+    assert len(moved) == 12  # every follow-up moved to the 1st of its month
+
+
+def test_month_end_is_clamped_without_drifting(runner, tmp_path):
+    spec = spec_with(tmp_path, uppföljning__intervall="månadsvis",
+                     uppföljning__första_datum="2027-01-31",
+                     avtalsperiod__slut="2028-03-31")
+    assert run(runner, "kalender", spec).exit_code == 0
+    dates = [start(e) for e in by_summary(events(tmp_path / "avtal-kalender.ics"),
+                                          "Uppföljning")]
+    assert dates[:4] == [D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 31), D(2027, 4, 30)]
+    assert D(2028, 2, 29) in dates
+    assert dates[-1] == D(2028, 3, 31)
+    assert len(dates) == 15
+
+
+@pytest.mark.parametrize(("interval", "count", "second"), [
+    ("varje vecka", 157, D(2027, 1, 8)),
+    ("varannan vecka", 79, D(2027, 1, 15)),
+    ("månadsvis", 36, D(2027, 2, 1)),
+    ("varannan månad", 18, D(2027, 3, 1)),
+    ("kvartalsvis", 12, D(2027, 4, 1)),
+    ("halvårsvis", 6, D(2027, 7, 1)),
+    ("årsvis", 3, D(2028, 1, 1)),
+])
+def test_every_interval_from_the_start_when_no_first_date(runner, tmp_path, interval, count,
+                                                          second):
+    spec = spec_with(tmp_path, uppföljning__intervall=interval,
+                     uppföljning__första_datum=None)
+    result = run(runner, "kalender", spec)
+    assert result.exit_code == 0, result.output
+    dates = [start(e) for e in by_summary(events(tmp_path / "avtal-kalender.ics"),
+                                          "Uppföljning")]
+    assert len(dates) == count
+    assert dates[:2] == [D(2027, 1, 1), second]
+    assert dates[-1] <= D(2029, 12, 31)
+
+
+def test_annual_report_without_a_day_falls_on_the_anniversary(runner, tmp_path):
+    spec = spec_with(tmp_path, uppföljning__årsrapport="Parterna lämnar en gemensam "
+                                                       "årsrapport.",
+                     avtalsperiod__start="2027-07-01", avtalsperiod__slut="2029-06-30")
+    assert run(runner, "kalender", spec).exit_code == 0
+    reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
+    assert [start(e) for e in reports] == [D(2028, 7, 1), D(2029, 7, 1)]
+    assert "avtalsår 1" in str(reports[0]["DESCRIPTION"])
+
+
+def test_annual_report_day_from_the_text(runner, tmp_path):
+    spec = spec_with(tmp_path, uppföljning__årsrapport="Årsrapporten lämnas senast den 30 "
+                                                       "april året efter.")
+    assert run(runner, "kalender", spec).exit_code == 0
+    reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
+    assert [start(e) for e in reports] == [D(2028, 4, 30), D(2029, 4, 30), D(2030, 4, 30)]
+
+
+def test_partnership_group_meetings_on_request(runner, canonical):
+    result = run(runner, "kalender", "--partnerskapsgrupp", canonical)
+    assert result.exit_code == 0, result.output
+    assert "36 möten i partnerskapsgruppen" in result.stderr
+    items = events(canonical.with_name("dagverksamhet-kalender.ics"))
+    meetings = by_summary(items, "Partnerskapsgruppen")
+    assert len(meetings) == 36  # månadsvis, 2027-01-01 to 2029-12-31
+    assert start(meetings[1]) == D(2027, 2, 1)
+    assert len(items) == 12 + 3 + 36
+
+
+def test_invalid_spec_exit_1_and_nothing_written(runner, tmp_path):
+    spec = spec_with(tmp_path, uppföljning__intervall="varje kvartal")
+    result = run(runner, "kalender", spec)
+    assert result.exit_code == 1
+    assert "IOP013" in result.stderr and "uppföljning.intervall" in result.stderr
+    assert not (tmp_path / "avtal-kalender.ics").exists()
+
+
+def test_existing_file_needs_force(runner, canonical):
+    target = canonical.with_name("dagverksamhet-kalender.ics")
+    target.write_text("gammal\n", encoding="utf-8")
+    result = run(runner, "kalender", canonical)
+    assert result.exit_code == 2
+    assert "finns redan" in result.stderr
+    assert target.read_text(encoding="utf-8") == "gammal\n"
+    assert run(runner, "kalender", "--force", canonical).exit_code == 0
+    assert len(events(target)) == 15
+
+
+def test_unreadable_spec_is_a_usage_error(runner, tmp_path):
+    result = run(runner, "kalender", tmp_path / "saknas.yaml")
+    assert result.exit_code == 2
+    assert "finns inte" in result.stderr
