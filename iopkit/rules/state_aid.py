@@ -95,11 +95,11 @@ def public_money(ctx: RuleContext) -> PublicMoney | None:
         return ctx.cache["public_money"]  # type: ignore[return-value]
     spec, settings = ctx.spec, ctx.settings
     public = {p.id for p in spec.public_parties}
-    paths = [("resurser", i) for i, r in enumerate(spec.resources)
+    paths = [("resurser", i, "belopp_per_år") for i, r in enumerate(spec.resources)
              if r.party in public and r.type == "ekonomiska medel" and r.amount_per_year]
     result = None
     if paths:
-        per_year = sum(spec.resources[i].amount_per_year or 0 for _, i in paths)
+        per_year = sum(spec.resources[p[1]].amount_per_year or 0 for p in paths)
         years = period_years(spec.period.start, spec.period.end)
         window_years = min(years, Fraction(settings.de_minimis_years))
         if settings.eur_rate_override is not None:
