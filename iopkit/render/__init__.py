@@ -1,0 +1,12 @@
+"""From a partnership spec to documents: agreement draft and checklist as Word, Markdown,
+HTML or PDF.
+
+Building blocks other commands reuse:
+- `iopkit.render.templates`: the sandboxed Jinja environment (`make_environment`,
+  `render_folder`, `render_templates`) for templates that render Markdown;
+- `iopkit.render.docx.markdown_to_docx`, `iopkit.render.html.markdown_to_html`;
+- `iopkit.render.format`: Swedish amounts and dates (`kronor`, `datum_lang` …);
+- `iopkit.render.markdown`: escaping spec text for Markdown (`escape`, `Md`).
+
+Importing this package is cheap: docx, jinja2 and markdown-it load only when used.
+"""

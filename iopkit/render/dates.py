@@ -1,0 +1,36 @@
+"""The date a draft carries: `--datum`, else SOURCE_DATE_EPOCH, else today.
+
+The same date pins every timestamp inside the files (Word core properties, zip
+entries), so rendering the same spec with the same date gives byte-identical files.
+SOURCE_DATE_EPOCH is the reproducible-builds convention: seconds since 1970-01-01 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from ..files import UsageProblem
+
+
+def parse_date_option(text: str) -> dt.date:
+    """`--datum ÅÅÅÅ-MM-DD`."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageProblem(f"--datum {text!r} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, "
+                           "till exempel --datum 2026-05-04.") from None
+
+
+def default_date() -> dt.date:
+    """SOURCE_DATE_EPOCH when it is set, else today's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageProblem(
+                f"Miljövariabeln SOURCE_DATE_EPOCH={epoch!r} är inget giltigt antal sekunder "
+                "sedan 1970-01-01. Rätta eller ta bort den, eller ange --datum ÅÅÅÅ-MM-DD."
+            ) from None
+    return dt.date.today()

@@ -1,0 +1,104 @@
+"""Markdown as the one intermediate form of every document, and escaping text into it.
+
+Templates render Markdown; the converters turn it into Word and HTML. Text that comes
+from a spec must never become formatting: `escape` backslash-escapes everything that
+CommonMark (plus the table extension we enable) could read as markup, and `Md` marks a
+string that is already Markdown so that it is passed through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; lone
+# surrogates; U+FFFE/U+FFFF). Word files are XML, so these can never be written.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Always escaped: emphasis, code, links, raw HTML/autolinks, headings, tables,
+# strikethrough, and the backslash itself.
+_ALWAYS = re.compile(r"([\\`*_\[\]<>#|~])")
+# An entity reference such as &amp; or &#123; would be decoded: escape its ampersand.
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# At the start of a line: list markers, setext underlines, ordered list numbers.
+_LINE_START = re.compile(r"^([-+=])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+class Md(str):
+    """A string that is already Markdown: templates output it without escaping."""
+
+    __slots__ = ()
+
+
+def clean_text(text: str) -> str:
+    """Remove characters that XML 1.0 forbids and normalise line endings."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def _escape_line(line: str) -> str:
+    line = _ALWAYS.sub(r"\\\1", line)
+    line = _ENTITY.sub(r"\\&", line)
+    line = _LINE_START.sub(r"\\\1", line)
+    return _ORDERED.sub(r"\1\\\2", line)
+
+
+def escape(value: Any) -> Md:
+    """Spec text as Markdown that shows exactly that text.
+
+    Paragraphs (separated by a blank line) stay paragraphs; single line breaks are
+    ordinary soft breaks (shown as a space), as in any Markdown text. Leading spaces are
+    dropped so that no line turns into a code block.
+    """
+    if isinstance(value, Md):
+        return value
+    text = clean_text(str(value)).strip()
+    if not text:
+        return Md("")
+    paragraphs = []
+    for paragraph in _BLANK_LINE.split(text):
+        lines = [_escape_line(line.strip()) for line in paragraph.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return Md("\n\n".join(paragraphs))
+
+
+def escape_inline(value: Any) -> Md:
+    """Spec text on one line, for table cells, headings and list items."""
+    if isinstance(value, Md):
+        return Md(" ".join(value.split("\n")))
+    text = " ".join(clean_text(str(value)).split())
+    return escape(text)
+
+
+def finalize(value: Any) -> str:
+    """Jinja `finalize`: how every `{{ … }}` is written into the Markdown."""
+    if value is None:
+        return ""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return escape(value)
+
+
+def tidy(markdown: str) -> str:
+    """Join rendered sections: no trailing spaces, at most one blank line, one final
+    newline. (Lines ending in a backslash keep it: that is a hard line break.)"""
+    lines = [line.rstrip() for line in clean_text(markdown).split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return text + "\n"
+
+
+@lru_cache(maxsize=1)
+def parser() -> Any:
+    """The Markdown parser shared by the converters: CommonMark with tables, no raw HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False,
+                                     "typographer": False}).enable("table")
