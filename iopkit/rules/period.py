@@ -14,7 +14,8 @@ ALINGSAS = ("Kammarrätten i Göteborg, mål 3556-18 (2019): ett IOP i Alingsås
 
 def _longer_than(ctx: RuleContext, years: int) -> bool:
     period = ctx.spec.period
-    return period.end >= add_years(period.start, years)
+    limit = add_years(period.start, years)
+    return limit is not None and period.end >= limit
 
 
 @rule(code="IOP130", severity=Severity.WARNING,

@@ -10,8 +10,9 @@ documented default (settings.py). In-kind resources are not counted.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
 
@@ -24,10 +25,9 @@ SOURCE = ("kommissionens förordning (EU) 2023/2831 (de minimis, 300 000 euro un
 
 
 def format_amount(value: Decimal | Fraction | int) -> str:
-    """A whole number in Swedish form: groups of three with a non-breaking space."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """A whole number in Swedish form: groups of three with a non-breaking space
+    (rounded half up, exactly, however large)."""
+    whole = math.floor(Fraction(value) + Fraction(1, 2))
     return f"{whole:,}".replace(",", "\u00a0")
 
 
@@ -42,23 +42,35 @@ def format_rate(rate: Decimal) -> str:
     return f"{rate.quantize(Decimal('0.01'))}".replace(".", ",")
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date | None:
+    """The same day `years` later (28 February for 29 February in a common year), or
+    None past the calendar's end (year 9999)."""
+    if day.year + years > dt.MAXYEAR:
+        return None
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
         return day.replace(year=day.year + years, day=28)
 
 
+def _anniversary(start: dt.date, years: int) -> int:
+    """Day number (ordinal) of the `years`th anniversary of `start`, also past 9999."""
+    date = add_years(start, years)
+    if date is not None:
+        return date.toordinal()
+    return start.toordinal() + years * 146097 // 400  # average Gregorian year
+
+
 def period_years(start: dt.date, end: dt.date) -> Fraction:
     """Length of the period from `start` to `end` (both included) in years: whole years
     by the calendar, then the remaining days as a share of the following year."""
-    stop = end + dt.timedelta(days=1)
+    stop = end.toordinal() + 1
     whole = 0
-    while add_years(start, whole + 1) <= stop:
+    while _anniversary(start, whole + 1) <= stop:
         whole += 1
-    anchor = add_years(start, whole)
-    year_days = (add_years(start, whole + 1) - anchor).days
-    return whole + Fraction((stop - anchor).days, year_days)
+    anchor = _anniversary(start, whole)
+    year_days = _anniversary(start, whole + 1) - anchor
+    return whole + Fraction(stop - anchor, year_days)
 
 
 @dataclass(frozen=True)
