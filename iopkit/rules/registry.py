@@ -181,8 +181,9 @@ def iter_stage(stage: str) -> Iterator[Rule]:
 
 
 def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A case-insensitive pattern matching any of `words` at the start of a word; a
-    space in a word matches any whitespace (so a phrase may be wrapped in a block)."""
+    """A case-insensitive pattern matching any of `words` at the start of a word, through
+    to the end of that word ("upphandl" matches "upphandlingen"); a space in a word
+    matches any whitespace (so a phrase may be wrapped in a block)."""
     alternatives = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words),
                           key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")\w*", re.IGNORECASE)
