@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from conftest import run
+from conftest import EXAMPLES, ROOT, run
 from iopkit.check import check_file
 from iopkit.scaffold import (
     PLACEHOLDER,
@@ -266,3 +266,13 @@ def test_interactive_input_that_ends_early_writes_nothing(runner, tmp_path):
     assert result.exit_code == 2
     assert "Ingen fil har skrivits" in result.stderr
     assert not target.exists()
+
+
+def test_readme_lists_every_type_and_every_example():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `iopkit new`", 1)[1].split("\n## ", 1)[0]
+    for scaffold in SCAFFOLDS:
+        assert f"| `{scaffold.name}` | {scaffold.description}" in section
+    examples = readme.split("## Exempel", 1)[1].split("\n## ", 1)[0]
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        assert f"`examples/{path.name}`" in examples
