@@ -19,8 +19,10 @@ def regler(
         RulesFormat.text, "--format", "-f", case_sensitive=False,
         help="text för människor, json för skript, markdown för dokumentation."),
 ) -> None:
-    """Visa alla regler som `iopkit check` använder: kod, allvarlighetsgrad, när regeln
-    slår till och vilken lag, förordning eller vägledning den bygger på.
+    """Visa reglerna som check använder, med kod och källa.
+
+    För varje regel: kod, allvarlighetsgrad (fel, varning, info), när den slår till och
+    vilken lag, förordning eller vägledning den bygger på.
 
     En regel kan undantas i en beskrivning med `iopkit_undantag`, till exempel
     [{regel: IOP104, motivering: ...}].
