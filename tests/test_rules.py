@@ -347,6 +347,28 @@ def test_state_aid_without_assessment_section_points_at_the_money(runner, write_
         in findings(result.stdout)
 
 
+# --- personal data ------------------------------------------------------------------------
+
+
+def test_party_names_and_addresses_do_not_suggest_personal_data(runner, write_spec):
+    text = canonical_variant(deleter("personuppgifter"),
+                             setter("parter", 1, "adress", "Journalistgatan 3, Göteborg"))
+    result = run(runner, "check", "--strict", write_spec(text))
+    assert "IOP151" not in codes(result.stdout)
+    assert result.exit_code == 0, result.output
+
+
+def test_personal_data_words_give_one_warning_at_the_first(runner, write_spec):
+    text = canonical_variant(
+        deleter("personuppgifter"),
+        setter("insatser", 0, "beskrivning", "Dagcenter med deltagarlista."),
+        setter("insatser", 1, "beskrivning", "Individuell rådgivning."))
+    result = run(runner, "check", write_spec(text))
+    hits = [f for f in findings(result.stdout) if f[0] == "IOP151"]
+    assert hits == [("IOP151", "varning", line_of(text, "deltagarlista"))]
+    assert '"deltagarlista"' in message_of(result.stdout, "IOP151")
+
+
 # --- placeholders --------------------------------------------------------------------------
 
 

@@ -1,10 +1,10 @@
 """Personal data: who is responsible, and the processor agreement GDPR requires.
 
 Heuristic for IOP151: when the spec has no `personuppgifter` section, the texts (all of
-them except `rättslig_bedömning` and `iopkit_undantag`) are searched for words that
-suggest personal data about individuals is processed: case work with individuals,
-journals and social documentation, registers or lists of participants, personnummer,
-health data (settings.personal_data_words). A user who has considered the question
+them except `rättslig_bedömning`, `iopkit_undantag` and the parties' names, addresses
+and contacts) are searched for words that suggest personal data about individuals is
+processed: case work with individuals, journals and social documentation, registers or
+lists of participants, personnummer, health data (settings.personal_data_words). A user who has considered the question
 answers it with `personuppgifter: {behandlas: nej}` or a full section.
 """
 
@@ -48,6 +48,8 @@ def personal_data_unaddressed(ctx: RuleContext) -> Iterable[Hit]:
         return
     pattern = word_pattern(ctx.settings.personal_data_words)
     for path, word, line, column in ctx.find_words(pattern):
+        if path[:1] == ("parter",) and path[2:3] != ("verksamhetsidé",):
+            continue  # names, addresses and contacts of the parties say nothing here
         yield Hit(path, (
             f"Texten nämner \"{word}\", vilket tyder på att personuppgifter om enskilda "
             "behandlas, men avsnittet `personuppgifter` saknas. Lägg till `personuppgifter` "
