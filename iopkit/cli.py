@@ -14,6 +14,7 @@ from .commands import new as _new
 from .commands import diff as _diff
 from .commands import kalender as _kalender
 from .commands import regler as _regler
+from .commands import render as _render
 
 _install_swedish()
 
@@ -55,6 +56,7 @@ app.command("new")(_new.new)
 app.command("diff")(_diff.diff)
 app.command("kalender")(_kalender.kalender)
 app.command("regler")(_regler.regler)
+app.command("render")(_render.render)
 
 
 def main() -> None:

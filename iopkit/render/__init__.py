@@ -10,3 +10,18 @@ Building blocks other commands reuse:
 
 Importing this package is cheap: docx, jinja2 and markdown-it load only when used.
 """
+
+from .pipeline import (
+    DOCUMENTS,
+    FORMATS,
+    RenderOptions,
+    SpecHasErrors,
+    build_outputs,
+    output_paths,
+    parse_formats,
+    render_file,
+    render_markdown,
+)
+
+__all__ = ["DOCUMENTS", "FORMATS", "RenderOptions", "SpecHasErrors", "build_outputs",
+           "output_paths", "parse_formats", "render_file", "render_markdown"]

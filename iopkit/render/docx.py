@@ -764,19 +764,30 @@ class _Builder:
         self.last_paragraph = None
 
     def _column_widths(self, rows: list[list[_Cell]], columns: int) -> list[int]:
-        """Share the text width by how much each column holds (longest cell, capped)."""
-        weights = []
+        """Every column at least as wide as its longest word (header included); the
+        rest of the text width goes to the columns with the most text."""
+        per_char, padding = 125, 230
+        minimum, desired = [], []
         for c in range(columns):
-            longest = 0
+            longest_word = longest_text = 0
             for row in rows:
                 if c < len(row):
-                    text = "".join(t.content or "" for t in row[c].children)
-                    words = max((len(w) for w in text.split()), default=0)
-                    longest = max(longest, min(len(text), 48), words + 2)
-            weights.append(max(longest, 6))
-        total = sum(weights)
+                    text = "".join(t.content or "" for t in row[c].children
+                                   if t.type in ("text", "code_inline"))
+                    longest_word = max([longest_word] + [len(w) for w in text.split()])
+                    longest_text = max(longest_text, len(text))
+            low = max(longest_word, 3) * per_char + padding
+            minimum.append(low)
+            desired.append(max(low, min(longest_text, 60) * per_char + padding))
         width = self.base.text_width
-        result = [int(width * w / total) for w in weights]
+        if sum(minimum) >= width:
+            result = [int(width * m / sum(minimum)) for m in minimum]
+        else:
+            extra = width - sum(minimum)
+            wants = [d - m for d, m in zip(desired, minimum)]
+            total = sum(wants)
+            result = [m + (int(extra * w / total) if total else extra // columns)
+                      for m, w in zip(minimum, wants)]
         result[-1] += width - sum(result)
         return result
 
@@ -957,6 +968,12 @@ def _package_bytes(document: Any, when: dt.date) -> bytes:
             if len(part.rels):
                 write(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
+
+
+def check_reference(reference: Path) -> None:
+    """Prepare (and cache) the base document from a reference .docx/.dotx now, so that a
+    bad file is reported before any work is done. Raises files.UsageProblem."""
+    _base_for(Path(reference))
 
 
 def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: str = "",

@@ -22,8 +22,8 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>#|~])")
 # An entity reference such as &amp; or &#123; would be decoded: escape its ampersand.
 _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # At the start of a line: list markers, setext underlines, ordered list numbers.
-_LINE_START = re.compile(r"^([-+=])")
-_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+_LINE_START = re.compile(r"^([ \t]*)([-+=])")
+_ORDERED = re.compile(r"^([ \t]*\d{1,9})([.)])")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -42,7 +42,7 @@ def clean_text(text: str) -> str:
 def _escape_line(line: str) -> str:
     line = _ALWAYS.sub(r"\\\1", line)
     line = _ENTITY.sub(r"\\&", line)
-    line = _LINE_START.sub(r"\\\1", line)
+    line = _LINE_START.sub(r"\1\\\2", line)
     return _ORDERED.sub(r"\1\\\2", line)
 
 
@@ -55,9 +55,11 @@ def escape(value: Any) -> Md:
     """
     if isinstance(value, Md):
         return value
-    text = clean_text(str(value)).strip()
-    if not text:
-        return Md("")
+    text = clean_text(str(value))
+    if "\n" not in text:
+        # One line: keep its spaces (a template may write {{ "; " }}).
+        return Md(_escape_line(text) if text.strip() else text)
+    text = text.strip()
     paragraphs = []
     for paragraph in _BLANK_LINE.split(text):
         lines = [_escape_line(line.strip()) for line in paragraph.split("\n")]

@@ -1,0 +1,119 @@
+"""`iopkit render`: agreement draft and checklist from specs, as Word, Markdown, HTML or PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console, fail
+
+
+def render(
+    files: list[Path] = typer.Argument(
+        ..., metavar="FIL...", show_default=False,
+        help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
+    out_dir: Path = typer.Option(
+        None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
+        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas."),
+    formats: list[str] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT", show_default=False,
+        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
+             "flera gånger eller med komma: --format docx,html."),
+    force: bool = typer.Option(False, "--force", help="Skriv över filer som redan finns."),
+    templates_dir: Path = typer.Option(
+        None, "--mallar", metavar="KATALOG", show_default=False,
+        help="Katalog med egna mallar som ersätter de inbyggda med samma namn, till exempel "
+             "KATALOG/avtal/03-bakgrund.md.j2."),
+    reference_docx: Path = typer.Option(
+        None, "--referens-docx", metavar="FIL", show_default=False,
+        help="Ett eget Word-dokument (.docx eller .dotx) vars formatmallar, sidhuvud och "
+             "sidfot används, till exempel organisationens brevmall."),
+    date_text: str = typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Utkastets datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
+             "datum."),
+) -> None:
+    """Skapa avtalsutkast och checklista från partnerskapsbeskrivningar.
+
+    För beskrivningen avtal.yaml skrivs avtal-avtal.docx och avtal-checklista.docx.
+    En beskrivning med fel skapas inte (samma meddelanden som iopkit check); varningar
+    visas och filerna skapas ändå. Ingenting skrivs över utan --force.
+
+    Slutstatus: 0 klart, 1 fel i en beskrivning eller mall, 2 fel i anropet eller i
+    filsystemet (till exempel en fil som redan finns).
+    """
+    from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
+    from ..render.dates import default_date, parse_date_option
+    from ..render.pipeline import (
+        RenderOptions,
+        build_outputs,
+        output_paths,
+        parse_formats,
+        validate_options,
+    )
+    from ..render.templates import TemplateProblem
+    from ..report import print_findings
+
+    try:
+        chosen = parse_formats(formats)
+        date = parse_date_option(date_text) if date_text is not None else default_date()
+        options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
+                                date=date, force=force)
+        if out_dir is not None:
+            ensure_output_dir(out_dir)
+        notes = validate_options(options, chosen)
+    except UsageProblem as exc:
+        fail(str(exc))
+    for note in notes:
+        sys.stderr.write(note + "\n")
+
+    results, io_problems = check_paths(files)
+    out = console()
+    jobs = []
+    invalid = 0
+    for result in results:
+        if result.active():
+            print_findings(out, result)
+        if result.ok:
+            jobs.append((result, out_dir))
+        else:
+            invalid += 1
+            sys.stderr.write(f"Fel: {result.file} har fel och har inte skapats. Rätta felen "
+                             "ovan och kör iopkit render igen.\n")
+    for _, message in io_problems:
+        sys.stderr.write(f"Fel: {message}\n")
+
+    try:
+        targets: list[Path] = []
+        for result, directory in jobs:
+            targets.extend(output_paths(result.file, directory, chosen))
+        _refuse_collisions(targets)
+        for directory in sorted({t.parent for t in targets}, key=str):
+            ensure_output_dir(directory)
+        check_can_write(targets, force)
+        outputs = build_outputs(jobs, chosen, options)
+        for path, data in outputs:
+            write_atomic(path, data, force=force)
+            out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
+    except UsageProblem as exc:
+        fail(str(exc))
+    except TemplateProblem as exc:
+        fail(str(exc), EXIT_INVALID)
+
+    if io_problems:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
+
+
+def _refuse_collisions(targets: list[Path]) -> None:
+    from ..files import UsageProblem
+
+    seen: set[Path] = set()
+    for target in targets:
+        key = target.resolve()
+        if key in seen:
+            raise UsageProblem(f"Två beskrivningar skulle skriva till samma fil, {target}. "
+                               "Ge filerna olika namn eller rendera dem var för sig med -o.")
+        seen.add(key)

@@ -1,0 +1,85 @@
+"""Word to PDF through LibreOffice (soffice --headless), when it is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..files import UsageProblem
+
+_MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+TIMEOUT_SECONDS = 300
+
+INSTALL_HINT = (
+    "--format pdf kräver LibreOffice, som inte hittades. Installera det och försök igen: "
+    "på Debian och Ubuntu `sudo apt install libreoffice-writer`, på Fedora "
+    "`sudo dnf install libreoffice-writer`, på macOS `brew install --cask libreoffice`, "
+    "på Windows från https://www.libreoffice.org/download/. Programmet `soffice` måste "
+    "finnas i PATH (eller ange det i miljövariabeln IOPKIT_SOFFICE). Du kan också välja "
+    "--format docx och spara som PDF från Word.")
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: $IOPKIT_SOFFICE, soffice or libreoffice in PATH, or the
+    usual macOS location."""
+    configured = os.environ.get("IOPKIT_SOFFICE", "").strip()
+    if configured:
+        return configured if Path(configured).is_file() else shutil.which(configured)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if sys.platform == "darwin" and Path(_MAC_SOFFICE).is_file():
+        return _MAC_SOFFICE
+    return None
+
+
+def require_soffice() -> str:
+    program = find_soffice()
+    if program is None:
+        raise UsageProblem(INSTALL_HINT)
+    return program
+
+
+def docx_to_pdf(documents: list[tuple[str, bytes]]) -> list[bytes]:
+    """Convert Word documents (name, bytes) to PDF in one LibreOffice run; names must be
+    unique and end in .docx. Raises UsageProblem when LibreOffice is missing or fails."""
+    program = require_soffice()
+    if not documents:
+        return []
+    with tempfile.TemporaryDirectory(prefix="iopkit-pdf-") as tmp:
+        work = Path(tmp)
+        sources = []
+        for name, data in documents:
+            source = work / name
+            source.write_bytes(data)
+            sources.append(source)
+        profile = (work / "profil").as_uri()
+        command = [program, "--headless", "--norestore", "--nolockcheck",
+                   f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+                   "--outdir", str(work), *[str(s) for s in sources]]
+        try:
+            completed = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS,
+                                       check=False, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise UsageProblem(f"LibreOffice blev inte klart inom {TIMEOUT_SECONDS} sekunder. "
+                               "Inga PDF-filer har skrivits.") from None
+        except OSError as exc:
+            raise UsageProblem(f"LibreOffice ({program}) kunde inte startas: "
+                               f"{exc.strerror or exc}.") from None
+        results = []
+        for source in sources:
+            pdf = source.with_suffix(".pdf")
+            if not pdf.is_file():
+                detail = (completed.stderr or completed.stdout or b"").decode(
+                    "utf-8", "replace").strip().splitlines()
+                hint = f" LibreOffice skrev: {detail[-1]}" if detail else ""
+                raise UsageProblem(f"LibreOffice kunde inte göra om {source.name} till PDF "
+                                   f"(slutstatus {completed.returncode}).{hint} Inga "
+                                   "PDF-filer har skrivits.")
+            results.append(pdf.read_bytes())
+        return results

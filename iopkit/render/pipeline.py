@@ -1,0 +1,211 @@
+"""From checked specs to files: the agreement draft and the checklist in each format.
+
+`render_file` is the one-call library entry point. The CLI uses the steps separately
+(`output_paths`, `build_outputs`) so that it can check every target before anything is
+written. Rendering many specs in one process is cheap: the Jinja environment, the
+compiled templates, the Markdown parser and the Word base document are created once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
+from ..spec.findings import CheckResult
+
+FORMATS = ("docx", "md", "html", "pdf")
+SUFFIXES = {"docx": ".docx", "md": ".md", "html": ".html", "pdf": ".pdf"}
+#: The documents made from one spec: template folder, subject, right-hand header text.
+DOCUMENTS = (
+    ("avtal", "Avtal om idéburet offentligt partnerskap (IOP)", "UTKAST"),
+    ("checklista", "Checklista för IOP-processen", "CHECKLISTA"),
+)
+
+
+class SpecHasErrors(Exception):
+    """The spec has errors; nothing is rendered from it (exit code 1)."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(f"{result.file} har fel och skapas inte.")
+        self.result = result
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    templates_dir: Path | None = None  # --mallar
+    reference_docx: Path | None = None  # --referens-docx
+    date: dt.date | None = None  # --datum; None: SOURCE_DATE_EPOCH, else today
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    kind: str
+    markdown: str
+    title: str
+    subject: str
+    header_text: str
+
+
+def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
+    """`--format docx --format html` or `--format docx,html`; default docx."""
+    chosen: list[str] = []
+    for value in values or ():
+        for item in str(value).split(","):
+            name = item.strip().lower()
+            if not name:
+                continue
+            if name not in FORMATS:
+                raise UsageProblem(f"Formatet {item.strip()!r} finns inte. Välj bland "
+                                   f"{', '.join(FORMATS)} (flera går att ange med komma).")
+            if name not in chosen:
+                chosen.append(name)
+    return tuple(chosen) or ("docx",)
+
+
+def spec_stem(spec_path: Path | str) -> str:
+    name = Path(spec_path).name
+    for suffix in (".yaml", ".yml", ".YAML", ".YML"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return Path(name).stem
+
+
+def output_paths(spec_path: Path | str, out_dir: Path | None,
+                 formats: Sequence[str]) -> list[Path]:
+    """`<spec>-avtal.docx`, `<spec>-checklista.docx` … next to the spec or in out_dir."""
+    directory = out_dir if out_dir is not None else Path(spec_path).parent
+    stem = spec_stem(spec_path)
+    return [directory / f"{stem}-{kind}{SUFFIXES[fmt]}"
+            for kind, _, _ in DOCUMENTS for fmt in formats]
+
+
+def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str]:
+    """Check --mallar, --referens-docx and LibreOffice before any work; returns notes
+    (Swedish) about template files that will not be used. Raises UsageProblem."""
+    notes = []
+    if options.templates_dir is not None:
+        directory = options.templates_dir
+        if not directory.is_dir():
+            raise UsageProblem(f"Mallkatalogen {directory} finns inte eller är ingen katalog. "
+                               "Ange en katalog med egna mallar med --mallar.")
+        from .templates import builtin_folders, unused_user_templates
+
+        folders = builtin_folders()
+        for path in unused_user_templates(directory, folders):
+            notes.append(f"Obs: {path} används inte. Egna mallar ska ligga i en av "
+                         f"underkatalogerna {', '.join(folders)} och sluta på .md.j2, "
+                         "med samma namn som den inbyggda mall de ersätter.")
+    if options.reference_docx is not None:
+        if not options.reference_docx.is_file():
+            raise UsageProblem(f"Referensdokumentet {options.reference_docx} finns inte.")
+        if "docx" in formats or "pdf" in formats:
+            from .docx import check_reference
+
+            check_reference(options.reference_docx)
+    if "pdf" in formats:
+        from .pdf import require_soffice
+
+        require_soffice()
+    return notes
+
+
+def draft_date(options: RenderOptions) -> dt.date:
+    from .dates import default_date
+
+    return options.date or default_date()
+
+
+def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
+    """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
+    templates.TemplateProblem when a template fails."""
+    from .context import build_context, paragraph_counter
+    from .templates import make_environment, render_folder
+
+    if result.spec is None or not result.ok:
+        raise SpecHasErrors(result)
+    env = make_environment(options.templates_dir)
+    name = result.spec.partnership.name
+    context = build_context(result.spec, result, draft_date=draft_date(options),
+                            spec_file=Path(result.file).name)
+    rendered = []
+    for kind, subject, marker in DOCUMENTS:
+        context["paragraf"] = paragraph_counter()  # every document counts from § 1
+        markdown = render_folder(env, kind, context)
+        rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
+                                         f"{name}\t{marker}"))
+    return rendered
+
+
+def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequence[str],
+                  options: RenderOptions) -> list[tuple[Path, bytes]]:
+    """Render every document of every job (a checked spec and its output directory) in
+    memory, in the order of `output_paths`. Nothing is written here."""
+    from .docx import markdown_to_docx
+    from .html import markdown_to_html
+
+    when = draft_date(options)
+    outputs: list[tuple[Path, bytes | None]] = []
+    pdf_jobs: list[tuple[int, str, bytes]] = []
+    for result, out_dir in jobs:
+        documents = render_markdown(result, options)
+        paths = iter(output_paths(result.file, out_dir, formats))
+        for document in documents:
+            docx_bytes: bytes | None = None
+            for fmt in formats:
+                path = next(paths)
+                if fmt == "md":
+                    outputs.append((path, document.markdown.encode("utf-8")))
+                elif fmt == "html":
+                    outputs.append((path, markdown_to_html(document.markdown,
+                                                           title=document.title)
+                                    .encode("utf-8")))
+                else:
+                    if docx_bytes is None:
+                        docx_bytes = markdown_to_docx(
+                            document.markdown, title=document.title,
+                            header_text=document.header_text, subject=document.subject,
+                            reference_docx=options.reference_docx, date=when)
+                    if fmt == "docx":
+                        outputs.append((path, docx_bytes))
+                    else:
+                        pdf_jobs.append((len(outputs), f"{len(pdf_jobs)}-{path.stem}.docx",
+                                         docx_bytes))
+                        outputs.append((path, None))
+    if pdf_jobs:
+        from .pdf import docx_to_pdf
+
+        pdfs = docx_to_pdf([(name, data) for _, name, data in pdf_jobs])
+        for (index, _, _), pdf in zip(pdf_jobs, pdfs):
+            outputs[index] = (outputs[index][0], pdf)
+    return [(path, data) for path, data in outputs if data is not None]
+
+
+def render_file(spec_path: Path | str, out_dir: Path | None = None,
+                formats: Sequence[str] = ("docx",),
+                options: RenderOptions | None = None) -> list[Path]:
+    """Check `spec_path` and write its agreement draft and checklist in `formats` next to
+    it (or in `out_dir`). Returns the paths written.
+
+    Raises SpecHasErrors (the spec has errors: exit 1), templates.TemplateProblem (a
+    template failed: exit 1) or files.UsageProblem (exit 2: an output exists and
+    options.force is not set, the directory is missing, LibreOffice is missing …).
+    """
+    from ..check import check_file
+
+    options = options or RenderOptions()
+    formats = parse_formats(formats)
+    validate_options(options, formats)
+    result = check_file(spec_path)
+    if not result.ok:
+        raise SpecHasErrors(result)
+    targets = output_paths(spec_path, out_dir, formats)
+    ensure_output_dir(targets[0].parent)
+    check_can_write(targets, options.force)
+    outputs = build_outputs([(result, out_dir)], formats, options)
+    for path, data in outputs:
+        write_atomic(path, data, force=options.force)
+    return [path for path, _ in outputs]
