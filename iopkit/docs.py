@@ -214,37 +214,22 @@ def _find(data: Any, parts: tuple[str | None, ...]) -> Any:
     return None
 
 
-_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
-_NULL_WORDS = {"~", "null", "Null", "NULL"}
-
-
-def _plain(value: str) -> bool:
-    return (bool(value) and value == value.strip() and "\n" not in value
-            and not value.startswith(_INDICATORS) and ": " not in value
-            and " #" not in value and not value.endswith(":") and value not in _NULL_WORDS)
-
-
-def _scalar(value: str) -> str:
-    if _plain(value):
-        return value
-    from .scaffold import yaml_scalar
-
-    return yaml_scalar(value)
-
-
 def example_yaml(key: str, value: Any) -> str:
     """`key: value` as a user would write it (the loader keeps every value as text)."""
+    from .scaffold import yaml_scalar
+
     if isinstance(value, list):
-        if all(isinstance(v, str) and _plain(v) for v in value):
-            flow = f"{key}: [{', '.join(value)}]"
+        items = [str(v) for v in value]
+        if all(yaml_scalar(v) == v and not set(v) & set(",[]{}") for v in items):
+            flow = f"{key}: [{', '.join(items)}]"
             if len(flow) <= 70:
                 return flow
-        return f"{key}:\n" + "\n".join(f"  - {_scalar(str(v))}" for v in value)
+        return f"{key}:\n" + "\n".join(f"  - {yaml_scalar(v)}" for v in items)
     text = str(value)
     if "\n" in text.strip("\n"):
         body = "\n".join(f"  {line}" if line else "" for line in text.rstrip("\n").split("\n"))
         return f"{key}: |\n{body}"
-    return f"{key}: {_scalar(text.strip())}"
+    return f"{key}: {yaml_scalar(text.strip())}"
 
 
 _TOP_LEVEL = re.compile(r"^[^\s#]")

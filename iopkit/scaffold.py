@@ -145,6 +145,7 @@ _HEADER = """\
 """
 
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#-][^:]*):")
+_NULL_WORDS = {"~", "null", "Null", "NULL"}  # plain, these read as "no value"
 
 
 def scaffold_names() -> list[str]:
@@ -202,9 +203,20 @@ def placeholder_lines(text: str) -> list[int]:
 
 
 def yaml_scalar(value: str) -> str:
-    """`value` as a YAML scalar that reads back as the same text (quoted only if needed)."""
+    """`value` as a YAML scalar that reads back as the same text: plain as a user would
+    type it when YAML reads it back unchanged, else quoted."""
     import yaml
 
+    if value and value == value.strip() and "\n" not in value:
+        try:
+            node = yaml.compose(f"k: {value}")
+        except yaml.YAMLError:
+            node = None
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            scalar = node.value[0][1]
+            if (isinstance(scalar, yaml.ScalarNode) and scalar.style is None
+                    and scalar.value == value and value not in _NULL_WORDS):
+                return value
     dumped = yaml.safe_dump(value, allow_unicode=True, width=1_000_000)
     if dumped.endswith("\n...\n"):
         dumped = dumped[: -len("\n...\n")]
