@@ -33,6 +33,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .render.format import add_months, datum_lang
+
 if TYPE_CHECKING:
     from .spec.model import Spec
 
@@ -72,17 +74,10 @@ class Event:
     description: str
 
 
-def add_months(date: dt.date, months: int) -> dt.date:
-    """`date` plus whole months; a day past the month's end becomes its last day."""
-    index = date.month - 1 + months
-    year, month = date.year + index // 12, index % 12 + 1
-    day = min(date.day, _calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
-
-
 def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.date]:
     """`first`, then every `frequency` (one of FREQUENCIES), up to and including `last`.
-    Counted from `first` each time, so clamping one month does not shift the rest."""
+    Counted from `first` each time, so clamping one month does not shift the rest; a
+    day that a month lacks becomes its last day (add_months)."""
     months, days = STEPS[frequency]
     dates = []
     n = 0
@@ -130,10 +125,6 @@ def partnership_label(spec: "Spec") -> str:
     return " ".join((spec.partnership.short_name or spec.partnership.name).split())
 
 
-def _date_text(date: dt.date) -> str:
-    return f"den {date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
 def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
     """All events for the agreement period, sorted by date."""
     label = partnership_label(spec)
@@ -144,8 +135,8 @@ def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
     about += "."
     group = ", ".join(spec.party(p).name if spec.party(p) else p
                       for p in spec.governance.group)
-    period = (f"Avtalsperiod: {_date_text(spec.period.start)} till och med "
-              f"{_date_text(spec.period.end)}.")
+    period = (f"Avtalsperiod: {datum_lang(spec.period.start)} till och med "
+              f"{datum_lang(spec.period.end)}.")
     events: list[Event] = []
 
     first = spec.follow_up.first_date or spec.period.start

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from .render.format import antal, datum, datum_lang, kronor, lista, manader
+from .render.markdown import escape_inline
 from .spec.findings import KeyPath, format_path
 from .spec.model import Goal, Indicator, Party, Resource, Spec
 
@@ -85,32 +87,6 @@ class Change:
 # --- Swedish formatting -----------------------------------------------------------------
 
 
-def _format_helpers() -> tuple[Callable[[int], str], Callable[[dt.date], str]]:
-    """The render engine's Swedish formatting when present, else equivalent fallbacks."""
-    try:
-        from .render.format import datum_lang, kronor
-    except ImportError:  # pragma: no cover - only before the render engine exists
-        return _kronor_fallback, _datum_fallback
-    return kronor, datum_lang
-
-
-_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december")
-
-
-def _kronor_fallback(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u00a0").replace("-", "\u2212") + "\u00a0kr"
-
-
-def _datum_fallback(date: dt.date) -> str:
-    return f"den {date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def kronor(amount: int) -> str:
-    """2400000 → "2 400 000 kr" (non-breaking spaces)."""
-    return _format_helpers()[0](amount)
-
-
 def kronor_difference(amount: int) -> str:
     """200000 → "+200 000 kr", -200000 → "−200 000 kr"."""
     sign = "+" if amount >= 0 else "\u2212"
@@ -119,8 +95,7 @@ def kronor_difference(amount: int) -> str:
 
 def date_text(date: dt.date) -> str:
     """2027-01-01 → "den 1 januari 2027"."""
-    text = _format_helpers()[1](date)
-    return text if text.startswith("den ") else f"den {text}"
+    return datum_lang(date)
 
 
 def normalise(text: str | None) -> str | None:
@@ -132,12 +107,7 @@ def quote(text: str) -> str:
 
 
 def join_names(names: Sequence[str]) -> str:
-    names = list(names)
-    if not names:
-        return "ingen"
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " och " + names[-1]
+    return lista(names) or "ingen"
 
 
 def _sentence(text: str) -> str:
@@ -300,6 +270,15 @@ class _Differ:
         self.add(section, ChangeKind.CHANGED, subject,
                  f"{subject} ändras från {before} till {after}", path, old=before, new=after)
 
+    def party_refs(self, section: str, subject: str, path: KeyPath, old: Sequence[str],
+                   new: Sequence[str]) -> None:
+        """References to parties, compared by organisationsnummer: renaming an id is no
+        change."""
+        if ({self._party_key(r, self.old) for r in old}
+                == {self._party_key(r, self.new) for r in new}):
+            return
+        self.refs(section, subject, path, old, new, self.old_party_name, self.new_party_name)
+
     # Sections ------------------------------------------------------------------------
 
     def run(self) -> list[Change]:
@@ -399,8 +378,8 @@ class _Differ:
         p = ("behovsinventering",)
         self.value(s, "Datumet för behovsinventeringen", p + ("datum",), o.date, n.date,
                    date_text)
-        self.refs(s, "De parter som genomförde behovsinventeringen", p + ("genomförd_av",),
-                  o.carried_out_by, n.carried_out_by, self.old_party_name, self.new_party_name)
+        self.party_refs(s, "De parter som genomförde behovsinventeringen",
+                        p + ("genomförd_av",), o.carried_out_by, n.carried_out_by)
         self.text(s, "Metoden för behovsinventeringen", p + ("metod",), o.method, n.method)
         self.text_list(s, "Underlaget", p + ("underlag",), o.sources, n.sources)
         pairs, removed, added = _match(o.needs, n.needs, key=lambda x: x.id)
@@ -600,8 +579,8 @@ class _Differ:
     def governance(self) -> None:
         s, o, n = "Styrning", self.old.governance, self.new.governance
         p = ("styrning",)
-        self.refs(s, "Partnerskapsgruppen", p + ("partnerskapsgrupp",), o.group, n.group,
-                  self.old_party_name, self.new_party_name)
+        self.party_refs(s, "Partnerskapsgruppen", p + ("partnerskapsgrupp",), o.group,
+                        n.group)
         self.text(s, "Beslutsformen", p + ("beslutsform",), o.decision_making,
                   n.decision_making)
         self.value(s, "Partnerskapsgruppens mötesfrekvens", p + ("mötesfrekvens",),
@@ -635,7 +614,7 @@ class _Differ:
         self.text(s, "Bestämmelsen om förlängning", p + ("förlängning",), o.extension,
                   n.extension)
         self.value(s, "Uppsägningstiden", p + ("uppsägningstid_månader",), o.notice_months,
-                   n.notice_months, _months)
+                   n.notice_months, manader)
 
     def personal_data(self) -> None:
         s = "Personuppgifter"
@@ -683,12 +662,8 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("ja" if value else "nej")
 
 
-def _months(count: int) -> str:
-    return f"{count} månad" if count == 1 else f"{count} månader"
-
-
 def _hours(count: int) -> str:
-    return f"{count:,}".replace(",", "\u00a0") + (" timme" if count == 1 else " timmar")
+    return antal(count, "timme", "timmar")
 
 
 def _ids(what: str, ids: Iterable[str]) -> str:
@@ -820,22 +795,22 @@ def annex_title(number: int) -> str:
 
 
 def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
-                          number: int = 1) -> str:
+                          number: int = 1, date: dt.date | None = None) -> str:
     """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause,
     signature blocks for every signatory of the new version. Spec text is escaped, so
     Markdown characters in it stay text."""
-    esc = _markdown_escape()
+    esc = escape_inline
     out: list[str] = []
     add = out.append
     add(f"# {annex_title(number)}")
     add("")
-    add(f"**{esc(normalise(new.partnership.name))}**")
+    add(esc(new.partnership.name))
+    add("")
+    add(f"**UTKAST** – {datum(date)}" if date else "**UTKAST**")
     add("")
     if new.partnership.case_number:
         add(f"Diarienummer: {esc(normalise(new.partnership.case_number))}")
         add("")
-    add("UTKAST")
-    add("")
     add("## Parter")
     add("")
     add("Detta tillägg har träffats mellan följande parter.")
@@ -847,7 +822,8 @@ def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
     add("")
     case = (f", diarienummer {esc(normalise(old.partnership.case_number))}"
             if old.partnership.case_number else "")
-    add(f"Parterna har ingått avtal om idéburet offentligt partnerskap avseende "
+    add(f"{esc(lista([p.name for p in old.parties]))} har ingått avtal om idéburet offentligt "
+        "partnerskap avseende "
         f"{esc(normalise(old.partnership.name))}{case}, för perioden "
         f"{date_text(old.period.start)} till och med {date_text(old.period.end)}. Enligt "
         "avtalet ska ändringar och tillägg göras skriftligen och undertecknas av samtliga "
@@ -878,42 +854,17 @@ def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
     add("")
     copies = _NUMBER_WORDS.get(len(new.parties), str(len(new.parties)))
     add(f"Detta tillägg har upprättats i {copies} likalydande exemplar, av vilka parterna "
-        "har tagit var sitt.")
+        "har tagit var sitt. Tillägget kan också undertecknas elektroniskt.")
     add("")
     for party in new.parties:
-        add(f"### {esc(party.name)}")
+        add(f"### För {esc(party.name)}")
         add("")
         for signatory in party.signatories:
-            title = f", {esc(signatory.title)}" if signatory.title else ""
-            add("Ort och datum: ……………………………………")
-            add("")
-            add("……………………………………………………………")
-            add("")
-            add(f"{esc(signatory.name)}{title}")
+            # The same signature block as the agreement draft (avtal/18-underskrifter).
+            add("Ort och datum: ……………………………………………………\\")
+            add("\\")
+            add("\\")
+            add("……………………………………………………………………\\")
+            add(esc(signatory.name) + (f"\\\n{esc(signatory.title)}" if signatory.title else ""))
             add("")
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _markdown_escape() -> Callable[[str], str]:
-    """The render engine's escaping of spec text in Markdown when present."""
-    try:
-        from .render.markdown import escape  # type: ignore[attr-defined]
-    except ImportError:
-        return _escape_fallback
-    return escape
-
-
-_MD_INLINE = set("\\`*_[]<>&|~")
-
-
-def _escape_fallback(text: str) -> str:
-    """Escape spec text for Markdown: inline markup characters everywhere, and what
-    would start a heading, list, quote or rule at the beginning of a line."""
-    import re
-
-    text = " ".join(str(text).split())
-    text = "".join("\\" + c if c in _MD_INLINE else c for c in text)
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
-    if text[:1] in ("#", "+", "-", "=", ">"):
-        text = "\\" + text
-    return text

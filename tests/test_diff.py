@@ -121,13 +121,15 @@ def test_exit_code_option_signals_changes(runner, versions):
 
 def test_markdown_annex_ready_to_sign(runner, versions):
     old, new = versions
-    result = run(runner, "diff", "--format", "md", "--nummer", "2", old, new)
+    result = run(runner, "diff", "--format", "md", "--nummer", "2", "--datum", "2028-05-04",
+                 old, new)
     assert result.exit_code == 0, result.output
     annex = new.with_name("avtal-2028-tillagg.md")
     assert f"Skrev {annex}" in result.stderr
     text = annex.read_text(encoding="utf-8")
     assert text.startswith("# Tillägg nr 2 till avtal om idéburet offentligt partnerskap\n")
     assert "Diarienummer: SRN 2026/0418" in text
+    assert "**UTKAST** – 4 maj 2028" in text
     assert "## Ändringar och tillägg" in text
     body = flat(text)
     for sentence in EXPECTED + TOTALS:
@@ -141,9 +143,13 @@ def test_markdown_annex_ready_to_sign(runner, versions):
     assert ("Göteborgs Stad genom social resursnämnd och Föreningen Vinternatt har ingått "
             "avtal om idéburet offentligt partnerskap") in body
     signatures = text[text.index("## Underskrifter"):]
-    for name in ("Per Lund, Förvaltningsdirektör", "Lars Berg, Ordförande",
-                 "Ana Popescu, Verksamhetsledare", "Eva Holm, Styrelseordförande"):
-        assert name in signatures, name
+    for party, name, title in (
+            ("Göteborgs Stad genom social resursnämnd", "Per Lund", "Förvaltningsdirektör"),
+            ("Föreningen Vinternatt", "Lars Berg", "Ordförande"),
+            ("Föreningen Vinternatt", "Ana Popescu", "Verksamhetsledare"),
+            ("Stiftelsen Gatans Hopp", "Eva Holm", "Styrelseordförande")):
+        assert f"### För {party}" in signatures
+        assert f"{name}\\\n{title}\n" in signatures, name
     assert "tre likalydande exemplar" in signatures
 
 
@@ -174,8 +180,12 @@ def test_docx_annex_reads_back(runner, versions):
     assert "Tillägg nr 1 till avtal om idéburet offentligt partnerskap" in paragraphs[0]
     for sentence in EXPECTED + TOTALS:
         assert sentence in text, sentence
-    for name in ("Per Lund, Förvaltningsdirektör", "Eva Holm, Styrelseordförande"):
-        assert name in text
+    for signature in ("Per Lund\nFörvaltningsdirektör", "Eva Holm\nStyrelseordförande"):
+        assert any(signature in p for p in paragraphs), signature
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles["Ändringar och tillägg"] == "Heading 1"
+    assert styles["För Stiftelsen Gatans Hopp"] == "Heading 2"
+    assert document.sections[0].header.paragraphs[0].text.endswith("TILLÄGG NR 1")
     assert "Dagverksamhet för EU-medborgare i utsatthet" in document.core_properties.title
 
 

@@ -71,6 +71,10 @@ def diff(
     number: int = typer.Option(
         1, "--nummer", "-n", min=1, metavar="N",
         help="Tilläggets nummer: \"Tillägg nr N till avtal om …\"."),
+    date: str = typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Utkastets datum (md och docx). Standard: SOURCE_DATE_EPOCH om den är satt, "
+             "annars dagens datum."),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
     exit_code: bool = typer.Option(
         False, "--exit-code",
@@ -92,6 +96,14 @@ def diff(
                         render_text)
     from ..files import UsageProblem, check_can_write, write_atomic
 
+    from ..render.dates import default_date, parse_date_option
+
+    draft_date = None
+    if output_format is not DiffFormat.text:
+        try:
+            draft_date = parse_date_option(date) if date is not None else default_date()
+        except UsageProblem as exc:
+            fail(str(exc))
     old, new = load_valid_specs([old_file, new_file])
     changes = diff_specs(old, new)
     status = EXIT_INVALID if exit_code and changes else EXIT_OK
@@ -106,13 +118,13 @@ def diff(
         if not changes:
             typer.echo(f"{NO_CHANGES} Inget tillägg har skrivits.", err=True)
             raise typer.Exit(status)
-        markdown = render_annex_markdown(changes, old, new, number)
+        markdown = render_annex_markdown(changes, old, new, number, draft_date)
         if output is None:
             output = new_file.with_name(f"{new_file.stem}-tillagg.{output_format.value}")
         if output_format is DiffFormat.md:
             data = markdown
         else:
-            data = _annex_docx(markdown, new, number)
+            data = _annex_docx(markdown, new, number, draft_date)
     try:
         check_can_write([output], force)
         write_atomic(output, data, force=force)
@@ -122,13 +134,11 @@ def diff(
     raise typer.Exit(status)
 
 
-def _annex_docx(markdown: str, new: Any, number: int) -> bytes:
+def _annex_docx(markdown: str, new: Any, number: int, date: Any) -> bytes:
     from ..diff import annex_title
     from ..render.docx import markdown_to_docx
 
     name = " ".join(new.partnership.name.split())
-    header = f"Tillägg nr {number} · {name}"
-    if new.partnership.case_number:
-        header += f" · Dnr {new.partnership.case_number}"
-    return markdown_to_docx(markdown, title=f"{annex_title(number)}: {name}",
-                            header_text=header, subject="Ändringar och tillägg")
+    return markdown_to_docx(markdown, title=f"{name} – {annex_title(number)}",
+                            header_text=f"{name}\tTILLÄGG NR {number}",
+                            subject="Ändringar och tillägg", date=date)
