@@ -31,7 +31,7 @@ def new(
     Rader som du behöver fylla i är märkta FYLL I; `iopkit check` visar var de står.
     Exempel: iopkit new avtal.yaml --typ dagverksamhet
     """
-    from ..files import UsageProblem, check_can_write, write_atomic
+    from ..files import UsageProblem, write_atomic
     from ..scaffold import (
         DEFAULT_SCAFFOLD,
         SCHEMA_FILE_NAME,
@@ -57,7 +57,10 @@ def new(
         if file.is_dir():
             raise UsageProblem(f"{file} är en katalog. Ange ett filnamn, till exempel "
                                f"{file / 'avtal.yaml'}.")
-        check_can_write([file], force)
+        if file.exists() and not force:
+            raise UsageProblem(f"Filen {file} finns redan. Ingenting har skrivits. Använd "
+                               "--force för att skriva över den, eller ange ett annat "
+                               "filnamn.")
         schema_target, schema_text = None, ""
         if schema:
             from ..spec.schema import schema_json
@@ -65,8 +68,11 @@ def new(
             schema_target, schema_text = file.parent / SCHEMA_FILE_NAME, schema_json()
             if _same_content(schema_target, schema_text):
                 schema_target = None  # already there and current: nothing to write
-            else:
-                check_can_write([schema_target], force)
+            elif schema_target.exists() and not force:
+                raise UsageProblem(
+                    f"Filen {schema_target} finns redan men innehåller inte det aktuella "
+                    "schemat. Ingenting har skrivits. Använd --force för att skriva över "
+                    "den, eller skapa filen utan --schema.")
     except UsageProblem as exc:
         fail(str(exc))
 
