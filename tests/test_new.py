@@ -123,7 +123,7 @@ def test_existing_file_is_not_overwritten_without_force(runner, tmp_path):
     result = run(runner, "new", target, "--typ", "tom")
     assert result.exit_code == 2
     assert "finns redan" in result.stderr and "--force" in result.stderr
-    assert "annat filnamn" in result.stderr and "-o" not in result.stderr  # new has no -o
+    assert "annat filnamn" in result.stderr and "med -o" not in result.stderr  # new has no -o
     assert target.read_text(encoding="utf-8") == "mitt eget utkast\n"
 
     # Not even the questions are asked before the refusal.
