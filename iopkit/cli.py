@@ -13,6 +13,7 @@ from .commands import schema as _schema
 from .commands import new as _new
 from .commands import diff as _diff
 from .commands import kalender as _kalender
+from .commands import uppfoljning as _uppfoljning
 from .commands import regler as _regler
 from .commands import render as _render
 
@@ -55,6 +56,7 @@ app.command("schema")(_schema.schema)
 app.command("new")(_new.new)
 app.command("diff")(_diff.diff)
 app.command("kalender")(_kalender.kalender)
+app.command("uppfoljning")(_uppfoljning.uppfoljning)
 app.command("regler")(_regler.regler)
 app.command("render")(_render.render)
 

@@ -16,7 +16,13 @@ from .common import EXIT_INVALID, EXIT_OK, fail
 
 
 def load_valid_specs(paths: list[Path]) -> list[Any]:
-    """Check every file; return their `Spec`s when all are valid.
+    """Check every file; return their `Spec`s when all are valid (see
+    `load_valid_results`)."""
+    return [result.spec for result in load_valid_results(paths)]
+
+
+def load_valid_results(paths: list[Path]) -> list[Any]:
+    """Check every file; return their `CheckResult`s when all are valid.
 
     A file that cannot be read: a Swedish error, exit 2. A file with errors: its
     findings exactly as `iopkit check` prints them (on stderr, since stdout may be the
@@ -44,7 +50,7 @@ def load_valid_specs(paths: list[Path]) -> list[Any]:
         err.print(f"Ingenting har skapats: rätta felen i {names} först "
                   "(kör iopkit check för att se alla fel).", highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    return [r.spec for r in results]
+    return results
 
 
 class DiffFormat(str, Enum):

@@ -1,0 +1,81 @@
+"""`iopkit uppfoljning`: a follow-up report template to fill in at each review."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .common import EXIT_INVALID, fail
+
+
+def uppfoljning(
+    spec_file: Path = typer.Argument(
+        ..., metavar="FIL", show_default=False,
+        help="Partnerskapsbeskrivningen (.yaml)."),
+    out_dir: Path = typer.Option(
+        None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
+        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas."),
+    formats: list[str] = typer.Option(
+        None, "--format", "-f", metavar="FORMAT", show_default=False,
+        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
+             "flera gånger eller med komma: --format docx,md."),
+    force: bool = typer.Option(False, "--force", help="Skriv över filer som redan finns."),
+    templates_dir: Path = typer.Option(
+        None, "--mallar", metavar="KATALOG", show_default=False,
+        help="Katalog med egna mallar som ersätter de inbyggda med samma namn, till exempel "
+             "KATALOG/uppfoljning/05-fragor.md.j2."),
+    reference_docx: Path = typer.Option(
+        None, "--referens-docx", metavar="FIL", show_default=False,
+        help="Ett eget Word-dokument (.docx eller .dotx) vars formatmallar, sidhuvud och "
+             "sidfot används."),
+    date_text: str = typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Mallens datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
+             "datum."),
+) -> None:
+    """Skapa en mall för uppföljningsrapporten som partnerskapsgruppen fyller i.
+
+    För varje mål visas indikatorerna och målvärdena med tomma kolumner för utfall och
+    kommentar, sedan insatserna, resurstabellen med en kolumn för vad som faktiskt har
+    använts, och frågorna som gruppen besvarar vid uppföljningen. För avtal.yaml skrivs
+    avtal-uppfoljning.docx (och .md med --format md). Ingenting skrivs över utan --force.
+
+    Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
+    filsystemet (till exempel en fil som redan finns).
+    """
+    from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
+    from ..followup import build_followup_outputs, output_paths
+    from ..render.dates import default_date, parse_date_option
+    from ..render.pipeline import RenderOptions, parse_formats, validate_options
+    from ..render.templates import TemplateProblem
+    from .diff import load_valid_results
+
+    try:
+        chosen = parse_formats(formats)
+        date = parse_date_option(date_text) if date_text is not None else default_date()
+        options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
+                                date=date, force=force)
+        if out_dir is not None:
+            ensure_output_dir(out_dir)
+        notes = validate_options(options, chosen)
+    except UsageProblem as exc:
+        fail(str(exc))
+    for note in notes:
+        sys.stderr.write(note + "\n")
+
+    # Exit 1 with check's findings when the spec has errors, 2 when it cannot be read.
+    (result,) = load_valid_results([spec_file])
+    try:
+        targets = output_paths(spec_file, out_dir, chosen)
+        ensure_output_dir(targets[0].parent)
+        check_can_write(targets, force)
+        outputs = build_followup_outputs(result, out_dir, chosen, options)
+        for path, data in outputs:
+            write_atomic(path, data, force=force)
+            typer.echo(f"Skrev {path}", err=True)
+    except UsageProblem as exc:
+        fail(str(exc))
+    except TemplateProblem as exc:
+        fail(str(exc), EXIT_INVALID)
