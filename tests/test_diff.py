@@ -310,3 +310,10 @@ def test_no_annex_without_changes(runner, versions):
     assert result.exit_code == 0
     assert "Inga ändringar i sak." in result.stderr
     assert not CANONICAL.with_name("dagverksamhet-tillagg.md").exists()
+
+
+def test_bad_draft_date_is_a_usage_error(runner, versions):
+    result = run(runner, "diff", "-f", "md", "--datum", "4 maj 2028", *versions)
+    assert result.exit_code == 2
+    assert "ÅÅÅÅ-MM-DD" in result.stderr
+    assert not versions[1].with_name("avtal-2028-tillagg.md").exists()
