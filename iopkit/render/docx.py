@@ -1,29 +1,33 @@
 """Markdown to Word (.docx): real Word styles, numbered lists that restart, header and
 footer with page fields, and byte-identical output for the same input.
 
-The Markdown is walked as markdown-it tokens and written with python-docx:
+The Markdown is walked as markdown-it tokens and written as WordprocessingML into a
+base document:
 
 | Markdown | Word |
 |---|---|
-| `# …` | Title (a document's first heading; the paragraphs after it up to the first `---` are its title page, in Subtitle) |
+| `# …` | Title (the first heading; when a `---` follows before the next heading, the paragraphs in between are a title page, in Subtitle) |
 | `## …`, `### …`, `#### …` | Heading 1, Heading 2, Heading 3 |
 | paragraphs | Normal; **bold**, *italic*; a line ending in `\\` is a line break |
-| `1.` lists, `-` lists | List Number (restarting for every list), List Bullet; nested: … 2, … 3 |
+| `1.` lists, `-` lists | List Number (every list starts again at its own first number), List Bullet; nested: … 2, … 3 |
 | tables | Table Grid, header row repeated on every page, column alignment kept |
 | `---` | page break (never at the end: no trailing blank page) |
 | `> …` | Quote |
 
-The base document (styles, page setup, header and footer, numbering definitions) is
-prepared once per process and per reference document and then reused, so rendering
-many documents does not parse python-docx's template again for each.
+The base document (styles, A4 page, header and footer, list definitions) was prepared
+with python-docx from its default template and ships with iopkit (see docx_base.py);
+with `--referens-docx` the user's document is prepared the same way once per process.
+Each document then only parses the small base parts and writes the body, so rendering
+needs neither python-docx nor its 400 kB style sheet.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import math
+import posixpath
+import re
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -32,67 +36,24 @@ from typing import Any
 
 from ..files import UsageProblem
 from .markdown import clean_text, parser
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-DOCX_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-TEMPLATE_CTS = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
+from .wordxml import (
+    A4_WIDTH,
+    LANGUAGE,
+    MARGIN,
+    NSID_PREFIX,
+    PKG_REL_NS,
+    R_NS,
+    RT_CORE_PROPERTIES,
+    RT_NUMBERING,
+    RT_OFFICE_DOCUMENT,
+    RT_STYLES,
+    XML_NS,
+    el,
+    insert_ppr_child,
+    style_ids,
+    sub,
+    w,
 )
-
-# A4, in twentieths of a point (twips); margins 2.5 cm, header and footer 1.25 cm.
-A4_WIDTH, A4_HEIGHT = 11906, 16838
-MARGIN = 1418
-HEADER_DISTANCE = 709
-LANGUAGE = "sv-SE"
-
-# Our name for each style -> the built-in Word style name (compared case-insensitively).
-STYLES = {
-    "normal": "Normal",
-    "title": "Title",
-    "subtitle": "Subtitle",
-    "h1": "heading 1",
-    "h2": "heading 2",
-    "h3": "heading 3",
-    "list_number": "List Number",
-    "list_number_2": "List Number 2",
-    "list_number_3": "List Number 3",
-    "list_bullet": "List Bullet",
-    "list_bullet_2": "List Bullet 2",
-    "list_bullet_3": "List Bullet 3",
-    "list_continue": "List Continue",
-    "list_continue_2": "List Continue 2",
-    "list_continue_3": "List Continue 3",
-    "quote": "Quote",
-    "table": "Table Grid",
-    "header": "header",
-    "footer": "footer",
-}
-# Styles kept from python-docx's default template besides the ones above.
-_KEEP_ALSO = ("Default Paragraph Font", "Normal Table", "No List")
-_DARK = "1F3864"
-
-
-def _w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-def _el(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    element = OxmlElement(f"w:{tag}")
-    for key, value in attrs.items():
-        element.set(_w(key), str(value))
-    return element
-
-
-def _sub(parent: Any, tag: str, **attrs: str) -> Any:
-    element = _el(tag, **attrs)
-    parent.append(element)
-    return element
-
 
 # ---------------------------------------------------------------------------------
 # The base document
@@ -100,20 +61,28 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
 
 @dataclass
 class _Base:
-    data: bytes
+    members: list[tuple[str, bytes]]  # the zip entries, in order
+    document_name: str
+    numbering_name: str
+    core_name: str
+    header_name: str | None  # iopkit's own header part, filled per document
+    footer_name: str | None
     styles: dict[str, str]  # our style key -> styleId
-    own_header: bool
-    own_footer: bool
     decimal_abstract: int
     bullet_abstract: int
     text_width: int  # twips
 
+    def member(self, name: str) -> bytes:
+        return next(data for member, data in self.members if member == name)
 
-_base_lock = threading.RLock()  # reentrant: a reference base imports from the default
+
+_base_lock = threading.Lock()
 _bases: dict[Any, _Base] = {}
 
 
 def _base_for(reference: Path | None) -> _Base:
+    """The prepared base: iopkit's own, or the user's reference document (cached by
+    path, modification time and size)."""
     if reference is None:
         key: Any = None
     else:
@@ -126,404 +95,128 @@ def _base_for(reference: Path | None) -> _Base:
     with _base_lock:
         base = _bases.get(key)
         if base is None:
-            base = _build_base(reference)
+            if reference is None:
+                from .docx_base import SHIPPED_BASE
+
+                try:
+                    base = _load_base(SHIPPED_BASE.read_bytes(), True, True)
+                except OSError:  # pragma: no cover - a broken installation
+                    from .docx_base import build_base_package
+
+                    base = _load_base(*build_base_package(None))
+            else:
+                from .docx_base import build_base_package
+
+                base = _load_base(*build_base_package(reference))
             _bases[key] = base
         return base
 
 
-def _open_reference(reference: Path) -> Any:
-    """python-docx Document for a .docx or .dotx the user gave with --referens-docx."""
-    import docx
-
-    try:
-        data = reference.read_bytes()
-    except OSError as exc:
-        raise UsageProblem(f"Referensdokumentet {reference} kan inte läsas: "
-                           f"{exc.strerror or exc}.") from None
-    try:
-        data = _as_document_package(data)
-        return docx.Document(io.BytesIO(data))
-    except Exception:
-        raise UsageProblem(f"{reference} är inget Word-dokument (.docx eller .dotx). Ange ett "
-                           "dokument som sparats från Word eller LibreOffice i formatet "
-                           "Word (.docx).") from None
+def _rels_name(part_name: str) -> str:
+    folder, name = posixpath.split(part_name)
+    return posixpath.join(folder, "_rels", name + ".rels")
 
 
-def _as_document_package(data: bytes) -> bytes:
-    """A Word template (.dotx) is a document with another content type: relabel it."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        types = source.read("[Content_Types].xml").decode("utf-8")
-        if not any(ct in types for ct in TEMPLATE_CTS):
-            return data
-        for ct in TEMPLATE_CTS:
-            types = types.replace(ct, DOCX_CT)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                content = types.encode("utf-8") if info.filename == "[Content_Types].xml" \
-                    else source.read(info.filename)
-                target.writestr(info.filename, content)
-        return out.getvalue()
+def _targets(members: dict[str, bytes], part_name: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, part name) for the part's relationships."""
+    from lxml import etree
 
-
-def _build_base(reference: Path | None) -> _Base:
-    import docx
-
-    if reference is None:
-        document = docx.Document()
-        _slim_default_package(document)
-        _tune_default_styles(document)
-    else:
-        document = _open_reference(reference)
-        _import_missing_styles(document)
-    styles = _style_ids(document)
-    _set_language(document)
-
-    body = document.element.body
-    for child in list(body):
-        if child.tag != _w("sectPr"):
-            body.remove(child)
-    sect_pr = body.find(_w("sectPr"))
-    section = document.sections[0]
-    if reference is None or sect_pr is None:
-        _page_setup(section)
-    text_width = _text_width(section)
-
-    own_header = not _has_reference(section, "headerReference")
-    own_footer = not _has_reference(section, "footerReference")
-    if own_header:
-        section.header.is_linked_to_previous = False
-        paragraph = section.header.paragraphs[0]
-        paragraph._p.get_or_add_pPr().style = styles["header"]
-        _set_tabs(paragraph, text_width, document.styles.element)
-    if own_footer:
-        section.footer.is_linked_to_previous = False
-        paragraph = section.footer.paragraphs[0]
-        paragraph._p.get_or_add_pPr().style = styles["footer"]
-        _set_tabs(paragraph, text_width, document.styles.element)
-
-    decimal_abstract, bullet_abstract = _add_abstract_numbering(document)
-
-    out = io.BytesIO()
-    document.save(out)
-    return _Base(out.getvalue(), styles, own_header, own_footer, decimal_abstract,
-                 bullet_abstract, text_width)
-
-
-def _slim_default_package(document: Any) -> None:
-    """Drop what python-docx's template carries but a generated document does not need
-    (a thumbnail of an empty page, customXml, a second copy of the styles)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    part = document.part
-    for rel_id, rel in list(part.rels.items()):
-        if rel.reltype in (RT.CUSTOM_XML, "http://schemas.microsoft.com/office/2007/"
-                                          "relationships/stylesWithEffects"):
-            part.drop_rel(rel_id)
-    package = part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package.rels.pop(rel_id)
-        elif rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = (
-                b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-                b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-                b'extended-properties"><Application>iopkit</Application></Properties>')
-    settings = document.settings.element
-    for tag in ("rsids", "proofState", "attachedTemplate"):
-        for element in settings.findall(_w(tag)):
-            settings.remove(element)
-
-
-def _tune_default_styles(document: Any) -> None:
-    """Keep only the styles we use (and what they are based on) and give them a sober,
-    professional look: dark headings, no coloured rules, Swedish language."""
-    styles = document.styles.element
-    by_id = {s.get(_w("styleId")): s for s in styles.findall(_w("style"))}
-    by_name = {_style_name(s).lower(): s for s in styles.findall(_w("style"))}
-    keep: set[str] = set()
-    wanted = [name.lower() for name in list(STYLES.values()) + list(_KEEP_ALSO)]
-    queue = [by_name[n] for n in wanted if n in by_name]
-    while queue:
-        style = queue.pop()
-        style_id = style.get(_w("styleId"))
-        if style_id in keep:
+    rels = members.get(_rels_name(part_name))
+    if rels is None:
+        return {}
+    folder = posixpath.dirname(part_name)
+    result = {}
+    for rel in etree.fromstring(rels).iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if rel.get("TargetMode") == "External":
             continue
-        keep.add(style_id)
-        for tag in ("basedOn", "link", "next"):
-            ref = style.find(_w(tag))
-            if ref is not None and ref.get(_w("val")) in by_id:
-                queue.append(by_id[ref.get(_w("val"))])
-    for style_id, style in by_id.items():
-        if style_id not in keep:
-            styles.remove(style)
-
-    doc_defaults = styles.find(_w("docDefaults"))
-    rpr = doc_defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}")
-    _replace(rpr, "sz", val="22")
-    _replace(rpr, "szCs", val="22")
-    ppr_default = doc_defaults.find(_w("pPrDefault"))
-    if ppr_default is None:
-        ppr_default = _sub(doc_defaults, "pPrDefault")
-    ppr = ppr_default.find(_w("pPr"))
-    if ppr is None:
-        ppr = _sub(ppr_default, "pPr")
-    _replace(ppr, "spacing", after="120", line="264", lineRule="auto")
-
-    def restyle(name: str, *, size: int | None = None, color: str | None = _DARK,
-                before: int | None = None, after: int | None = None, bold: bool | None = None,
-                italic: bool | None = False, drop: tuple[str, ...] = ()) -> None:
-        style = by_name.get(name.lower())
-        if style is None:
-            return
-        ppr = style.find(_w("pPr"))
-        if ppr is None:
-            ppr = _el("pPr")
-            rpr_existing = style.find(_w("rPr"))
-            if rpr_existing is not None:
-                rpr_existing.addprevious(ppr)
-            else:
-                style.append(ppr)
-        for tag in drop:
-            for element in ppr.findall(_w(tag)):
-                ppr.remove(element)
-        if before is not None or after is not None:
-            spacing = ppr.find(_w("spacing"))
-            if spacing is None:
-                spacing = _el("spacing")
-                _insert_ppr_child(ppr, spacing)
-            if before is not None:
-                spacing.set(_w("before"), str(before))
-            if after is not None:
-                spacing.set(_w("after"), str(after))
-        rpr = style.find(_w("rPr"))
-        if rpr is None:
-            rpr = _sub(style, "rPr")
-        if color is not None:
-            _replace(rpr, "color", val=color)
-        if size is not None:
-            _replace(rpr, "sz", val=str(size))
-            _replace(rpr, "szCs", val=str(size))
-        if italic is False:
-            for tag in ("i", "iCs"):
-                for element in rpr.findall(_w(tag)):
-                    rpr.remove(element)
-        if bold:
-            _replace(rpr, "b")
-        _order_rpr(rpr)
-
-    grid = by_name.get("table grid")
-    if grid is not None and grid.find(_w("tblPr")) is not None:
-        tblpr = grid.find(_w("tblPr"))
-        for old in tblpr.findall(_w("tblCellMar")):
-            tblpr.remove(old)
-        margins = _sub(tblpr, "tblCellMar")
-        for side, width in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
-            _sub(margins, side, w=str(width), type="dxa")
-        _sort_tblpr(tblpr)
-
-    restyle("Title", size=44, before=2400, after=360, drop=("pBdr",))
-    restyle("Subtitle", size=26, color="404040", after=120, drop=("numPr",))
-    restyle("heading 1", size=28, before=360, after=120)
-    restyle("heading 2", size=24, before=240, after=80)
-    restyle("heading 3", size=22, before=200, after=60, bold=True)
-    restyle("Quote", color="404040", italic=None)
-    for name in ("header", "footer"):
-        restyle(name, size=18, color="595959", italic=None)
+        target = rel.get("Target", "")
+        name = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+        result[rel.get("Id")] = (rel.get("Type"), name)
+    return result
 
 
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike",
-              "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid",
-              "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
-              "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
-              "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
-              "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-              "sectPr", "pPrChange"]
+def _load_base(data: bytes, own_header: bool, own_footer: bool) -> _Base:
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        members = [(info.filename, package.read(info.filename))
+                   for info in package.infolist()]
+    by_name = dict(members)
+    package_rels = _targets(by_name, "")
+    document_name = next(n for t, n in package_rels.values() if t == RT_OFFICE_DOCUMENT)
+    core_name = next(n for t, n in package_rels.values() if t == RT_CORE_PROPERTIES)
+    document_rels = _targets(by_name, document_name)
+    numbering_name = next(n for t, n in document_rels.values() if t == RT_NUMBERING)
+    styles_name = next(n for t, n in document_rels.values() if t == RT_STYLES)
+
+    document = etree.fromstring(by_name[document_name])
+    sect_pr = document.find(f"{w('body')}/{w('sectPr')}")
+
+    def reference_part(tag: str) -> str | None:
+        for ref in sect_pr.findall(w(tag)) if sect_pr is not None else []:
+            if ref.get(w("type"), "default") == "default":
+                return document_rels[ref.get(f"{{{R_NS}}}id")][1]
+        return None
+
+    numbering = etree.fromstring(by_name[numbering_name])
+    ours = [int(a.get(w("abstractNumId"))) for a in numbering.findall(w("abstractNum"))
+            if (a.find(w("nsid")) is not None and
+                a.find(w("nsid")).get(w("val"), "").startswith(NSID_PREFIX))]
+    width = A4_WIDTH - 2 * MARGIN
+    if sect_pr is not None:
+        size, margins = sect_pr.find(w("pgSz")), sect_pr.find(w("pgMar"))
+        try:
+            width = int(size.get(w("w"))) - int(margins.get(w("left"))) - \
+                int(margins.get(w("right")))
+        except (AttributeError, TypeError, ValueError):
+            pass
+    return _Base(
+        members=members,
+        document_name=document_name,
+        numbering_name=numbering_name,
+        core_name=core_name,
+        header_name=reference_part("headerReference") if own_header else None,
+        footer_name=reference_part("footerReference") if own_footer else None,
+        styles=style_ids(etree.fromstring(by_name[styles_name])),
+        decimal_abstract=ours[-2],
+        bullet_abstract=ours[-1],
+        text_width=width,
+    )
 
 
-def _local(element: Any) -> str:
-    return element.tag.rsplit("}", 1)[-1]
+class _Numbering:
+    """The numbering part of one document: adds a w:num per list."""
 
+    def __init__(self, root: Any):
+        self.root = root
+        ids = [int(n.get(w("numId"))) for n in root.findall(w("num"))]
+        self.next_id = max(ids, default=0) + 1
+        self.cleanup = root.find(w("numIdMacAtCleanup"))
 
-def _order_rpr(rpr: Any) -> None:
-    """Schema order matters to Word: sort run properties into the order it expects."""
-    children = list(rpr)
-    children.sort(key=lambda c: _RPR_ORDER.index(_local(c)) if _local(c) in _RPR_ORDER else 99)
-    for child in children:
-        rpr.append(child)
-
-
-def _insert_ppr_child(ppr: Any, element: Any) -> None:
-    ppr.append(element)
-    children = list(ppr)
-    children.sort(key=lambda c: _PPR_ORDER.index(_local(c)) if _local(c) in _PPR_ORDER else 99)
-    for child in children:
-        ppr.append(child)
-
-
-def _replace(parent: Any, tag: str, **attrs: str) -> Any:
-    for element in parent.findall(_w(tag)):
-        parent.remove(element)
-    element = _sub(parent, tag, **attrs)
-    if _local(parent) == "rPr":
-        _order_rpr(parent)
-    return element
-
-
-def _style_name(style: Any) -> str:
-    name = style.find(_w("name"))
-    return name.get(_w("val")) if name is not None else ""
-
-
-def _style_ids(document: Any) -> dict[str, str]:
-    """Our style key -> styleId in this document (a Swedish Word names its styles'
-    ids Rubrik1 and so on; the names stay the built-in English ones)."""
-    styles = document.styles.element
-    by_name = {}
-    for style in styles.findall(_w("style")):
-        by_name.setdefault(_style_name(style).lower(), style.get(_w("styleId")))
-    ids = {}
-    for key, name in STYLES.items():
-        ids[key] = by_name.get(name.lower())
-    # Fall back to the nearest style that exists.
-    fallbacks = {"subtitle": "normal", "h3": "h2", "list_number_2": "list_number",
-                 "list_number_3": "list_number_2", "list_bullet_2": "list_bullet",
-                 "list_bullet_3": "list_bullet_2", "list_continue_2": "list_continue",
-                 "list_continue_3": "list_continue_2", "quote": "normal",
-                 "header": "normal", "footer": "normal"}
-    for key, fallback in fallbacks.items():
-        if ids.get(key) is None:
-            ids[key] = ids.get(fallback)
-    return ids
-
-
-def _import_missing_styles(document: Any) -> None:
-    """A reference document may lack a style we use (say, List Number): bring it over
-    from iopkit's own base, with what it is based on, so every paragraph has its style."""
-    default = _base_for(None)
-    import docx
-
-    source = docx.Document(io.BytesIO(default.data)).styles.element
-    target = document.styles.element
-    source_by_id = {s.get(_w("styleId")): s for s in source.findall(_w("style"))}
-    target_names = {_style_name(s).lower() for s in target.findall(_w("style"))}
-    target_ids = {s.get(_w("styleId")) for s in target.findall(_w("style"))}
-    queue = [s for s in source.findall(_w("style"))
-             if _style_name(s).lower() in {n.lower() for n in STYLES.values()}]
-    while queue:
-        style = queue.pop(0)
-        if _style_name(style).lower() in target_names or style.get(_w("styleId")) in target_ids:
-            continue
-        imported = copy.deepcopy(style)
-        for numpr in imported.iter(_w("numPr")):
-            numpr.getparent().remove(numpr)
-        target.append(imported)
-        target_names.add(_style_name(style).lower())
-        target_ids.add(style.get(_w("styleId")))
-        based_on = style.find(_w("basedOn"))
-        if based_on is not None and based_on.get(_w("val")) in source_by_id:
-            queue.append(source_by_id[based_on.get(_w("val"))])
-
-
-def _set_language(document: Any) -> None:
-    styles = document.styles.element
-    doc_defaults = styles.find(_w("docDefaults"))
-    if doc_defaults is None:
-        doc_defaults = _el("docDefaults")
-        styles.insert(0, doc_defaults)
-    rpr_default = doc_defaults.find(_w("rPrDefault"))
-    if rpr_default is None:
-        rpr_default = _el("rPrDefault")
-        doc_defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(_w("rPr"))
-    if rpr is None:
-        rpr = _sub(rpr_default, "rPr")
-    lang = rpr.find(_w("lang"))
-    if lang is None:
-        lang = _replace(rpr, "lang")
-    lang.set(_w("val"), LANGUAGE)
-    settings = document.settings.element
-    theme_lang = settings.find(_w("themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(_w("val"), LANGUAGE)
-
-
-def _page_setup(section: Any) -> None:
-    from docx.shared import Twips
-
-    section.page_width, section.page_height = Twips(A4_WIDTH), Twips(A4_HEIGHT)
-    section.left_margin = section.right_margin = Twips(MARGIN)
-    section.top_margin = section.bottom_margin = Twips(MARGIN)
-    section.header_distance = section.footer_distance = Twips(HEADER_DISTANCE)
-    section.gutter = Twips(0)
-
-
-def _text_width(section: Any) -> int:
-    try:
-        width = section.page_width - section.left_margin - section.right_margin
-        return int(width / 635)  # EMU -> twips
-    except TypeError:
-        return A4_WIDTH - 2 * MARGIN
-
-
-def _has_reference(section: Any, tag: str) -> bool:
-    return any(ref.get(_w("type"), "default") == "default"
-               for ref in section._sectPr.findall(_w(tag)))
-
-
-def _set_tabs(paragraph: Any, width: int, styles: Any) -> None:
-    """One right-aligned tab stop at the right margin, clearing the style's own stops
-    (Word's header style has a centre stop that would catch the tab first)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    tabs = _el("tabs")
-    style_id = ppr.style
-    for style in styles.findall(_w("style")):
-        if style.get(_w("styleId")) == style_id:
-            for tab in style.iterfind(f"{_w('pPr')}/{_w('tabs')}/{_w('tab')}"):
-                if tab.get(_w("pos")) != str(width):
-                    _sub(tabs, "tab", val="clear", pos=tab.get(_w("pos")))
-    _sub(tabs, "tab", val="right", pos=str(width))
-    _insert_ppr_child(ppr, tabs)
-
-
-def _add_abstract_numbering(document: Any) -> tuple[int, int]:
-    """Two list definitions of our own (numbers, bullets); every numbered list gets its
-    own w:num pointing at the first, so each list starts again at 1."""
-    numbering = document.part.numbering_part.element
-    existing = [int(a.get(_w("abstractNumId"))) for a in numbering.findall(_w("abstractNum"))]
-    first = max(existing, default=-1) + 1
-    formats = {
-        first: [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3.")],
-        first + 1: [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")],
-    }
-    for abstract_id, levels in formats.items():
-        abstract = _el("abstractNum", abstractNumId=str(abstract_id))
-        _sub(abstract, "nsid", val=f"{0x10C0B0A0 + abstract_id:08X}")
-        _sub(abstract, "multiLevelType", val="multilevel")
-        for level, (num_fmt, text) in enumerate(levels):
-            lvl = _sub(abstract, "lvl", ilvl=str(level))
-            _sub(lvl, "start", val="1")
-            _sub(lvl, "numFmt", val=num_fmt)
-            _sub(lvl, "lvlText", val=text)
-            _sub(lvl, "lvlJc", val="left")
-            ppr = _sub(lvl, "pPr")
-            _sub(ppr, "ind", left=str(360 * (level + 1)), hanging="360")
-        # abstractNum elements must precede every w:num.
-        first_num = numbering.find(_w("num"))
-        if first_num is not None:
-            first_num.addprevious(abstract)
+    def add(self, abstract_id: int, level: int = 0, start: int | None = None) -> int:
+        num = el("num", numId=str(self.next_id))
+        sub(num, "abstractNumId", val=str(abstract_id))
+        if start is not None:
+            override = sub(num, "lvlOverride", ilvl=str(level))
+            sub(override, "startOverride", val=str(start))
+        if self.cleanup is not None:
+            self.cleanup.addprevious(num)
         else:
-            numbering.append(abstract)
-    return first, first + 1
+            self.root.append(num)
+        self.next_id += 1
+        return self.next_id - 1
 
 
 # ---------------------------------------------------------------------------------
 # Building one document
+#
+# Paragraphs, runs and tables are written as XML directly (in schema order): python-docx's
+# object layer is convenient but several times slower, and a batch renders thousands.
+
+_P, _PPR, _R, _RPR, _T = w("p"), w("pPr"), w("r"), w("rPr"), w("t")
+_VAL = w("val")
+_SPACE = f"{{{XML_NS}}}space"
 
 
 @dataclass
@@ -542,39 +235,63 @@ class _Cell:
 
 
 @dataclass
+class _Paragraph:
+    element: Any
+    text: str = ""
+
+
+@dataclass
 class _Builder:
-    document: Any
+    document: Any  # the w:document element
     base: _Base
+    numbering: _Numbering
+    body: Any = None
+    sect_pr: Any = None
     lists: list[_ListState] = field(default_factory=list)
     quote_depth: int = 0
     pending_page_break: bool = False
     title_page: bool = False
     seen_title: bool = False
-    last_paragraph: Any = None
+    last_paragraph: _Paragraph | None = None
     after_table: bool = False
     table_rows: list[list[_Cell]] | None = None
     bullet_num: int | None = None
     lines: float = 0.0
     pages: int = 1
 
+    def __post_init__(self) -> None:
+        self.body = self.document.find(w("body"))
+        self.sect_pr = self.body.find(w("sectPr"))
+
+    def _append(self, element: Any) -> None:
+        if self.sect_pr is not None:
+            self.sect_pr.addprevious(element)
+        else:
+            self.body.append(element)
+
     # -- blocks ----------------------------------------------------------------------
 
-    def paragraph(self, style_key: str, ilvl: int | None = None, num_id: int | None = None) -> Any:
-        paragraph = self.document.add_paragraph()
-        ppr = paragraph._p.get_or_add_pPr()
-        ppr.style = self.base.styles[style_key]
-        if num_id is not None:
-            numpr = ppr.get_or_add_numPr()
-            numpr.get_or_add_ilvl().val = ilvl or 0
-            numpr.get_or_add_numId().val = num_id
+    def paragraph(self, style_key: str, ilvl: int | None = None,
+                  num_id: int | None = None) -> _Paragraph:
+        from lxml import etree
+
+        p = etree.Element(_P)
+        ppr = etree.SubElement(p, _PPR)
+        etree.SubElement(ppr, w("pStyle")).set(_VAL, self.base.styles[style_key])
         if self.pending_page_break:
-            paragraph.paragraph_format.page_break_before = True
+            etree.SubElement(ppr, w("pageBreakBefore"))
             self.pending_page_break = False
             self._new_page()
+        if num_id is not None:
+            numpr = etree.SubElement(ppr, w("numPr"))
+            etree.SubElement(numpr, w("ilvl")).set(_VAL, str(ilvl or 0))
+            etree.SubElement(numpr, w("numId")).set(_VAL, str(num_id))
         if self.after_table:
             if not style_key.startswith(("h", "title")):
-                paragraph.paragraph_format.space_before = _pt(8)
+                etree.SubElement(ppr, w("spacing")).set(w("before"), "160")
             self.after_table = False
+        self._append(p)
+        paragraph = _Paragraph(p)
         self.last_paragraph = paragraph
         return paragraph
 
@@ -583,6 +300,8 @@ class _Builder:
         self.lines = 0.0
 
     def count_lines(self, text_length: int, chars_per_line: int, extra: float) -> None:
+        """A rough page count for the cached NUMPAGES value (Word and LibreOffice
+        compute the real one when they lay the document out)."""
         self.lines += max(1, math.ceil(text_length / max(chars_per_line, 8))) + extra
         while self.lines > 46:
             self.pages += 1
@@ -592,7 +311,7 @@ class _Builder:
         """A paragraph that introduces a list or table ("Indikatorer:") stays with it."""
         last = self.last_paragraph
         if last is not None and last.text.rstrip().endswith(":"):
-            last.paragraph_format.keep_with_next = True
+            _set_ppr_flag(last.element, "keepNext")
 
     def start_list(self, ordered: bool, start: int) -> None:
         """Every numbered list gets its own numbering instance starting at `start`, so
@@ -601,18 +320,14 @@ class _Builder:
             self.keep_lead_in()
         level = len(self.lists)
         if ordered:
-            numbering = self.document.part.numbering_part.element
-            num = numbering.add_num(self.base.decimal_abstract)
-            num.add_lvlOverride(ilvl=level).add_startOverride(start)
-            num_id = num.numId
+            num_id = self.numbering.add(self.base.decimal_abstract, level, start)
         else:
             num_id = self._bullets()
         self.lists.append(_ListState(ordered, num_id, level))
 
     def _bullets(self) -> int:
         if self.bullet_num is None:
-            numbering = self.document.part.numbering_part.element
-            self.bullet_num = numbering.add_num(self.base.bullet_abstract).numId
+            self.bullet_num = self.numbering.add(self.base.bullet_abstract)
         return self.bullet_num
 
     def block_paragraph(self, inline: Any) -> None:
@@ -639,16 +354,23 @@ class _Builder:
         length = self.inline(paragraph, inline.children or [])
         self.count_lines(length, chars, extra)
 
-    def heading(self, level: int, inline: Any) -> None:
+    def heading(self, level: int, inline: Any, title_page: bool) -> None:
         if level == 1 and not self.seen_title:
             key, lines = "title", 4.0
             self.seen_title = True
-            self.title_page = True
+            self.title_page = title_page
         else:
             key = {1: "h1", 2: "h1", 3: "h2"}.get(level, "h3")
-            self.title_page = False
             lines = 2.5 if key == "h1" else 1.8
+            self.title_page = False
         paragraph = self.paragraph(key)
+        if key == "title" and self.title_page:
+            # A title page sets its title a third of the way down the page.
+            spacing = paragraph.element.find(_PPR).find(w("spacing"))
+            if spacing is None:
+                spacing = el("spacing")
+                insert_ppr_child(paragraph.element.find(_PPR), spacing)
+            spacing.set(w("before"), "3600")
         self.inline(paragraph, inline.children or [])
         self.count_lines(1, 80, lines - 1)
 
@@ -658,26 +380,20 @@ class _Builder:
 
     # -- inline ----------------------------------------------------------------------
 
-    def inline(self, paragraph: Any, children: list[Any], bold: bool = False) -> int:
+    def inline(self, paragraph: _Paragraph, children: list[Any], bold: bool = False) -> int:
         """Write inline tokens as runs; returns the number of characters written."""
-        state = {"b": bold, "i": False, "code": False}
+        bold_on, italic_on, written, has_break = bold, False, 0, False
         buffer: list[str] = []
-        written = 0
-        has_break = False
+        p = paragraph.element
 
-        def flush() -> None:
+        def flush(code: bool = False) -> None:
             nonlocal written
             if buffer:
                 text = clean_text("".join(buffer))
-                run = paragraph.add_run(text)
-                if state["b"]:
-                    run.bold = True
-                if state["i"]:
-                    run.italic = True
-                if state["code"]:
-                    run.font.name = "Consolas"
-                written += len(text)
                 buffer.clear()
+                _add_run(p, text, bold_on, italic_on, code)
+                paragraph.text += text
+                written += len(text)
 
         for child in children:
             kind = child.type
@@ -687,86 +403,91 @@ class _Builder:
                 buffer.append(" ")
             elif kind == "hardbreak":
                 flush()
-                paragraph.add_run().add_break()
+                _add_break(p)
+                paragraph.text += "\n"
                 written += 90
                 has_break = True
             elif kind in ("strong_open", "strong_close"):
                 flush()
-                state["b"] = kind == "strong_open" or bold
+                bold_on = kind == "strong_open" or bold
             elif kind in ("em_open", "em_close"):
                 flush()
-                state["i"] = kind == "em_open"
+                italic_on = kind == "em_open"
             elif kind == "code_inline":
                 flush()
-                state["code"] = True
                 buffer.append(child.content)
-                flush()
-                state["code"] = False
-            elif kind == "image":
-                buffer.append(child.content or "")
+                flush(code=True)
             elif kind in ("link_open", "link_close"):
                 continue
             else:
                 buffer.append(child.content or "")
         flush()
         if has_break:
-            paragraph.paragraph_format.keep_together = True
+            _set_ppr_flag(p, "keepLines")
         return written
 
     # -- tables ----------------------------------------------------------------------
 
     def table(self, rows: list[list[_Cell]]) -> None:
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from lxml import etree
 
         if not rows:
             return
         self.keep_lead_in()
         columns = max(len(r) for r in rows)
-        table = self.document.add_table(rows=len(rows), cols=columns)
-        tbl = table._tbl
-        tbl.tblPr.style = self.base.styles["table"]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
         widths = self._column_widths(rows, columns)
-        for grid_col, width in zip(tbl.tblGrid.findall(_w("gridCol")), widths):
-            grid_col.set(_w("w"), str(width))
-        layout = _el("tblLayout", type="fixed")
-        tbl.tblPr.append(layout)
-        _sort_tblpr(tbl.tblPr)
-
-        cells = table._cells
-        for r, row in enumerate(rows):
-            tr = tbl.tr_lst[r]
-            trpr = tr.get_or_add_trPr()
-            _sub(trpr, "cantSplit")
+        tbl = etree.Element(w("tbl"))
+        tblpr = etree.SubElement(tbl, w("tblPr"))
+        etree.SubElement(tblpr, w("tblStyle")).set(_VAL, self.base.styles["table"])
+        tblw = etree.SubElement(tblpr, w("tblW"))
+        tblw.set(w("w"), str(sum(widths)))
+        tblw.set(w("type"), "dxa")
+        etree.SubElement(tblpr, w("tblLayout")).set(w("type"), "fixed")
+        look = etree.SubElement(tblpr, w("tblLook"))
+        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"),
+                           ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "0"),
+                           ("noVBand", "1")):
+            look.set(w(key), value)
+        grid = etree.SubElement(tbl, w("tblGrid"))
+        for width in widths:
+            etree.SubElement(grid, w("gridCol")).set(w("w"), str(width))
+        page_break = self.pending_page_break
+        self.pending_page_break = False
+        for row in rows:
+            tr = etree.SubElement(tbl, w("tr"))
+            trpr = etree.SubElement(tr, w("trPr"))
+            etree.SubElement(trpr, w("cantSplit"))
             if row and row[0].header:
-                _sub(trpr, "tblHeader")
+                etree.SubElement(trpr, w("tblHeader"))
             row_lines = 1
             for c in range(columns):
-                cell = cells[r * columns + c]
-                cell.width = _twips(widths[c])
+                tc = etree.SubElement(tr, w("tc"))
+                tcw = etree.SubElement(etree.SubElement(tc, w("tcPr")), w("tcW"))
+                tcw.set(w("w"), str(widths[c]))
+                tcw.set(w("type"), "dxa")
+                p = etree.SubElement(tc, _P)
                 if c >= len(row):
                     continue
-                paragraph = cell.paragraphs[0]
-                if row[c].align == "right":
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif row[c].align == "center":
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                length = self.inline(paragraph, row[c].children, bold=row[c].header)
+                align = {"right": "right", "center": "center"}.get(row[c].align or "")
+                if align or page_break:
+                    ppr = etree.SubElement(p, _PPR)
+                    if page_break:
+                        etree.SubElement(ppr, w("pageBreakBefore"))
+                        page_break = False
+                        self._new_page()
+                    if align:
+                        etree.SubElement(ppr, w("jc")).set(_VAL, align)
+                length = self.inline(_Paragraph(p), row[c].children, bold=row[c].header)
                 row_lines = max(row_lines, math.ceil(length / max(widths[c] / 105, 4)))
             self.count_lines(1, 90, row_lines - 1 + 0.25)
-        if self.pending_page_break:  # a page break right before a table
-            first = cells[0].paragraphs[0]
-            first.paragraph_format.page_break_before = True
-            self.pending_page_break = False
-            self._new_page()
+        self._append(tbl)
         self.after_table = True
         self.last_paragraph = None
 
     def _column_widths(self, rows: list[list[_Cell]], columns: int) -> list[int]:
         """Every column at least as wide as its longest word (header included); the
         rest of the text width goes to the columns with the most text."""
-        per_char, padding = 125, 230
+        per_char, padding = 145, 230
         minimum, desired = [], []
         for c in range(columns):
             longest_word = longest_text = 0
@@ -774,9 +495,13 @@ class _Builder:
                 if c < len(row):
                     text = "".join(t.content or "" for t in row[c].children
                                    if t.type in ("text", "code_inline"))
-                    longest_word = max([longest_word] + [len(w) for w in text.split()])
+                    bold = row[c].header or any(t.type == "strong_open"
+                                                for t in row[c].children)
+                    # Only ordinary spaces break a line: "2 400 000 kr" is one word.
+                    words = [len(w) * (1.15 if bold else 1.0) for w in re.split(r"[ \t]+", text)]
+                    longest_word = max([longest_word] + words)
                     longest_text = max(longest_text, len(text))
-            low = max(longest_word, 3) * per_char + padding
+            low = int(max(longest_word, 3) * per_char) + padding
             minimum.append(low)
             desired.append(max(low, min(longest_text, 60) * per_char + padding))
         width = self.base.text_width
@@ -792,35 +517,68 @@ class _Builder:
         return result
 
 
-def _sort_tblpr(tblpr: Any) -> None:
-    order = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-             "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-             "shd", "tblLayout", "tblCellMar", "tblLook"]
-    children = list(tblpr)
-    children.sort(key=lambda c: order.index(_local(c)) if _local(c) in order else 99)
-    for child in children:
-        tblpr.append(child)
+
+def _set_ppr_flag(p: Any, tag: str) -> None:
+    """Add an empty flag element (keepNext, keepLines) to a paragraph, in schema order."""
+    ppr = p.find(_PPR)
+    if ppr is None:
+        ppr = el("pPr")
+        p.insert(0, ppr)
+    if ppr.find(w(tag)) is None:
+        insert_ppr_child(ppr, el(tag))
 
 
-def _pt(value: float) -> Any:
-    from docx.shared import Pt
+def _add_run(p: Any, text: str, bold: bool, italic: bool, code: bool) -> None:
+    from lxml import etree
 
-    return Pt(value)
+    r = etree.SubElement(p, _R)
+    if bold or italic or code:
+        rpr = etree.SubElement(r, _RPR)
+        if code:
+            fonts = etree.SubElement(rpr, w("rFonts"))
+            for key in ("ascii", "hAnsi", "cs"):
+                fonts.set(w(key), "Consolas")
+        if bold:
+            etree.SubElement(rpr, w("b"))
+        if italic:
+            etree.SubElement(rpr, w("i"))
+    for number, piece in enumerate(text.split("\t")):
+        if number:
+            etree.SubElement(r, w("tab"))
+        if piece:
+            t = etree.SubElement(r, _T)
+            t.text = piece
+            if piece[0].isspace() or piece[-1].isspace():
+                t.set(_SPACE, "preserve")
 
 
-def _twips(value: int) -> Any:
-    from docx.shared import Twips
+def _add_break(p: Any) -> None:
+    from lxml import etree
 
-    return Twips(value)
+    etree.SubElement(etree.SubElement(p, _R), w("br"))
+
+
+def _has_title_page(tokens: list[Any]) -> bool:
+    """A document that opens with `# Title` and has a `---` before its next heading has
+    a title page: the paragraphs in between are set in Subtitle."""
+    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
+        return False
+    for token in tokens[3:]:
+        if token.type == "hr":
+            return True
+        if token.type == "heading_open":
+            return False
+    return False
 
 
 def _walk(builder: _Builder, tokens: list[Any]) -> None:
+    title_page = _has_title_page(tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
         if kind == "heading_open":
-            builder.heading(int(token.tag[1:]), tokens[index + 1])
+            builder.heading(int(token.tag[1:]), tokens[index + 1], title_page)
             index += 3
             continue
         if kind == "paragraph_open":
@@ -865,10 +623,10 @@ def _code(builder: _Builder, content: str) -> None:
     paragraph = builder.paragraph("normal")
     lines = content.rstrip("\n").split("\n")
     for number, line in enumerate(lines):
-        run = paragraph.add_run(clean_text(line))
-        run.font.name = "Consolas"
-        if number < len(lines) - 1:
-            run.add_break()
+        if number:
+            _add_break(paragraph.element)
+        if line:
+            _add_run(paragraph.element, clean_text(line), False, False, True)
     builder.count_lines(len(content), 80, len(lines) - 1)
 
 
@@ -876,97 +634,89 @@ def _code(builder: _Builder, content: str) -> None:
 # Header, footer, properties, package
 
 
-def _fill_header(document: Any, base: _Base, text: str) -> None:
-    if not base.own_header:
-        return
-    paragraph = document.sections[0].header.paragraphs[0]
+def _fill_header(root: Any, text: str) -> None:
+    paragraph = root.find(_P)
     left, _, right = clean_text(text).partition("\t")
-    paragraph.add_run(" ".join(left.split()))
+    _add_run(paragraph, " ".join(left.split()), False, False, False)
     if right:
-        paragraph.add_run().add_tab()
-        paragraph.add_run(" ".join(right.split())).bold = True
+        from lxml import etree
+
+        etree.SubElement(etree.SubElement(paragraph, _R), w("tab"))
+        _add_run(paragraph, " ".join(right.split()), True, False, False)
 
 
-def _field(paragraph: Any, instruction: str, cached: str) -> None:
+def _field(p: Any, instruction: str, cached: str) -> None:
     """A complex field (PAGE, NUMPAGES) with a cached result, so that every viewer shows
     a number even before it lays the document out; Word and LibreOffice recompute it."""
-    p = paragraph._p
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
                        ("result", cached), ("end", None)):
-        r = _sub(p, "r")
+        r = sub(p, "r")
         if kind == "instr":
-            instr = _sub(r, "instrText")
-            instr.set(f"{{{XML_NS}}}space", "preserve")
+            instr = sub(r, "instrText")
+            instr.set(_SPACE, "preserve")
             instr.text = f" {text} "
         elif kind == "result":
-            t = _sub(r, "t")
-            t.text = text
+            sub(r, "t").text = text
         else:
-            _sub(r, "fldChar", fldCharType=kind)
+            sub(r, "fldChar", fldCharType=kind)
 
 
-def _fill_footer(document: Any, base: _Base, pages: int) -> None:
-    if not base.own_footer:
-        return
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("Sida ")
+def _fill_footer(root: Any, pages: int) -> None:
+    paragraph = root.find(_P)
+    ppr = paragraph.find(_PPR)
+    if ppr is None:
+        ppr = el("pPr")
+        paragraph.insert(0, ppr)
+    insert_ppr_child(ppr, el("jc", val="center"))
+    _add_run(paragraph, "Sida ", False, False, False)
     _field(paragraph, "PAGE", "1")
-    paragraph.add_run(" av ")
+    _add_run(paragraph, " av ", False, False, False)
     _field(paragraph, "NUMPAGES", str(pages))
 
 
-def _core_properties(document: Any, title: str, subject: str, when: dt.date) -> None:
-    props = document.core_properties
-    stamp = dt.datetime(when.year, when.month, when.day)
-    props.title = " ".join(clean_text(title).split())
-    props.subject = " ".join(clean_text(subject).split())
-    props.language = LANGUAGE
-    props.author = "iopkit"
-    props.last_modified_by = "iopkit"
-    props.comments = ""
-    props.keywords = ""
-    props.category = ""
-    props.content_status = "Utkast"
-    props.revision = 1
-    props.created = stamp
-    props.modified = stamp
-    element = props._element
-    printed = element.find("{http://schemas.openxmlformats.org/package/2006/metadata/"
-                           "core-properties}lastPrinted")
-    if printed is not None:
-        element.remove(printed)
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def _package_bytes(document: Any, when: dt.date) -> bytes:
-    """Write the package ourselves (the same parts python-docx would write, in the same
-    order) with pinned zip timestamps and attributes, so the bytes depend only on the
+def _core_xml(title: str, subject: str, when: dt.date) -> bytes:
+    from lxml import etree
+
+    nsmap = {"cp": _CP, "dc": _DC, "dcterms": _DCTERMS,
+             "dcmitype": "http://purl.org/dc/dcmitype/", "xsi": _XSI}
+    root = etree.Element(f"{{{_CP}}}coreProperties", nsmap=nsmap)
+    stamp = f"{when.isoformat()}T00:00:00Z"
+    for ns, tag, text in ((_DC, "title", title), (_DC, "subject", subject),
+                          (_DC, "creator", "iopkit"), (_CP, "lastModifiedBy", "iopkit"),
+                          (_CP, "revision", "1"), (_DC, "language", LANGUAGE),
+                          (_CP, "contentStatus", "Utkast"), (_DCTERMS, "created", stamp),
+                          (_DCTERMS, "modified", stamp)):
+        element = etree.SubElement(root, f"{{{ns}}}{tag}")
+        element.text = " ".join(clean_text(text).split())
+        if ns == _DCTERMS:
+            element.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
+    return _serialize(root)
+
+
+def _serialize(root: Any) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _zip(members: list[tuple[str, bytes]], when: dt.date) -> bytes:
+    """The package with pinned timestamps and attributes: the bytes depend only on the
     content."""
-    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-    from docx.opc.pkgwriter import _ContentTypesItem
-
-    package = document.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        def write(name: str, data: bytes) -> None:
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
             archive.writestr(info, data)
-
-        write(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
-        write(PACKAGE_URI.rels_uri.membername, package.rels.xml)
-        for part in parts:
-            write(part.partname.membername, part.blob)
-            if len(part.rels):
-                write(part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
 
 
@@ -981,22 +731,32 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     """Convert Markdown (see the module docstring for what maps to what) to a .docx.
 
     `header_text` goes in the page header; a tab in it splits it into a left part and a
-    right-aligned, bold part (`"Namn\\tUTKAST"`). The footer reads "Sida X av Y".
-    With `reference_docx`, that document's styles, page setup, header and footer are
-    used (its header and footer are kept as they are when it has them). `date` pins
-    every timestamp in the file (default: SOURCE_DATE_EPOCH, else today).
-    Raises files.UsageProblem when the reference document cannot be used.
+    right-aligned, bold part (`"Namn\\tUTKAST"`). The footer reads "Sida X av Y" (PAGE and
+    NUMPAGES fields). With `reference_docx`, that document's styles, page setup, header
+    and footer are used; its own header and footer are kept as they are when it has
+    them. `date` pins every timestamp in the file (default: SOURCE_DATE_EPOCH, else
+    today). Raises files.UsageProblem when the reference document cannot be used.
     """
-    import docx
+    from lxml import etree
 
     from .dates import default_date
 
     when = date or default_date()
     base = _base_for(Path(reference_docx) if reference_docx is not None else None)
-    document = docx.Document(io.BytesIO(base.data))
-    builder = _Builder(document, base)
+    document = etree.fromstring(base.member(base.document_name))
+    numbering = etree.fromstring(base.member(base.numbering_name))
+    builder = _Builder(document, base, _Numbering(numbering))
     _walk(builder, parser().parse(clean_text(markdown)))
-    _fill_header(document, base, header_text)
-    _fill_footer(document, base, builder.pages)
-    _core_properties(document, title, subject, when)
-    return _package_bytes(document, when)
+
+    replaced = {base.document_name: _serialize(document),
+                base.numbering_name: _serialize(numbering),
+                base.core_name: _core_xml(title, subject, when)}
+    if base.header_name:
+        header = etree.fromstring(base.member(base.header_name))
+        _fill_header(header, header_text)
+        replaced[base.header_name] = _serialize(header)
+    if base.footer_name:
+        footer = etree.fromstring(base.member(base.footer_name))
+        _fill_footer(footer, builder.pages)
+        replaced[base.footer_name] = _serialize(footer)
+    return _zip([(name, replaced.get(name, data)) for name, data in base.members], when)

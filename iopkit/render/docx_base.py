@@ -1,0 +1,414 @@
+"""Preparing the Word base document: styles, page setup, header and footer scaffolding
+and list definitions, with no body. python-docx does this work; it is imported only here.
+
+The default base is prepared once, from python-docx's own template, and shipped as
+iopkit/templates/_word/grund.docx, so that rendering never has to load python-docx:
+regenerate it with `python -m iopkit.render.docx_base` after changing this module (a test
+checks that the shipped file is what this code produces). A user's reference document
+(`--referens-docx`) is prepared the same way when it is first used.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..files import UsageProblem
+from .wordxml import (
+    A4_HEIGHT,
+    A4_WIDTH,
+    HEADER_DISTANCE,
+    LANGUAGE,
+    MARGIN,
+    NSID_PREFIX,
+    STYLES,
+    el,
+    insert_ppr_child,
+    local,
+    order_rpr,
+    order_tblpr,
+    replace,
+    style_name,
+    sub,
+    w,
+)
+
+SHIPPED_BASE = Path(__file__).resolve().parent.parent / "templates" / "_word" / "grund.docx"
+DOCX_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+TEMPLATE_CTS = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+)
+# Styles kept from python-docx's default template besides the ones we use.
+_KEEP_ALSO = ("Default Paragraph Font", "Normal Table", "No List")
+_DARK = "1F3864"
+#: Zip timestamp of the shipped base (any fixed value; 1980-01-01 is the zip epoch).
+_BASE_STAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool]:
+    """The base package (bytes) and whether its header and footer are iopkit's own (to be
+    filled per document) rather than the reference document's."""
+    import docx
+
+    if reference is None:
+        document = docx.Document()
+        _slim_default_package(document)
+        _tune_default_styles(document)
+    else:
+        document = _open_reference(reference)
+        _import_missing_styles(document)
+    _set_language(document)
+    document.core_properties.title = ""  # makes sure the package has core properties
+
+    body = document.element.body
+    for child in list(body):
+        if child.tag != w("sectPr"):
+            body.remove(child)
+    sect_pr = body.find(w("sectPr"))
+    section = document.sections[0]
+    if reference is None or sect_pr is None:
+        _page_setup(section)
+    text_width = _text_width(section)
+    styles_root = document.styles.element
+    ids = {key: _style_id(styles_root, name) for key, name in STYLES.items()}
+
+    own_header = not _has_reference(section, "headerReference")
+    own_footer = not _has_reference(section, "footerReference")
+    if own_header:
+        section.header.is_linked_to_previous = False
+        paragraph = section.header.paragraphs[0]
+        _set_paragraph_style(paragraph, ids["header"] or ids["normal"])
+        _set_tabs(paragraph, text_width, styles_root)
+    if own_footer:
+        section.footer.is_linked_to_previous = False
+        paragraph = section.footer.paragraphs[0]
+        _set_paragraph_style(paragraph, ids["footer"] or ids["normal"])
+    _add_abstract_numbering(document)
+
+    out = io.BytesIO()
+    document.save(out)
+    return normalise_zip(out.getvalue()), own_header, own_footer
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """The same members in the same order, with fixed timestamps and attributes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_BASE_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0
+            fixed.external_attr = 0
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _style_id(styles_root: Any, name: str) -> str | None:
+    for style in styles_root.findall(w("style")):
+        if style_name(style).lower() == name.lower():
+            return style.get(w("styleId"))
+    return None
+
+
+def _set_paragraph_style(paragraph: Any, style_id: str | None) -> None:
+    if style_id:
+        paragraph._p.get_or_add_pPr().style = style_id
+
+
+def _open_reference(reference: Path) -> Any:
+    """python-docx Document for a .docx or .dotx the user gave with --referens-docx."""
+    import docx
+
+    try:
+        data = reference.read_bytes()
+    except OSError as exc:
+        raise UsageProblem(f"Referensdokumentet {reference} kan inte läsas: "
+                           f"{exc.strerror or exc}.") from None
+    try:
+        data = _as_document_package(data)
+        return docx.Document(io.BytesIO(data))
+    except Exception:
+        raise UsageProblem(f"{reference} är inget Word-dokument (.docx eller .dotx). Ange ett "
+                           "dokument som har sparats från Word eller LibreOffice i formatet "
+                           "Word (.docx).") from None
+
+
+def _as_document_package(data: bytes) -> bytes:
+    """A Word template (.dotx) is a document with another content type: relabel it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        types = source.read("[Content_Types].xml").decode("utf-8")
+        if not any(ct in types for ct in TEMPLATE_CTS):
+            return data
+        for ct in TEMPLATE_CTS:
+            types = types.replace(ct, DOCX_CT)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                content = types.encode("utf-8") if info.filename == "[Content_Types].xml" \
+                    else source.read(info.filename)
+                target.writestr(info.filename, content)
+        return out.getvalue()
+
+
+def _slim_default_package(document: Any) -> None:
+    """Drop what python-docx's template carries but a generated document does not need
+    (a thumbnail of an empty page, customXml, a second copy of the styles)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype in (RT.CUSTOM_XML, "http://schemas.microsoft.com/office/2007/"
+                                          "relationships/stylesWithEffects"):
+            part.drop_rel(rel_id)
+    package = part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel_id)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = (
+                b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'extended-properties"><Application>iopkit</Application></Properties>')
+    settings = document.settings.element
+    for tag in ("rsids", "proofState", "attachedTemplate"):
+        for element in settings.findall(w(tag)):
+            settings.remove(element)
+
+
+def _tune_default_styles(document: Any) -> None:
+    """Keep only the styles we use (and what they are based on) and give them a sober,
+    professional look: dark headings, no coloured rules, Swedish language."""
+    styles = document.styles.element
+    by_id = {s.get(w("styleId")): s for s in styles.findall(w("style"))}
+    by_name = {style_name(s).lower(): s for s in styles.findall(w("style"))}
+    keep: set[str] = set()
+    wanted = [name.lower() for name in list(STYLES.values()) + list(_KEEP_ALSO)]
+    queue = [by_name[n] for n in wanted if n in by_name]
+    while queue:
+        style = queue.pop()
+        style_id = style.get(w("styleId"))
+        if style_id in keep:
+            continue
+        keep.add(style_id)
+        for tag in ("basedOn", "link", "next"):
+            ref = style.find(w(tag))
+            if ref is not None and ref.get(w("val")) in by_id:
+                queue.append(by_id[ref.get(w("val"))])
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+
+    doc_defaults = styles.find(w("docDefaults"))
+    rpr = doc_defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
+    replace(rpr, "sz", val="22")
+    replace(rpr, "szCs", val="22")
+    ppr_default = doc_defaults.find(w("pPrDefault"))
+    if ppr_default is None:
+        ppr_default = sub(doc_defaults, "pPrDefault")
+    ppr = ppr_default.find(w("pPr"))
+    if ppr is None:
+        ppr = sub(ppr_default, "pPr")
+    replace(ppr, "spacing", after="120", line="264", lineRule="auto")
+
+    def restyle(name: str, *, size: int | None = None, color: str | None = _DARK,
+                before: int | None = None, after: int | None = None, bold: bool | None = None,
+                italic: bool | None = False, drop: tuple[str, ...] = ()) -> None:
+        style = by_name.get(name.lower())
+        if style is None:
+            return
+        ppr = style.find(w("pPr"))
+        if ppr is None:
+            ppr = el("pPr")
+            rpr_existing = style.find(w("rPr"))
+            if rpr_existing is not None:
+                rpr_existing.addprevious(ppr)
+            else:
+                style.append(ppr)
+        for tag in drop:
+            for element in ppr.findall(w(tag)):
+                ppr.remove(element)
+        if before is not None or after is not None:
+            spacing = ppr.find(w("spacing"))
+            if spacing is None:
+                spacing = el("spacing")
+                insert_ppr_child(ppr, spacing)
+            if before is not None:
+                spacing.set(w("before"), str(before))
+            if after is not None:
+                spacing.set(w("after"), str(after))
+        rpr = style.find(w("rPr"))
+        if rpr is None:
+            rpr = sub(style, "rPr")
+        if color is not None:
+            replace(rpr, "color", val=color)
+        if size is not None:
+            replace(rpr, "sz", val=str(size))
+            replace(rpr, "szCs", val=str(size))
+        if italic is False:
+            for tag in ("i", "iCs"):
+                for element in rpr.findall(w(tag)):
+                    rpr.remove(element)
+        if bold:
+            replace(rpr, "b")
+        order_rpr(rpr)
+
+    grid = by_name.get("table grid")
+    if grid is not None and grid.find(w("tblPr")) is not None:
+        tblpr = grid.find(w("tblPr"))
+        for old in tblpr.findall(w("tblCellMar")):
+            tblpr.remove(old)
+        margins = sub(tblpr, "tblCellMar")
+        for side, width in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
+            sub(margins, side, w=str(width), type="dxa")
+        order_tblpr(tblpr)
+
+    restyle("Title", size=44, before=0, after=360, drop=("pBdr",))
+    restyle("Subtitle", size=26, color="404040", after=120, drop=("numPr",))
+    restyle("heading 1", size=28, before=360, after=120)
+    restyle("heading 2", size=24, before=240, after=80)
+    restyle("heading 3", size=22, before=200, after=60, bold=True)
+    restyle("Quote", color="404040", italic=None)
+    for name in ("header", "footer"):
+        restyle(name, size=18, color="595959", italic=None)
+
+
+def _import_missing_styles(document: Any) -> None:
+    """A reference document may lack a style we use (say, List Number): bring it over
+    from iopkit's own base, with what it is based on, so every paragraph has its style."""
+    from lxml import etree
+
+    if SHIPPED_BASE.is_file():
+        base = SHIPPED_BASE.read_bytes()
+    else:  # pragma: no cover - only while the shipped file is being regenerated
+        base, _, _ = build_base_package(None)
+    with zipfile.ZipFile(io.BytesIO(base)) as package:
+        source = etree.fromstring(package.read("word/styles.xml"))
+    target = document.styles.element
+    source_by_id = {s.get(w("styleId")): s for s in source.findall(w("style"))}
+    target_names = {style_name(s).lower() for s in target.findall(w("style"))}
+    target_ids = {s.get(w("styleId")) for s in target.findall(w("style"))}
+    queue = [s for s in source.findall(w("style"))
+             if style_name(s).lower() in {n.lower() for n in STYLES.values()}]
+    while queue:
+        style = queue.pop(0)
+        if style_name(style).lower() in target_names or style.get(w("styleId")) in target_ids:
+            continue
+        imported = copy.deepcopy(style)
+        for numpr in imported.iter(w("numPr")):
+            numpr.getparent().remove(numpr)
+        target.append(imported)
+        target_names.add(style_name(style).lower())
+        target_ids.add(style.get(w("styleId")))
+        based_on = style.find(w("basedOn"))
+        if based_on is not None and based_on.get(w("val")) in source_by_id:
+            queue.append(source_by_id[based_on.get(w("val"))])
+
+
+def _set_language(document: Any) -> None:
+    styles = document.styles.element
+    doc_defaults = styles.find(w("docDefaults"))
+    if doc_defaults is None:
+        doc_defaults = el("docDefaults")
+        styles.insert(0, doc_defaults)
+    rpr_default = doc_defaults.find(w("rPrDefault"))
+    if rpr_default is None:
+        rpr_default = el("rPrDefault")
+        doc_defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(w("rPr"))
+    if rpr is None:
+        rpr = sub(rpr_default, "rPr")
+    lang = rpr.find(w("lang"))
+    if lang is None:
+        lang = replace(rpr, "lang")
+    lang.set(w("val"), LANGUAGE)
+    settings = document.settings.element
+    theme_lang = settings.find(w("themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(w("val"), LANGUAGE)
+
+
+def _page_setup(section: Any) -> None:
+    from docx.shared import Twips
+
+    section.page_width, section.page_height = Twips(A4_WIDTH), Twips(A4_HEIGHT)
+    section.left_margin = section.right_margin = Twips(MARGIN)
+    section.top_margin = section.bottom_margin = Twips(MARGIN)
+    section.header_distance = section.footer_distance = Twips(HEADER_DISTANCE)
+    section.gutter = Twips(0)
+
+
+def _text_width(section: Any) -> int:
+    try:
+        width = section.page_width - section.left_margin - section.right_margin
+        return int(width / 635)  # EMU -> twips
+    except TypeError:
+        return A4_WIDTH - 2 * MARGIN
+
+
+def _has_reference(section: Any, tag: str) -> bool:
+    return any(ref.get(w("type"), "default") == "default"
+               for ref in section._sectPr.findall(w(tag)))
+
+
+def _set_tabs(paragraph: Any, width: int, styles: Any) -> None:
+    """One right-aligned tab stop at the right margin, clearing the style's own stops
+    (Word's header style has a centre stop that would catch the tab first)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    tabs = el("tabs")
+    style_id = ppr.style
+    for style in styles.findall(w("style")):
+        if style.get(w("styleId")) == style_id:
+            for tab in style.iterfind(f"{w('pPr')}/{w('tabs')}/{w('tab')}"):
+                if tab.get(w("pos")) != str(width):
+                    sub(tabs, "tab", val="clear", pos=tab.get(w("pos")))
+    sub(tabs, "tab", val="right", pos=str(width))
+    insert_ppr_child(ppr, tabs)
+
+
+def _add_abstract_numbering(document: Any) -> tuple[int, int]:
+    """Two list definitions of our own (numbers, bullets); every numbered list gets its
+    own w:num pointing at the first, so each list starts again at 1."""
+    numbering = document.part.numbering_part.element
+    existing = [int(a.get(w("abstractNumId"))) for a in numbering.findall(w("abstractNum"))]
+    first = max(existing, default=-1) + 1
+    formats = {
+        first: [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3.")],
+        first + 1: [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")],
+    }
+    for abstract_id, levels in formats.items():
+        abstract = el("abstractNum", abstractNumId=str(abstract_id))
+        sub(abstract, "nsid", val=f"{NSID_PREFIX}{abstract_id % 256:02X}")
+        sub(abstract, "multiLevelType", val="multilevel")
+        for level, (num_fmt, text) in enumerate(levels):
+            lvl = sub(abstract, "lvl", ilvl=str(level))
+            sub(lvl, "start", val="1")
+            sub(lvl, "numFmt", val=num_fmt)
+            sub(lvl, "lvlText", val=text)
+            sub(lvl, "lvlJc", val="left")
+            ppr = sub(lvl, "pPr")
+            sub(ppr, "ind", left=str(360 * (level + 1)), hanging="360")
+        # abstractNum elements must precede every w:num.
+        first_num = numbering.find(w("num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+    return first, first + 1
+
+
+def main() -> None:
+    """Regenerate the shipped base document."""
+    data, _, _ = build_base_package(None)
+    SHIPPED_BASE.parent.mkdir(parents=True, exist_ok=True)
+    SHIPPED_BASE.write_bytes(data)
+    print(f"Skrev {SHIPPED_BASE}")
+
+
+if __name__ == "__main__":
+    main()
