@@ -1,0 +1,195 @@
+"""Helpers for the render tests: reading documents back as text, and the facts of a spec
+that every rendered agreement and checklist must contain."""
+
+from __future__ import annotations
+
+import html.parser
+import io
+import zipfile
+from pathlib import Path
+
+from iopkit.render.format import datum_lang, kronor, manader, tal
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def norm(text: str) -> str:
+    """Whitespace-insensitive form (line breaks in YAML block text, non-breaking spaces)."""
+    return " ".join(text.split())
+
+
+def docx_paragraphs(data: bytes | Path):
+    """Every paragraph of a .docx, in body order, including table cells (python-docx)."""
+    import docx
+
+    source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
+    document = docx.Document(source)
+    paragraphs = []
+    for block in document.element.body.iterchildren():
+        if block.tag == f"{W}p":
+            paragraphs.append(docx.text.paragraph.Paragraph(block, document))
+        elif block.tag == f"{W}tbl":
+            table = docx.table.Table(block, document)
+            for row in table.rows:
+                for cell in row.cells:
+                    paragraphs.extend(cell.paragraphs)
+    return document, paragraphs
+
+
+def docx_text(data: bytes | Path) -> str:
+    _, paragraphs = docx_paragraphs(data)
+    return "\n".join(p.text for p in paragraphs)
+
+
+class _TextExtractor(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "title"):
+            self.skip += 1
+        if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "br", "tr"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "title"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The text a browser shows for an HTML page (tags removed, entities decoded)."""
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    return "".join(extractor.parts)
+
+
+def markdown_text(markdown: str) -> str:
+    """The text a Markdown viewer shows (CommonMark with tables, as iopkit writes it)."""
+    from markdown_it import MarkdownIt
+
+    return html_text(MarkdownIt("commonmark").enable("table").render(markdown))
+
+
+def docx_part(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read(name)
+
+
+def agreement_facts(spec) -> list[str]:
+    """Every fact of a spec (iopkit.spec.model.Spec) that the agreement must state,
+    as text (compared with `norm`)."""
+    facts: list[str] = []
+    add = facts.append
+    ps = spec.partnership
+    for value in (ps.name, ps.short_name, ps.case_number, ps.background, ps.purpose,
+                  ps.target_group):
+        if value:
+            add(value)
+    for party in spec.parties:
+        add(party.name)
+        add(party.type)
+        add(party.org_number)
+        for value in (party.address, party.contact.name, party.contact.title,
+                      party.contact.email, party.contact.phone, party.idea):
+            if value:
+                add(value)
+        for signatory in party.signatories:
+            add(signatory.name)
+            if signatory.title:
+                add(signatory.title)
+        add(f"För {party.name}")
+    inventory = spec.needs_inventory
+    add(datum_lang(inventory.date))
+    add(inventory.method)
+    facts.extend(inventory.sources)
+    for need in inventory.needs:
+        add(f"{need.id} {need.description}")
+    for goal in spec.goals:
+        add(f"{goal.id} {goal.description}")
+        for indicator in goal.indicators:
+            add(indicator.description)
+            if indicator.target:
+                add(f"målvärde: {indicator.target}")
+            if indicator.source:
+                add(f"källa: {indicator.source}")
+    for activity in spec.activities:
+        add(activity.id)
+        add(activity.description)
+        responsible = spec.party(activity.responsible)
+        add(responsible.name if responsible else activity.responsible)
+    for resource in spec.resources:
+        add(resource.description)
+        add(resource.type)
+        if resource.amount_per_year is not None or resource.value_per_year is not None:
+            add(kronor(resource.yearly_value))
+        if resource.hours_per_year is not None:
+            add(tal(resource.hours_per_year))
+    for party in spec.parties:
+        own = [r for r in spec.resources if r.party == party.id]
+        if own:
+            add(f"Summa {party.name}")
+            add(kronor(sum(r.yearly_value for r in own)))
+    add(kronor(sum(r.yearly_value for r in spec.resources)))
+    economy = spec.economy
+    add(economy.disbursement)
+    add(economy.reporting)
+    add("betalas tillbaka" if economy.unused_funds == "återbetalas" else "får behållas")
+    if economy.penalties:
+        add("vite")
+    add(spec.governance.decision_making)
+    add(f"möts {spec.governance.meeting_frequency}")
+    for party_id in spec.governance.group:
+        add(spec.party(party_id).name)
+    follow_up = spec.follow_up
+    add(f"upp partnerskapet {follow_up.interval}")
+    for value in (follow_up.annual_report, follow_up.evaluation):
+        if value:
+            add(value)
+    if follow_up.first_date:
+        add(datum_lang(follow_up.first_date))
+    period = spec.period
+    add(f"från och med {datum_lang(period.start)} till och med {datum_lang(period.end)}")
+    if period.extension:
+        add(period.extension)
+    if period.notice_months:
+        add(f"uppsägningstid på {manader(period.notice_months)}")
+    personal = spec.personal_data
+    if personal and personal.processed:
+        add("Personuppgifter och sekretess")
+        if personal.responsibility == "biträde":
+            add("personuppgiftsbiträde")
+        elif personal.responsibility == "var för sig":
+            add("personuppgiftsansvarig")
+    for clause in spec.clauses:
+        add(clause.heading)
+        add(clause.text)
+    facts.extend(spec.appendices)
+    return facts
+
+
+def checklist_facts(result) -> list[str]:
+    """What the checklist must state: the legal assessments and every finding."""
+    spec = result.spec
+    facts = [spec.partnership.name, datum_lang(spec.needs_inventory.date)]
+    if spec.legal and spec.legal.procurement:
+        facts.append(spec.legal.procurement)
+    if spec.legal and spec.legal.state_aid:
+        facts.append(spec.legal.state_aid)
+    for finding in result.findings:
+        facts.extend([finding.code, finding.message])
+        if finding.path_text:
+            facts.append(finding.path_text)
+        if finding.silenced:
+            facts.append("undantagen")
+    return facts
+
+
+def missing(facts: list[str], text: str) -> list[str]:
+    haystack = norm(text)
+    return [fact for fact in facts if norm(fact) not in haystack]

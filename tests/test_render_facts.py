@@ -1,0 +1,202 @@
+"""Every fact of every example spec is in its rendered agreement and checklist, in every
+format: read back with python-docx, as HTML text and as rendered Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run
+from render_helpers import (
+    agreement_facts,
+    checklist_facts,
+    docx_paragraphs,
+    docx_text,
+    html_text,
+    markdown_text,
+    missing,
+)
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+DATE = "2026-05-04"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """All examples rendered once, in all three text formats."""
+    out = tmp_path_factory.mktemp("utkast")
+    from typer.testing import CliRunner
+
+    result = run(CliRunner(), "render", EXAMPLES, "-o", out, "--format", "docx,md,html",
+                 "--datum", DATE)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _check(path: Path):
+    from iopkit.check import check_file
+
+    result = check_file(path)
+    assert result.ok, [f.message for f in result.errors]
+    return result
+
+
+def test_there_are_examples():
+    assert any(p.name == "dagverksamhet.yaml" for p in EXAMPLE_FILES)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_agreement_states_every_fact(rendered, example):
+    result = _check(example)
+    facts = agreement_facts(result.spec)
+    stem = example.stem
+    docx_file = rendered / f"{stem}-avtal.docx"
+    assert missing(facts, docx_text(docx_file)) == []
+    assert missing(facts, html_text((rendered / f"{stem}-avtal.html").read_text("utf-8"))) == []
+    assert missing(facts, markdown_text((rendered / f"{stem}-avtal.md").read_text("utf-8"))) \
+        == []
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_checklist_states_assessments_and_findings(rendered, example):
+    result = _check(example)
+    facts = checklist_facts(result)
+    stem = example.stem
+    assert missing(facts, docx_text(rendered / f"{stem}-checklista.docx")) == []
+    assert missing(facts, html_text((rendered / f"{stem}-checklista.html")
+                                    .read_text("utf-8"))) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_sections_in_order_and_numbered(rendered, example):
+    _, paragraphs = docx_paragraphs(rendered / f"{example.stem}-avtal.docx")
+    headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    numbered = [h for h in headings if h.startswith("§")]
+    assert [h.split()[1] for h in numbered] == [str(n) for n in range(1, len(numbered) + 1)]
+    expected = ["Parter", "Bakgrund", "Gemensam behovsinventering",
+                "Syfte, målgrupp och mål", "Insatser och åtaganden", "Parternas resurser",
+                "Ekonomi", "Organisation och styrning", "Uppföljning och utvärdering",
+                "Meddelarskydd och insyn", "Avtalstid, förlängning och uppsägning",
+                "Ändringar och tillägg", "Omförhandling, hävning och tvist", "Force majeure"]
+    titles = [" ".join(h.split()[2:]) for h in numbered]
+    positions = [titles.index(name) for name in expected]
+    assert positions == sorted(positions)
+    assert headings[-2:] == ["Underskrifter", "Bilagor"]
+
+
+def test_title_page_shows_name_case_number_draft_marking_and_date(rendered):
+    _, paragraphs = docx_paragraphs(rendered / "dagverksamhet-avtal.docx")
+    title_page = []
+    for paragraph in paragraphs:
+        if paragraph.style.name == "Heading 1":
+            break
+        title_page.append(paragraph.text)
+    assert title_page[0] == "Dagverksamhet för EU-medborgare i utsatthet"
+    text = "\n".join(title_page)
+    assert "UTKAST" in text
+    assert "4 maj 2026" in text
+    assert "SRN 2026/0418" in text
+
+
+def test_amounts_use_non_breaking_spaces(rendered):
+    text = docx_text(rendered / "dagverksamhet-avtal.docx")
+    assert "2\u00a0400\u00a0000\u00a0kr" in text
+    assert "3\u00a0340\u00a0000\u00a0kr" in text  # all parties, per year
+
+
+def test_resource_totals_per_party_and_in_all(rendered):
+    document, _ = docx_paragraphs(rendered / "dagverksamhet-avtal.docx")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Part")
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    totals = {r[0]: r[-1] for r in rows if r[0].startswith("Summa")}
+    assert totals == {
+        "Summa Göteborgs Stad genom social resursnämnd": "2\u00a0530\u00a0000\u00a0kr",
+        "Summa Föreningen Vinternatt": "810\u00a0000\u00a0kr",
+        "Summa för alla parter": "3\u00a0340\u00a0000\u00a0kr",
+    }
+
+
+def test_dates_in_running_text_are_swedish(rendered):
+    text = docx_text(rendered / "dagverksamhet-avtal.docx")
+    assert "från och med den 1 januari 2027 till och med den 31 december 2029" in text
+    assert "den 15 september 2026" in text
+
+
+def test_checklist_ticks_what_the_spec_documents(rendered):
+    _, paragraphs = docx_paragraphs(rendered / "dagverksamhet-checklista.docx")
+    steps = {p.text.split(".")[0][2:]: p.text[0] for p in paragraphs
+             if p.style.name == "List Number"}
+    assert steps["Gemensam behovsinventering"] == "☒"
+    assert steps["Rättslig bedömning"] == "☒"
+    assert steps["Årsrapport"] == "☒"
+    assert steps["Initiativ"] == "☐"
+    assert steps["Beslut"] == "☐"
+    assert steps["Undertecknande"] == "☐"
+
+
+def test_checklist_leaves_undocumented_steps_open(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    del data["rättslig_bedömning"]
+    del data["uppföljning"]["årsrapport"]
+    del data["uppföljning"]["utvärdering"]
+    spec = write_spec(dump(data), "oppen.yaml")
+    result = run(runner, "render", spec, "--datum", DATE)
+    assert result.exit_code == 0, result.output
+    _, paragraphs = docx_paragraphs(tmp_path / "oppen-checklista.docx")
+    steps = {p.text.split(".")[0][2:]: p.text[0] for p in paragraphs
+             if p.style.name == "List Number"}
+    assert steps["Rättslig bedömning"] == "☐"
+    assert steps["Årsrapport"] == "☐"
+    assert steps["Utvärdering"] == "☐"
+    text = "\n".join(p.text for p in paragraphs)
+    assert "bedömning saknas" in text
+
+
+def test_checklist_marks_silenced_findings(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+    from iopkit.check import check_file
+
+    data = load_canonical_data()
+    data["ekonomi"]["ersättningsform"] = "per prestation"
+    spec = write_spec(dump(data), "prestation.yaml")
+    finding = next(f for f in check_file(spec).findings if f.path_text ==
+                   "ekonomi.ersättningsform")
+    data["iopkit_undantag"] = [{"regel": finding.code,
+                                "motivering": "Ersättningen avser bara resor."}]
+    spec = write_spec(dump(data), "prestation.yaml")
+    result = run(runner, "render", spec, "--datum", DATE)
+    assert result.exit_code == 0, result.output
+    document, _ = docx_paragraphs(tmp_path / "prestation-checklista.docx")
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Kod")
+    row = next(r for r in table.rows if r.cells[0].text == finding.code)
+    assert "undantagen" in row.cells[1].text
+    assert "Ersättningen avser bara resor." in row.cells[1].text
+    assert "ekonomi.ersättningsform" in row.cells[2].text
+
+
+def test_multi_paragraph_text_keeps_its_paragraphs(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["partnerskap"]["bakgrund"] = "Första stycket,\nsom fortsätter.\n\nAndra stycket."
+    spec = write_spec(dump(data), "stycken.yaml")
+    assert run(runner, "render", spec, "--datum", DATE).exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "stycken-avtal.docx")
+    texts = [p.text for p in paragraphs]
+    assert "Första stycket, som fortsätter." in texts
+    assert "Andra stycket." in texts
+
+
+def test_render_file_library_entry_point(tmp_path):
+    from iopkit.render import RenderOptions, render_file
+
+    written = render_file(EXAMPLES / "dagverksamhet.yaml", tmp_path, ("docx", "md"),
+                          RenderOptions(date=dt.date(2026, 5, 4)))
+    assert [p.name for p in written] == [
+        "dagverksamhet-avtal.docx", "dagverksamhet-avtal.md",
+        "dagverksamhet-checklista.docx", "dagverksamhet-checklista.md"]
+    assert all(p.stat().st_size > 0 for p in written)
