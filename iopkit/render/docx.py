@@ -388,9 +388,9 @@ class _Builder:
 
         def flush(code: bool = False) -> None:
             nonlocal written
-            if buffer:
-                text = clean_text("".join(buffer))
-                buffer.clear()
+            text = clean_text("".join(buffer))
+            buffer.clear()
+            if text:
                 _add_run(p, text, bold_on, italic_on, code)
                 paragraph.text += text
                 written += len(text)
