@@ -307,10 +307,11 @@ class _Builder:
             self.pages += 1
             self.lines -= 46
 
-    def keep_lead_in(self) -> None:
-        """A paragraph that introduces a list or table ("Indikatorer:") stays with it."""
+    def keep_lead_in(self, always: bool = False) -> None:
+        """A paragraph that introduces a list ("Indikatorer:") or any paragraph right
+        before a table stays on the same page as what follows."""
         last = self.last_paragraph
-        if last is not None and last.text.rstrip().endswith(":"):
+        if last is not None and (always or last.text.rstrip().endswith(":")):
             _set_ppr_flag(last.element, "keepNext")
 
     def start_list(self, ordered: bool, start: int) -> None:
@@ -433,7 +434,7 @@ class _Builder:
 
         if not rows:
             return
-        self.keep_lead_in()
+        self.keep_lead_in(always=True)
         columns = max(len(r) for r in rows)
         widths = self._column_widths(rows, columns)
         tbl = etree.Element(w("tbl"))
@@ -487,7 +488,7 @@ class _Builder:
     def _column_widths(self, rows: list[list[_Cell]], columns: int) -> list[int]:
         """Every column at least as wide as its longest word (header included); the
         rest of the text width goes to the columns with the most text."""
-        per_char, padding = 145, 230
+        per_char, padding = 118, 230  # twips per character at 10 pt, cell margins
         minimum, desired = [], []
         for c in range(columns):
             longest_word = longest_text = 0
@@ -498,7 +499,7 @@ class _Builder:
                     bold = row[c].header or any(t.type == "strong_open"
                                                 for t in row[c].children)
                     # Only ordinary spaces break a line: "2 400 000 kr" is one word.
-                    words = [len(w) * (1.15 if bold else 1.0) for w in re.split(r"[ \t]+", text)]
+                    words = [len(w) * (1.2 if bold else 1.0) for w in re.split(r"[ \t]+", text)]
                     longest_word = max([longest_word] + words)
                     longest_text = max(longest_text, len(text))
             low = int(max(longest_word, 3) * per_char) + padding
@@ -506,7 +507,12 @@ class _Builder:
             desired.append(max(low, min(longest_text, 60) * per_char + padding))
         width = self.base.text_width
         if sum(minimum) >= width:
-            result = [int(width * m / sum(minimum)) for m in minimum]
+            # Too little room for every longest word: narrow the widest columns first
+            # (long names break), keep the narrow ones (numbers, short words) whole.
+            cap = max(minimum)
+            while cap > 1 and sum(min(m, cap) for m in minimum) > width:
+                cap -= 10
+            result = [min(m, cap) for m in minimum]
         else:
             extra = width - sum(minimum)
             wants = [d - m for d, m in zip(desired, minimum)]

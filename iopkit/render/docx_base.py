@@ -267,6 +267,13 @@ def _tune_default_styles(document: Any) -> None:
         for side, width in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
             sub(margins, side, w=str(width), type="dxa")
         order_tblpr(tblpr)
+        # Tables in 10 pt: the resource table has five columns.
+        table_rpr = grid.find(w("rPr"))
+        if table_rpr is None:
+            table_rpr = el("rPr")
+            grid.find(w("tblPr")).addprevious(table_rpr)
+        replace(table_rpr, "sz", val="20")
+        replace(table_rpr, "szCs", val="20")
 
     restyle("Title", size=44, before=0, after=360, drop=("pBdr",))
     restyle("Subtitle", size=26, color="404040", after=120, drop=("numPr",))
