@@ -399,7 +399,9 @@ def _add_abstract_numbering(document: Any) -> tuple[int, int]:
             sub(lvl, "lvlText", val=text)
             sub(lvl, "lvlJc", val="left")
             ppr = sub(lvl, "pPr")
-            sub(ppr, "ind", left=str(360 * (level + 1)), hanging="360")
+            # Numbers need room for "10."; bullets less.
+            step = 454 if num_fmt != "bullet" else 360
+            sub(ppr, "ind", left=str(step * (level + 1)), hanging=str(step))
         # abstractNum elements must precede every w:num.
         first_num = numbering.find(w("num"))
         if first_num is not None:
