@@ -12,7 +12,7 @@ from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console, fai
 
 def render(
     files: list[Path] = typer.Argument(
-        ..., metavar="FIL...", show_default=False,
+        ..., metavar="FIL", show_default=False,
         help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
     out_dir: Path = typer.Option(
         None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,

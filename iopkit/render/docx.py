@@ -499,7 +499,8 @@ class _Builder:
                     bold = row[c].header or any(t.type == "strong_open"
                                                 for t in row[c].children)
                     # Only ordinary spaces break a line: "2 400 000 kr" is one word.
-                    words = [len(w) * (1.2 if bold else 1.0) for w in re.split(r"[ \t]+", text)]
+                    words = [len(word) * (1.2 if bold else 1.0)
+                             for word in re.split(r"[ \t]+", text)]
                     longest_word = max([longest_word] + words)
                     longest_text = max(longest_text, len(text))
             low = int(max(longest_word, 3) * per_char) + padding
@@ -517,11 +518,10 @@ class _Builder:
             extra = width - sum(minimum)
             wants = [d - m for d, m in zip(desired, minimum)]
             total = sum(wants)
-            result = [m + (int(extra * w / total) if total else extra // columns)
-                      for m, w in zip(minimum, wants)]
+            result = [m + (int(extra * want / total) if total else extra // columns)
+                      for m, want in zip(minimum, wants)]
         result[-1] += width - sum(result)
         return result
-
 
 
 def _set_ppr_flag(p: Any, tag: str) -> None:
@@ -714,7 +714,8 @@ def _serialize(root: Any) -> bytes:
 def _zip(members: list[tuple[str, bytes]], when: dt.date) -> bytes:
     """The package with pinned timestamps and attributes: the bytes depend only on the
     content."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    # Zip timestamps cover 1980–2107 only.
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
