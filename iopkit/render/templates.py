@@ -42,33 +42,28 @@ def builtin_folders() -> list[str]:
 
 
 def _bytecode_cache() -> Any:
-    """Compiled templates are cached in the user's temp directory (Jinja's secure default
-    location), which makes a one-off render noticeably faster. Never required."""
+    """Compiled templates are cached in the user's temp directory (Jinja's own secure
+    location, one directory per user), which makes a one-off render noticeably faster.
+    The cache is never required: a damaged, full or read-only cache only costs speed."""
     from jinja2 import FileSystemBytecodeCache
 
+    class QuietBytecodeCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except Exception:
+                pass
+
     try:
-        return FileSystemBytecodeCache(pattern="__iopkit_%s.cache")
-    except Exception:  # an unusable temp directory only costs speed
+        return QuietBytecodeCache(pattern="__iopkit_%s.cache")
+    except Exception:  # no usable temp directory
         return None
-
-
-class _QuietBytecodeCache:
-    """Wraps a bytecode cache so that a full or read-only disk is never an error."""
-
-    def __init__(self, inner: Any):
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def get_bucket(self, *args: Any) -> Any:
-        return self._inner.get_bucket(*args)
-
-    def set_bucket(self, bucket: Any) -> None:
-        try:
-            self._inner.set_bucket(bucket)
-        except OSError:
-            pass
 
 
 def _filters() -> dict[str, Any]:
@@ -177,7 +172,7 @@ def _build_environment(user_dir: Path | None) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
-        bytecode_cache=_QuietBytecodeCache(cache) if cache is not None else None,
+        bytecode_cache=cache,
     )
     env.filters.update(_filters())
     env.globals.update(_globals())
