@@ -182,3 +182,52 @@ def test_examples_survive_truncation_at_every_tenth_line(runner, tmp_path, spec)
     lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
     for cut in range(0, len(lines), 10):
         check_bytes(runner, tmp_path, "".join(lines[:cut]).encode("utf-8"))
+
+
+# --- render -------------------------------------------------------------------------
+
+RENDER_EXAMPLES = max(50, EXAMPLES_COUNT // 4)
+
+
+@settings(max_examples=RENDER_EXAMPLES)
+@given(data=mutated_specs(), fmt=st.sampled_from(["docx", "md", "html", "docx,md,html"]))
+def test_render_mutated_examples(runner, tmp_path, data, fmt):
+    """Valid or not, render answers with 0, 1 or 2 and leaves no partial file behind."""
+    source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    spec = tmp_path / "fuzz.yaml"
+    spec.write_bytes(source.encode("utf-8", "surrogatepass"))
+    out = tmp_path / "ut"
+    out.mkdir(exist_ok=True)
+    for old in out.iterdir():
+        old.unlink()
+    with hang_guard(60):
+        result = run(runner, "render", spec, "-o", out, "--format", fmt)
+    assert_clean_exit(result)
+    written = sorted(p.name for p in out.iterdir())
+    assert not [name for name in written if name.startswith(".")], written  # no temp files
+    if result.exit_code == 0:
+        assert len(written) == 2 * len(fmt.split(",")), written
+    else:
+        assert written == [], written
+
+
+@settings(max_examples=RENDER_EXAMPLES)
+@given(value=st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60))
+def test_render_any_text_value(runner, tmp_path, value):
+    """Any characters in a text value render to a valid docx or a clear error."""
+    data = copy.deepcopy(EXAMPLE_DATA[0])
+    data["partnerskap"]["bakgrund"] = value
+    data["villkor"] = [{"rubrik": value, "text": value}]
+    spec = tmp_path / "text.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8", errors="surrogatepass")
+    out = tmp_path / "ut"
+    out.mkdir(exist_ok=True)
+    with hang_guard(60):
+        result = run(runner, "render", spec, "-o", out, "--force")
+    assert_clean_exit(result)
+    if result.exit_code == 0:
+        import docx
+
+        for document in out.glob("*.docx"):
+            docx.Document(str(document))  # opens: the XML is well formed
