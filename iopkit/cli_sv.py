@@ -36,11 +36,33 @@ _MESSAGES: list[tuple[str, str]] = [
 ]
 
 
+# Details typer's pydantic-based parameter checks give after "Invalid value for X:".
+_DETAILS: list[tuple[str, str]] = [
+    (r"^Input should be greater than or equal to (?P<n>\S+)$", "värdet måste vara minst {n}."),
+    (r"^Input should be greater than (?P<n>\S+)$", "värdet måste vara större än {n}."),
+    (r"^Input should be less than or equal to (?P<n>\S+)$", "värdet får vara högst {n}."),
+    (r"^Input should be a valid integer.*$", "ange ett heltal."),
+    (r"^Input should be a valid number.*$", "ange ett tal."),
+    (r"^Input should be a valid date.*$", "ange ett datum i formen ÅÅÅÅ-MM-DD."),
+    (r"^(?:Path|File|Directory) '(?P<p>.*)' does not exist\.$", "{p} finns inte."),
+]
+
+
+def _translate_detail(detail: str) -> str:
+    for pattern, swedish in _DETAILS:
+        match = re.match(pattern, detail.strip())
+        if match:
+            return swedish.format(**match.groupdict())
+    return detail
+
+
 def translate_message(message: str) -> str:
     for pattern, swedish in _MESSAGES:
         match = re.match(pattern, message.strip(), re.DOTALL)
         if match:
             groups = {k: (v or "") for k, v in match.groupdict().items()}
+            if pattern.endswith("(?P<b>.*)$"):
+                groups["b"] = _translate_detail(groups["b"])
             suggestion = groups.get("b")
             groups["did_you_mean"] = f" Menade du {suggestion}?" if suggestion else ""
             return swedish.format(**groups)

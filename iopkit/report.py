@@ -58,25 +58,35 @@ def finding_line(finding: Finding) -> str:
 
 
 def print_findings(console: Any, result: CheckResult, strict: bool = False) -> None:
-    from rich.text import Text
+    """Print a file's active findings, then `fil: OK` when it passes. `console` is a rich
+    Console (colours) or anything with a plain `print(text)`."""
+    styled = hasattr(console, "is_terminal") and console.is_terminal
+    if styled:
+        from rich.text import Text
+
+    def emit(segments: list[tuple[str, str | None]]) -> None:
+        if styled:
+            line = Text()
+            for text, style in segments:
+                line.append(text, style=style)
+            console.print(line, soft_wrap=True, highlight=False)
+        else:
+            console.print("".join(text for text, _ in segments))
 
     active = result.active()
     for finding in active:
-        line = Text()
-        line.append(f"{finding.location_text()}: ", style="bold")
-        line.append(finding.severity.value, style=_SEVERITY_STYLE[finding.severity])
-        line.append(f" {finding.code}")
+        segments = [(f"{finding.location_text()}: ", "bold"),
+                    (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
+                    (f" {finding.code}", None)]
         if finding.path_text:
-            line.append(f" {finding.path_text}:", style="bold")
-        line.append(f" {finding.message}")
-        console.print(line, soft_wrap=True, highlight=False)
+            segments.append((f" {finding.path_text}:", "bold"))
+        segments.append((f" {finding.message}", None))
+        emit(segments)
         if finding.source:
-            console.print(Text(f"    Källa: {finding.source}", style="dim"), soft_wrap=True,
-                          highlight=False)
+            emit([(f"    Källa: {finding.source}", "dim")])
     if not result.errors and not (strict and result.warnings):
         status = "OK" if not active else "OK, med anmärkningar"
-        console.print(Text(f"{result.file}: {status}", style="green"), soft_wrap=True,
-                      highlight=False)
+        emit([(f"{result.file}: {status}", "green")])
 
 
 def json_report(results: list[CheckResult], summary: Summary,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console, fail
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, fail, output_console
 
 
 class OutputFormat(str, Enum):
@@ -53,7 +53,7 @@ def check(
     if output_format is OutputFormat.json:
         sys.stdout.write(json_report(results, summary, io_problems) + "\n")
     else:
-        out = console()
+        out = output_console()
         for result in results:
             print_findings(out, result, strict=strict)
         for _, message in io_problems:

@@ -19,6 +19,30 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+class PlainConsole:
+    """The few Console.print features the commands use, as plain text. Used when output
+    is not a terminal (editors, CI, scripts): no colours are wanted there, and not
+    importing rich saves a noticeable part of `iopkit check`'s start-up."""
+
+    is_terminal = False
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def print(self, *objects: Any, end: str = "\n", **_: Any) -> None:
+        self.stream.write(" ".join(str(o) for o in objects) + end)
+
+
+def output_console(stderr: bool = False) -> Any:
+    """A rich Console on a terminal, else plain text: for findings and file lists."""
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return console(stderr) if terminal else PlainConsole(stream)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line Swedish error on stderr and exit (2: usage or I/O problem)."""
     sys.stderr.write(f"Fel: {message}\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, console, fail
+from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, output_console
 
 
 def render(
@@ -34,6 +34,10 @@ def render(
         None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
         help="Utkastets datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
              "datum."),
+    jobs: int = typer.Option(
+        None, "--jobs", "-j", metavar="N", show_default=False, min=1,
+        help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
+             "Standard: antalet processorkärnor."),
 ) -> None:
     """Skapa avtalsutkast och checklista från partnerskapsbeskrivningar.
 
@@ -44,16 +48,16 @@ def render(
     Slutstatus: 0 klart, 1 fel i en beskrivning eller mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
-    from ..render.dates import default_date, parse_date_option
-    from ..render.pipeline import (
-        RenderOptions,
-        build_outputs,
-        output_paths,
-        parse_formats,
-        validate_options,
+    from ..files import (
+        UsageProblem,
+        check_can_write,
+        ensure_output_dir,
+        expand_spec_paths,
+        write_atomic,
     )
-    from ..render.templates import TemplateProblem
+    from ..render.batch import LazyProgress, default_jobs, render_many
+    from ..render.dates import default_date, parse_date_option
+    from ..render.pipeline import RenderOptions, finish_pdfs, parse_formats, validate_options
     from ..report import print_findings
 
     try:
@@ -64,43 +68,52 @@ def render(
         if out_dir is not None:
             ensure_output_dir(out_dir)
         notes = validate_options(options, chosen)
+        spec_files = expand_spec_paths(files)
     except UsageProblem as exc:
         fail(str(exc))
     for note in notes:
         sys.stderr.write(note + "\n")
 
-    results, io_problems = check_paths(files)
-    out = console()
-    jobs = []
+    progress = LazyProgress(len(spec_files), "Renderar")
+    try:
+        outcomes = render_many(spec_files, out_dir, chosen, options,
+                               jobs=jobs or default_jobs(), on_done=progress.advance)
+    finally:
+        progress.close()
+
+    out = output_console()
     invalid = 0
-    for result in results:
-        if result.active():
-            print_findings(out, result)
-        if result.ok:
-            jobs.append((result, out_dir))
-        else:
+    io_problems = 0
+    template_problems = []
+    for outcome in outcomes:
+        if outcome.io_problem:
+            io_problems += 1
+            sys.stderr.write(f"Fel: {outcome.io_problem}\n")
+            continue
+        if outcome.result.active():
+            print_findings(out, outcome.result)
+        if not outcome.result.ok:
             invalid += 1
-            sys.stderr.write(f"Fel: {result.file} har fel och har inte skapats. Rätta felen "
+            sys.stderr.write(f"Fel: {outcome.file} har fel och har inte skapats. Rätta felen "
                              "ovan och kör iopkit render igen.\n")
-    for _, message in io_problems:
-        sys.stderr.write(f"Fel: {message}\n")
+        elif outcome.template_problem:
+            template_problems.append(outcome.template_problem)
+    if template_problems:
+        fail(template_problems[0], EXIT_INVALID)
 
     try:
-        targets: list[Path] = []
-        for result, directory in jobs:
-            targets.extend(output_paths(result.file, directory, chosen))
+        pending = [output for outcome in outcomes if outcome.rendered
+                   for output in outcome.outputs]
+        targets = [path for path, _ in pending]
         _refuse_collisions(targets)
         for directory in sorted({t.parent for t in targets}, key=str):
             ensure_output_dir(directory)
         check_can_write(targets, force)
-        outputs = build_outputs(jobs, chosen, options)
-        for path, data in outputs:
+        for path, data in finish_pdfs(pending):
             write_atomic(path, data, force=force)
             out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
     except UsageProblem as exc:
         fail(str(exc))
-    except TemplateProblem as exc:
-        fail(str(exc), EXIT_INVALID)
 
     if io_problems:
         raise typer.Exit(EXIT_USAGE)

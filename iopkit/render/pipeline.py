@@ -140,48 +140,64 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
     return rendered
 
 
-def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequence[str],
-                  options: RenderOptions) -> list[tuple[Path, bytes]]:
-    """Render every document of every job (a checked spec and its output directory) in
-    memory, in the order of `output_paths`. Nothing is written here."""
+@dataclass(frozen=True)
+class PendingPdf:
+    """A Word document still to be converted: all PDFs of a run go through LibreOffice
+    in one call (starting it costs seconds), see `finish_pdfs`."""
+
+    docx: bytes
+
+
+def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Sequence[str],
+                       options: RenderOptions) -> list[tuple[Path, bytes | PendingPdf]]:
+    """Every document of one checked spec in memory, in the order of `output_paths`."""
     from .docx import markdown_to_docx
     from .html import markdown_to_html
 
     when = draft_date(options)
-    outputs: list[tuple[Path, bytes | None]] = []
-    pdf_jobs: list[tuple[int, str, bytes]] = []
-    for result, out_dir in jobs:
-        documents = render_markdown(result, options)
-        paths = iter(output_paths(result.file, out_dir, formats))
-        for document in documents:
-            docx_bytes: bytes | None = None
-            for fmt in formats:
-                path = next(paths)
-                if fmt == "md":
-                    outputs.append((path, document.markdown.encode("utf-8")))
-                elif fmt == "html":
-                    outputs.append((path, markdown_to_html(document.markdown,
-                                                           title=document.title)
-                                    .encode("utf-8")))
-                else:
-                    if docx_bytes is None:
-                        docx_bytes = markdown_to_docx(
-                            document.markdown, title=document.title,
-                            header_text=document.header_text, subject=document.subject,
-                            reference_docx=options.reference_docx, date=when)
-                    if fmt == "docx":
-                        outputs.append((path, docx_bytes))
-                    else:
-                        pdf_jobs.append((len(outputs), f"{len(pdf_jobs)}-{path.stem}.docx",
-                                         docx_bytes))
-                        outputs.append((path, None))
-    if pdf_jobs:
+    outputs: list[tuple[Path, bytes | PendingPdf]] = []
+    paths = iter(output_paths(result.file, out_dir, formats))
+    for document in render_markdown(result, options):
+        docx_bytes: bytes | None = None
+        for fmt in formats:
+            path = next(paths)
+            if fmt == "md":
+                outputs.append((path, document.markdown.encode("utf-8")))
+            elif fmt == "html":
+                html = markdown_to_html(document.markdown, title=document.title)
+                outputs.append((path, html.encode("utf-8")))
+            else:
+                if docx_bytes is None:
+                    docx_bytes = markdown_to_docx(
+                        document.markdown, title=document.title,
+                        header_text=document.header_text, subject=document.subject,
+                        reference_docx=options.reference_docx, date=when)
+                outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
+    return outputs
+
+
+def finish_pdfs(outputs: Sequence[tuple[Path, bytes | PendingPdf]]) -> list[tuple[Path, bytes]]:
+    """Convert every pending PDF in one LibreOffice run; other outputs pass through."""
+    pending = [(index, data) for index, (_, data) in enumerate(outputs)
+               if isinstance(data, PendingPdf)]
+    finished: list[tuple[Path, bytes | PendingPdf]] = list(outputs)
+    if pending:
         from .pdf import docx_to_pdf
 
-        pdfs = docx_to_pdf([(name, data) for _, name, data in pdf_jobs])
-        for (index, _, _), pdf in zip(pdf_jobs, pdfs):
-            outputs[index] = (outputs[index][0], pdf)
-    return [(path, data) for path, data in outputs if data is not None]
+        names = [(f"{n}-{outputs[index][0].stem}.docx", data.docx)
+                 for n, (index, data) in enumerate(pending)]
+        for (index, _), pdf in zip(pending, docx_to_pdf(names)):
+            finished[index] = (outputs[index][0], pdf)
+    return [(path, data) for path, data in finished if isinstance(data, bytes)]
+
+
+def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequence[str],
+                  options: RenderOptions) -> list[tuple[Path, bytes]]:
+    """Render every document of every job (a checked spec and its output directory) in
+    memory, in the order of `output_paths`. Nothing is written here."""
+    outputs = [output for result, out_dir in jobs
+               for output in build_spec_outputs(result, out_dir, formats, options)]
+    return finish_pdfs(outputs)
 
 
 def render_file(spec_path: Path | str, out_dir: Path | None = None,

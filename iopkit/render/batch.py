@@ -1,0 +1,154 @@
+"""Rendering many specs: each spec is checked and rendered on its own, in parallel worker
+processes when asked, and nothing is written until every spec has been rendered.
+
+The work per spec (check, templates, Word conversion) is pure Python, so threads would
+not help; processes do. Workers are forked after the rendering stack is imported and
+warmed up, so each starts with the templates compiled and the Word base loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..spec.findings import CheckResult
+from .pipeline import PendingPdf, RenderOptions, build_spec_outputs
+
+#: Below this many specs a pool costs more than it saves.
+MIN_SPECS_FOR_POOL = 4
+
+
+@dataclass
+class SpecOutcome:
+    """What happened to one spec. `result` keeps the findings but not the parsed spec,
+    so that outcomes travel cheaply between processes."""
+
+    file: str
+    result: CheckResult | None = None
+    outputs: list[tuple[Path, bytes | PendingPdf]] = field(default_factory=list)
+    io_problem: str | None = None  # the file could not be read: exit 2
+    template_problem: str | None = None  # a template failed: exit 1
+
+    @property
+    def rendered(self) -> bool:
+        return self.result is not None and self.result.ok and self.template_problem is None
+
+
+def render_one(spec_path: Path, out_dir: Path | None, formats: Sequence[str],
+               options: RenderOptions, settings: object = None) -> SpecOutcome:
+    from ..check import check_file
+    from ..spec.loader import SpecIOError
+    from .templates import TemplateProblem
+
+    outcome = SpecOutcome(file=str(spec_path))
+    try:
+        result = check_file(spec_path, settings)
+    except SpecIOError as exc:
+        outcome.io_problem = str(exc)
+        return outcome
+    if result.ok:
+        try:
+            outcome.outputs = build_spec_outputs(result, out_dir, formats, options)
+        except TemplateProblem as exc:
+            outcome.template_problem = str(exc)
+    outcome.result = CheckResult(file=result.file, findings=result.findings)
+    return outcome
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Sequence[str],
+                options: RenderOptions, jobs: int = 1, settings: object = None,
+                on_done: Callable[[SpecOutcome], None] | None = None) -> list[SpecOutcome]:
+    """Render every spec, in `jobs` processes; outcomes come back in input order."""
+    args = [(Path(p), out_dir, tuple(formats), options, settings) for p in spec_paths]
+    if jobs <= 1 or len(args) < MIN_SPECS_FOR_POOL:
+        outcomes = []
+        for arg in args:
+            outcomes.append(render_one(*arg))
+            if on_done:
+                on_done(outcomes[-1])
+        return outcomes
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up(options)
+    # fork shares the warmed-up modules; elsewhere (macOS, Windows) spawn still works.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    workers = min(jobs, len(args))
+    chunk = max(1, min(8, len(args) // (workers * 4)))
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for outcome in pool.map(_render_star, args, chunksize=chunk):
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    return outcomes
+
+
+def _render_star(arg: tuple) -> SpecOutcome:
+    return render_one(*arg)
+
+
+def _warm_up(options: RenderOptions) -> None:
+    """Import the rendering stack and compile the templates once, before forking."""
+    from . import docx, html  # noqa: F401
+    from .templates import make_environment
+
+    make_environment(options.templates_dir)
+
+
+class LazyProgress:
+    """A progress bar that appears only when a batch has run for about a second, and
+    never when stderr is not a terminal (scripts, CI, pipes)."""
+
+    DELAY_SECONDS = 1.0
+
+    def __init__(self, total: int, label: str):
+        self.total = total
+        self.label = label
+        self.done = 0
+        self.started = time.monotonic()
+        self.progress = None
+        self.task = None
+        self.enabled = total > 1 and _stderr_is_terminal()
+
+    def advance(self, _outcome: object = None) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.progress is None:
+            if time.monotonic() - self.started < self.DELAY_SECONDS:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                     MofNCompleteColumn(), console=Console(stderr=True),
+                                     transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=self.total)
+        self.progress.update(self.task, completed=self.done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
