@@ -128,3 +128,54 @@ def test_very_long_value_is_not_echoed(runner, tmp_path, canonical_text):
     assert result.exit_code == 1
     assert len(result.output) < 2000
     assert "Konfidentiell uppgift om en enskild person. Konfidentiell" not in result.output
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file_through_render(runner, tmp_path, name):
+    """render answers like check; an unreadable spec writes nothing, a readable one
+    writes documents without the characters XML forbids."""
+    exit_code = EXPECTED[name][0]
+    out = tmp_path / "ut"
+    out.mkdir()
+    result = run(runner, "render", HOSTILE / name, "-o", out, "--format", "docx,md,html")
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
+    written = sorted(out.iterdir())
+    if exit_code:
+        assert written == []
+        return
+    assert len(written) == 6
+    import zipfile
+
+    for path in written:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                parts = [archive.read(n) for n in archive.namelist() if n.endswith(".xml")]
+        else:
+            parts = [path.read_bytes()]
+        for data in parts:
+            assert not any(c in data for c in (b"\x00", b"\x0b", b"\x1b")), path.name
+    if name == "xml-forbjudna-tecken.yaml":
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(out / (Path(name).stem +
+                                                                  "-avtal.docx"))).paragraphs)
+        assert "DagcenterVäst" in text
+
+
+def test_internal_error_is_exit_3_without_traceback(monkeypatch, capsys):
+    """A bug in iopkit is reported plainly, never as a traceback (slutstatus 3)."""
+    import iopkit.check
+    from iopkit import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulerat programfel")
+
+    monkeypatch.setattr(iopkit.check, "check_file", broken)
+    monkeypatch.setattr(sys, "argv", ["iopkit", "check", str(HOSTILE / "tom.yaml")])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 3
+    err = capsys.readouterr().err
+    assert "Internt fel i iopkit" in err
+    assert "Traceback" not in err

@@ -50,8 +50,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def check_paths(paths: list[Path], settings: Any = None):
-    """Check every spec among `paths` (directories expanded). Returns results and
-    (file, message) pairs for files that could not be read at all."""
+    """Check every spec among `paths` (directories expanded). Returns results (findings
+    only) and (file, message) pairs for files that could not be read at all."""
     from ..check import check_file
     from ..files import UsageProblem, expand_spec_paths
     from ..spec.loader import SpecIOError
@@ -63,7 +63,11 @@ def check_paths(paths: list[Path], settings: Any = None):
     results, io_problems = [], []
     for file in files:
         try:
-            results.append(check_file(file, settings))
+            result = check_file(file, settings)
+            # Only the findings are reported; keeping every parsed spec would make memory
+            # grow with the size of the batch.
+            result.spec = result.document = None
+            results.append(result)
         except SpecIOError as exc:
             io_problems.append((str(file), str(exc)))
     return results, io_problems
