@@ -9,13 +9,13 @@ import typer
 from . import __version__
 from .cli_sv import install as _install_swedish
 from .commands import check as _check
-from .commands import schema as _schema
-from .commands import new as _new
 from .commands import diff as _diff
 from .commands import kalender as _kalender
-from .commands import uppfoljning as _uppfoljning
+from .commands import new as _new
 from .commands import regler as _regler
 from .commands import render as _render
+from .commands import schema as _schema
+from .commands import uppfoljning as _uppfoljning
 
 _install_swedish()
 
@@ -51,14 +51,17 @@ def _root(
     """iopkit: avtal om idéburet offentligt partnerskap (IOP)."""
 
 
-app.command("check")(_check.check)
-app.command("schema")(_schema.schema)
-app.command("new")(_new.new)
-app.command("diff")(_diff.diff)
-app.command("kalender")(_kalender.kalender)
-app.command("uppfoljning")(_uppfoljning.uppfoljning)
-app.command("regler")(_regler.regler)
-app.command("render")(_render.render)
+# In the order a user meets them; the short help is what `iopkit --help` lists.
+app.command("new", short_help="Skapa en ny partnerskapsbeskrivning.")(_new.new)
+app.command("check", short_help="Kontrollera beskrivningar: fel och varningar.")(_check.check)
+app.command("render", short_help="Skapa avtalsutkast och checklista.")(_render.render)
+app.command("regler", short_help="Visa IOP-reglerna som check prövar.")(_regler.regler)
+app.command("schema", short_help="JSON Schema för editorer.")(_schema.schema)
+app.command("diff", short_help="Jämför två versioner; utkast till tillägg.")(_diff.diff)
+app.command("kalender", short_help="Uppföljningsmöten som kalenderfil (.ics).")(
+    _kalender.kalender)
+app.command("uppfoljning", short_help="Mall för uppföljningsrapporten.")(
+    _uppfoljning.uppfoljning)
 
 
 def main() -> None:

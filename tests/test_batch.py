@@ -80,3 +80,29 @@ def test_library_render_many_keeps_input_order(tmp_path, canonical_text):
     outcomes = render_many(list(reversed(paths)), tmp_path, ("md",), RenderOptions(), jobs=2)
     assert [o.file for o in outcomes] == [str(p) for p in reversed(paths)]
     assert all(o.rendered and len(o.outputs) == 2 for o in outcomes)
+
+
+def test_progress_bar_only_on_a_terminal_and_after_a_delay(monkeypatch):
+    from iopkit.render import batch
+
+    monkeypatch.setattr(batch, "_stderr_is_terminal", lambda: False)
+    quiet = batch.LazyProgress(10, "Renderar")
+    quiet.started -= 5  # long-running, but not a terminal
+    quiet.advance()
+    assert quiet.progress is None
+
+    monkeypatch.setattr(batch, "_stderr_is_terminal", lambda: True)
+    fast = batch.LazyProgress(10, "Renderar")
+    fast.advance()  # well under a second: nothing shown yet
+    assert fast.progress is None
+
+    slow = batch.LazyProgress(10, "Renderar")
+    slow.started -= 5
+    slow.advance()
+    slow.advance()
+    try:
+        assert slow.progress is not None
+        assert slow.progress.tasks[0].completed == 2
+        assert slow.progress.tasks[0].total == 10
+    finally:
+        slow.close()
