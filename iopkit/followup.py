@@ -18,15 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .files import check_can_write, ensure_output_dir, write_atomic
 from .render.pipeline import (
     SUFFIXES,
     RenderOptions,
     SpecHasErrors,
+    check_and_write,
     draft_date,
-    parse_formats,
     spec_stem,
-    validate_options,
 )
 from .spec.findings import CheckResult
 
@@ -112,24 +110,6 @@ def write_followup(spec_path: Path | str, out_dir: Path | None = None,
                    formats: Sequence[str] = ("docx",),
                    options: RenderOptions | None = None) -> list[Path]:
     """Check `spec_path` and write its follow-up report template; returns the paths.
-
-    Raises SpecHasErrors (exit 1), render.templates.TemplateProblem (exit 1) or
-    files.UsageProblem (exit 2: an output exists without options.force, a missing
-    directory …).
-    """
-    from .check import check_file
-
-    options = options or RenderOptions()
-    formats = parse_formats(formats)
-    validate_options(options, formats)
-    result = check_file(spec_path)
-    if not result.ok:
-        raise SpecHasErrors(result)
-    targets = output_paths(spec_path, out_dir, formats)
-    ensure_output_dir(targets[0].parent)
-    check_can_write(targets, options.force)
-    outputs = build_followup_outputs(result, out_dir, formats, options)
-    for path, data in outputs:
-        write_atomic(path, data, force=options.force)
-    return [path for path, _ in outputs]
-
+    Raises as render.pipeline.check_and_write."""
+    return check_and_write(spec_path, out_dir, formats, options, output_paths,
+                           build_followup_outputs)

@@ -9,7 +9,7 @@ compiled templates, the Markdown parser and the Word base document are created o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,11 +200,14 @@ def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequ
     return finish_pdfs(outputs)
 
 
-def render_file(spec_path: Path | str, out_dir: Path | None = None,
-                formats: Sequence[str] = ("docx",),
-                options: RenderOptions | None = None) -> list[Path]:
-    """Check `spec_path` and write its agreement draft and checklist in `formats` next to
-    it (or in `out_dir`). Returns the paths written.
+def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequence[str],
+                    options: RenderOptions | None,
+                    paths_for: Callable[[Path | str, Path | None, Sequence[str]], list[Path]],
+                    build: Callable[[CheckResult, Path | None, Sequence[str], RenderOptions],
+                                    list[tuple[Path, bytes]]]) -> list[Path]:
+    """The one-call shape shared by `render_file` and the follow-up report: check the
+    spec, refuse before any work if an output exists, build every output in memory,
+    then write them atomically. Returns the paths written.
 
     Raises SpecHasErrors (the spec has errors: exit 1), templates.TemplateProblem (a
     template failed: exit 1) or files.UsageProblem (exit 2: an output exists and
@@ -218,10 +221,21 @@ def render_file(spec_path: Path | str, out_dir: Path | None = None,
     result = check_file(spec_path)
     if not result.ok:
         raise SpecHasErrors(result)
-    targets = output_paths(spec_path, out_dir, formats)
+    targets = paths_for(spec_path, out_dir, formats)
     ensure_output_dir(targets[0].parent)
     check_can_write(targets, options.force)
-    outputs = build_outputs([(result, out_dir)], formats, options)
+    outputs = build(result, out_dir, formats, options)
     for path, data in outputs:
         write_atomic(path, data, force=options.force)
     return [path for path, _ in outputs]
+
+
+def render_file(spec_path: Path | str, out_dir: Path | None = None,
+                formats: Sequence[str] = ("docx",),
+                options: RenderOptions | None = None) -> list[Path]:
+    """Check `spec_path` and write its agreement draft and checklist in `formats` next to
+    it (or in `out_dir`). Returns the paths written; raises as `check_and_write`."""
+    return check_and_write(
+        spec_path, out_dir, formats, options, output_paths,
+        lambda result, directory, chosen, opts: build_outputs([(result, directory)], chosen,
+                                                              opts))
