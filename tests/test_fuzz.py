@@ -231,3 +231,16 @@ def test_render_any_text_value(runner, tmp_path, value):
 
         for document in out.glob("*.docx"):
             docx.Document(str(document))  # opens: the XML is well formed
+
+
+# Inputs the fuzzer once found crashing; each stays as a regression test.
+KNOWN_CRASHERS = [
+    "0:\x850",  # NEL is a YAML line break: line numbers past a split on "\n"
+    "a:\u2028\tb: c: d",
+    "\t\x85a: b\n",
+]
+
+
+@pytest.mark.parametrize("text_input", KNOWN_CRASHERS)
+def test_known_crashers(runner, tmp_path, text_input):
+    check_bytes(runner, tmp_path, text_input.encode("utf-8"))

@@ -10,6 +10,7 @@ says so, with Swedish messages.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,20 +332,26 @@ def _reader_message(problem: str) -> str:
     return "Filen kan inte tolkas som YAML. Kontrollera att det är en textfil i UTF-8."
 
 
+_YAML_LINE_BREAKS = re.compile("\n|\x85|\u2028|\u2029")
+
+
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     problem = f"{exc.problem or ''} {exc.context or ''}"
-    lines = text.split("\n")
-    current = lines[mark.line] if mark and mark.line < len(lines) else ""
+    # Count lines as YAML does (NEL, LS and PS break lines too), so marks index correctly.
+    lines = _YAML_LINE_BREAKS.split(text)
+    row = mark.line if mark else 0
+    current = lines[row] if row < len(lines) else ""
+    previous = lines[row - 1] if 0 < row <= len(lines) else ""
     tab_column = None
     if mark and mark.column < len(current) and current[mark.column] == "\t":
         tab_column = mark.column + 1
     elif "\t" in current[: (mark.column if mark else 0) + 1]:
         tab_column = current.index("\t") + 1
-    elif mark and mark.line > 0 and lines[mark.line - 1][:1] == "\t":
-        line, tab_column = mark.line, 1
+    elif previous[:1] == "\t":
+        line, tab_column = row, 1
     if tab_column is not None:
         return _finding(file, "IOP001",
                         f"Rad {line} innehåller ett tabbtecken. YAML tillåter bara mellanslag "
