@@ -6,11 +6,31 @@ place, so a failure half way never leaves a partial file or a damaged old one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+_ERRNO_SWEDISH = {
+    errno.ENOENT: "filen eller katalogen finns inte",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.EISDIR: "det är en katalog",
+    errno.ENOTDIR: "en del av sökvägen är ingen katalog",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EBUSY: "filen används av ett annat program",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short Swedish description of a file-system error (strerror is English)."""
+    return _ERRNO_SWEDISH.get(exc.errno, exc.strerror or str(exc))
 
 
 class UsageProblem(Exception):
@@ -70,12 +90,15 @@ def write_atomic(target: Path, data: bytes | str, force: bool = False) -> None:
     if target.exists() and not force:
         raise UsageProblem(f"Filen {target} finns redan. Använd --force för att skriva över.")
     directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageProblem(f"Katalogen {directory} finns inte. Skapa den först eller välj "
+                           "en annan plats.")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=directory)
     except OSError as exc:
         raise UsageProblem(f"Det går inte att skriva i katalogen {directory}: "
-                           f"{exc.strerror or exc}.") from None
+                           f"{describe_os_error(exc)}.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -90,5 +113,5 @@ def write_atomic(target: Path, data: bytes | str, force: bool = False) -> None:
             pass
         if isinstance(exc, OSError):
             raise UsageProblem(f"Det gick inte att skriva {target}: "
-                               f"{exc.strerror or exc}.") from None
+                               f"{describe_os_error(exc)}.") from None
         raise

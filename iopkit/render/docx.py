@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..files import UsageProblem
+from ..files import UsageProblem, describe_os_error
 from .markdown import clean_text, parser
 from .wordxml import (
     A4_WIDTH,
@@ -90,7 +90,7 @@ def _base_for(reference: Path | None) -> _Base:
             stat = reference.stat()
         except OSError as exc:
             raise UsageProblem(f"Referensdokumentet {reference} kan inte läsas: "
-                               f"{exc.strerror or exc}.") from None
+                               f"{describe_os_error(exc)}.") from None
         key = (str(reference.resolve()), stat.st_mtime_ns, stat.st_size)
     with _base_lock:
         base = _bases.get(key)

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..files import UsageProblem
+from ..files import UsageProblem, describe_os_error
 from .wordxml import (
     A4_HEIGHT,
     A4_WIDTH,
@@ -27,7 +27,6 @@ from .wordxml import (
     STYLES,
     el,
     insert_ppr_child,
-    local,
     order_rpr,
     order_tblpr,
     replace,
@@ -129,7 +128,7 @@ def _open_reference(reference: Path) -> Any:
         data = reference.read_bytes()
     except OSError as exc:
         raise UsageProblem(f"Referensdokumentet {reference} kan inte läsas: "
-                           f"{exc.strerror or exc}.") from None
+                           f"{describe_os_error(exc)}.") from None
     try:
         data = _as_document_package(data)
         return docx.Document(io.BytesIO(data))

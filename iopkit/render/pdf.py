@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..files import UsageProblem
+from ..files import UsageProblem, describe_os_error
 
 _MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 TIMEOUT_SECONDS = 300
@@ -70,7 +70,7 @@ def docx_to_pdf(documents: list[tuple[str, bytes]]) -> list[bytes]:
                                "Inga PDF-filer har skrivits.") from None
         except OSError as exc:
             raise UsageProblem(f"LibreOffice ({program}) kunde inte startas: "
-                               f"{exc.strerror or exc}.") from None
+                               f"{describe_os_error(exc)}.") from None
         results = []
         for source in sources:
             pdf = source.with_suffix(".pdf")

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..files import describe_os_error
 from . import format as fmt
 from .markdown import Md, escape, escape_inline, finalize, tidy
 
@@ -296,7 +297,7 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
         elif isinstance(exc, UnicodeDecodeError):
             what = "filen är inte sparad som UTF-8. Spara om den med teckenkodningen UTF-8."
         elif isinstance(exc, OSError):
-            what = f"filen kunde inte läsas ({exc.strerror or exc})."
+            what = f"filen kunde inte läsas ({describe_os_error(exc)})."
         else:
             what = f"{exc} ({type(exc).__name__})."
     location = f"{where}, rad {line}" if line else where

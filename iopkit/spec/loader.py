@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..files import describe_os_error
 from .findings import Finding, KeyPath, Position, Severity
 
 try:  # libyaml's C parser is about ten times faster than the pure-Python one.
@@ -125,7 +126,7 @@ def read_spec_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise SpecIOError(f"{path} är en katalog, inte en fil.") from None
     except OSError as exc:
-        raise SpecIOError(f"Filen {path} kan inte läsas: {exc.strerror or exc}.") from None
+        raise SpecIOError(f"Filen {path} kan inte läsas: {describe_os_error(exc)}.") from None
 
 
 def decode_spec_bytes(data: bytes, file: str) -> str:
