@@ -106,3 +106,23 @@ def test_progress_bar_only_on_a_terminal_and_after_a_delay(monkeypatch):
         assert slow.progress.tasks[0].total == 10
     finally:
         slow.close()
+
+
+def test_failure_half_way_leaves_existing_files_untouched(runner, tmp_path, canonical_text):
+    """The agreement renders, the checklist's template fails: even with --force nothing
+    is written, and the previous agreement stays as it was."""
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(canonical_text, encoding="utf-8")
+    templates = tmp_path / "mallar" / "checklista"
+    templates.mkdir(parents=True)
+    (templates / "02-processen.md.j2").write_text("## Trasig\n{{ finns_inte }}\n",
+                                                encoding="utf-8")
+    previous = tmp_path / "avtal-avtal.docx"
+    previous.write_bytes(b"forra versionen")
+    result = run(runner, "render", spec, "--force", "--mallar", tmp_path / "mallar",
+                 "--format", "docx,md")
+    assert result.exit_code == 1, result.output
+    assert "02-processen.md.j2" in result.stderr
+    assert previous.read_bytes() == b"forra versionen"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal-avtal.docx", "avtal.yaml",
+                                                          "mallar"]
