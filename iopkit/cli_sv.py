@@ -84,8 +84,9 @@ def _swedish_error(exc: Any) -> None:
 
 
 # Type labels typer shows beside options; flags and arguments (whose name says it) get none.
-_TYPE_WORDS = {"bool": None, "Path": "SÖKVÄG", "list[Path]": None, "str": "TEXT",
-               "int": "HELTAL", "float": "TAL", "list[str]": "TEXT"}
+_TYPE_WORDS = {"bool": None, "boolean": None, "Path": None, "path": None, "list[Path]": None,
+               "str": "TEXT", "text": "TEXT", "int": "HELTAL", "integer": "HELTAL",
+               "float": "TAL", "list[str]": "TEXT"}
 
 
 def _swedish_type(label: Any) -> Any:

@@ -71,3 +71,82 @@ def check_paths(paths: list[Path], settings: Any = None):
         except SpecIOError as exc:
             io_problems.append((str(file), str(exc)))
     return results, io_problems
+
+
+# Options shared by the commands that write documents (render, uppfoljning), so that
+# they read and behave the same everywhere.
+
+
+def out_dir_option() -> Any:
+    return typer.Option(
+        None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
+        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas.")
+
+
+def formats_option(example: str) -> Any:
+    return typer.Option(
+        None, "--format", "-f", metavar="FORMAT", show_default=False,
+        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
+             f"flera gånger eller med komma: --format {example}.")
+
+
+def force_option() -> Any:
+    return typer.Option(False, "--force", help="Skriv över filer som redan finns.")
+
+
+def templates_option(example: str) -> Any:
+    return typer.Option(
+        None, "--mallar", metavar="KATALOG", show_default=False,
+        help="Katalog med egna mallar som ersätter de inbyggda med samma namn, till exempel "
+             f"KATALOG/{example}.")
+
+
+def reference_docx_option() -> Any:
+    return typer.Option(
+        None, "--referens-docx", metavar="FIL", show_default=False,
+        help="Ett eget Word-dokument (.docx eller .dotx) vars formatmallar, sidhuvud och "
+             "sidfot används, till exempel organisationens brevmall.")
+
+
+def date_option(whose: str) -> Any:
+    return typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help=f"{whose} datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
+             "datum.")
+
+
+def load_valid_specs(paths: list[Path]) -> list[Any]:
+    """Check every file; return their `Spec`s when all are valid (see
+    `load_valid_results`)."""
+    return [result.spec for result in load_valid_results(paths)]
+
+
+def load_valid_results(paths: list[Path]) -> list[Any]:
+    """Check every file; return their `CheckResult`s when all are valid.
+
+    A file that cannot be read: a Swedish error, exit 2. A file with errors: its
+    findings exactly as `iopkit check` prints them (on stderr, since stdout may be the
+    command's output), then exit 1 with nothing produced. Warnings do not stop.
+    """
+    from ..check import check_file
+    from ..report import print_findings
+    from ..spec.loader import SpecIOError
+
+    results = []
+    for path in paths:
+        if path.is_dir():
+            fail(f"{path} är en katalog. Ange en partnerskapsbeskrivning (.yaml).")
+        try:
+            results.append(check_file(path))
+        except SpecIOError as exc:
+            fail(str(exc))
+    failed = [r for r in results if r.errors or r.spec is None]
+    if failed:
+        err = console(stderr=True)
+        for result in failed:
+            print_findings(err, result)
+        names = ", ".join(r.file for r in failed)
+        err.print(f"Ingenting har skapats: rätta felen i {names} först "
+                  "(kör iopkit check för att se alla fel).", highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    return results

@@ -1,8 +1,4 @@
-"""`iopkit diff`: what changed between two versions of a partnership, in Swedish.
-
-Also home of `load_valid_specs`, which the commands that need valid specs (diff,
-kalender, uppfoljning) share: invalid input is reported as `check` reports it.
-"""
+"""`iopkit diff`: what changed between two versions of a partnership, in Swedish."""
 
 from __future__ import annotations
 
@@ -12,45 +8,7 @@ from typing import Any
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, fail
-
-
-def load_valid_specs(paths: list[Path]) -> list[Any]:
-    """Check every file; return their `Spec`s when all are valid (see
-    `load_valid_results`)."""
-    return [result.spec for result in load_valid_results(paths)]
-
-
-def load_valid_results(paths: list[Path]) -> list[Any]:
-    """Check every file; return their `CheckResult`s when all are valid.
-
-    A file that cannot be read: a Swedish error, exit 2. A file with errors: its
-    findings exactly as `iopkit check` prints them (on stderr, since stdout may be the
-    command's output), then exit 1 with nothing produced. Warnings do not stop.
-    """
-    from ..check import check_file
-    from ..report import print_findings
-    from ..spec.loader import SpecIOError
-    from .common import console
-
-    results = []
-    for path in paths:
-        if path.is_dir():
-            fail(f"{path} är en katalog. Ange en partnerskapsbeskrivning (.yaml).")
-        try:
-            results.append(check_file(path))
-        except SpecIOError as exc:
-            fail(str(exc))
-    failed = [r for r in results if r.errors or r.spec is None]
-    if failed:
-        err = console(stderr=True)
-        for result in failed:
-            print_findings(err, result)
-        names = ", ".join(r.file for r in failed)
-        err.print(f"Ingenting har skapats: rätta felen i {names} först "
-                  "(kör iopkit check för att se alla fel).", highlight=False)
-        raise typer.Exit(EXIT_INVALID)
-    return results
+from .common import EXIT_INVALID, EXIT_OK, fail, load_valid_specs
 
 
 class DiffFormat(str, Enum):
@@ -98,10 +56,14 @@ def diff(
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
     """
-    from ..diff import (NO_CHANGES, count_text, diff_specs, render_annex_markdown,
-                        render_text)
+    from ..diff import (
+        NO_CHANGES,
+        count_text,
+        diff_specs,
+        render_annex_markdown,
+        render_text,
+    )
     from ..files import UsageProblem, check_can_write, write_atomic
-
     from ..render.dates import default_date, parse_date_option
 
     draft_date = None

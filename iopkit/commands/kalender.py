@@ -37,7 +37,7 @@ def kalender(
     from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
     from ..files import UsageProblem, check_can_write, write_atomic
     from ..report import plural
-    from .diff import load_valid_specs
+    from .common import load_valid_specs
 
     (spec,) = load_valid_specs([spec_file])
     if output is None:

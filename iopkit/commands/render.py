@@ -7,33 +7,31 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, fail, output_console
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    date_option,
+    fail,
+    force_option,
+    formats_option,
+    out_dir_option,
+    output_console,
+    reference_docx_option,
+    templates_option,
+)
 
 
 def render(
     files: list[Path] = typer.Argument(
         ..., metavar="FIL", show_default=False,
         help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
-    out_dir: Path = typer.Option(
-        None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
-        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas."),
-    formats: list[str] = typer.Option(
-        None, "--format", "-f", metavar="FORMAT", show_default=False,
-        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
-             "flera gånger eller med komma: --format docx,html."),
-    force: bool = typer.Option(False, "--force", help="Skriv över filer som redan finns."),
-    templates_dir: Path = typer.Option(
-        None, "--mallar", metavar="KATALOG", show_default=False,
-        help="Katalog med egna mallar som ersätter de inbyggda med samma namn, till exempel "
-             "KATALOG/avtal/03-bakgrund.md.j2."),
-    reference_docx: Path = typer.Option(
-        None, "--referens-docx", metavar="FIL", show_default=False,
-        help="Ett eget Word-dokument (.docx eller .dotx) vars formatmallar, sidhuvud och "
-             "sidfot används, till exempel organisationens brevmall."),
-    date_text: str = typer.Option(
-        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
-        help="Utkastets datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
-             "datum."),
+    out_dir: Path = out_dir_option(),
+    formats: list[str] = formats_option("docx,html"),
+    force: bool = force_option(),
+    templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
+    reference_docx: Path = reference_docx_option(),
+    date_text: str = date_option("Utkastets"),
     jobs: int = typer.Option(
         None, "--jobs", "-j", metavar="N", show_default=False, min=1,
         help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
@@ -57,7 +55,12 @@ def render(
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
     from ..render.dates import default_date, parse_date_option
-    from ..render.pipeline import RenderOptions, finish_pdfs, parse_formats, validate_options
+    from ..render.pipeline import (
+        RenderOptions,
+        finish_pdfs,
+        parse_formats,
+        validate_options,
+    )
     from ..report import print_findings
 
     try:

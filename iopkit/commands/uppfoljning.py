@@ -7,33 +7,28 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, fail
+from .common import (
+    EXIT_INVALID,
+    date_option,
+    fail,
+    force_option,
+    formats_option,
+    out_dir_option,
+    reference_docx_option,
+    templates_option,
+)
 
 
 def uppfoljning(
     spec_file: Path = typer.Argument(
         ..., metavar="FIL", show_default=False,
         help="Partnerskapsbeskrivningen (.yaml)."),
-    out_dir: Path = typer.Option(
-        None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
-        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas."),
-    formats: list[str] = typer.Option(
-        None, "--format", "-f", metavar="FORMAT", show_default=False,
-        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
-             "flera gånger eller med komma: --format docx,md."),
-    force: bool = typer.Option(False, "--force", help="Skriv över filer som redan finns."),
-    templates_dir: Path = typer.Option(
-        None, "--mallar", metavar="KATALOG", show_default=False,
-        help="Katalog med egna mallar som ersätter de inbyggda med samma namn, till exempel "
-             "KATALOG/uppfoljning/05-fragor.md.j2."),
-    reference_docx: Path = typer.Option(
-        None, "--referens-docx", metavar="FIL", show_default=False,
-        help="Ett eget Word-dokument (.docx eller .dotx) vars formatmallar, sidhuvud och "
-             "sidfot används."),
-    date_text: str = typer.Option(
-        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
-        help="Mallens datum. Standard: SOURCE_DATE_EPOCH om den är satt, annars dagens "
-             "datum."),
+    out_dir: Path = out_dir_option(),
+    formats: list[str] = formats_option("docx,md"),
+    force: bool = force_option(),
+    templates_dir: Path = templates_option("uppfoljning/05-fragor.md.j2"),
+    reference_docx: Path = reference_docx_option(),
+    date_text: str = date_option("Mallens"),
 ) -> None:
     """Skapa en mall för uppföljningsrapporten som partnerskapsgruppen fyller i.
 
@@ -50,7 +45,7 @@ def uppfoljning(
     from ..render.dates import default_date, parse_date_option
     from ..render.pipeline import RenderOptions, parse_formats, validate_options
     from ..render.templates import TemplateProblem
-    from .diff import load_valid_results
+    from .common import load_valid_results
 
     try:
         chosen = parse_formats(formats)
