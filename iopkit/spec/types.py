@@ -40,7 +40,8 @@ def excerpt(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _kind(value: Any) -> str:
+def describe_kind(value: Any) -> str:
+    """How a message names what the user wrote: a mapping, a list, nothing or a value."""
     if isinstance(value, dict):
         return "en grupp av nycklar"
     if isinstance(value, list):
@@ -57,7 +58,8 @@ def _must_be_scalar(value: Any, what: str) -> None:
             "är valfri.")
     if isinstance(value, (dict, list)):
         raise PydanticCustomError(
-            "IOP012", f"Här ska stå {what}, men det står {_kind(value)}. Kontrollera indraget.")
+            "IOP012",
+            f"Här ska stå {what}, men det står {describe_kind(value)}. Kontrollera indraget.")
 
 
 def _text(value: Any) -> str:

@@ -22,6 +22,7 @@ from .types import (
     NONPROFIT_PARTY_TYPES,
     PARTY_TYPES,
     PUBLIC_PARTY_TYPES,
+    describe_kind,
     excerpt,
     parse_date,
 )
@@ -153,20 +154,15 @@ def _translate(exc: ValidationError, document: SpecDocument) -> list[Finding]:
                 f"Okänd nyckel `{excerpt(key, 30)}` {_where(path[:-1])}. {hint}",
                 path, at_value=False))
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            given = document.get(path)
-            what = "en lista" if isinstance(given, list) else (
-                "inget värde" if given is None else "ett enskilt värde")
             findings.append(_error(
                 document, "IOP012",
                 f"Här ska stå en grupp av nycklar (indragna på raderna under), men det står "
-                f"{what}.", path))
+                f"{describe_kind(document.get(path))}.", path))
         elif kind == "list_type":
-            given = document.get(path)
-            what = "en grupp av nycklar" if isinstance(given, dict) else (
-                "inget värde" if given is None else "ett enskilt värde")
             findings.append(_error(
                 document, "IOP012",
-                f"Här ska stå en lista, men det står {what}. Skriv varje post på en egen rad "
+                f"Här ska stå en lista, men det står {describe_kind(document.get(path))}. "
+                f"Skriv varje post på en egen rad "
                 f"som börjar med '- ', eller inom hakparenteser: [a, b].", path))
         elif kind == "too_short":
             minimum = (err.get("ctx") or {}).get("min_length", 1)
