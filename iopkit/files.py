@@ -83,6 +83,21 @@ def _current_umask() -> int:
     return mask
 
 
+def prepare_targets(targets: list[Path], force: bool) -> None:
+    """Before anything is written or rendered further: no two outputs share a file, every
+    target directory exists and is writable, and no target exists unless `force`."""
+    seen: set[Path] = set()
+    for target in targets:
+        key = target.resolve()
+        if key in seen:
+            raise UsageProblem(f"Två beskrivningar skulle skriva till samma fil, {target}. "
+                               "Ge filerna olika namn eller rendera dem var för sig med -o.")
+        seen.add(key)
+    for directory in sorted({t.parent for t in targets}, key=str):
+        ensure_output_dir(directory)
+    check_can_write(targets, force)
+
+
 def write_atomic(target: Path, data: bytes | str, force: bool = False) -> None:
     """Write `data` to `target` through a temporary file in the same directory."""
     if isinstance(data, str):

@@ -48,9 +48,9 @@ def render(
     """
     from ..files import (
         UsageProblem,
-        check_can_write,
         ensure_output_dir,
         expand_spec_paths,
+        prepare_targets,
         write_atomic,
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
@@ -108,10 +108,7 @@ def render(
         pending = [output for outcome in outcomes if outcome.rendered
                    for output in outcome.outputs]
         targets = [path for path, _ in pending]
-        _refuse_collisions(targets)
-        for directory in sorted({t.parent for t in targets}, key=str):
-            ensure_output_dir(directory)
-        check_can_write(targets, force)
+        prepare_targets(targets, force)
         for path, data in finish_pdfs(pending):
             write_atomic(path, data, force=force)
             out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
@@ -122,14 +119,3 @@ def render(
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
-
-def _refuse_collisions(targets: list[Path]) -> None:
-    from ..files import UsageProblem
-
-    seen: set[Path] = set()
-    for target in targets:
-        key = target.resolve()
-        if key in seen:
-            raise UsageProblem(f"Två beskrivningar skulle skriva till samma fil, {target}. "
-                               "Ge filerna olika namn eller rendera dem var för sig med -o.")
-        seen.add(key)

@@ -40,7 +40,7 @@ def uppfoljning(
     Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
+    from ..files import UsageProblem, ensure_output_dir, prepare_targets, write_atomic
     from ..followup import build_followup_outputs, output_paths
     from ..render.dates import default_date, parse_date_option
     from ..render.pipeline import RenderOptions, parse_formats, validate_options
@@ -63,9 +63,7 @@ def uppfoljning(
     # Exit 1 with check's findings when the spec has errors, 2 when it cannot be read.
     (result,) = load_valid_results([spec_file])
     try:
-        targets = output_paths(spec_file, out_dir, chosen)
-        ensure_output_dir(targets[0].parent)
-        check_can_write(targets, force)
+        prepare_targets(output_paths(spec_file, out_dir, chosen), force)
         outputs = build_followup_outputs(result, out_dir, chosen, options)
         for path, data in outputs:
             write_atomic(path, data, force=force)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import UsageProblem, check_can_write, ensure_output_dir, write_atomic
+from ..files import UsageProblem, prepare_targets, write_atomic
 from ..spec.findings import CheckResult
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -221,9 +221,7 @@ def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequen
     result = check_file(spec_path)
     if not result.ok:
         raise SpecHasErrors(result)
-    targets = paths_for(spec_path, out_dir, formats)
-    ensure_output_dir(targets[0].parent)
-    check_can_write(targets, options.force)
+    prepare_targets(paths_for(spec_path, out_dir, formats), options.force)
     outputs = build(result, out_dir, formats, options)
     for path, data in outputs:
         write_atomic(path, data, force=options.force)
