@@ -31,7 +31,7 @@ REGISTRATION = "lag (2022:900) om registrering av idéburna organisationer"
 IVO = ("socialtjänstlagen (2025:400) och lagen (1993:387) om stöd och service till vissa "
        "funktionshindrade (LSS): tillstånd från Inspektionen för vård och omsorg (IVO)")
 CHILD_RIGHTS = "lag (2018:1197) om FN:s konvention om barnets rättigheter"
-REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som arbetar med barn; "
+REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som arbetar med barn, "
                   "lag (2007:171) och lag (2010:479) om registerkontroll")
 GDPR = "dataskyddsförordningen (EU) 2016/679"
 
