@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CANONICAL
 
-HEAVY = ("docx", "jinja2", "markdown_it", "babel", "icalendar", "lxml")
+HEAVY = ("docx", "jinja2", "markdown_it", "holidays", "icalendar", "lxml")
 
 PROBE = """
 import json, sys

@@ -211,9 +211,6 @@ def _format_version(value: Any) -> int:
 
 def normalise_orgnr(value: Any) -> str:
     """Validate an organisationsnummer and return it as NNNNNN-NNNN."""
-    from stdnum.se import orgnr  # local: keeps `iopkit --version` light
-    from stdnum.exceptions import InvalidChecksum, ValidationError
-
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     _must_be_scalar(value, "ett organisationsnummer (NNNNNN-NNNN)")
@@ -230,18 +227,27 @@ def normalise_orgnr(value: Any) -> str:
             "IOP015", "Organisationsnumret {value} ser ut som ett personnummer (tredje siffran "
             "är 0 eller 1). Ange organisationens nummer från Bolagsverket eller Skatteverket.",
             {"value": excerpt(value, 20)})
-    try:
-        orgnr.validate(digits)
-    except InvalidChecksum:
+    if not luhn_valid(digits):
         raise PydanticCustomError(
             "IOP015", "Kontrollsiffran i organisationsnumret {value} stämmer inte. Kontrollera "
             "numret mot registreringsbeviset eller på allabolag/Bolagsverket.",
-            {"value": excerpt(value, 20)}) from None
-    except ValidationError:
-        raise PydanticCustomError(
-            "IOP015", "\"{value}\" är inte ett giltigt organisationsnummer.",
-            {"value": excerpt(value, 20)}) from None
+            {"value": excerpt(value, 20)})
     return f"{digits[:6]}-{digits[6:]}"
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check that Skatteverket uses for the last digit of an
+    organisationsnummer (SKV 709). Written out rather than imported from python-stdnum,
+    whose import cost about 30 ms of every `iopkit check` (measured for issue 15)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
