@@ -370,3 +370,19 @@ def test_a_per_year_key_that_is_not_a_year_is_explained(runner, write_spec):
     result = run(runner, "check", write_spec(dump(data)))
     assert result.exit_code == 1
     assert '"år 2027" är inte ett årtal. Skriv beloppen per kalenderår' in result.stdout
+
+
+def test_many_findings_of_one_rule_are_one_line_unless_verbose(runner, tmp_path):
+    spec = tmp_path / "ny.yaml"
+    assert run(runner, "new", spec).exit_code == 0
+    result = run(runner, "check", spec)
+    lines = [line for line in result.stdout.splitlines() if "IOP160" in line]
+    assert len(lines) == 1, result.stdout
+    count = result.stdout.count("\n    Källa: iopkit: mallen")
+    assert count == 1
+    assert lines[0].startswith(f"{spec}: varning IOP160 Ifyllnadstext kvar på ")
+    assert "Visa varje anmärkning med -v." in lines[0]
+    summary = result.stdout.strip().splitlines()[-1]
+    warnings = int(summary.split(", ")[1].split()[0])
+    verbose = run(runner, "check", "-v", spec)
+    assert sum(1 for line in verbose.stdout.splitlines() if " IOP160 " in line) == warnings

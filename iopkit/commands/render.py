@@ -19,6 +19,7 @@ from .common import (
     output_console,
     reference_docx_option,
     templates_option,
+    verbose_option,
 )
 
 
@@ -36,6 +37,7 @@ def render(
         None, "--jobs", "-j", metavar="N", show_default=False, min=1,
         help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
              "Standard: antalet processorkärnor."),
+    verbose: bool = verbose_option(),
 ) -> None:
     """Skapa avtalsutkast och checklista från partnerskapsbeskrivningar.
 
@@ -94,7 +96,7 @@ def render(
             sys.stderr.write(f"Fel: {outcome.io_problem}\n")
             continue
         if outcome.result.active():
-            print_findings(out, outcome.result)
+            print_findings(out, outcome.result, verbose=verbose)
         if not outcome.result.ok:
             invalid += 1
             sys.stderr.write(f"Fel: {outcome.file} har fel och har inte skapats. Rätta felen "
