@@ -94,7 +94,7 @@ def diff(
         else:
             data = _annex_docx(markdown, new, number, draft_date)
     try:
-        check_can_write([output], force)
+        check_can_write([output], force, inputs=[old_file, new_file])
         write_atomic(output, data, force=force)
     except UsageProblem as exc:
         fail(str(exc))

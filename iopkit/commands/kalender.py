@@ -43,7 +43,7 @@ def kalender(
     if output is None:
         output = spec_file.with_name(f"{spec_file.stem}-kalender.ics")
     try:
-        check_can_write([output], force)
+        check_can_write([output], force, inputs=[spec_file])
         events = plan_events(spec, group_meetings=group_meetings)
         write_atomic(output, to_ics(spec, events), force=force)
     except UsageProblem as exc:

@@ -53,7 +53,7 @@ def render(
         ensure_output_dir,
         expand_spec_paths,
         prepare_targets,
-        write_atomic,
+        write_set,
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
     from ..render.dates import default_date, parse_date_option
@@ -61,6 +61,7 @@ def render(
         RenderOptions,
         finish_pdfs,
         parse_formats,
+        run_inputs,
         validate_options,
     )
     from ..report import print_findings
@@ -110,9 +111,10 @@ def render(
         pending = [output for outcome in outcomes if outcome.rendered
                    for output in outcome.outputs]
         targets = [path for path, _ in pending]
-        prepare_targets(targets, force)
-        for path, data in finish_pdfs(pending):
-            write_atomic(path, data, force=force)
+        prepare_targets(targets, force, run_inputs(spec_files, options))
+        finished = finish_pdfs(pending)
+        write_set(finished, force)
+        for path, _ in finished:
             out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
     except UsageProblem as exc:
         fail(str(exc))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import UsageProblem, prepare_targets, write_atomic
+from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -200,6 +200,12 @@ def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequ
     return finish_pdfs(outputs)
 
 
+def run_inputs(spec_paths: Iterable[Path], options: RenderOptions) -> list[Path]:
+    """Every file a render reads, which no output may replace."""
+    extra = [options.templates_dir, options.reference_docx]
+    return [*spec_paths, *(path for path in extra if path is not None)]
+
+
 def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequence[str],
                     options: RenderOptions | None,
                     paths_for: Callable[[Path | str, Path | None, Sequence[str]], list[Path]],
@@ -221,10 +227,10 @@ def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequen
     result = check_file(spec_path)
     if not result.ok:
         raise SpecHasErrors(result)
-    prepare_targets(paths_for(spec_path, out_dir, formats), options.force)
+    prepare_targets(paths_for(spec_path, out_dir, formats), options.force,
+                    run_inputs([Path(spec_path)], options))
     outputs = build(result, out_dir, formats, options)
-    for path, data in outputs:
-        write_atomic(path, data, force=options.force)
+    write_set(outputs, options.force)
     return [path for path, _ in outputs]
 
 
