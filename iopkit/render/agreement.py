@@ -24,7 +24,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Any
+
+from .markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
 #: draft"), each with the condition under which it is rendered.
@@ -66,6 +70,42 @@ def section_numbers(context: dict[str, Any]) -> dict[str, Any]:
     return numbers
 
 
+def section_counter(record: dict[str, Any]) -> Callable[..., Md]:
+    """`paragraf()` in a template: "§ 1", "§ 2" … in rendering order. A built-in
+    section passes its name (`paragraf("ekonomi")`) so that the number it got is
+    recorded; an extra clause passes "villkor". A user's template may call it bare."""
+    count = 0
+
+    def paragraf(name: str | None = None) -> Md:
+        nonlocal count
+        count += 1
+        number = Md(f"§\u00a0{count}")
+        if name == "villkor":
+            record.setdefault("villkor", []).append(number)
+        elif name:
+            record[name] = number
+        return number
+
+    return paragraf
+
+
+def render_numbered(render: Callable[[dict[str, Any]], str], context: dict[str, Any]) -> str:
+    """Render a document whose text refers to its own §§ (`avsnitt.ekonomi`).
+
+    The numbers are predicted from the sections that apply (`section_numbers`); when a
+    user's templates add or remove a section the prediction is wrong, so the document is
+    rendered a second time with the numbers the headings actually got."""
+    record: dict[str, Any] = {}
+    context["paragraf"] = section_counter(record)
+    text = render(context)
+    predicted = context.get("avsnitt") or {}
+    if record and any(predicted.get(k) != v for k, v in record.items()):
+        context["avsnitt"] = {**predicted, **record}
+        context["paragraf"] = section_counter({})
+        text = render(context)
+    return text
+
+
 def wording(context: dict[str, Any]) -> dict[str, Any]:
     """Singular or plural words for the idéburna and the public parties."""
     many = len(context["idéburna_parter"]) > 1
@@ -103,8 +143,11 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for party in context["parter"]:
         body = decided.get(party["id"])
+        through = re.search(r"\bgenom (.+)$", party["namn"]) if party["offentlig"] else None
         if body is None:
-            if party["typ"] in KL_TYPES:
+            if through:  # "Strömsby kommun genom kommunstyrelsen"
+                body = " ".join(through[1].split())
+            elif party["typ"] in KL_TYPES:
                 body = "ansvarig nämnd"
             elif party["offentlig"]:
                 body = "myndighetens ledning"
@@ -113,7 +156,8 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # "social resursnämnd", not "social resursnämnd för Göteborgs Stad genom social
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
-        out.append({"part": party, "organ": body, "känt": party["id"] in decided,
+        out.append({"part": party, "organ": body,
+                    "känt": party["id"] in decided or through is not None,
                     "benämning": body if named else f"{body} för {party['namn']}"})
     return out
 
