@@ -19,6 +19,7 @@ from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
 from ..spec.model import Party, Spec
 from ..spec.yearly import period_years
+from .agreement import agreement_context
 from .format import add_months
 from .markdown import Md
 
@@ -182,7 +183,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         if period.notice_months else period.end,
     }
 
-    return {
+    context = {
         "iopkit": spec.format_version,
         "fil": spec_file,
         "utkast_datum": draft_date,
@@ -265,6 +266,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                             for e in spec.exemptions],
         "fynd": findings,
     }
+    context.update(agreement_context(context))
+    return context
 
 
 def _years(start: dt.date, end: dt.date) -> int | None:

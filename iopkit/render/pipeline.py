@@ -122,7 +122,8 @@ def draft_date(options: RenderOptions) -> dt.date:
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
     """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
     templates.TemplateProblem when a template fails."""
-    from .context import build_context, paragraph_counter
+    from .agreement import render_numbered
+    from .context import build_context
     from .templates import make_environment, render_folder
 
     if result.spec is None or not result.ok:
@@ -133,8 +134,8 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
                             spec_file=Path(result.file).name)
     rendered = []
     for kind, subject, marker in DOCUMENTS:
-        context["paragraf"] = paragraph_counter()  # every document counts from § 1
-        markdown = render_folder(env, kind, context)
+        # Every document counts from § 1; the agreement refers to its own §§.
+        markdown = render_numbered(lambda ctx: render_folder(env, kind, ctx), context)
         rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
                                          f"{name}\t{marker}"))
     return rendered
