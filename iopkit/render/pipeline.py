@@ -48,6 +48,8 @@ class RenderedMarkdown:
     title: str
     subject: str
     header_text: str
+    author: str = "iopkit"  # the public parties: who publishes and archives the document
+    keywords: str = ""
 
 
 def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -131,12 +133,15 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
     name = result.spec.partnership.name
     context = build_context(result.spec, result, draft_date=draft_date(options),
                             spec_file=Path(result.file).name)
+    author = ", ".join(party.name for party in result.spec.public_parties) or "iopkit"
     rendered = []
     for kind, subject, marker in DOCUMENTS:
         context["paragraf"] = paragraph_counter()  # every document counts from § 1
         markdown = render_folder(env, kind, context)
+        keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", kind, name,
+                              *(party.name for party in result.spec.parties)])
         rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
-                                         f"{name}\t{marker}"))
+                                         f"{name}\t{marker}", author, keywords))
     return rendered
 
 
@@ -171,7 +176,8 @@ def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Seque
                     docx_bytes = markdown_to_docx(
                         document.markdown, title=document.title,
                         header_text=document.header_text, subject=document.subject,
-                        reference_docx=options.reference_docx, date=when)
+                        reference_docx=options.reference_docx, date=when,
+                        author=document.author, keywords=document.keywords)
                 outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
     return outputs
 

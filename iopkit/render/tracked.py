@@ -107,5 +107,6 @@ def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:
                          if document.kind == "avtal")
         documents.append(markdown_to_docx(
             agreement.markdown, title=agreement.title, header_text=agreement.header_text,
-            subject=agreement.subject, reference_docx=options.reference_docx, date=when))
+            subject=agreement.subject, reference_docx=options.reference_docx, date=when,
+            author=agreement.author, keywords=agreement.keywords))
     return tracked_changes_docx(documents[0], documents[1], when)
