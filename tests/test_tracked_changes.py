@@ -255,6 +255,14 @@ def test_any_two_agreements_round_trip(runner, tmp_path, example):
                        render_agreement(runner, example, tmp_path / "ny"))
     assert_same_blocks(resolve(data, accept=False),
                        render_agreement(runner, other, tmp_path / "gammal"))
+    # Every list paragraph, kept or deleted, refers to a list the numbering part defines.
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        numbering = etree.fromstring(package.read("word/numbering.xml"))
+    defined = {n.get(f"{W}numId") for n in numbering.iter(f"{W}num")}
+    used = {n.get(f"{W}val") for n in body(data).iter(f"{W}numId")}
+    assert used and used <= defined
 
 
 def test_with_own_templates_and_reference_docx(runner, versions, tmp_path):

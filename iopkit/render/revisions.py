@@ -1,4 +1,4 @@
-"""Body blocks of two Word documents merged with Word's tracked changes (see tracked.py).
+"""Word's tracked changes between two rendered documents: alignment and paragraphs.
 
 The result is the whole NEW document in which every difference from the OLD one is a
 revision by one author at one date: inserted and deleted text (`w:ins`, `w:del` with
@@ -33,7 +33,6 @@ SIMILAR = 0.5
 MAX_PAIRINGS = 40_000
 
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
-_RUN_CONTENT_SKIP = {"rPr"}
 
 
 @dataclass
@@ -85,13 +84,13 @@ def _tokens(p: Any) -> list[_Token]:
         rpr = run.find(w("rPr"))
         for child in run:
             name = local(child)
-            if name in _RUN_CONTENT_SKIP:
+            if name == "rPr":
                 continue
             if name == "t":
                 for word in _WORD.findall(child.text or ""):
                     tokens.append(_Token(word, rpr, None, word))
             else:
-                tokens.append(_Token("\x00" + _canonical(child), rpr, child))
+                tokens.append(_Token("\x00" + canonical(child), rpr, child))
     return tokens
 
 
@@ -109,16 +108,16 @@ def _text(block: Any) -> str:
                     parts.append("\n")
         return "".join(parts)
     if local(block) == "tbl":
-        return "\x1e".join(_row_text(tr) for tr in block.findall(w("tr")))
-    return _canonical(block)
+        return "\x1e".join(row_text(tr) for tr in block.findall(w("tr")))
+    return canonical(block)
 
 
-def _row_text(tr: Any) -> str:
+def row_text(tr: Any) -> str:
     return "\x1f".join("\n".join(_text(b) for b in tc if local(b) in ("p", "tbl"))
                        for tc in tr.findall(w("tc")))
 
 
-def _canonical(element: Any) -> str:
+def canonical(element: Any) -> str:
     from lxml import etree
 
     return "" if element is None else etree.tostring(element, method="c14n", exclusive=True).decode()
@@ -146,11 +145,16 @@ def _similarity(old: Any, new: Any) -> float:
     if kind == "tr":
         if len(old.findall(w("tc"))) != len(new.findall(w("tc"))):
             return 0.0
-        return _ratio(_row_text(old), _row_text(new))
+        return _ratio(row_text(old), row_text(new))
     # Tables with the same columns are always compared row by row.
     if len(_grid(old)) != len(_grid(new)):
         return 0.0
     return 0.5 + 0.5 * _ratio(_text(old), _text(new))
+
+
+def _grid(tbl: Any) -> list[Any]:
+    grid = tbl.find(w("tblGrid"))
+    return [] if grid is None else grid.findall(w("gridCol"))
 
 
 def _pair_similar(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any]]:
@@ -199,21 +203,18 @@ def align(old: Sequence[Any], new: Sequence[Any],
 # Writing revisions
 
 
-def _properties(parent: Any, tag: str, first: bool = True) -> Any:
+def _properties(parent: Any, tag: str) -> Any:
     """The properties child (pPr, trPr, rPr …), created when missing."""
     from lxml import etree
 
     props = parent.find(w(tag))
     if props is None:
         props = etree.Element(w(tag))
-        if first:
-            parent.insert(0, props)
-        else:
-            parent.append(props)
+        parent.insert(0, props)
     return props
 
 
-def _mark_paragraph(p: Any, revisions: Revisions, tag: str) -> None:
+def mark_paragraph(p: Any, revisions: Revisions, tag: str) -> None:
     """Mark the paragraph mark inserted or deleted (w:pPr/w:rPr/w:ins|w:del)."""
     ppr = _properties(p, "pPr")
     rpr = ppr.find(w("rPr"))
@@ -239,7 +240,7 @@ def _as_deleted(run: Any) -> Any:
     return run
 
 
-def _wrap_runs(p: Any, revisions: Revisions, tag: str) -> None:
+def wrap_runs(p: Any, revisions: Revisions, tag: str) -> None:
     """Put every run of the paragraph inside one w:ins or w:del."""
     runs = _runs(p)
     if not runs:
@@ -250,17 +251,17 @@ def _wrap_runs(p: Any, revisions: Revisions, tag: str) -> None:
         wrapper.append(_as_deleted(run) if tag == "del" else run)
 
 
-def _whole_paragraph(p: Any, revisions: Revisions, tag: str, mark: bool = True) -> Any:
+def whole_paragraph(p: Any, revisions: Revisions, tag: str) -> Any:
+    """A paragraph inserted or deleted as a whole: its runs and its mark."""
     p = copy.deepcopy(p)
     if tag == "del":
-        _map_numbering(p, revisions)
-    _wrap_runs(p, revisions, tag)
-    if mark:
-        _mark_paragraph(p, revisions, tag)
+        map_numbering(p, revisions)
+    wrap_runs(p, revisions, tag)
+    mark_paragraph(p, revisions, tag)
     return p
 
 
-def _map_numbering(element: Any, revisions: Revisions) -> None:
+def map_numbering(element: Any, revisions: Revisions) -> None:
     """An old paragraph's list numbering, in terms of the merged numbering part."""
     for num_id in element.iter(w("numId")):
         old = num_id.get(w("val"))
@@ -296,8 +297,8 @@ def _ppr_for_compare(ppr: Any, revisions: Revisions | None, old: bool) -> str:
         for child in ppr.findall(w(tag)):
             ppr.remove(child)
     if old and revisions is not None:
-        _map_numbering(ppr, revisions)
-    return _canonical(ppr) if len(ppr) else ""
+        map_numbering(ppr, revisions)
+    return canonical(ppr) if len(ppr) else ""
 
 
 def _paragraph_properties(old: Any, new: Any, revisions: Revisions) -> Any:
@@ -313,7 +314,7 @@ def _paragraph_properties(old: Any, new: Any, revisions: Revisions) -> Any:
     for tag in ("rPr", "sectPr", "pPrChange"):
         for child in previous.findall(w(tag)):
             previous.remove(child)
-    _map_numbering(previous, revisions)
+    map_numbering(previous, revisions)
     change.append(previous)
     insert_ppr_child(new_ppr, change)
     return new_ppr
@@ -355,7 +356,7 @@ class _Piece:
     restyled: bool = False
 
     def group(self) -> tuple[str, str, str, bool]:
-        return self.status, _canonical(self.rpr), _canonical(self.old_rpr), self.restyled
+        return self.status, canonical(self.rpr), canonical(self.old_rpr), self.restyled
 
 
 def _emit(p: Any, pieces: list[_Piece], revisions: Revisions) -> None:
@@ -388,11 +389,11 @@ def _emit(p: Any, pieces: list[_Piece], revisions: Revisions) -> None:
         index = end
 
 
-def _merge_paragraph(old: Any, new: Any, revisions: Revisions) -> list[Any]:
+def merge_paragraph(old: Any, new: Any, revisions: Revisions) -> list[Any]:
     if not (_plain_paragraph(old) and _plain_paragraph(new)):
-        if _canonical(old) == _canonical(new):
+        if canonical(old) == canonical(new):
             return [copy.deepcopy(new)]
-        return [_whole_paragraph(old, revisions, "del"), _whole_paragraph(new, revisions, "ins")]
+        return [whole_paragraph(old, revisions, "del"), whole_paragraph(new, revisions, "ins")]
     p = w_element("p")
     for name, value in new.attrib.items():
         p.set(name, value)
@@ -406,133 +407,10 @@ def _merge_paragraph(old: Any, new: Any, revisions: Revisions) -> list[Any]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for a, b in zip(old_tokens[i1:i2], new_tokens[j1:j2]):
-                restyled = _canonical(a.rpr) != _canonical(b.rpr)
+                restyled = canonical(a.rpr) != canonical(b.rpr)
                 pieces.append(_Piece("", b.rpr, b, a.rpr if restyled else None, restyled))
         else:
             pieces.extend(_Piece("del", a.rpr, a) for a in old_tokens[i1:i2])
             pieces.extend(_Piece("ins", b.rpr, b) for b in new_tokens[j1:j2])
     _emit(p, pieces, revisions)
     return [p]
-
-
-def _grid(tbl: Any) -> list[Any]:
-    grid = tbl.find(w("tblGrid"))
-    return [] if grid is None else grid.findall(w("gridCol"))
-
-
-def _whole_row(tr: Any, revisions: Revisions, tag: str) -> Any:
-    tr = copy.deepcopy(tr)
-    trpr = tr.find(w("trPr"))
-    if trpr is None:
-        trpr = w_element("trPr")
-        prex = tr.find(w("tblPrEx"))
-        if prex is not None:
-            prex.addnext(trpr)
-        else:
-            tr.insert(0, trpr)
-    trpr.append(revisions.mark(tag))
-    for tc in tr.findall(w("tc")):
-        paragraphs = [b for b in tc if local(b) == "p"]
-        for index, p in enumerate(paragraphs):
-            if tag == "del":
-                _map_numbering(p, revisions)
-            _wrap_runs(p, revisions, tag)
-            if index < len(paragraphs) - 1:
-                _mark_paragraph(p, revisions, tag)
-        for nested in [b for b in tc if local(b) == "tbl"]:
-            for row in nested.findall(w("tr")):
-                nested.replace(row, _whole_row(row, revisions, tag))
-    return tr
-
-
-def _changed_properties(old: Any, new: Any, tag: str, change_tag: str,
-                        revisions: Revisions) -> Any:
-    """New properties element (tcPr …) with the old one inside change_tag if different."""
-    new_props = copy.deepcopy(new.find(w(tag)))
-    old_props = old.find(w(tag))
-    if _canonical(old_props) == _canonical(new_props):
-        return new_props
-    if new_props is None:
-        new_props = w_element(tag)
-    change = revisions.mark(change_tag)
-    previous = copy.deepcopy(old_props) if old_props is not None else w_element(tag)
-    for child in previous.findall(w(change_tag)):
-        previous.remove(child)
-    change.append(previous)
-    new_props.append(change)
-    return new_props
-
-
-def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
-    tr = w_element("tr")
-    for name, value in new.attrib.items():
-        tr.set(name, value)
-    for child in new:
-        if local(child) != "tc":
-            tr.append(copy.deepcopy(child))
-    for old_tc, new_tc in zip(old.findall(w("tc")), new.findall(w("tc"))):
-        tc = w_element("tc")
-        tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
-        if tcpr is not None:
-            tc.append(tcpr)
-        for block in merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
-                                  [b for b in new_tc if local(b) in ("p", "tbl")], revisions):
-            tc.append(block)
-        tr.append(tc)
-    return tr
-
-
-def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
-    tbl = w_element("tbl")
-    for child in new:
-        name = local(child)
-        if name == "tblGrid":
-            grid = copy.deepcopy(child)
-            if _canonical(child) != _canonical(old.find(w("tblGrid"))):
-                change = revisions.mark("tblGridChange")
-                for attribute in ("author", "date"):
-                    del change.attrib[w(attribute)]  # tblGridChange carries only an id
-                change.append(copy.deepcopy(old.find(w("tblGrid"))))
-                for nested in change.iter(w("tblGridChange")):
-                    if nested is not change:
-                        nested.getparent().remove(nested)
-                grid.append(change)
-            tbl.append(grid)
-        elif name != "tr":
-            tbl.append(copy.deepcopy(child))
-    for old_tr, new_tr in align(old.findall(w("tr")), new.findall(w("tr")),
-                                key=lambda tr: _row_text(tr) + "\x1d" + str(
-                                    len(tr.findall(w("tc"))))):
-        if old_tr is None:
-            tbl.append(_whole_row(new_tr, revisions, "ins"))
-        elif new_tr is None:
-            tbl.append(_whole_row(old_tr, revisions, "del"))
-        else:
-            tbl.append(_merge_row(old_tr, new_tr, revisions))
-    return tbl
-
-
-def _whole_table(tbl: Any, revisions: Revisions, tag: str) -> Any:
-    tbl = copy.deepcopy(tbl)
-    for row in tbl.findall(w("tr")):
-        tbl.replace(row, _whole_row(row, revisions, tag))
-    return tbl
-
-
-def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -> list[Any]:
-    """The merged blocks of a body or a table cell."""
-    merged: list[Any] = []
-    for o, n in align(old, new):
-        if o is None:
-            merged.append(_whole_table(n, revisions, "ins") if local(n) == "tbl"
-                          else _whole_paragraph(n, revisions, "ins"))
-        elif n is None:
-            merged.append(_whole_table(o, revisions, "del") if local(o) == "tbl"
-                          else _whole_paragraph(o, revisions, "del"))
-        elif local(n) == "tbl":
-            merged.append(_merge_table(o, n, revisions))
-        elif local(n) == "p":
-            merged.extend(_merge_paragraph(o, n, revisions))
-        else:  # anything else (a bookmark, a content control) is taken from the new one
-            merged.append(copy.deepcopy(n))
-    return merged

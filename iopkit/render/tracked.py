@@ -4,20 +4,156 @@
 --mallar, --referens-docx) and `tracked_changes_docx` merges the two documents: the new
 one, with every difference from the old one as a revision by "iopkit" dated with the
 render date, so that Word's Accept all gives the new agreement and Reject all the old.
-The merge itself (alignment, word-level changes, table rows) is in revisions.py.
+Alignment, word-level changes and paragraph revisions are in revisions.py; tables
+and the package are here.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
-from .revisions import Revisions, align, merge_blocks
+from .revisions import (
+    Revisions,
+    align,
+    canonical,
+    map_numbering,
+    mark_paragraph,
+    merge_paragraph,
+    row_text,
+    w_element,
+    whole_paragraph,
+    wrap_runs,
+)
 from .wordxml import RT_NUMBERING, RT_OFFICE_DOCUMENT, local, w
 
 AUTHOR = "iopkit"
+
+
+# ---------------------------------------------------------------------------------
+# Blocks and tables
+
+
+def _whole_row(tr: Any, revisions: Revisions, tag: str) -> Any:
+    tr = copy.deepcopy(tr)
+    trpr = tr.find(w("trPr"))
+    if trpr is None:
+        trpr = w_element("trPr")
+        prex = tr.find(w("tblPrEx"))
+        if prex is not None:
+            prex.addnext(trpr)
+        else:
+            tr.insert(0, trpr)
+    trpr.append(revisions.mark(tag))
+    for tc in tr.findall(w("tc")):
+        paragraphs = [b for b in tc if local(b) == "p"]
+        for index, p in enumerate(paragraphs):
+            if tag == "del":
+                map_numbering(p, revisions)
+            wrap_runs(p, revisions, tag)
+            if index < len(paragraphs) - 1:
+                mark_paragraph(p, revisions, tag)
+        for nested in [b for b in tc if local(b) == "tbl"]:
+            for row in nested.findall(w("tr")):
+                nested.replace(row, _whole_row(row, revisions, tag))
+    return tr
+
+
+def _changed_properties(old: Any, new: Any, tag: str, change_tag: str,
+                        revisions: Revisions) -> Any:
+    """New properties element (tcPr …) with the old one inside change_tag if different."""
+    new_props = copy.deepcopy(new.find(w(tag)))
+    old_props = old.find(w(tag))
+    if canonical(old_props) == canonical(new_props):
+        return new_props
+    if new_props is None:
+        new_props = w_element(tag)
+    change = revisions.mark(change_tag)
+    previous = copy.deepcopy(old_props) if old_props is not None else w_element(tag)
+    for child in previous.findall(w(change_tag)):
+        previous.remove(child)
+    change.append(previous)
+    new_props.append(change)
+    return new_props
+
+
+def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
+    tr = w_element("tr")
+    for name, value in new.attrib.items():
+        tr.set(name, value)
+    for child in new:
+        if local(child) != "tc":
+            tr.append(copy.deepcopy(child))
+    for old_tc, new_tc in zip(old.findall(w("tc")), new.findall(w("tc"))):
+        tc = w_element("tc")
+        tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
+        if tcpr is not None:
+            tc.append(tcpr)
+        for block in merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
+                                  [b for b in new_tc if local(b) in ("p", "tbl")], revisions):
+            tc.append(block)
+        tr.append(tc)
+    return tr
+
+
+def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
+    tbl = w_element("tbl")
+    for child in new:
+        name = local(child)
+        if name == "tblGrid":
+            grid = copy.deepcopy(child)
+            if canonical(child) != canonical(old.find(w("tblGrid"))):
+                change = revisions.mark("tblGridChange")
+                for attribute in ("author", "date"):
+                    del change.attrib[w(attribute)]  # tblGridChange carries only an id
+                change.append(copy.deepcopy(old.find(w("tblGrid"))))
+                for nested in change.iter(w("tblGridChange")):
+                    if nested is not change:
+                        nested.getparent().remove(nested)
+                grid.append(change)
+            tbl.append(grid)
+        elif name != "tr":
+            tbl.append(copy.deepcopy(child))
+    for old_tr, new_tr in align(old.findall(w("tr")), new.findall(w("tr")),
+                                key=lambda tr: row_text(tr) + "\x1d" + str(
+                                    len(tr.findall(w("tc"))))):
+        if old_tr is None:
+            tbl.append(_whole_row(new_tr, revisions, "ins"))
+        elif new_tr is None:
+            tbl.append(_whole_row(old_tr, revisions, "del"))
+        else:
+            tbl.append(_merge_row(old_tr, new_tr, revisions))
+    return tbl
+
+
+def _whole_table(tbl: Any, revisions: Revisions, tag: str) -> Any:
+    tbl = copy.deepcopy(tbl)
+    for row in tbl.findall(w("tr")):
+        tbl.replace(row, _whole_row(row, revisions, tag))
+    return tbl
+
+
+def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -> list[Any]:
+    """The merged blocks of a body or a table cell."""
+    merged: list[Any] = []
+    for o, n in align(old, new):
+        if o is None:
+            merged.append(_whole_table(n, revisions, "ins") if local(n) == "tbl"
+                          else whole_paragraph(n, revisions, "ins"))
+        elif n is None:
+            merged.append(_whole_table(o, revisions, "del") if local(o) == "tbl"
+                          else whole_paragraph(o, revisions, "del"))
+        elif local(n) == "tbl":
+            merged.append(_merge_table(o, n, revisions))
+        elif local(n) == "p":
+            merged.extend(merge_paragraph(o, n, revisions))
+        else:  # anything else (a bookmark, a content control) is taken from the new one
+            merged.append(copy.deepcopy(n))
+    return merged
 
 
 # ---------------------------------------------------------------------------------
