@@ -305,6 +305,30 @@ def test_deterministic_and_default_name(runner, versions, tmp_path):
     assert target.read_bytes() == first
 
 
+def test_same_version_writes_nothing(runner, versions):
+    old, _ = versions
+    result = run(runner, "diff", old, old, "-f", "docx", "--spårade-ändringar")
+    assert result.exit_code == 0
+    assert "Inga ändringar i sak. Inget dokument har skrivits." in result.output
+    assert not list(old.parent.glob("*.docx"))
+
+
+def test_annex_uses_the_reference_docx_too(runner, versions, tmp_path):
+    from docx import Document
+
+    old, new = versions
+    reference = tmp_path / "brevmall.docx"
+    document = Document()
+    document.styles["Normal"].font.name = "Georgia"
+    document.save(str(reference))
+    target = tmp_path / "tillagg.docx"
+    result = run(runner, "diff", old, new, "-f", "docx", "-o", target,
+                 "--referens-docx", reference)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as package:
+        assert b"Georgia" in package.read("word/styles.xml")
+
+
 def test_usage_errors_in_swedish(runner, versions, tmp_path):
     old, new = versions
     result = run(runner, "diff", old, new, "--spårade-ändringar")
@@ -314,6 +338,8 @@ def test_usage_errors_in_swedish(runner, versions, tmp_path):
     result = run(runner, "diff", old, new, "-f", "docx", "--spårade-ändringar",
                  "--mallar", tmp_path / "saknas")
     assert result.exit_code == 2 and "saknas" in result.output
+    result = run(runner, "diff", old, new, "--referens-docx", tmp_path / "mall.docx")
+    assert result.exit_code == 2 and "--format docx" in result.output
     assert not list(tmp_path.glob("*.docx"))
 
 

@@ -113,7 +113,8 @@ def diff(
         data: bytes | str = text
     else:
         if not changes:
-            typer.echo(f"{NO_CHANGES} Inget tillägg har skrivits.", err=True)
+            what = "Inget dokument" if tracked else "Inget tillägg"
+            typer.echo(f"{NO_CHANGES} {what} har skrivits.", err=True)
             raise typer.Exit(status)
         if output is None:
             suffix = "avtal-andringar" if tracked else "tillagg"
