@@ -199,6 +199,13 @@ def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_p
     deleted = [("".join(t.text for t in d.iter(f"{W}delText"))) for d in root.iter(f"{W}del")]
     inserted = [("".join(t.text for t in i.iter(f"{W}t"))) for i in root.iter(f"{W}ins")]
     assert "400" in deleted and "450" in inserted
+    # Track Changes stays on for the reader's own edits, after w:zoom as the schema says.
+    from lxml import etree
+
+    with zipfile.ZipFile(tmp_path / "spårat.docx") as package:
+        settings = etree.fromstring(package.read("word/settings.xml"))
+    names = [etree.QName(child).localname for child in settings]
+    assert names.index("trackRevisions") == names.index("zoom") + 1
     # Whole table rows: the new party's resource is an inserted row.
     inserted_rows = [tr for tr in root.iter(f"{W}tr")
                      if tr.find(f"{W}trPr/{W}ins") is not None]

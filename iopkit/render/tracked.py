@@ -32,6 +32,18 @@ from .revisions import (
 from .wordxml import RT_NUMBERING, RT_OFFICE_DOCUMENT, local, w
 
 AUTHOR = "iopkit"
+_RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+#: The w:settings children that the schema puts before w:trackRevisions.
+_BEFORE_TRACK_REVISIONS = {
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts",
+    "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins",
+    "alignBordersAndEdges", "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter",
+    "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle",
+    "proofState", "formsDesign", "attachedTemplate", "linkStyles",
+    "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+    "revisionView"}
 
 
 # ---------------------------------------------------------------------------------
@@ -165,13 +177,25 @@ def _package(data: bytes) -> list[tuple[str, bytes]]:
         return [(info.filename, package.read(info.filename)) for info in package.infolist()]
 
 
-def _part_names(members: dict[str, bytes]) -> tuple[str, str | None]:
+def _part_names(members: dict[str, bytes]) -> tuple[str, str | None, str | None]:
+    """The main document, numbering and settings parts."""
     from .docx import _targets
 
     document = next(n for t, n in _targets(members, "").values() if t == RT_OFFICE_DOCUMENT)
-    numbering = next((n for t, n in _targets(members, document).values()
-                      if t == RT_NUMBERING), None)
-    return document, numbering
+    related = {t: n for t, n in _targets(members, document).values()}
+    return document, related.get(RT_NUMBERING), related.get(_RT_SETTINGS)
+
+
+def _track_further_edits(settings: Any) -> None:
+    """Turn on Track Changes, so that what the reader changes next is tracked as well."""
+    if settings.find(w("trackRevisions")) is not None:
+        return
+    before = [child for child in settings if local(child) in _BEFORE_TRACK_REVISIONS]
+    track = w_element("trackRevisions")
+    if before:
+        before[-1].addnext(track)
+    else:
+        settings.insert(0, track)
 
 
 def _body_blocks(document: Any) -> list[Any]:
@@ -191,8 +215,8 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
 
     old_members, new_members = dict(_package(old_docx)), _package(new_docx)
     new_by_name = dict(new_members)
-    document_name, numbering_name = _part_names(new_by_name)
-    old_document_name, old_numbering_name = _part_names(old_members)
+    document_name, numbering_name, settings_name = _part_names(new_by_name)
+    old_document_name, old_numbering_name, _ = _part_names(old_members)
     old_document = etree.fromstring(old_members[old_document_name])
     new_document = etree.fromstring(new_by_name[document_name])
 
@@ -226,6 +250,10 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
     replaced = {document_name: _serialize(new_document)}
     if numbering_name is not None:
         replaced[numbering_name] = _serialize(revisions.numbering)
+    if settings_name is not None:
+        settings = etree.fromstring(new_by_name[settings_name])
+        _track_further_edits(settings)
+        replaced[settings_name] = _serialize(settings)
     return _zip([(name, replaced.get(name, data)) for name, data in new_members], when)
 
 
