@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..files import UsageProblem, prepare_targets, write_atomic
 from ..spec.findings import CheckResult
@@ -121,6 +122,12 @@ def draft_date(options: RenderOptions) -> dt.date:
     return options.date or default_date()
 
 
+def document_author(spec: Any) -> str:
+    """Who publishes and archives the documents: the public parties (PDF and Word
+    author)."""
+    return ", ".join(" ".join(p.name.split()) for p in spec.public_parties) or "iopkit"
+
+
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
     """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
     templates.TemplateProblem when a template fails."""
@@ -133,7 +140,7 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
     name = result.spec.partnership.name
     context = build_context(result.spec, result, draft_date=draft_date(options),
                             spec_file=Path(result.file).name)
-    author = ", ".join(party.name for party in result.spec.public_parties) or "iopkit"
+    author = document_author(result.spec)
     rendered = []
     for kind, subject, marker in DOCUMENTS:
         context["paragraf"] = paragraph_counter()  # every document counts from § 1
