@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from .wordxml import insert_ppr_child, local, w
 SIMILAR = 0.5
 #: Above this many candidate pairs in one changed stretch, pairing is skipped (the
 #: stretch is then replaced whole): keeps the merge fast on wholly rewritten documents.
-MAX_PAIRINGS = 40_000
+MAX_PAIRINGS = 250_000
 
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
 
@@ -131,25 +132,41 @@ def _key(block: Any) -> str:
 # Alignment
 
 
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, _WORD.findall(a), _WORD.findall(b),
-                                   autojunk=False).ratio()
+@dataclass
+class _Shape:
+    """What pairing compares: the kind of block, its columns, and its words as a bag
+    (order-free, so that comparing every candidate pair stays cheap)."""
+
+    kind: str
+    columns: int
+    words: Counter[str]
+    size: int
 
 
-def _similarity(old: Any, new: Any) -> float:
-    kind = local(old)
-    if kind != local(new) or kind not in ("p", "tbl", "tr"):
-        return 0.0
-    if kind == "p":
-        return _ratio(_text(old), _text(new))
+_BAG_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def _shape(block: Any) -> _Shape:
+    kind = local(block)
     if kind == "tr":
-        if len(old.findall(w("tc"))) != len(new.findall(w("tc"))):
-            return 0.0
-        return _ratio(row_text(old), row_text(new))
-    # Tables with the same columns are always compared row by row.
-    if len(_grid(old)) != len(_grid(new)):
+        columns, text = len(block.findall(w("tc"))), row_text(block)
+    else:
+        columns, text = (len(_grid(block)) if kind == "tbl" else 0), _text(block)
+    words = Counter(_BAG_WORD.findall(text))
+    return _Shape(kind, columns, words, sum(words.values()))
+
+
+def _similarity(old: _Shape, new: _Shape) -> float:
+    if old.kind != new.kind or old.kind not in ("p", "tbl", "tr") or \
+            old.columns != new.columns:
         return 0.0
-    return 0.5 + 0.5 * _ratio(_text(old), _text(new))
+    if not old.size and not new.size:
+        ratio = 1.0
+    else:
+        common = sum((old.words & new.words).values())
+        ratio = 2 * common / (old.size + new.size)
+    # Tables with the same columns are always compared row by row.
+    return 0.5 + 0.5 * ratio if old.kind == "tbl" else ratio
 
 
 def _grid(tbl: Any) -> list[Any]:
@@ -162,7 +179,8 @@ def _pair_similar(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any
     n, m = len(old), len(new)
     if not n or not m or n * m > MAX_PAIRINGS:
         return [(o, None) for o in old] + [(None, b) for b in new]
-    sim = [[_similarity(o, b) for b in new] for o in old]
+    new_shapes = [_shape(b) for b in new]
+    sim = [[_similarity(shape, other) for other in new_shapes] for shape in map(_shape, old)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
