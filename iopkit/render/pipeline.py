@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
@@ -48,6 +49,8 @@ class RenderedMarkdown:
     title: str
     subject: str
     header_text: str
+    author: str = "iopkit"  # the public parties: who publishes and archives the document
+    keywords: str = ""
 
 
 def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -119,6 +122,12 @@ def draft_date(options: RenderOptions) -> dt.date:
     return options.date or default_date()
 
 
+def document_author(spec: Any) -> str:
+    """Who publishes and archives the documents: the public parties (PDF and Word
+    author)."""
+    return ", ".join(" ".join(p.name.split()) for p in spec.public_parties) or "iopkit"
+
+
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
     """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
     templates.TemplateProblem when a template fails."""
@@ -132,12 +141,15 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
     name = result.spec.partnership.name
     context = build_context(result.spec, result, draft_date=draft_date(options),
                             spec_file=Path(result.file).name)
+    author = document_author(result.spec)
     rendered = []
     for kind, subject, marker in DOCUMENTS:
         # Every document counts from § 1; the agreement refers to its own §§.
         markdown = render_numbered(lambda ctx: render_folder(env, kind, ctx), context)
+        keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", kind, name,
+                              *(party.name for party in result.spec.parties)])
         rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
-                                         f"{name}\t{marker}"))
+                                         f"{name}\t{marker}", author, keywords))
     return rendered
 
 
@@ -172,7 +184,8 @@ def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Seque
                     docx_bytes = markdown_to_docx(
                         document.markdown, title=document.title,
                         header_text=document.header_text, subject=document.subject,
-                        reference_docx=options.reference_docx, date=when)
+                        reference_docx=options.reference_docx, date=when,
+                        author=document.author, keywords=document.keywords)
                 outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
     return outputs
 
