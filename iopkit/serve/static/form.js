@@ -105,7 +105,7 @@ const IopForm = (() => {
       return info.items.kind === "object" && min > 0 ? [blank(info.items)] : [];
     }
     if (info.kind === "const") return info.value;
-    if (info.kind === "bool") return "default" in info.node ? info.node.default : "";
+    if (info.kind === "bool") return "default" in info.node ? yesNo(info.node.default) : "";
     return "";
   }
 
@@ -130,7 +130,29 @@ const IopForm = (() => {
       return items.length || isRequired ? items : undefined;
     }
     if ((value === "" || value === null || value === undefined) && !isRequired) return undefined;
+    return typed(value, info);
+  }
+
+  /** iopkit's loader reads every value as text; numbers and the format version go back
+   * into the file as numbers, so that it reads as a person would write it. */
+  function typed(value, info) {
+    if (!info || typeof value !== "string") return value;
+    const text = value.trim();
+    if (info.kind === "const" && text === String(info.value)) return info.value;
+    if (info.kind === "integer" && text.length < 16 && /^\d+$/.test(text)) return Number(text);
+    if (info.kind === "number" && /^\d+(\.\d+)?$/.test(text)) return Number(text);
     return value;
+  }
+
+  const YES = new Set(["ja", "true", "yes", "on"]);
+  const NO = new Set(["nej", "false", "no", "off"]);
+
+  /** A yes/no value as the form shows it (the file may say true, ja, nej …). */
+  function yesNo(value) {
+    const word = String(value).trim().toLowerCase();
+    if (value === true || YES.has(word)) return "ja";
+    if (value === false || NO.has(word)) return "nej";
+    return value === undefined || value === null ? "" : String(value);
   }
 
   function rootInfo() { return { kind: "object", node: schema }; }
@@ -273,8 +295,7 @@ const IopForm = (() => {
       if (reference) options = choices(reference);
       else if (info.kind === "enum") options = info.values.map((v) => ({ value: v, text: v }));
       else options = [{ value: "ja", text: "ja" }, { value: "nej", text: "nej" }];
-      let shown = current;
-      if (info.kind === "bool" && typeof current === "boolean") shown = current ? "ja" : "nej";
+      let shown = info.kind === "bool" ? yesNo(current) : current;
       shown = shown === undefined || shown === null ? "" : String(shown);
       if (shown && !options.some((o) => o.value === shown)) {
         options.push({ value: shown, text: `${shown} (finns inte)` });
@@ -285,11 +306,7 @@ const IopForm = (() => {
         control.append(el("option", { value: option.value, text: option.text }));
       }
       control.value = shown;
-      control.addEventListener("change", () => {
-        const value = control.value;
-        if (info.kind === "bool") write(value === "" ? "" : value === "ja");
-        else write(value);
-      });
+      control.addEventListener("change", () => write(control.value));
     } else {
       const long = LONG_TEXT.has(path[path.length - 1]);
       control = el(long ? "textarea" : "input", long ? { rows: "3" } : { type: "text" });
@@ -297,13 +314,7 @@ const IopForm = (() => {
       if (info.kind === "integer" || info.kind === "number") control.setAttribute("inputmode", "decimal");
       control.value = current === undefined || current === null ? "" : String(current);
       control.addEventListener("input", () => {
-        const text = control.value;
-        if ((info.kind === "integer" && /^\s*\d+\s*$/.test(text)) ||
-            (info.kind === "number" && /^\s*\d+([.,]\d+)?\s*$/.test(text))) {
-          write(Number(text.trim().replace(",", ".")));
-        } else {
-          write(text);
-        }
+        write(control.value); // numbers become numbers when the YAML is written
       });
     }
     control.setAttribute("name", pathText(path));
