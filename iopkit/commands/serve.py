@@ -57,7 +57,11 @@ def serve(
         typer.echo("Avsluta med Ctrl-C.")
         sys.stdout.flush()
 
-    run(Workspace(file, typ), sock, open_browser=not no_browser, announce=announce)
-    # uvicorn stops only on a signal (Ctrl-C or kill): the user interrupted it.
+    try:
+        run(Workspace(file, typ), sock, open_browser=not no_browser, announce=announce)
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after a clean shutdown
+        pass
+    # uvicorn stops only on a signal (Ctrl-C or kill): either way the user interrupted it.
+    # (typer would turn KeyboardInterrupt into a silent exit 130; say it in Swedish.)
     sys.stderr.write("Avbrutet.\n")
     raise typer.Exit(130)
