@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -181,13 +182,20 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_save_conflict_lets_the_user_choose(tmp_path, driver):
+@contextmanager
+def editing_example(tmp_path: Path, driver):
+    """The page open on a copy of an example; yields the copy's path."""
     spec = tmp_path / "avtal.yaml"
     spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
     with running_server(str(spec), cwd=tmp_path) as (_, url, _):
         driver.get(url)
-        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.kortnamn"]'),
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
                  "Formuläret visades inte")
+        yield spec
+
+
+def test_save_conflict_lets_the_user_choose(tmp_path, driver):
+    with editing_example(tmp_path, driver) as spec:
         spec.write_text(spec.read_text(encoding="utf-8").replace("Vårdlänken", "Disklänken"),
                         encoding="utf-8")
         replace_text(field(driver, "partnerskap.kortnamn"), "Formulärlänken")
@@ -240,12 +248,7 @@ def test_keyboard_only_and_200_percent_zoom(tmp_path):
     downloads.mkdir()
     driver = make_driver(downloads, width=700, height=900)
     try:
-        spec = tmp_path / "avtal.yaml"
-        spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
-        with running_server(str(spec), cwd=tmp_path) as (_, url, _):
-            driver.get(url)
-            wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
-                     "Formuläret visades inte")
+        with editing_example(tmp_path, driver):
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 1
