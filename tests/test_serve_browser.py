@@ -241,6 +241,39 @@ def test_every_example_survives_the_page_round_trip(tmp_path, driver):
             assert answer["yaml"].startswith("iopkit: 1\n")
 
 
+TRICKY_TEXTS = [
+    "rad 1\nrad 2", "slut\n\n\n", "en rad\n", " inledande mellanslag\nrad", "tab\tinne",
+    'citat " och \\ bakåt', "ja", "nej", "2027-01-01", "08", "1e3", "#inte kommentar",
+    "a: b", "- lista", "@", "`x`", "null", "~", "", "|", ">", "NEL\u0085x", "LS\u2028x",
+    "PS\u2029x", "BOM\ufeffx", "styr\u0007tecken", "emoji 😀\nrad", "mellanslag sist \nx",
+    "\nbörjar med radbrytning", "x\n  indragen rad", "å ä ö\r\nwindows", "x\n\ny",
+]
+
+
+def test_the_yaml_writer_keeps_every_text_exactly(tmp_path, driver):
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"),
+                 "Typvalet visades inte")
+        result = driver.execute_async_script("""
+            const [texts, done] = arguments;
+            const data = {lista: texts, "nyckel med mellanslag": "v", "ja": texts[0]};
+            texts.forEach((text, i) => { data["k" + i] = text; });
+            const yaml = IopYaml.dump(data);
+            fetch("/api/parse", {method: "POST", body: yaml})
+              .then((r) => r.json()).then((body) => done(JSON.stringify({yaml, body})));
+        """, TRICKY_TEXTS)
+        answer = json.loads(result)
+        data = answer["body"]["data"]
+        assert data is not None, answer
+        expected = TRICKY_TEXTS  # escaped where a block or YAML's line breaks would change it
+        assert data["lista"] == expected
+        assert [data[f"k{i}"] for i in range(len(TRICKY_TEXTS))] == expected
+        assert data["nyckel med mellanslag"] == "v" and data["ja"] == expected[0]
+        assert "lista:\n  - |-\n    rad 1\n    rad 2\n" in answer["yaml"]
+        assert "k0: |-\n  rad 1\n  rad 2\n" in answer["yaml"]
+
+
 def test_keyboard_only_and_200_percent_zoom(tmp_path):
     """Half the width at the same text size is what 200 % zoom gives: one column, no
     horizontal scrolling; every control has a label; Tab reaches the form."""

@@ -37,7 +37,28 @@ const IopYaml = (() => {
     return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
   }
 
-  function scalar(value) {
+  /** Text with line breaks as a literal block (`|`), which reads and diffs line by line;
+   * anything a block cannot hold exactly falls back to a quoted string. */
+  function literal(text, indent) {
+    if (!text.includes("\n") || /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(text) ||
+        /[\u0085\u2028\u2029\ufeff]/.test(text) || /(^|\n) /.test(text.replace(/\n+$/, "")) ||
+        / \n/.test(text) || text.startsWith("\n")) {
+      return null;
+    }
+    const body = text.replace(/\n+$/, "");
+    const trailing = text.length - body.length;
+    const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+    const pad = " ".repeat(indent);
+    const lines = body.split("\n").map((line) => (line ? pad + line : ""));
+    for (let i = 1; i < trailing; i++) lines.push("");
+    return "|" + chomp + "\n" + lines.join("\n");
+  }
+
+  function scalar(value, indent = 0) {
+    if (typeof value === "string") {
+      const block = literal(value, indent);
+      if (block !== null) return block;
+    }
     if (value === null || value === undefined) return "null";
     if (typeof value === "boolean") return value ? "true" : "false";
     if (typeof value === "number" && Number.isFinite(value)) return String(value);
@@ -56,7 +77,7 @@ const IopYaml = (() => {
           inner[0] = pad + "- " + inner[0].slice(indent + 2);
           lines.push(...inner);
         } else {
-          lines.push(pad + "- " + scalar(item));
+          lines.push(pad + "- " + scalar(item, indent + 2));
         }
       }
       return lines;
@@ -67,7 +88,7 @@ const IopYaml = (() => {
         lines.push(pad + key(name) + ":");
         lines.push(...block(item, indent + 2));
       } else {
-        lines.push(pad + key(name) + ": " + scalar(item));
+        lines.push(pad + key(name) + ": " + scalar(item, indent + 2));
       }
     }
     return lines;
