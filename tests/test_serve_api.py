@@ -270,6 +270,11 @@ def test_token_in_the_address_becomes_a_cookie(client):
     assert "script-src 'self'" in page.headers["content-security-policy"]
 
 
+def test_token_in_the_address_of_an_api_call_is_served_directly(client):
+    response = client.get(f"/api/schema?token={TOKEN}")
+    assert response.status_code == 200 and response.text == schema_json()
+
+
 @pytest.mark.parametrize("origin", ["http://evil.example", f"http://127.0.0.1:{PORT + 1}",
                                     "null", None])
 def test_post_from_a_foreign_or_missing_origin_is_refused(client, spec_file, origin):

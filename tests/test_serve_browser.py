@@ -272,6 +272,12 @@ def test_the_yaml_writer_keeps_every_text_exactly(tmp_path, driver):
         assert data["nyckel med mellanslag"] == "v" and data["ja"] == expected[0]
         assert "lista:\n  - |-\n    rad 1\n    rad 2\n" in answer["yaml"]
         assert "k0: |-\n  rad 1\n  rad 2\n" in answer["yaml"]
+        # Choosing a kind on the page opens the form with that scaffold.
+        driver.find_element(By.CSS_SELECTOR, '#typer button[data-typ="barn-och-unga"]').click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte efter typvalet")
+        assert not driver.find_element(By.ID, "valj-typ").is_displayed()
+        assert driver.find_element(By.ID, "spara").is_displayed() is False  # nothing to save to
 
 
 def test_keyboard_only_and_200_percent_zoom(tmp_path):

@@ -68,3 +68,12 @@ def test_serve_refuses_a_busy_port(runner, tmp_path):
 def test_serve_is_listed_in_help(runner):
     result = run(runner, "--help")
     assert "serve" in result.output and "Webbredigeraren" in result.output
+
+
+def test_kind_with_an_existing_file_says_the_file_wins(tmp_path):
+    spec = tmp_path / "avtal.yaml"
+    spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
+    with running_server("avtal.yaml", "--typ", "tom", cwd=tmp_path) as (process, _, _):
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 130
+        assert "avtal.yaml finns redan och öppnas som den är" in process.stderr.read()

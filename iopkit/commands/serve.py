@@ -50,6 +50,10 @@ def serve(
         fail(f"Porten {port} på 127.0.0.1 är upptagen eller inte tillåten. Välj en annan "
              "med --port, eller låt iopkit välja en ledig port.")
 
+    if typ is not None and file is not None and file.exists():
+        typer.echo(f"Obs: {file} finns redan och öppnas som den är; --typ används bara för "
+                   "en ny fil.", err=True)
+
     def announce(address: str) -> None:
         typer.echo("Webbredigeraren är igång. Öppna adressen (den innehåller en "
                    "åtkomstnyckel; dela den inte):")

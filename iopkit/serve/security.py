@@ -76,7 +76,7 @@ class LocalOnly:
         except Refused as refusal:
             await _plain(send, refusal.status, refusal.message)
             return
-        if from_query and scope["method"] == "GET":
+        if from_query and scope["method"] == "GET" and scope.get("path") == "/":
             # The token came in the address: keep it in a cookie and drop it from the
             # address bar (and the browser history) by redirecting to the page.
             await self._redirect_with_cookie(send)
