@@ -16,6 +16,7 @@ from .commands import new as _new
 from .commands import regler as _regler
 from .commands import render as _render
 from .commands import schema as _schema
+from .commands import serve as _serve
 from .commands import uppfoljning as _uppfoljning
 
 _install_swedish()
@@ -57,6 +58,7 @@ def _root(
 app.command("new", short_help="Skapa en ny partnerskapsbeskrivning.")(_new.new)
 app.command("check", short_help="Kontrollera beskrivningar: fel och varningar.")(_check.check)
 app.command("render", short_help="Skapa avtalsutkast och checklista.")(_render.render)
+app.command("serve", short_help="Webbredigeraren: formulär i webbläsaren.")(_serve.serve)
 app.command("regler", short_help="Visa IOP-reglerna som check prövar.")(_regler.regler)
 app.command("schema", short_help="JSON Schema för editorer.")(_schema.schema)
 app.command("diff", short_help="Jämför två versioner; utkast till tillägg.")(_diff.diff)

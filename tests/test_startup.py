@@ -10,7 +10,8 @@ import pytest
 
 from conftest import CANONICAL
 
-HEAVY = ("docx", "jinja2", "markdown_it", "holidays", "icalendar", "lxml")
+HEAVY = ("docx", "jinja2", "markdown_it", "holidays", "icalendar", "lxml", "starlette",
+         "uvicorn", "anyio")
 
 PROBE = """
 import json, sys

@@ -1,0 +1,307 @@
+"""The web editor in a real browser (headless Chromium through Selenium).
+
+Skips with a reason when Selenium, Chromium or chromedriver is missing; CI installs the
+Debian packages `chromium` and `chromium-driver`, so it runs there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import EXAMPLES
+from serve_helpers import running_server
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium är inte installerat")
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    TimeoutException,
+)
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser",
+                                                  "google-chrome") if shutil.which(name)), None)
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="Chromium och chromedriver behövs (Debian: apt-get install chromium chromium-driver)")
+
+WAIT_SECONDS = 20
+
+
+def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", f"--window-size={width},{height}", "--lang=sv-SE"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": str(download_dir),
+        "download.prompt_for_download": False,
+    })
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(download_dir)})
+    return driver
+
+
+@pytest.fixture
+def driver(tmp_path):
+    downloads = tmp_path / "nedladdat"
+    downloads.mkdir()
+    browser = make_driver(downloads)
+    browser.downloads = downloads
+    yield browser
+    browser.quit()
+
+
+def wait_for(driver, condition, message):
+    try:
+        # The form is rebuilt when lists change: a stale element just means "look again".
+        return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=[
+            StaleElementReferenceException]).until(lambda d: condition(d))
+    except TimeoutException:
+        raise AssertionError(message + "\nStatus: " + driver.find_element(By.ID, "antal").text
+                             + " | " + driver.find_element(By.ID, "status").text) from None
+
+
+def field(driver, path: str):
+    return driver.find_element(By.CSS_SELECTOR, f'[name="{path}"]')
+
+
+def replace_text(element, text: str) -> None:
+    """Select everything and type over it, as a user does (fires input events)."""
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    if text:
+        element.send_keys(text)
+
+
+def findings_at(driver, path: str) -> list[str]:
+    return [node.text for node in driver.find_elements(
+        By.CSS_SELECTOR, f'[data-path="{path}"] > .fynd-plats > .fynd, '
+                         f'[data-path="{path}"] .fynd')]
+
+
+def error_count(driver) -> int | None:
+    text = driver.find_element(By.ID, "antal").text
+    return int(text.split()[0]) if text and text.split()[0].isdigit() else None
+
+
+def go_to_step(driver, key: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, f'#steglista [data-steg="{key}"]').click()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                               f'#steginnehall section[data-path="{key}"]'),
+             f"Avsnittet {key} visades inte")
+
+
+def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path, driver):
+    spec = tmp_path / "berga.yaml"
+    with running_server(str(spec), "--typ", "tom", cwd=tmp_path) as (process, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte")
+        assert "?token=" not in driver.current_url  # the token moved into a cookie
+        wait_for(driver, lambda d: error_count(d) == 0, "Mallen ska vara utan fel")
+
+        # A finding appears beside the field when a required text is emptied …
+        name = field(driver, "partnerskap.namn")
+        replace_text(name, "")
+        wait_for(driver, lambda d: any(text.startswith("Fel:")
+                                       for text in findings_at(d, "partnerskap.namn")),
+                 "Inget fel visades vid det tomma namnet")
+        assert name.get_attribute("aria-invalid") == "true"
+        assert error_count(driver) >= 1
+        # … and goes away when it is filled in.
+        name.send_keys("Läxhjälp i Berga")
+        wait_for(driver, lambda d: not findings_at(d, "partnerskap.namn") and error_count(d) == 0,
+                 "Felet försvann inte")
+
+        # A minimal partnership: the two parties of the scaffold get names.
+        go_to_step(driver, "parter")
+        replace_text(field(driver, "parter[0].namn"), "Berga kommun genom socialnämnden")
+        replace_text(field(driver, "parter[1].namn"), "Föreningen Läxhjälpen i Berga")
+
+        # Add a third party: it starts with every required field empty (errors) …
+        count_before = len(driver.find_elements(By.CSS_SELECTOR, "fieldset.post[data-path^='parter[']"))
+        driver.find_element(By.XPATH, "//button[normalize-space()='Lägg till part']").click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="parter[2].namn"]'),
+                 "Ingen ny part i formuläret")
+        assert driver.switch_to.active_element == field(driver, "parter[2].id")  # focus moved
+        wait_for(driver, lambda d: any(text.startswith("Fel:")
+                                       for text in findings_at(d, "parter[2].namn")),
+                 "Den nya partens tomma namn gav inget fel")
+        replace_text(field(driver, "parter[2].id"), "kyrkan")
+        replace_text(field(driver, "parter[2].namn"), "Berga församlings diakoniförening")
+        Select(field(driver, "parter[2].typ")).select_by_value("ideell förening")
+        replace_text(field(driver, "parter[2].organisationsnummer"), "802400-0005")
+        replace_text(field(driver, "parter[2].kontaktperson.namn"), "Anna Berg")
+        replace_text(field(driver, "parter[2].firmatecknare[0].namn"), "Anna Berg")
+        wait_for(driver, lambda d: error_count(d) == 0, "Den nya parten har kvar fel")
+        assert len(driver.find_elements(
+            By.CSS_SELECTOR, "fieldset.post[data-path^='parter[']")) > count_before
+
+        # The preview shows the agreement with the new name.
+        wait_for(driver, lambda d: "Läxhjälp i Berga" in (
+            d.find_element(By.ID, "forhandsvisning").get_attribute("srcdoc") or ""),
+            "Förhandsvisningen uppdaterades inte")
+
+        # Download the agreement and read the typed names back.
+        driver.find_element(By.ID, "ladda-avtal").click()
+        target = driver.downloads / "berga-avtal.docx"
+        wait_for(driver, lambda d: target.exists() and target.stat().st_size > 0,
+                 "Avtalet laddades inte ner")
+        time.sleep(0.5)  # let Chromium finish renaming the download
+        text = "\n".join(p.text for p in docx.Document(target).paragraphs)
+        text += "\n".join(c.text for t in docx.Document(target).tables
+                          for r in t.rows for c in r.cells)
+        for typed in ("Läxhjälp i Berga", "Berga kommun genom socialnämnden",
+                      "Föreningen Läxhjälpen i Berga", "Berga församlings diakoniförening"):
+            assert typed in text
+
+        # Save: the file is written and passes `iopkit check`.
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
+                 "Filen sparades inte")
+    saved = spec.read_text(encoding="utf-8")
+    assert "Berga församlings diakoniförening" in saved and "802400-0005" in saved
+    check = subprocess.run([sys.executable, "-m", "iopkit", "check", str(spec)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@contextmanager
+def editing_example(tmp_path: Path, driver):
+    """The page open on a copy of an example; yields the copy's path."""
+    spec = tmp_path / "avtal.yaml"
+    spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte")
+        yield spec
+
+
+def test_save_conflict_lets_the_user_choose(tmp_path, driver):
+    with editing_example(tmp_path, driver) as spec:
+        spec.write_text(spec.read_text(encoding="utf-8").replace("Vårdlänken", "Disklänken"),
+                        encoding="utf-8")
+        replace_text(field(driver, "partnerskap.kortnamn"), "Formulärlänken")
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: d.find_element(By.ID, "konflikt").is_displayed(),
+                 "Ingen konfliktdialog")
+        assert "Disklänken" in driver.find_element(By.ID, "konflikt-disk").get_attribute("value")
+        assert "Formulärlänken" in driver.find_element(By.ID, "konflikt-min").get_attribute("value")
+        assert "Disklänken" in spec.read_text(encoding="utf-8")  # nothing overwritten yet
+        driver.find_element(By.ID, "anvand-disk").click()
+        wait_for(driver, lambda d: field(d, "partnerskap.kortnamn").get_attribute("value")
+                 == "Disklänken", "Diskversionen visades inte i formuläret")
+
+
+def test_every_example_survives_the_page_round_trip(tmp_path, driver):
+    """The page's data object and YAML writer lose nothing: each example, read by the
+    server, written back by the page's JavaScript, checks exactly as the file does."""
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"),
+                 "Typvalet visades inte")
+        for example in sorted(EXAMPLES.glob("*.yaml")):
+            result = driver.execute_async_script("""
+                const [text, done] = arguments;
+                const post = (url, body) => fetch(url, {method: "POST", body});
+                (async () => {
+                  const parsed = await (await post("/api/parse", text)).json();
+                  IopForm.setData(parsed.data);
+                  const yaml = IopYaml.dump(IopForm.toYamlData());
+                  const mine = await (await post("/api/check", yaml)).json();
+                  const theirs = await (await post("/api/check", text)).json();
+                  done(JSON.stringify({yaml, mine, theirs}));
+                })().catch((e) => done(JSON.stringify({error: String(e)})));
+            """, example.read_text(encoding="utf-8"))
+            answer = json.loads(result)
+            assert "error" not in answer, answer
+
+            def key(report):
+                return sorted((f["code"], f["path"], f["severity"], f["message"])
+                              for f in report["findings"])
+
+            assert key(answer["mine"]) == key(answer["theirs"]), example.name
+            assert answer["yaml"].startswith("iopkit: 1\n")
+
+
+TRICKY_TEXTS = [
+    "rad 1\nrad 2", "slut\n\n\n", "en rad\n", " inledande mellanslag\nrad", "tab\tinne",
+    'citat " och \\ bakåt', "ja", "nej", "2027-01-01", "08", "1e3", "#inte kommentar",
+    "a: b", "- lista", "@", "`x`", "null", "~", "", "|", ">", "NEL\u0085x", "LS\u2028x",
+    "PS\u2029x", "BOM\ufeffx", "styr\u0007tecken", "emoji 😀\nrad", "mellanslag sist \nx",
+    "\nbörjar med radbrytning", "x\n  indragen rad", "å ä ö\r\nwindows", "x\n\ny",
+]
+
+
+def test_the_yaml_writer_keeps_every_text_exactly(tmp_path, driver):
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"),
+                 "Typvalet visades inte")
+        result = driver.execute_async_script("""
+            const [texts, done] = arguments;
+            const data = {lista: texts, "nyckel med mellanslag": "v", "ja": texts[0]};
+            texts.forEach((text, i) => { data["k" + i] = text; });
+            const yaml = IopYaml.dump(data);
+            fetch("/api/parse", {method: "POST", body: yaml})
+              .then((r) => r.json()).then((body) => done(JSON.stringify({yaml, body})));
+        """, TRICKY_TEXTS)
+        answer = json.loads(result)
+        data = answer["body"]["data"]
+        assert data is not None, answer
+        expected = TRICKY_TEXTS  # escaped where a block or YAML's line breaks would change it
+        assert data["lista"] == expected
+        assert [data[f"k{i}"] for i in range(len(TRICKY_TEXTS))] == expected
+        assert data["nyckel med mellanslag"] == "v" and data["ja"] == expected[0]
+        assert "lista:\n  - |-\n    rad 1\n    rad 2\n" in answer["yaml"]
+        assert "k0: |-\n  rad 1\n  rad 2\n" in answer["yaml"]
+        # Choosing a kind on the page opens the form with that scaffold.
+        driver.find_element(By.CSS_SELECTOR, '#typer button[data-typ="barn-och-unga"]').click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte efter typvalet")
+        assert not driver.find_element(By.ID, "valj-typ").is_displayed()
+        assert driver.find_element(By.ID, "spara").is_displayed() is False  # nothing to save to
+
+
+def test_keyboard_only_and_200_percent_zoom(tmp_path):
+    """Half the width at the same text size is what 200 % zoom gives: one column, no
+    horizontal scrolling; every control has a label; Tab reaches the form."""
+    downloads = tmp_path / "nedladdat"
+    downloads.mkdir()
+    driver = make_driver(downloads, width=700, height=900)
+    try:
+        with editing_example(tmp_path, driver):
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1
+            unlabelled = driver.execute_script("""
+                return [...document.querySelectorAll('input, select, textarea')]
+                  .filter((c) => c.type !== 'hidden' && !(c.labels && c.labels.length))
+                  .map((c) => c.name || c.id);""")
+            assert unlabelled == []
+            # Keyboard: open the Parter step with Enter on its navigation button.
+            button = driver.find_element(By.CSS_SELECTOR, '#steglista [data-steg="parter"]')
+            button.send_keys(Keys.ENTER)
+            wait_for(driver, lambda d: d.switch_to.active_element.tag_name == "h2"
+                     and d.switch_to.active_element.text == "Parter", "Fokus flyttades inte")
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+            assert driver.switch_to.active_element.get_attribute("name") == "parter[0].id"
+    finally:
+        driver.quit()
