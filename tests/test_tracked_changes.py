@@ -43,10 +43,15 @@ def _mark_of(element, tag: str) -> bool:
 
 
 def _drop_paragraph_mark(p) -> None:
-    """Removing a paragraph mark joins what is left of the paragraph to the next one."""
+    """Removing a paragraph mark joins what is left of the paragraph to the next one.
+    The last mark of the body or of a table cell cannot go (Word keeps it): the
+    paragraph stays, with its properties."""
     rest = [child for child in p if child.tag != f"{W}pPr"]
     following = p.getnext()
-    if rest and following is not None and following.tag == f"{W}p":
+    if following is None or following.tag == f"{W}sectPr":
+        p.find(f"{W}pPr/{W}rPr").clear()  # the mark stays, unrevised
+        return
+    if rest and following.tag == f"{W}p":
         anchor = following.find(f"{W}pPr")
         for child in reversed(rest):
             if anchor is not None:
@@ -156,6 +161,15 @@ def assert_same_blocks(actual_root, expected_data: bytes) -> None:
     assert len(actual) == len(expected)
 
 
+def assert_last_marks_unrevised(root) -> None:
+    """Word can neither insert nor delete the last paragraph mark of the body or of a
+    table cell: Reject all would leave an empty paragraph there."""
+    containers = [root, *root.iter(f"{W}tc")]
+    for container in containers:
+        last = container.findall(f"{W}p")[-1]
+        assert not _mark_of(last, "ins") and not _mark_of(last, "del")
+
+
 def render_agreement(runner, spec: Path, out: Path, *extra) -> bytes:
     out.mkdir(exist_ok=True)
     result = run(runner, "render", spec, "-o", out, "--datum", DATE, *extra)
@@ -181,6 +195,7 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
 def test_accept_all_gives_new_and_reject_all_gives_old(runner, versions, tmp_path):
     old, new = versions
     data = tracked(runner, old, new, tmp_path / "spårat.docx")
+    assert_last_marks_unrevised(body(data))
     assert_same_blocks(resolve(data, accept=True),
                        render_agreement(runner, new, tmp_path / "ny"))
     assert_same_blocks(resolve(data, accept=False),
@@ -258,6 +273,7 @@ def test_any_two_agreements_round_trip(runner, tmp_path, example):
     and reject give each of them back."""
     other = CANONICAL if example != CANONICAL else EXAMPLES / "kvinnojour.yaml"
     data = tracked(runner, other, example, tmp_path / "spårat.docx")
+    assert_last_marks_unrevised(body(data))
     assert_same_blocks(resolve(data, accept=True),
                        render_agreement(runner, example, tmp_path / "ny"))
     assert_same_blocks(resolve(data, accept=False),
