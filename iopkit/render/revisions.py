@@ -121,7 +121,9 @@ def row_text(tr: Any) -> str:
 def canonical(element: Any) -> str:
     from lxml import etree
 
-    return "" if element is None else etree.tostring(element, method="c14n", exclusive=True).decode()
+    if element is None:
+        return ""
+    return etree.tostring(element, method="c14n", exclusive=True).decode()
 
 
 def _key(block: Any) -> str:
