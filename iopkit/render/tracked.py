@@ -25,6 +25,7 @@ from .revisions import (
     mark_paragraph,
     merge_paragraph,
     row_text,
+    settle_last_mark,
     w_element,
     whole_paragraph,
     wrap_runs,
@@ -105,8 +106,10 @@ def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
         tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
         if tcpr is not None:
             tc.append(tcpr)
-        for block in merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
-                                  [b for b in new_tc if local(b) in ("p", "tbl")], revisions):
+        blocks = merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
+                              [b for b in new_tc if local(b) in ("p", "tbl")], revisions)
+        settle_last_mark(blocks, revisions)
+        for block in blocks:
             tc.append(block)
         tr.append(tc)
     return tr
@@ -237,6 +240,7 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
                 revisions.num_map.setdefault(old_num.get(w("val")), new_num.get(w("val")))
 
     merged = merge_blocks(old_blocks, new_blocks, revisions)
+    settle_last_mark(merged, revisions)
     body = new_document.find(w("body"))
     for block in new_blocks:
         body.remove(block)
