@@ -129,11 +129,13 @@ def test_checklist_ticks_what_the_spec_documents(rendered):
     steps = {p.text.split(".")[0][2:]: p.text[0] for p in paragraphs
              if p.style.name == "List Number"}
     assert steps["Gemensam behovsinventering"] == "☒"
-    assert steps["Rättslig bedömning"] == "☒"
+    # Open: the kommun's competence is always for the officer to assess.
+    assert steps["Rättslig bedömning"] == "☐"
     assert steps["Årsrapport"] == "☒"
-    # Ticked from `process`: the initiative and both parties' decisions.
+    # Ticked from `process`: the initiative; the decisions are documented, but the day
+    # the nämnd's minutes were posted is not, so the appeal deadline is still open.
     assert steps["Initiativ"] == "☒"
-    assert steps["Beslut"] == "☒"
+    assert steps["Beslut"] == "☐"
     assert steps["Dialog och avsiktsförklaring"] == "☐"
     assert steps["Undertecknande"] == "☐"
     assert steps["Granskning av organisationen"] == "☐"
@@ -142,6 +144,7 @@ def test_checklist_ticks_what_the_spec_documents(rendered):
     assert "Föreningen Vinternatt tog initiativet den 20 april 2026." in text
     assert "social resursnämnd beslutade den 24 november 2026, § 214" in text
     assert "styrelsen beslutade den 10 november 2026, § 9" in text
+    assert "Ange anslagsdagen i process.beslut (anslaget)" in text
 
 
 def test_checklist_states_the_last_day_for_laglighetsprovning(runner, write_spec, tmp_path):
