@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, fail, load_valid_specs
+from .common import EXIT_INVALID, EXIT_OK, fail, load_valid_results
 
 
 class DiffFormat(str, Enum):
@@ -39,6 +39,11 @@ def diff(
         None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
         help="Utkastets datum (md och docx). Standard: SOURCE_DATE_EPOCH om den är satt, "
              "annars dagens datum."),
+    effective: str = typer.Option(
+        None, "--gäller-från", "--galler-fran", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Dagen då ändringarna börjar gälla (md och docx). Standard: dagen efter det "
+             "senaste beslutet i den nya versionens process.beslut, om det är senare än "
+             "besluten i den gamla; annars dagen efter att alla parter har undertecknat."),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
     exit_code: bool = typer.Option(
         False, "--exit-code",
@@ -50,8 +55,10 @@ def diff(
     Jämför i sak, inte rad för rad: parter, belopp per part och totalt (med
     skillnaden), datum och avtalsperiod, mål, indikatorer, insatser och villkor som
     har lagts till, tagits bort eller fått ny lydelse. Med --format md eller docx
-    skrivs ändringarna som ett utkast till tillägg till avtalet, med underskrifter för
-    alla firmatecknare i den nya versionen.
+    skrivs ändringarna som ett utkast till tillägg till avtalet: varje ändring som en
+    numrerad punkt som anger vilken paragraf i avtalet den ändrar och från vilken dag
+    den gäller, underskrifter för alla firmatecknare i den nya versionen och till sist
+    anmärkningarna från iopkit check på den nya versionen.
 
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
@@ -64,20 +71,25 @@ def diff(
         render_text,
     )
     from ..files import UsageProblem, check_can_write, write_atomic
+    from ..amendment import default_effective_date, finding_lines
     from ..render.dates import default_date, parse_date_option
 
-    draft_date = None
+    draft_date = effective_date = None
     if output_format is not DiffFormat.text:
         try:
             draft_date = parse_date_option(date) if date is not None else default_date()
+            if effective is not None:
+                effective_date = parse_date_option(effective, "--gäller-från")
         except UsageProblem as exc:
             fail(str(exc))
-    old, new = load_valid_specs([old_file, new_file])
+    old_result, new_result = load_valid_results([old_file, new_file])
+    old, new = old_result.spec, new_result.spec
+    findings = finding_lines(new_result)
     changes = diff_specs(old, new)
     status = EXIT_INVALID if exit_code and changes else EXIT_OK
 
     if output_format is DiffFormat.text:
-        text = render_text(changes, str(old_file), str(new_file))
+        text = render_text(changes, str(old_file), str(new_file), findings=findings)
         if output is None:
             typer.echo(text, nl=False)
             raise typer.Exit(status)
@@ -86,7 +98,9 @@ def diff(
         if not changes:
             typer.echo(f"{NO_CHANGES} Inget tillägg har skrivits.", err=True)
             raise typer.Exit(status)
-        markdown = render_annex_markdown(changes, old, new, number, draft_date)
+        markdown = render_annex_markdown(
+            changes, old, new, number, draft_date,
+            effective=effective_date or default_effective_date(old, new), findings=findings)
         if output is None:
             output = new_file.with_name(f"{new_file.stem}-tillagg.{output_format.value}")
         if output_format is DiffFormat.md:
