@@ -66,6 +66,9 @@ def resolve(data: bytes, accept: bool):
     for row in list(root.iter(f"{W}tr")):
         if _mark_of(row, drop):
             row.getparent().remove(row)
+    for table in list(root.iter(f"{W}tbl")):  # Word removes a table whose rows all go
+        if table.find(f"{W}tr") is None:
+            table.getparent().remove(table)
     for wrapper in list(root.iter(f"{W}{drop}")):
         if wrapper.getparent().tag == f"{W}p":  # inline runs, not a mark
             wrapper.getparent().remove(wrapper)

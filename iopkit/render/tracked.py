@@ -145,6 +145,11 @@ def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
     return tbl
 
 
+def _columns(tbl: Any) -> int:
+    grid = tbl.find(w("tblGrid"))
+    return len(grid.findall(w("gridCol"))) if grid is not None else 0
+
+
 def _whole_table(tbl: Any, revisions: Revisions, tag: str) -> Any:
     tbl = copy.deepcopy(tbl)
     for row in tbl.findall(w("tr")):
@@ -162,6 +167,11 @@ def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -
         elif n is None:
             merged.append(_whole_table(o, revisions, "del") if local(o) == "tbl"
                           else whole_paragraph(o, revisions, "del"))
+        elif local(n) == "tbl" and _columns(o) != _columns(n):
+            # A table with other columns (a year-by-year table over a longer period) is
+            # not edited row by row: Reject all must give back the old grid and cells.
+            merged.append(_whole_table(o, revisions, "del"))
+            merged.append(_whole_table(n, revisions, "ins"))
         elif local(n) == "tbl":
             merged.append(_merge_table(o, n, revisions))
         elif local(n) == "p":
