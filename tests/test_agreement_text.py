@@ -219,10 +219,12 @@ def test_each_sum_has_its_recipient_in_table_and_text(tmp_path):
 
     assert run(CliRunner(), "render", path, "--datum", "2026-05-04").exit_code == 0
     document, paragraphs = docx_paragraphs(tmp_path / "flera-avtal.docx")
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Mottagare")
+    table = next(t for t in document.tables
+                 if t.rows[0].cells[0].text == "Mottagare och ändamål")
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["Mottagare", "Ändamål", "2027", "2028", "2029", "Summa"]
-    by_recipient = {r[0]: r[2:] for r in rows[1:]}
+    assert rows[0] == ["Mottagare och ändamål", "2027", "2028", "2029", "Summa"]
+    by_recipient = {r[0].split(":")[0]: r[1:] for r in rows[1:]}
+    assert rows[1][0] == "Föreningen Vinternatt: Bidrag till personal och drift"
     assert by_recipient["Föreningen Vinternatt"] == ["2\u00a0000\u00a0000"] * 3 + [
         "6\u00a0000\u00a0000"]
     assert by_recipient["Stiftelsen Gatans Hopp"] == [
