@@ -124,8 +124,15 @@ def test_grant_conditions_stated_once_and_referred_to_by_number(canonical):
 
 def test_remedy_is_stop_and_repayment_and_dispute_is_about_repayment(canonical):
     text = section(canonical, "Omförhandling, upphörande och tvist")
-    assert "stoppa fortsatta utbetalningar och kräva tillbaka medel" in text
+    economy = number_of(canonical, "Ekonomi")
+    assert (f"Då gäller {economy} om dialog, skriftlig påminnelse, stoppad utbetalning och "
+            "återkrav") in text
     assert "Den offentliga parten kan inte kräva att organisationen genomför verksamheten" in text
+    # The procedure is stated once, in § Ekonomi, with one period to remedy.
+    ekonomi = section(canonical, "Ekonomi")
+    assert "stoppa fortsatta utbetalningar och kräva tillbaka medel" in ekonomi
+    assert "en skriftlig påminnelse med minst 30 dagar att rätta bristen" in ekonomi
+    assert canonical.count("påminnelse") == 2  # § Ekonomi and the reference to it
     assert "En tvist om återbetalning av medel" in text and "allmän domstol" in text
     assert "Hävning" not in canonical and "häva" not in canonical
 
