@@ -376,6 +376,9 @@ def test_state_aid_clause_per_ground(tmp_path, ground, present, absent):
         assert phrase in ekonomi, phrase
     for phrase in absent:
         assert phrase not in text, phrase
+    # An SGEI entrustment is a public-service obligation: the grant wording that the
+    # public party cannot require the activity is left out, nowhere contradicted.
+    assert ("kan inte kräva att" in text) is (ground != "SGEI-beslutet")
 
 
 def test_budget_reservation_only_when_chosen(tmp_path, canonical):
