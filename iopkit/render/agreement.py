@@ -255,6 +255,9 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         # An SGEI entrustment makes the organisation's insatser a public-service
         # obligation: the agreement then does not say they cannot be required.
         "sgei_uppdrag": context["rättslig_bedömning"]["statsstöd_grund"] == "SGEI-beslutet",
+        # Socialtjänstsekretess (OSL 26 kap. 1 §) is the example only where a kommun
+        # takes part: a region's or an agency's secrecy rests on other chapters.
+        "kommun_part": any(p["typ"] == "kommun" for p in context["offentliga_parter"]),
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
     }
