@@ -445,3 +445,12 @@ def test_rendered_documents_use_the_right_terms(tmp_path):
         if path.name.endswith("-avtal.md"):
             assert "ideellt arbete" in text, path.name
 
+
+
+def test_secrecy_example_fits_the_public_party(canonical, tmp_path):
+    assert "socialtjänstsekretess enligt 26 kap. 1 § OSL" in canonical  # a kommun
+    region = render(tmp_path, EXAMPLES / "kvinnojour.yaml")  # a region's health nämnd
+    assert "26 kap. 1 §" not in region
+    assert "utan den enskildes samtycke (12 kap. 2 § OSL)" in region
+    assert "På den offentliga sidan är hälso- och sjukvårdsnämnden personuppgiftsansvarig" \
+        in region
