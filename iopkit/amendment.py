@@ -1,6 +1,7 @@
-"""What an amendment ("Tillägg nr N") needs beyond the list of changes: which § of the
-agreement each change amends, the date the changes take effect, and the new version's
-findings.
+"""The amendment ("Tillägg nr N"): the changes from `iopkit.diff` written as a draft annex
+to sign (`render_annex_markdown`), with what it needs beyond the list of changes: which §
+of the agreement each change amends, the date the changes take effect, and the new
+version's findings.
 
 - **The § amended** is the number the section has in the agreement being amended, that
   is in the old version's draft as iopkit renders it (`render.agreement.SECTIONS`); a
@@ -23,10 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .diff import NO_CHANGES, Change, count_text, date_text, normalise, quote
+from .render.format import datum, lista
+from .render.markdown import escape_inline
 
 if TYPE_CHECKING:
-    from .diff import Change
     from .spec.findings import CheckResult
     from .spec.model import Spec
 
@@ -101,7 +105,7 @@ def _number(label: str) -> int:
     return int(match[0]) if match else 1000
 
 
-def place(change: "Change", old: "Spec", numbers: dict[str, Any]) -> Placement:
+def place(change: Change, old: "Spec", numbers: dict[str, Any]) -> Placement:
     path = change.path
     key: str | None = "?"
     if change.derived and change.section == "Resurser":
@@ -131,9 +135,7 @@ def place(change: "Change", old: "Spec", numbers: dict[str, Any]) -> Placement:
     return Placement(f"Ny paragraf: {title}", 1500)
 
 
-def _clause_placement(change: "Change", old: "Spec", numbers: dict[str, Any]) -> Placement:
-    from .diff import quote
-
+def _clause_placement(change: Change, old: "Spec", numbers: dict[str, Any]) -> Placement:
     clause_numbers = numbers.get("villkor", [])
     for index, clause in enumerate(old.clauses):
         if quote(" ".join(clause.heading.split())) in change.subject and \
@@ -176,3 +178,113 @@ def finding_lines(result: "CheckResult | None") -> list[str]:
         severity = SEVERITY_WORDS.get(finding.severity, str(finding.severity))
         lines.append(f"{finding.code} {severity}{where}: {finding.message}")
     return lines
+
+
+# --- The annex ---------------------------------------------------------------------------
+
+_NUMBER_WORDS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta",
+                 9: "nio", 10: "tio"}
+
+
+def annex_title(number: int) -> str:
+    return f"Tillägg nr {number} till avtal om idéburet offentligt partnerskap"
+
+
+def render_annex_markdown(changes: Sequence[Change], old: "Spec", new: "Spec",
+                          number: int = 1, date: dt.date | None = None, *,
+                          effective: dt.date | None = None,
+                          findings: Sequence[str] = ()) -> str:
+    """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause that
+    names the § of the agreement it amends (see the module docstring), the date the changes
+    take effect (`effective`; None: the day after all parties have signed), signature
+    blocks for every signatory of the new version, and the new version's `findings`
+    after the signatures. Consequences (new totals) follow their clause unnumbered, so
+    the count in the text matches the numbered clauses. Spec text is escaped, so
+    Markdown characters in it stay text."""
+    esc = escape_inline
+    out: list[str] = []
+    add = out.append
+    add(f"# {annex_title(number)}")
+    add("")
+    add(esc(new.partnership.name))
+    add("")
+    add(f"**UTKAST** – {datum(date)}" if date else "**UTKAST**")
+    add("")
+    if new.partnership.case_number:
+        add(f"Diarienummer: {esc(normalise(new.partnership.case_number))}")
+        add("")
+    add("## Parter")
+    add("")
+    add("Detta tillägg har träffats mellan följande parter.")
+    add("")
+    for party in new.parties:
+        add(f"- {esc(party.name)}, organisationsnummer {party.org_number}")
+    add("")
+    add("## Bakgrund")
+    add("")
+    case = (f", diarienummer {esc(normalise(old.partnership.case_number))}"
+            if old.partnership.case_number else "")
+    add(f"{esc(lista([p.name for p in old.parties]))} har ingått avtal om idéburet offentligt "
+        "partnerskap avseende "
+        f"{esc(normalise(old.partnership.name))}{case}, för perioden "
+        f"{date_text(old.period.start)} till och med {date_text(old.period.end)}. Enligt "
+        "avtalet ska ändringar och tillägg göras skriftligen och undertecknas av samtliga "
+        "parter.")
+    add("")
+    when = (f"från och med {date_text(effective)}" if effective else
+            "från och med dagen efter den dag då tillägget har undertecknats av samtliga "
+            "parter")
+    add("## Ändringar och tillägg")
+    add("")
+    if not changes:
+        add(esc(NO_CHANGES))
+        add("")
+    else:
+        add(f"Parterna är överens om följande {count_text(changes)} i avtalet. Varje punkt "
+            f"anger den paragraf i avtalet som ändras. Ändringarna gäller {when}.")
+        add("")
+        numbers = agreement_sections(old)
+        placed = sorted(((place(c, old, numbers), i, c) for i, c in enumerate(changes)),
+                        key=lambda item: (item[0].order, item[1]))
+        counter = 0
+        for placement, _, change in placed:
+            if change.derived:
+                add(f"*Till följd av ändringarna ({esc(placement.label)}):* "
+                    f"{esc(change.sentence)}")
+            else:
+                counter += 1
+                add(f"**{counter}.** *{esc(placement.label)}, {when}:* {esc(change.sentence)}")
+            add("")
+    add("## Giltighet")
+    add("")
+    add(f"Ändringarna gäller {when}. I övrigt gäller avtalet oförändrat.")
+    add("")
+    add("## Underskrifter")
+    add("")
+    copies = _NUMBER_WORDS.get(len(new.parties), str(len(new.parties)))
+    add(f"Detta tillägg har upprättats i {copies} likalydande exemplar, av vilka parterna "
+        "har tagit var sitt. Tillägget kan också undertecknas elektroniskt.")
+    add("")
+    for party in new.parties:
+        add(f"### För {esc(party.name)}")
+        add("")
+        for signatory in party.signatories:
+            # The same signature block as the agreement draft (avtal/18-underskrifter).
+            add("Ort och datum: ……………………………………………………\\")
+            add("\\")
+            add("\\")
+            add("……………………………………………………………………\\")
+            add(esc(signatory.name) + (f"\\\n{esc(signatory.title)}" if signatory.title else ""))
+            add("")
+    add("## Kontroll av den nya versionen")
+    add("")
+    add("Detta avsnitt är en arbetsanteckning från iopkit check och tas bort före "
+        "undertecknandet.")
+    add("")
+    if findings:
+        for line in findings:
+            add(f"- {esc(line)}")
+    else:
+        add("iopkit check har inga anmärkningar på den nya versionen.")
+    add("")
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -11,8 +11,9 @@ Texts are compared with their whitespace normalised, so reflowing a paragraph in
 YAML is not a change.
 
 Every change carries a formal Swedish sentence (`Change.sentence`) suitable for a
-numbered clause in an annex to the agreement; `render_text` and `render_markdown` turn
-the list into a readable report and a draft annex ("Tillägg nr N").
+numbered clause in an annex to the agreement; `render_text` turns the list into a
+readable report, and `iopkit.amendment.render_annex_markdown` into a draft annex
+("Tillägg nr N").
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from .render.format import antal, datum, datum_lang, kronor, lista, manader
-from .render.markdown import escape_inline
+from .render.format import antal, datum_lang, kronor, lista, manader
 from .spec.findings import KeyPath, format_path
 from .spec.model import Goal, Indicator, Party, Resource, Spec
 
@@ -847,113 +847,3 @@ def render_text(changes: Sequence[Change], old_label: str, new_label: str,
             lines.append(textwrap.fill(line, width=width, initial_indent="  ",
                                        subsequent_indent="    "))
     return "\n".join(lines) + "\n"
-
-
-_NUMBER_WORDS = {2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta",
-                 9: "nio", 10: "tio"}
-
-
-def annex_title(number: int) -> str:
-    return f"Tillägg nr {number} till avtal om idéburet offentligt partnerskap"
-
-
-def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
-                          number: int = 1, date: dt.date | None = None, *,
-                          effective: dt.date | None = None,
-                          findings: Sequence[str] = ()) -> str:
-    """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause that
-    names the § of the agreement it amends (see iopkit.amendment), the date the changes
-    take effect (`effective`; None: the day after all parties have signed), signature
-    blocks for every signatory of the new version, and the new version's `findings`
-    after the signatures. Consequences (new totals) follow their clause unnumbered, so
-    the count in the text matches the numbered clauses. Spec text is escaped, so
-    Markdown characters in it stay text."""
-    from .amendment import agreement_sections, place
-
-    esc = escape_inline
-    out: list[str] = []
-    add = out.append
-    add(f"# {annex_title(number)}")
-    add("")
-    add(esc(new.partnership.name))
-    add("")
-    add(f"**UTKAST** – {datum(date)}" if date else "**UTKAST**")
-    add("")
-    if new.partnership.case_number:
-        add(f"Diarienummer: {esc(normalise(new.partnership.case_number))}")
-        add("")
-    add("## Parter")
-    add("")
-    add("Detta tillägg har träffats mellan följande parter.")
-    add("")
-    for party in new.parties:
-        add(f"- {esc(party.name)}, organisationsnummer {party.org_number}")
-    add("")
-    add("## Bakgrund")
-    add("")
-    case = (f", diarienummer {esc(normalise(old.partnership.case_number))}"
-            if old.partnership.case_number else "")
-    add(f"{esc(lista([p.name for p in old.parties]))} har ingått avtal om idéburet offentligt "
-        "partnerskap avseende "
-        f"{esc(normalise(old.partnership.name))}{case}, för perioden "
-        f"{date_text(old.period.start)} till och med {date_text(old.period.end)}. Enligt "
-        "avtalet ska ändringar och tillägg göras skriftligen och undertecknas av samtliga "
-        "parter.")
-    add("")
-    when = (f"från och med {date_text(effective)}" if effective else
-            "från och med dagen efter den dag då tillägget har undertecknats av samtliga "
-            "parter")
-    add("## Ändringar och tillägg")
-    add("")
-    if not changes:
-        add(esc(NO_CHANGES))
-        add("")
-    else:
-        add(f"Parterna är överens om följande {count_text(changes)} i avtalet. Varje punkt "
-            f"anger den paragraf i avtalet som ändras. Ändringarna gäller {when}.")
-        add("")
-        numbers = agreement_sections(old)
-        placed = sorted(((place(c, old, numbers), i, c) for i, c in enumerate(changes)),
-                        key=lambda item: (item[0].order, item[1]))
-        counter = 0
-        for placement, _, change in placed:
-            if change.derived:
-                add(f"*Till följd av ändringarna ({esc(placement.label)}):* "
-                    f"{esc(change.sentence)}")
-            else:
-                counter += 1
-                add(f"**{counter}.** *{esc(placement.label)}, {when}:* {esc(change.sentence)}")
-            add("")
-    add("## Giltighet")
-    add("")
-    add(f"Ändringarna gäller {when}. I övrigt gäller avtalet oförändrat.")
-    add("")
-    add("## Underskrifter")
-    add("")
-    copies = _NUMBER_WORDS.get(len(new.parties), str(len(new.parties)))
-    add(f"Detta tillägg har upprättats i {copies} likalydande exemplar, av vilka parterna "
-        "har tagit var sitt. Tillägget kan också undertecknas elektroniskt.")
-    add("")
-    for party in new.parties:
-        add(f"### För {esc(party.name)}")
-        add("")
-        for signatory in party.signatories:
-            # The same signature block as the agreement draft (avtal/18-underskrifter).
-            add("Ort och datum: ……………………………………………………\\")
-            add("\\")
-            add("\\")
-            add("……………………………………………………………………\\")
-            add(esc(signatory.name) + (f"\\\n{esc(signatory.title)}" if signatory.title else ""))
-            add("")
-    add("## Kontroll av den nya versionen")
-    add("")
-    add("Detta avsnitt är en arbetsanteckning från iopkit check och tas bort före "
-        "undertecknandet.")
-    add("")
-    if findings:
-        for line in findings:
-            add(f"- {esc(line)}")
-    else:
-        add("iopkit check har inga anmärkningar på den nya versionen.")
-    add("")
-    return "\n".join(out).rstrip("\n") + "\n"

@@ -79,13 +79,8 @@ def diff(
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
     """
-    from ..diff import (
-        NO_CHANGES,
-        count_text,
-        diff_specs,
-        render_annex_markdown,
-        render_text,
-    )
+    from ..amendment import render_annex_markdown
+    from ..diff import NO_CHANGES, count_text, diff_specs, render_text
     from ..files import UsageProblem, check_can_write, write_atomic
     from ..amendment import default_effective_date, finding_lines
     from ..render.dates import default_date, parse_date_option
@@ -163,7 +158,7 @@ def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
 
 
 def _annex_docx(markdown: str, new: Any, number: int, options: Any) -> bytes:
-    from ..diff import annex_title
+    from ..amendment import annex_title
     from ..render.docx import markdown_to_docx
 
     name = " ".join(new.partnership.name.split())
