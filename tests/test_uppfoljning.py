@@ -199,3 +199,22 @@ def test_library_entry_point(tmp_path, canonical):
                            options=RenderOptions(date=dt.date(2027, 3, 1)))
     assert paths == [canonical.with_name("dagverksamhet-uppfoljning.md")]
     assert "Mallen skapades 1 mars 2027" in paths[0].read_text(encoding="utf-8")
+
+
+def test_per_year_amounts_and_unvalued_resources(runner, tmp_path):
+    """Amounts that differ between the years are shown year by year; a resource without
+    a value reads "ej värderad" and is not summed as 0 kr."""
+    data = load_canonical_data()
+    data["resurser"][0]["belopp_per_år"] = {2027: 2400000, 2028: 2500000, 2029: 2600000}
+    del data["resurser"][2]["värde_per_år"]
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(dump(data), encoding="utf-8")
+    result = run(runner, "uppfoljning", spec, "--format", "md")
+    assert result.exit_code == 0, result.output
+    text = " ".join((tmp_path / "avtal-uppfoljning.md").read_text(encoding="utf-8")
+                    .replace("\u00a0", " ").split())
+    assert "2027: 2 400 000 kr; 2028: 2 500 000 kr; 2029: 2 600 000 kr" in text
+    assert "**2027: 2 530 000 kr; 2028: 2 630 000 kr; 2029: 2 730 000 kr**" in text
+    assert "| ej värderad |" in text
+    assert "**450 000 kr**" in text  # the association: only the valued volunteer work
+    assert "Resurser som är ej värderade ingår inte i summan." in text
