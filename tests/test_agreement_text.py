@@ -154,8 +154,8 @@ def test_group_prepares_and_each_partys_body_decides(canonical):
     text = section(canonical, "Organisation och styrning")
     assert "bereder och föreslår" in text
     assert "Partnerskapsgruppen kan inte fatta sådana beslut" in text
-    assert ("fattas av varje parts behöriga organ: social resursnämnd, styrelsen för "
-            "Föreningen Vinternatt") in text
+    assert ("fattas av varje parts behöriga organ: social resursnämnd och styrelsen för "
+            "Föreningen Vinternatt.") in text
     assert "kommunallagen (2017:725)" in text and "6 kap. 37 §" in text and "6 kap. 38 §" in text
     assert "undertecknat" in text
     assert "genom beslut i partnerskapsgruppen" not in canonical
