@@ -234,6 +234,9 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     yearly = any(len(set(r["per_år"].values())) > 1
                  for r in context["resurser"] if not r["ej_värderad"])
     return {
+        # Accepts a section name, so the agreement's templates also render from a bare
+        # build_context (render_numbered replaces it for each document).
+        "paragraf": section_counter({}),
         "avsnitt": section_numbers(context),
         "ord": wording(context),
         "medel": transfers,
