@@ -10,7 +10,9 @@ canonical example), then times:
 - `iopkit render` of one spec to docx,
 - batch render of N specs to docx with 1 and 2 jobs (per spec), for each N,
 - peak memory (max RSS of iopkit and its worker processes) of each batch,
-- and, when pandoc is installed, pandoc converting the same rendered Markdown to docx.
+- when pandoc is installed, pandoc converting the same rendered Markdown to docx,
+- when LibreOffice is installed, `render --format pdf` of 10 specs (20 documents, tagged
+  PDF/A) in one call, which starts LibreOffice once: seconds per document.
 
 Usage:  python benchmarks/bench.py [--n 50 200] [--runs 5] [--out benchmarks/RESULTS.md]
 The machine is noisy: compare medians and ratios, not single numbers.
@@ -206,6 +208,24 @@ def main() -> int:
                                     work, args.runs)
                 pandoc_ms = result["median"] * 1000
                 row("`pandoc` färdig Markdown → docx (samma avtal)", result)
+            if shutil.which("soffice") or shutil.which("libreoffice"):
+                pdf_dir = work / "pdf-specs"
+                pdf_dir.mkdir()
+                for spec in specs[:10]:
+                    shutil.copy(spec, pdf_dir / spec.name)
+                out = work / "out-pdf"
+                out.mkdir()
+                result = median_run([*iopkit, "render", str(pdf_dir), "-o", str(out), "-f",
+                                     "pdf", "--force"], work, max(1, args.runs // 2))
+                documents = 2 * len(list(pdf_dir.glob("*.yaml")))
+                seconds = result["median"] / documents
+                label = (f"`iopkit render -f pdf` {documents} dokument i ett anrop "
+                         "(LibreOffice startas en gång)")
+                rows.append((label, f"{seconds:.2f} s per dokument",
+                             f"{result['min'] / documents:.2f}–{result['max'] / documents:.2f}"
+                             f" s; {result['peak_kib'] / 1024:.0f} MB topp",
+                             ""))
+                print(f"{label}: {seconds:.2f} s per dokument", flush=True)
         else:
             print("iopkit saknar render; bara start och check mäts.")
 

@@ -10,18 +10,25 @@ Choices, documented for users in the README:
 - Follow-up meetings: from `uppföljning.första_datum` (or `avtalsperiod.start`) every
   `uppföljning.intervall` up to and including `avtalsperiod.slut`. Dates are counted from
   the first date, not from the previous meeting, and a day that does not exist in a month
-  becomes the month's last day (31 January, 28 February, 31 March …).
+  becomes the month's last day (31 January, 28 February, 31 March …). A date that falls
+  on a Saturday, Sunday or Swedish public holiday (midsommarafton, julafton and
+  nyårsafton included) moves to the next working day (`iopkit.workdays`); the next date
+  is still counted from the first, so one moved meeting does not shift the rest.
 - Annual report: when `uppföljning.årsrapport` names a day ("senast den 31 januari
   varje år"), one deadline on that day after each calendar year the agreement covers
   (the report for 2027 is due 31 January 2028). Without a day: one deadline per agreement
   year, on the anniversary of the start (the report for the first year is due one year
-  after the start). A deadline has a reminder one week before.
+  after the start). A deadline on a weekend or holiday moves to the next working day.
+  A deadline has a reminder one week before.
 - Partnership group meetings (`styrning.mötesfrekvens`) only when asked for, from the
   start of the agreement.
 - UIDs are derived from the partnership (diarienummer, else its name), the kind of event
   and its ordinal number (the 3rd follow-up, the report for 2028), so importing the file
-  again after a change updates the events instead of adding copies. DTSTAMP is the
-  agreement's start, so the same spec always gives a byte-identical file.
+  again after a change updates the events instead of adding copies. SEQUENCE is the
+  number of days from 2020-01-01 to the export date (`--datum`, else SOURCE_DATE_EPOCH,
+  else today) and DTSTAMP that date: a file exported on a later day carries a higher
+  SEQUENCE, so a calendar replaces an event whose date changed (RFC 5545 3.8.7.4), and
+  the same spec exported with the same date gives a byte-identical file.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .render.format import add_months, datum_lang
+from .workdays import next_working_day
 
 if TYPE_CHECKING:
     from .spec.model import Spec
@@ -63,6 +71,9 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?::e|:a)?\s+(" + "|".join(MONTHS) + r")\b", re.I)
 
 REMINDER_DAYS = 7
+#: Day 0 of SEQUENCE (see the module docstring). Never change it: a lower SEQUENCE than
+#: an earlier export would make calendars ignore the update.
+SEQUENCE_EPOCH = dt.date(2020, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -77,15 +88,19 @@ class Event:
 def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.date]:
     """`first`, then every `frequency` (one of FREQUENCIES), up to and including `last`.
     Counted from `first` each time, so clamping one month does not shift the rest; a
-    day that a month lacks becomes its last day (add_months)."""
+    day that a month lacks becomes its last day (add_months). Each date that is not a
+    working day moves to the next working day (which may be just after `last`: the
+    last follow-up still takes place)."""
     months, days = STEPS[frequency]
     dates = []
     n = 0
     while True:
-        date = add_months(first, months * n) + dt.timedelta(days=days * n)
-        if date > last:
+        planned = add_months(first, months * n) + dt.timedelta(days=days * n)
+        if planned > last:
             return dates
-        dates.append(date)
+        date = next_working_day(planned)
+        if not dates or date > dates[-1]:
+            dates.append(date)
         n += 1
 
 
@@ -110,13 +125,14 @@ def annual_report_dates(spec: "Spec") -> list[tuple[int, dt.date]]:
     day_month = stated_day(spec.follow_up.annual_report)
     if day_month is not None:
         day, month = day_month
-        return [(year, _on(year + 1, day, month)) for year in range(start.year, end.year + 1)]
+        return [(year, next_working_day(_on(year + 1, day, month)))
+                for year in range(start.year, end.year + 1)]
     result = []
     n = 1
     while True:
         if add_months(start, 12 * (n - 1)) > end:
             return result
-        result.append((n, add_months(start, 12 * n)))
+        result.append((n, next_working_day(add_months(start, 12 * n))))
         n += 1
 
 
@@ -186,12 +202,20 @@ def event_uid(spec: "Spec", event: Event) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@{UID_DOMAIN}"
 
 
-def to_ics(spec: "Spec", events: list[Event]) -> bytes:
-    """The events as an iCalendar (RFC 5545) file; byte-identical for the same input."""
+def sequence_number(exported: dt.date) -> int:
+    """SEQUENCE for a file exported on `exported` (see the module docstring)."""
+    return max(0, (exported - SEQUENCE_EPOCH).days)
+
+
+def to_ics(spec: "Spec", events: list[Event], exported: dt.date | None = None) -> bytes:
+    """The events as an iCalendar (RFC 5545) file; byte-identical for the same input.
+    `exported` (default: the agreement's start) sets DTSTAMP and SEQUENCE."""
     from icalendar import Alarm, Calendar
     from icalendar import Event as IcsEvent
 
-    stamp = dt.datetime.combine(spec.period.start, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    exported = exported or spec.period.start
+    stamp = dt.datetime.combine(exported, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    sequence = sequence_number(exported)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -202,6 +226,7 @@ def to_ics(spec: "Spec", events: list[Event]) -> bytes:
         item = IcsEvent()
         item.add("uid", event_uid(spec, event))
         item.add("dtstamp", stamp)
+        item.add("sequence", sequence)
         item.add("dtstart", event.date)
         item.add("dtend", event.date + dt.timedelta(days=1))
         item.add("summary", event.summary)

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from . import __version__
+from .cli_sv import IopkitGroup
 from .cli_sv import install as _install_swedish
 from .commands import check as _check
 from .commands import diff as _diff
@@ -22,6 +23,7 @@ _install_swedish()
 
 app = typer.Typer(
     name="iopkit",
+    cls=IopkitGroup,
     help=(
         "iopkit hjälper kommuner, regioner och idéburna organisationer att ta fram avtal "
         "om idéburet offentligt partnerskap (IOP): kontrollera en partnerskapsbeskrivning "

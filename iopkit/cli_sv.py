@@ -26,7 +26,8 @@ _MESSAGES: list[tuple[str, str]] = [
     (r"^Option '(?P<a>.*)' requires (?P<b>\d+) arguments\.$",
      "Flaggan {a} behöver {b} värden."),
     (r"^Option '(?P<a>.*)' does not take a value\.$", "Flaggan {a} tar inget värde."),
-    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "Oväntade argument: {a}."),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((?P<a>.*)\)$",
+     "Oväntade argument: {a}. Kommandot tar inte fler filer än hjälpen visar."),
     (r"^Invalid value for '(?P<a>[^']*)'.*?: (?:Value error, )?'(?P<b>.*)' is not one of "
      r"(?P<c>.*?)\.?$", "Ogiltigt värde för {a}: '{b}'. Välj ett av {c}."),
     (r"^Invalid value for '(?P<a>[^']*)'.*?: (?:Value error, )?'(?P<b>.*)' is not a valid "
@@ -66,11 +67,14 @@ def translate_message(message: str) -> str:
             suggestion = groups.get("b")
             groups["did_you_mean"] = f" Menade du {suggestion}?" if suggestion else ""
             return swedish.format(**groups)
-    return message
+    if message.strip().startswith(("Kommandot ", "Ange ett kommando", "Avbrutet")):
+        return message  # already Swedish through _GETTEXT
+    # Never English: a message we do not know gets a general Swedish one.
+    return "Anropet kunde inte tolkas. Kontrollera flaggorna och argumenten."
 
 
-def _swedish_error(exc: Any) -> None:
-    """Replacement for typer's rich_format_error: a plain two-line Swedish message."""
+def usage_error(exc: Any) -> None:
+    """A click usage error as a plain two- or three-line Swedish message on stderr."""
     if exc.__class__.__name__ == "NoArgsIsHelpError":
         return
     ctx = getattr(exc, "ctx", None)
@@ -143,10 +147,6 @@ def _gettext(message: str) -> str:
     return _GETTEXT.get(message, message)
 
 
-def _show(self: Any, file: Any = None) -> None:
-    _swedish_error(self)
-
-
 def install() -> None:
     """Patch typer's plain (non-rich) help and error output to Swedish.
 
@@ -170,12 +170,9 @@ def install() -> None:
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
 
     from typer import core as typer_core
-    from typer._click import exceptions as click_exceptions
 
     if hasattr(typer_core, "_"):
         typer_core._ = _gettext
-    click_exceptions.ClickException.show = _show  # type: ignore[method-assign]
-    click_exceptions.UsageError.show = _show  # type: ignore[method-assign]
 
     original_help_option = click_core.Command.get_help_option
 
@@ -194,3 +191,81 @@ def install() -> None:
         return [usage_words.get(piece, piece) for piece in original_pieces(self, ctx)]
 
     click_core.Command.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
+
+
+class Interrupted(Exception):
+    """Ctrl-C inside a command. typer would turn KeyboardInterrupt into a silent exit 130;
+    this passes it to the door instead, which says "Avbrutet."."""
+
+
+def _door_class() -> Any:
+    from typer.core import TyperGroup
+
+    class IopkitGroup(TyperGroup):
+        """The entry: click runs with standalone_mode=False and every exception it would
+        print in English is caught here and said in Swedish."""
+
+        def invoke(self, ctx: Any) -> Any:
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                raise Interrupted() from None
+
+        def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+                 standalone_mode: bool = True, **extra: Any) -> Any:
+            code = run_at_door(lambda: super(IopkitGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra))
+            if standalone_mode:
+                sys.exit(code)
+            return code
+
+    return IopkitGroup
+
+
+def run_at_door(call: Any) -> int:
+    """Run the CLI and return its exit status: usage errors in Swedish (2), Ctrl-C (130),
+    output that cannot be written, such as stdout on a full disk (2)."""
+    from typer._click import exceptions as click_exceptions
+    from typer.exceptions import Abort, Exit
+
+    try:
+        try:
+            code = call()
+        finally:
+            _flush_stdout()
+    except Exit as exc:
+        code = exc.exit_code
+    except click_exceptions.ClickException as exc:
+        usage_error(exc)
+        code = exc.exit_code
+    except (Abort, Interrupted, KeyboardInterrupt):
+        sys.stderr.write("\nAvbrutet.\n")
+        code = 130
+    except OSError as exc:
+        from .files import describe_os_error
+
+        _silence_stdout()
+        sys.stderr.write(f"Fel: utdata kunde inte skrivas: {describe_os_error(exc)}.\n")
+        code = 2
+    return code if isinstance(code, int) else 0
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit cannot fail again
+    and print an English message."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+IopkitGroup = _door_class()

@@ -224,9 +224,14 @@ class _Differ:
                      f"{subject} får följande lydelse: {quote(new_n)}", path,
                      old=old_n, new=new_n, reworded=True)
 
-    def amount(self, section: str, subject: str, path: KeyPath, old: int | None,
-               new: int | None, unit: str = "") -> None:
+    def amount(self, section: str, subject: str, path: KeyPath,
+               old: int | dict[int, int] | None, new: int | dict[int, int] | None,
+               unit: str = "") -> None:
         if old == new:
+            return
+        if isinstance(old, dict) or isinstance(new, dict):
+            # Amounts per calendar year: show both versions year by year.
+            self.value(section, subject, path, old, new, _yearly_text)
             return
         suffix = f" {unit}" if unit else ""
         if old is None:
@@ -491,13 +496,13 @@ class _Differ:
             self.add(s, ChangeKind.ADDED, "Resurs",
                      f"{self.new_party_name(res.party)} bidrar med en ny resurs: "
                      f"{_resource_text(res)}", ("resurser", j),
-                     new=normalise(res.description), difference=res.yearly_value or None)
+                     new=normalise(res.description), difference=_constant(res) or None)
         for i in removed:
             res = old[i]
             self.add(s, ChangeKind.REMOVED, "Resurs",
                      f"Resursen {quote(res.description)} från "
                      f"{self.old_party_name(res.party)} ({res.type}) utgår", ("resurser", i),
-                     old=normalise(res.description), difference=-res.yearly_value or None)
+                     old=normalise(res.description), difference=-(_constant(res) or 0) or None)
         for i, j in pairs:
             a, b, p = old[i], new[j], ("resurser", j)
             owner = f"{quote(b.description)} ({self.new_party_name(b.party)}, {b.type})"
@@ -679,24 +684,40 @@ def _indicator_text(ind: Indicator) -> str:
     return text
 
 
+def _yearly_text(value: int | dict[int, int]) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{kronor(amount)} år {year}" for year, amount in value.items())
+    return kronor(value)
+
+
+def _constant(res: Resource) -> int | None:
+    """The resource's amount per year when it is one amount for every year."""
+    value = res.yearly
+    return value if isinstance(value, int) else None
+
+
 def _resource_text(res: Resource) -> str:
     text = f"{res.type}, {quote(res.description)}"
     if res.amount_per_year is not None:
-        text += f", {kronor(res.amount_per_year)} per år"
+        text += (f", {_yearly_text(res.amount_per_year)}" if isinstance(res.amount_per_year, dict)
+                 else f", {kronor(res.amount_per_year)} per år")
     elif res.value_per_year is not None:
-        text += f", uppskattat värde {kronor(res.value_per_year)} per år"
+        text += (f", uppskattat värde {_yearly_text(res.value_per_year)}"
+                 if isinstance(res.value_per_year, dict)
+                 else f", uppskattat värde {kronor(res.value_per_year)} per år")
     if res.hours_per_year is not None:
         text += f", {_hours(res.hours_per_year)} per år"
     return text
 
 
 def _totals(spec: Spec) -> dict[str, int]:
-    """Yearly value of each party's resources, keyed by organisationsnummer."""
+    """Yearly value of each party's resources, keyed by organisationsnummer (resources
+    with amounts that differ between years are left out: they have no one yearly value)."""
     totals: dict[str, int] = {}
     for res in spec.resources:
         party = spec.party(res.party)
         key = party.org_number if party else res.party
-        totals[key] = totals.get(key, 0) + res.yearly_value
+        totals[key] = totals.get(key, 0) + (_constant(res) or 0)
     return totals
 
 

@@ -151,6 +151,8 @@ def _type_text(shape: dict[str, Any], defs: dict[str, Any]) -> str:
             return "organisationsnummer, NNNNNN-NNNN"
         if kinds == {"number", "string"}:
             return "tal, till exempel 11,20"
+        if kinds == {"integer", "object"}:
+            return "heltal i kronor, eller belopp per år: {2027: 2400000, 2028: 2500000}"
         raise ValueError(f"okänd typ i schemat: {shape}")
     kind = shape.get("type")
     if kind == "array":

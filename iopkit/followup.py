@@ -23,6 +23,7 @@ from .render.pipeline import (
     RenderOptions,
     SpecHasErrors,
     check_and_write,
+    document_author,
     draft_date,
     spec_stem,
 )
@@ -95,7 +96,8 @@ def build_followup_outputs(result: CheckResult, out_dir: Path | None,
 
                 docx_bytes = markdown_to_docx(
                     markdown, title=title, header_text=f"{name}\t{MARKER}", subject=SUBJECT,
-                    reference_docx=options.reference_docx, date=draft_date(options))
+                    reference_docx=options.reference_docx, date=draft_date(options),
+                    author=document_author(result.spec))
             if fmt == "docx":
                 outputs.append((path, docx_bytes))
             else:

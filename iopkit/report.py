@@ -57,8 +57,48 @@ def finding_line(finding: Finding) -> str:
             f"{finding.message}")
 
 
-def print_findings(console: Any, result: CheckResult, strict: bool = False) -> None:
-    """Print a file's active findings, then `fil: OK` when it passes. `console` is a rich
+#: From this many findings of one code in one file, text output shows them as one line
+#: (a new scaffold has fifty FYLL I lines); `-v` shows every one.
+GROUP_FROM = 4
+#: How many line numbers a grouped line names before "…".
+GROUP_LINES_SHOWN = 6
+
+
+def group_findings(findings: list[Finding]) -> list[Finding | list[Finding]]:
+    """The findings in order, with each code that occurs GROUP_FROM times or more
+    replaced, at its first place, by the list of its findings."""
+    by_code: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    out: list[Finding | list[Finding]] = []
+    for finding in findings:
+        same = by_code[finding.code]
+        if len(same) < GROUP_FROM:
+            out.append(finding)
+        elif finding is same[0]:
+            out.append(same)
+    return out
+
+
+def group_text(group: list[Finding]) -> str:
+    """"IOP160 Ifyllnadstext kvar på 53 rader (rad 12, 14, 16, 18, 20, 22 …)"."""
+    from .rules.registry import get_rule
+
+    rule = get_rule(group[0].code)
+    title = rule.title if rule is not None else "Anmärkning"
+    lines = sorted({f.line for f in group if f.line is not None})
+    shown = ", ".join(str(n) for n in lines[:GROUP_LINES_SHOWN])
+    more = " …" if len(lines) > GROUP_LINES_SHOWN else ""
+    where = f"på {len(lines)} rader (rad {shown}{more})" if len(lines) == len(group) \
+        else f"{len(group)} gånger (rad {shown}{more})"
+    return (f"{group[0].code} {title} {where}. Första: {group[0].message} Visa varje "
+            "anmärkning med -v.")
+
+
+def print_findings(console: Any, result: CheckResult, strict: bool = False,
+                   verbose: bool = False) -> None:
+    """Print a file's active findings, then `fil: OK` when it passes. Many findings of
+    one code are one line unless `verbose` (see group_findings). `console` is a rich
     Console (colours) or anything with a plain `print(text)`."""
     styled = hasattr(console, "is_terminal") and console.is_terminal
     if styled:
@@ -74,7 +114,16 @@ def print_findings(console: Any, result: CheckResult, strict: bool = False) -> N
             console.print("".join(text for text, _ in segments))
 
     active = result.active()
-    for finding in active:
+    for item in ([*active] if verbose else group_findings(active)):
+        if isinstance(item, list):
+            first = item[0]
+            emit([(f"{result.file}: ", "bold"),
+                  (first.severity.value, _SEVERITY_STYLE[first.severity]),
+                  (f" {group_text(item)}", None)])
+            if first.source:
+                emit([(f"    Källa: {first.source}", "dim")])
+            continue
+        finding = item
         segments = [(f"{finding.location_text()}: ", "bold"),
                     (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
                     (f" {finding.code}", None)]

@@ -126,16 +126,16 @@ def agreement_facts(spec) -> list[str]:
     for resource in spec.resources:
         add(resource.description)
         add(resource.type)
-        if resource.amount_per_year is not None or resource.value_per_year is not None:
-            add(kronor(resource.yearly_value))
+        if isinstance(resource.yearly, int):
+            add(kronor(resource.yearly))
         if resource.hours_per_year is not None:
             add(tal(resource.hours_per_year))
     for party in spec.parties:
         own = [r for r in spec.resources if r.party == party.id]
         if own:
             add(f"Summa {party.name}")
-            add(kronor(sum(r.yearly_value for r in own)))
-    add(kronor(sum(r.yearly_value for r in spec.resources)))
+            add(kronor(sum(r.yearly or 0 for r in own if isinstance(r.yearly, int))))
+    add(kronor(sum(r.yearly or 0 for r in spec.resources if isinstance(r.yearly, int))))
     economy = spec.economy
     add(economy.disbursement)
     add(economy.reporting)

@@ -342,3 +342,47 @@ def test_every_example_checks_without_errors(runner):
     for spec in sorted(EXAMPLES.glob("*.yaml")):
         result = run(runner, "check", spec)
         assert result.exit_code == 0, result.output
+
+
+# --- amounts per calendar year ------------------------------------------------------------
+
+
+def test_amounts_per_year_are_read_and_years_outside_the_period_are_errors(runner,
+                                                                           write_spec):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["resurser"][0]["belopp_per_år"] = {2027: 2_400_000, 2028: 2_500_000,
+                                            2029: 2_600_000, 2031: 100}
+    text = dump(data)
+    result = run(runner, "check", write_spec(text))
+    assert result.exit_code == 1
+    line = line_of(text, "2031: 100")
+    assert f":{line}:5: fel IOP026 resurser[0].belopp_per_år.2031: Året 2031 ligger " \
+           "utanför avtalsperioden (2027–2029)." in result.stdout
+
+
+def test_a_per_year_key_that_is_not_a_year_is_explained(runner, write_spec):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["resurser"][0]["belopp_per_år"] = {"år 2027": 2_400_000}
+    result = run(runner, "check", write_spec(dump(data)))
+    assert result.exit_code == 1
+    assert '"år 2027" är inte ett årtal. Skriv beloppen per kalenderår' in result.stdout
+
+
+def test_many_findings_of_one_rule_are_one_line_unless_verbose(runner, tmp_path):
+    spec = tmp_path / "ny.yaml"
+    assert run(runner, "new", spec).exit_code == 0
+    result = run(runner, "check", spec)
+    lines = [line for line in result.stdout.splitlines() if "IOP160" in line]
+    assert len(lines) == 1, result.stdout
+    count = result.stdout.count("\n    Källa: iopkit: mallen")
+    assert count == 1
+    assert lines[0].startswith(f"{spec}: varning IOP160 Ifyllnadstext kvar på ")
+    assert "Visa varje anmärkning med -v." in lines[0]
+    summary = result.stdout.strip().splitlines()[-1]
+    warnings = int(summary.split(", ")[1].split()[0])
+    verbose = run(runner, "check", "-v", spec)
+    assert sum(1 for line in verbose.stdout.splitlines() if " IOP160 " in line) == warnings

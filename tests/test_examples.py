@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from stdnum.se import orgnr
 
 from conftest import CANONICAL, EXAMPLES, SHARED_CANONICAL, run
 from iopkit.check import check_file
+from iopkit.spec.types import luhn_valid
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 IDS = [p.name for p in EXAMPLE_FILES]
@@ -44,7 +44,8 @@ def test_example_passes_check_strict_without_warnings(runner, path):
 def test_organisation_numbers_are_valid_and_fit_the_party_type(path):
     spec = check_file(path).spec
     for party in spec.parties:
-        assert orgnr.is_valid(party.org_number), party.org_number
+        digits = party.org_number.replace("-", "")
+        assert len(digits) == 10 and luhn_valid(digits), party.org_number
         assert party.org_number[0] in GROUP_DIGITS[party.type], (party.name, party.type)
 
 

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from conftest import CANONICAL, dump, load_canonical_data, run
+from iopkit.workdays import is_working_day
 
 D = dt.date
 
@@ -55,9 +56,11 @@ def test_canonical_calendar(runner, canonical):
     assert f"Skrev {target}: 12 uppföljningsmöten och 3 årsrapporter." in result.stderr
     items = events(target)
     follow_ups = by_summary(items, "Uppföljning")
-    # Quarterly from uppföljning.första_datum (2027-03-15) to avtalsperiod.slut (2029-12-31).
+    # Quarterly from uppföljning.första_datum (2027-03-15) to avtalsperiod.slut (2029-12-31);
+    # 15 September and 15 December 2029 are a Saturday and a Saturday: the next Monday.
     assert [start(e) for e in follow_ups] == [
-        D(y, m, 15) for y in (2027, 2028, 2029) for m in (3, 6, 9, 12)]
+        D(y, m, 15) for y in (2027, 2028, 2029) for m in (3, 6, 9, 12)][:10] + [
+        D(2029, 9, 17), D(2029, 12, 17)]
     assert str(follow_ups[0]["SUMMARY"]) == "Uppföljning 1 av 12: Dagcenter Väst"
     # "senast den 31 januari varje år": after each calendar year of the agreement.
     reports = by_summary(items, "Årsrapport")
@@ -105,7 +108,8 @@ def test_month_end_is_clamped_without_drifting(runner, tmp_path):
     assert run(runner, "kalender", spec).exit_code == 0
     dates = [start(e) for e in by_summary(events(tmp_path / "avtal-kalender.ics"),
                                           "Uppföljning")]
-    assert dates[:4] == [D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 31), D(2027, 4, 30)]
+    # 31 January and 28 February 2027 are Sundays: the next Monday; March is not shifted.
+    assert dates[:4] == [D(2027, 2, 1), D(2027, 3, 1), D(2027, 3, 31), D(2027, 4, 30)]
     assert D(2028, 2, 29) in dates
     assert dates[-1] == D(2028, 3, 31)
     assert len(dates) == 15
@@ -118,7 +122,7 @@ def test_month_end_is_clamped_without_drifting(runner, tmp_path):
     ("varannan månad", 18, D(2027, 3, 1)),
     ("kvartalsvis", 12, D(2027, 4, 1)),
     ("halvårsvis", 6, D(2027, 7, 1)),
-    ("årsvis", 3, D(2028, 1, 1)),
+    ("årsvis", 3, D(2028, 1, 3)),
 ])
 def test_every_interval_from_the_start_when_no_first_date(runner, tmp_path, interval, count,
                                                           second):
@@ -129,8 +133,10 @@ def test_every_interval_from_the_start_when_no_first_date(runner, tmp_path, inte
     dates = [start(e) for e in by_summary(events(tmp_path / "avtal-kalender.ics"),
                                           "Uppföljning")]
     assert len(dates) == count
-    assert dates[:2] == [D(2027, 1, 1), second]
+    # 1 January 2027 is nyårsdagen, then a weekend: the first meeting is on Monday the 4th.
+    assert dates[:2] == [D(2027, 1, 4), second]
     assert dates[-1] <= D(2029, 12, 31)
+    assert all(is_working_day(d) for d in dates)
 
 
 def test_annual_report_without_a_day_falls_on_the_anniversary(runner, tmp_path):
@@ -139,7 +145,8 @@ def test_annual_report_without_a_day_falls_on_the_anniversary(runner, tmp_path):
                      avtalsperiod__start="2027-07-01", avtalsperiod__slut="2029-06-30")
     assert run(runner, "kalender", spec).exit_code == 0
     reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
-    assert [start(e) for e in reports] == [D(2028, 7, 1), D(2029, 7, 1)]
+    # 1 July 2028 is a Saturday, 1 July 2029 a Sunday.
+    assert [start(e) for e in reports] == [D(2028, 7, 3), D(2029, 7, 2)]
     assert "avtalsår 1" in str(reports[0]["DESCRIPTION"])
 
 
@@ -148,7 +155,8 @@ def test_annual_report_day_from_the_text(runner, tmp_path):
                                                        "april året efter.")
     assert run(runner, "kalender", spec).exit_code == 0
     reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
-    assert [start(e) for e in reports] == [D(2028, 4, 30), D(2029, 4, 30), D(2030, 4, 30)]
+    # 30 April 2028 is a Sunday and 1 May a holiday: Tuesday 2 May.
+    assert [start(e) for e in reports] == [D(2028, 5, 2), D(2029, 4, 30), D(2030, 4, 30)]
 
 
 def test_partnership_group_meetings_on_request(runner, canonical):
@@ -158,6 +166,7 @@ def test_partnership_group_meetings_on_request(runner, canonical):
     items = events(canonical.with_name("dagverksamhet-kalender.ics"))
     meetings = by_summary(items, "Partnerskapsgruppen")
     assert len(meetings) == 36  # månadsvis, 2027-01-01 to 2029-12-31
+    assert start(meetings[0]) == D(2027, 1, 4)
     assert start(meetings[1]) == D(2027, 2, 1)
     assert len(items) == 12 + 3 + 36
 
@@ -185,3 +194,42 @@ def test_unreadable_spec_is_a_usage_error(runner, tmp_path):
     result = run(runner, "kalender", tmp_path / "saknas.yaml")
     assert result.exit_code == 2
     assert "finns inte" in result.stderr
+
+
+@pytest.mark.parametrize(("first", "moved"), [
+    (D(2027, 6, 25), D(2027, 6, 28)),   # midsommarafton → Monday
+    (D(2027, 12, 24), D(2027, 12, 27)),  # julafton, juldagen, annandag jul on Sunday
+    (D(2027, 12, 31), D(2028, 1, 3)),   # nyårsafton, nyårsdagen, weekend
+    (D(2028, 4, 14), D(2028, 4, 18)),   # långfredagen → påskdagen → annandag påsk
+    (D(2027, 3, 16), D(2027, 3, 16)),   # an ordinary Tuesday stays
+])
+def test_a_follow_up_on_a_holiday_moves_to_the_next_working_day(runner, tmp_path, first,
+                                                                 moved):
+    spec = spec_with(tmp_path, uppföljning__första_datum=first.isoformat())
+    assert run(runner, "kalender", spec).exit_code == 0
+    dates = [start(e) for e in by_summary(events(tmp_path / "avtal-kalender.ics"),
+                                          "Uppföljning")]
+    assert dates[0] == moved
+    assert all(is_working_day(d) for d in dates)
+
+
+def test_sequence_grows_with_the_export_date_so_a_changed_date_replaces_the_event(
+        runner, tmp_path):
+    before = spec_with(tmp_path, "före.yaml")
+    after = spec_with(tmp_path, "efter.yaml", uppföljning__första_datum="2027-04-01")
+    assert run(runner, "kalender", "--datum", "2026-11-30", before).exit_code == 0
+    assert run(runner, "kalender", "--datum", "2027-02-10", after).exit_code == 0
+    old = {str(e["UID"]): e for e in events(tmp_path / "före-kalender.ics")}
+    new = {str(e["UID"]): e for e in events(tmp_path / "efter-kalender.ics")}
+    assert set(old) & set(new)
+    for uid in set(old) & set(new):
+        event = old[uid]
+        assert int(new[uid]["SEQUENCE"]) > int(event["SEQUENCE"])
+        assert new[uid].decoded("DTSTAMP") > event.decoded("DTSTAMP")
+
+
+def test_bad_export_date_is_a_usage_error(runner, canonical):
+    result = run(runner, "kalender", "--datum", "i morgon", canonical)
+    assert result.exit_code == 2
+    assert "ÅÅÅÅ-MM-DD" in result.stderr
+    assert not canonical.with_name("dagverksamhet-kalender.ics").exists()

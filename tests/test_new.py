@@ -55,7 +55,7 @@ def test_new_file_passes_check_and_each_placeholder_line_is_reported(runner, tmp
     if any(PLACEHOLDER in f.message for f in checked.warnings):
         assert warned == set(lines)
 
-    cli = run(runner, "check", target)
+    cli = run(runner, "check", "-v", target)
     assert cli.exit_code == 0, cli.output
     assert "0 fel" in cli.stdout
     if warned:

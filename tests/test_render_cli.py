@@ -103,7 +103,7 @@ def test_spec_with_errors_is_exit_1_same_messages_as_check_nothing_written(
 
 def test_warnings_are_printed_and_rendering_goes_on(runner, write_spec, tmp_path):
     data = load_canonical_data()
-    data["ekonomi"]["ersättningsform"] = "per prestation"
+    data["avtalsperiod"]["slut"] = "2031-06-30"  # longer than four years: a warning
     spec = write_spec(dump(data), "varning.yaml")
     check = run(runner, "check", spec)
     warnings = [line for line in check.stdout.splitlines() if " varning IOP" in line]
@@ -113,6 +113,16 @@ def test_warnings_are_printed_and_rendering_goes_on(runner, write_spec, tmp_path
     for line in warnings:
         assert line in result.stdout
     assert (tmp_path / "varning-avtal.docx").is_file()
+
+
+def test_payment_per_unit_is_an_error_and_nothing_is_rendered(runner, write_spec, tmp_path):
+    data = load_canonical_data()
+    data["ekonomi"]["ersättningsform"] = "per prestation"
+    spec = write_spec(dump(data), "prestation.yaml")
+    result = run(runner, "render", spec, "--datum", DATE)
+    assert result.exit_code == 1
+    assert "fel IOP101" in result.stdout
+    assert not list(tmp_path.glob("prestation-*"))
 
 
 def test_existing_output_is_not_overwritten_without_force(runner, canonical):
@@ -234,7 +244,7 @@ def test_listed_in_help(runner):
 def test_import_of_cli_stays_light():
     probe = ("import sys, iopkit.cli, iopkit.commands.render, iopkit.render; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & "
-             "{'docx', 'jinja2', 'markdown_it', 'babel', 'lxml'}))")
+             "{'docx', 'jinja2', 'markdown_it', 'holidays', 'lxml'}))")
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert output.stdout.strip() == "[]"

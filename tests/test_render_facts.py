@@ -131,9 +131,74 @@ def test_checklist_ticks_what_the_spec_documents(rendered):
     assert steps["Gemensam behovsinventering"] == "☒"
     assert steps["Rättslig bedömning"] == "☒"
     assert steps["Årsrapport"] == "☒"
-    assert steps["Initiativ"] == "☐"
-    assert steps["Beslut"] == "☐"
+    # Ticked from `process`: the initiative and both parties' decisions.
+    assert steps["Initiativ"] == "☒"
+    assert steps["Beslut"] == "☒"
+    assert steps["Dialog och avsiktsförklaring"] == "☐"
     assert steps["Undertecknande"] == "☐"
+    assert steps["Granskning av organisationen"] == "☐"
+    assert steps["Diarieföring och arkiv"] == "☐"
+    text = "\n".join(p.text for p in paragraphs)
+    assert "Föreningen Vinternatt tog initiativet den 20 april 2026." in text
+    assert "social resursnämnd beslutade den 24 november 2026, § 214" in text
+    assert "styrelsen beslutade den 10 november 2026, § 9" in text
+
+
+def test_checklist_states_the_last_day_for_laglighetsprovning(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    # Posted Friday 4 December 2026: three weeks later is Friday 25 December (juldagen),
+    # 26 and 27 are a holiday and a Sunday, so the last day is Monday 28 December.
+    data["process"]["beslut"][1]["anslaget"] = "2026-12-04"
+    spec = write_spec(dump(data), "anslaget.yaml")
+    assert run(runner, "render", spec, "--datum", DATE).exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "anslaget-checklista.docx")
+    text = "\n".join(p.text for p in paragraphs)
+    assert "sista dag är den 28 december 2026" in text
+    # The association's board decision cannot be appealed that way.
+    board = next(p.text for p in paragraphs if "styrelsen beslutade" in p.text)
+    assert "laglighetsprövning" not in board
+
+
+def test_checklist_for_de_minimis_has_the_steps_in_legal_order(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["rättslig_bedömning"]["statsstöd_grund"] = "stöd av mindre betydelse"
+    data["resurser"][0]["belopp_per_år"] = 1_000_000
+    spec = write_spec(dump(data), "dm.yaml")
+    assert run(runner, "render", spec, "--datum", DATE).exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "dm-checklista.docx")
+    steps = [p.text for p in paragraphs if p.style.name == "List Number"]
+    order = [next(i for i, s in enumerate(steps) if needle in s) for needle in (
+        "Före beslutet: stöd av mindre betydelse", "Beslut.", "Undertecknande.",
+        "Efter beviljandet: registrering av stödet")]
+    assert order == sorted(order)
+    text = "\n".join(p.text for p in paragraphs)
+    assert "skriftliga försäkran om annat stöd av mindre betydelse" in text
+    assert "12 a §" in text
+
+
+@pytest.mark.parametrize("areas,regime", [
+    (["HVB"], "lagen (2007:171)"), (["skolväsendet"], "skollagen (2010:800) 2 kap. 31 §"),
+    (["LSS"], "lagen (2010:479)"), (["kultur"], "frivillig enligt lagen (2013:852)")])
+def test_checklist_names_the_register_check_regime(runner, write_spec, tmp_path, areas,
+                                                   regime):
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["partnerskap"]["barn"] = "ja"
+    data["partnerskap"]["verksamhetsområden"] = areas
+    spec = write_spec(dump(data), "barn.yaml")
+    assert run(runner, "render", spec, "--datum", DATE).exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "barn-checklista.docx")
+    item = next(p.text for p in paragraphs if "Registerkontroll" in p.text)
+    assert regime in item
+    if areas == ["kultur"]:
+        assert "behåller ingen kopia" in item and "den offentliga parten får inga utdrag" in item
+    else:
+        assert "frivillig" not in item
 
 
 def test_checklist_leaves_undocumented_steps_open(runner, write_spec, tmp_path):
@@ -161,10 +226,10 @@ def test_checklist_marks_silenced_findings(runner, write_spec, tmp_path):
     from iopkit.check import check_file
 
     data = load_canonical_data()
-    data["ekonomi"]["ersättningsform"] = "per prestation"
+    data["ekonomi"]["utbetalning"] = "Kvartalsvis i förskott; resor ersätts per timme."
     spec = write_spec(dump(data), "prestation.yaml")
     finding = next(f for f in check_file(spec).findings if f.path_text ==
-                   "ekonomi.ersättningsform")
+                   "ekonomi.utbetalning")
     data["iopkit_undantag"] = [{"regel": finding.code,
                                 "motivering": "Ersättningen avser bara resor."}]
     spec = write_spec(dump(data), "prestation.yaml")
@@ -175,7 +240,7 @@ def test_checklist_marks_silenced_findings(runner, write_spec, tmp_path):
     row = next(r for r in table.rows if r.cells[0].text == finding.code)
     assert "undantagen" in row.cells[1].text
     assert "Ersättningen avser bara resor." in row.cells[1].text
-    assert "ekonomi.ersättningsform" in row.cells[2].text
+    assert "ekonomi.utbetalning" in row.cells[2].text
 
 
 def test_multi_paragraph_text_keeps_its_paragraphs(runner, write_spec, tmp_path):

@@ -108,6 +108,34 @@ def long_period(data: dict) -> None:
     data["avtalsperiod"]["slut"] = "2030-06-30"  # three and a half years
 
 
+no_ground = deleter("rättslig_bedömning", "statsstöd_grund")
+de_minimis = setter("rättslig_bedömning", "statsstöd_grund", "stöd av mindre betydelse")
+sgei_decision = setter("rättslig_bedömning", "statsstöd_grund", "SGEI-beslutet")
+
+
+def unvalued_premises_first(data: dict) -> None:
+    data["resurser"].insert(0, {"part": "goteborg", "typ": "lokaler",
+                                "beskrivning": "Lokal i stadsdelshuset"})
+
+
+def public_only_pays(data: dict) -> None:
+    data["resurser"] = [r for r in data["resurser"]
+                        if r["part"] != "goteborg" or r["typ"] == "ekonomiska medel"]
+    for activity in data["insatser"]:
+        activity["ansvarig"] = "vinternatt"
+
+
+def second_nonprofit(data: dict) -> None:
+    data["parter"].append({
+        "id": "solros", "namn": "Föreningen Solrosen", "typ": "ideell förening",
+        "organisationsnummer": "802547-3185",
+        "kontaktperson": {"namn": "Sara Ek"}, "firmatecknare": [{"namn": "Sara Ek"}]})
+    data["resurser"].append({"part": "solros", "typ": "ideell tid",
+                             "beskrivning": "Volontärer i rådgivningen",
+                             "timmar_per_år": 500})
+    data["styrning"]["partnerskapsgrupp"].append("solros")
+
+
 @dataclass
 class Case:
     code: str
@@ -118,9 +146,9 @@ class Case:
 
 
 CASES = [
-    Case("IOP101", "varning", [setter("ekonomi", "ersättningsform", "per prestation")],
+    Case("IOP101", "fel", [setter("ekonomi", "ersättningsform", "per prestation")],
          "ersättningsform:", [unchanged]),
-    Case("IOP102", "varning", [setter("ekonomi", "viten", "ja")], "viten:",
+    Case("IOP102", "fel", [setter("ekonomi", "viten", "ja")], "viten:",
          [setter("ekonomi", "viten", "nej")]),
     Case("IOP103", "varning", [deleter("rättslig_bedömning", "upphandling")],
          "rättslig_bedömning:", [unchanged]),
@@ -130,10 +158,35 @@ CASES = [
          # The legal assessment may discuss procurement and suppliers freely.
          [setter("rättslig_bedömning", "upphandling",
                  "Föreningen är ingen leverantör och ingen upphandling behövs.")]),
-    Case("IOP110", "varning", [deleter("rättslig_bedömning", "statsstöd")],
-         "rättslig_bedömning:",
-         [deleter("rättslig_bedömning", "statsstöd"), low_public_money]),
-    Case("IOP111", "info", [unchanged], "statsstöd:", [low_public_money]),
+    Case("IOP105", "varning", [public_only_pays], "insatser:",
+         [drop_resources_of("goteborg")]),
+    Case("IOP106", "varning",
+         [setter("ekonomi", "utbetalning", "500 kr per deltagare och dag, i efterskott.")],
+         "utbetalning:",
+         # A yearly sum paid quarterly is not money per unit; indicators may count visitors.
+         [setter("ekonomi", "utbetalning", "600 000 kr per kvartal i förskott.")]),
+    Case("IOP107", "varning", [setter("personuppgifter", "ansvar", "biträde")],
+         "ansvar: biträde", [setter("personuppgifter", "ansvar", "gemensamt")]),
+    Case("IOP108", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
+         "verksamhetsområden:",
+         [setter("partnerskap", "verksamhetsområden", ["socialtjänst", "kultur"])]),
+    Case("IOP110", "varning", [deleter("rättslig_bedömning", "statsstöd"), no_ground],
+         "- part: goteborg",
+         [deleter("rättslig_bedömning", "statsstöd"), no_ground, low_public_money]),
+    Case("IOP111", "info", [no_ground], "statsstöd:", [unchanged]),
+    Case("IOP112", "varning", [de_minimis], "statsstöd_grund:", [de_minimis, low_public_money]),
+    Case("IOP113", "varning", [de_minimis, low_public_money, unvalued_premises_first],
+         "- part: goteborg",
+         [low_public_money, unvalued_premises_first]),
+    Case("IOP114", "varning", [sgei_decision, setter("avtalsperiod", "slut", "2037-01-01")],
+         "slut:", [sgei_decision, setter("avtalsperiod", "slut", "2036-12-31")]),
+    Case("IOP115", "varning", [sgei_decision], "upphandling:",
+         [sgei_decision, setter("rättslig_bedömning", "upphandling",
+                                "Uppdraget är en SGEI som inte är ett kontrakt, eftersom …")]),
+    Case("IOP116", "varning",
+         [setter("rättslig_bedömning", "statsstöd_grund", "gruppundantag"),
+          deleter("rättslig_bedömning", "statsstöd")], "statsstöd_grund:",
+         [setter("rättslig_bedömning", "statsstöd_grund", "gruppundantag")]),
     Case("IOP120", "varning", [drop_resources_of("vinternatt")], "- id: vinternatt",
          [drop_resources_of("goteborg")]),
     Case("IOP121", "varning", [setter("behovsinventering", "genomförd_av", ["goteborg"])],
@@ -144,6 +197,15 @@ CASES = [
     Case("IOP124", "varning", [goal_m2_without_activity], "id: M2", [unchanged]),
     Case("IOP125", "varning", [setter("styrning", "partnerskapsgrupp", ["goteborg"])],
          "partnerskapsgrupp:", [setter("styrning", "partnerskapsgrupp", ["vinternatt"])]),
+    Case("IOP126", "fel", [second_nonprofit], "- part: goteborg",
+         [second_nonprofit, setter("resurser", 0, "mottagare", "vinternatt")]),
+    Case("IOP127", "fel", [setter("resurser", 0, "mottagare", "goteborg")],
+         "mottagare: goteborg", [setter("resurser", 0, "mottagare", "vinternatt")]),
+    Case("IOP128", "varning",
+         [setter("resurser", 0, "belopp_per_år", {2027: 2_400_000, 2028: 2_400_000})],
+         "belopp_per_år:",
+         [setter("resurser", 0, "belopp_per_år",
+                 {2027: 2_400_000, 2028: 2_500_000, 2029: 0})]),
     Case("IOP130", "varning", [setter("avtalsperiod", "slut", "2031-01-01")], "slut:",
          [setter("avtalsperiod", "slut", "2030-12-31")]),  # exactly four years
     Case("IOP131", "varning",
@@ -162,6 +224,10 @@ CASES = [
           setter("parter", 1, "organisationsnummer", "212000-1355")]),
     Case("IOP141", "info", [setter("parter", 1, "registrerad_idéburen", "nej")],
          "registrerad_idéburen:", [deleter("parter", 1, "registrerad_idéburen")]),
+    Case("IOP145", "varning", [setter("partnerskap", "verksamhetsområden", ["HVB"])],
+         "- id: vinternatt",
+         [setter("partnerskap", "verksamhetsområden", ["HVB"]),
+          setter("parter", 1, "ivo_tillstånd", "IVO 3.5.1-12345/2026, 2026-10-01")]),
     Case("IOP150", "varning", [setter("personuppgifter", "ansvar", "biträde")],
          "ansvar: biträde",
          [setter("personuppgifter", "ansvar", "biträde"),
@@ -172,14 +238,18 @@ CASES = [
          "journal", [deleter("personuppgifter")]),
     Case("IOP152", "varning", [setter("personuppgifter", {"behandlas": "ja"})], "behandlas:",
          [setter("personuppgifter", {"behandlas": "nej"})]),
+    Case("IOP153", "varning", [setter("partnerskap", "barn", "ja"), deleter("personuppgifter")],
+         "barn:", [setter("partnerskap", "barn", "ja")]),
     Case("IOP190", "fel",
          [setter("iopkit_undantag", [{"regel": "IOP999", "motivering": "Gäller inte oss."}])],
          "regel: IOP999",
-         [setter("iopkit_undantag", [{"regel": "IOP111", "motivering": "Bedömd."}])]),
+         [setter("iopkit_undantag", [{"regel": "IOP130", "motivering": "Bedömd."}]),
+          setter("avtalsperiod", "slut", "2031-01-01")]),
     Case("IOP191", "info",
-         [setter("iopkit_undantag", [{"regel": "IOP101", "motivering": "Gäller inte oss."}])],
-         "regel: IOP101",
-         [setter("iopkit_undantag", [{"regel": "IOP111", "motivering": "Bedömd."}])]),
+         [setter("iopkit_undantag", [{"regel": "IOP105", "motivering": "Gäller inte oss."}])],
+         "regel: IOP105",
+         [setter("iopkit_undantag", [{"regel": "IOP130", "motivering": "Bedömd."}]),
+          setter("avtalsperiod", "slut", "2031-01-01")]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).
@@ -246,13 +316,13 @@ def test_procurement_word_in_block_text_points_at_its_line(runner, write_spec, c
     text = canonical_text.replace(
         "    unik kännedom om målgruppen.\n",
         "    unik kännedom om målgruppen. Staden har tidigare\n"
-        "    betalat per vårddygn på härbärgen.\n")
+        "    anlitat en leverantör för härbärgen.\n")
     path = write_spec(text)
     result = run(runner, "check", path)
-    line = line_of(text, "betalat per vårddygn")
+    line = line_of(text, "anlitat en leverantör")
     assert ("IOP104", "varning", line) in findings(result.stdout), result.stdout
-    assert f"{path}:{line}:13: varning IOP104 partnerskap.bakgrund:" in result.stdout
-    assert '"per vårddygn"' in message_of(result.stdout, "IOP104")
+    assert f"{path}:{line}:16: varning IOP104 partnerskap.bakgrund:" in result.stdout
+    assert '"leverantör"' in message_of(result.stdout, "IOP104")
 
 
 def test_each_procurement_word_in_a_text_is_its_own_warning(runner, write_spec):
@@ -268,8 +338,8 @@ def test_each_procurement_word_in_a_text_is_its_own_warning(runner, write_spec):
 
 def test_procurement_words_are_not_searched_in_exemptions(runner, write_spec):
     text = canonical_variant(
-        setter("ekonomi", "ersättningsform", "per prestation"),
-        setter("iopkit_undantag", [{"regel": "IOP101",
+        setter("avtalsperiod", "slut", "2031-01-01"),
+        setter("iopkit_undantag", [{"regel": "IOP130",
                                     "motivering": "Leverantör och upphandling prövade."}]))
     result = run(runner, "check", "--strict", write_spec(text))
     assert "IOP104" not in codes(result.stdout)
@@ -290,16 +360,27 @@ def test_open_ended_extension_in_block_text_points_at_the_word(runner, write_spe
 # --- state aid ------------------------------------------------------------------------------
 
 
+no_assessment = (deleter("rättslig_bedömning", "statsstöd"), no_ground)
+
+
 def test_state_aid_message_shows_amounts_in_swedish_form(runner, write_spec):
-    path = write_spec(canonical_variant(deleter("rättslig_bedömning", "statsstöd")))
+    path = write_spec(canonical_variant(*no_assessment))
     message = message_of(run(runner, "check", path).stdout, "IOP110")
-    assert f"7{NBSP}200{NBSP}000 kr ≈ 654{NBSP}545 euro" in message
+    assert message.startswith(" resurser[0]: Föreningen Vinternatt får av de offentliga "
+                              f"parterna pengar och resurser värda 7{NBSP}200{NBSP}000 kr")
+    assert f"(2027: 2{NBSP}400{NBSP}000 kr, 2028: 2{NBSP}400{NBSP}000 kr, " \
+           f"2029: 2{NBSP}400{NBSP}000 kr)" in message
+    assert "utan budgetförbehåll räknas hela avtalsperiodens medel (2027–2029) när avtalet " \
+           f"skrivs under, 7{NBSP}200{NBSP}000 kr ≈ 654{NBSP}545 euro" in message
     assert "kurs 11,00 kr/euro, iopkits standardkurs" in message
     assert f"300{NBSP}000 euro" in message and "rättslig_bedömning.statsstöd" in message
+    assert "annat stöd av mindre betydelse" in message and "med ränta" in message
+    assert "försumbart" not in message and "de minimis" not in message
 
 
 def test_eurokurs_option_overrides_the_spec_and_the_default(runner, write_spec):
-    path = write_spec(canonical_variant(setter("rättslig_bedömning", "eurokurs", "12,5")))
+    path = write_spec(canonical_variant(setter("rättslig_bedömning", "eurokurs", "12,5"),
+                                        no_ground))
     from_spec = message_of(run(runner, "check", path).stdout, "IOP111")
     assert f"≈ 576{NBSP}000 euro (kurs 12,50 kr/euro, från rättslig_bedömning.eurokurs)" \
         in from_spec
@@ -309,7 +390,7 @@ def test_eurokurs_option_overrides_the_spec_and_the_default(runner, write_spec):
 
 def test_a_weak_krona_can_bring_the_amount_under_the_ceiling(runner, write_spec):
     # 7 200 000 kr at 25 kr/euro is 288 000 euro: under 300 000.
-    path = write_spec(canonical_variant(deleter("rättslig_bedömning", "statsstöd")))
+    path = write_spec(canonical_variant(*no_assessment))
     result = run(runner, "check", "--strict", "--eurokurs", "25", path)
     assert "IOP110" not in codes(result.stdout)
     assert result.exit_code == 0, result.output
@@ -324,26 +405,79 @@ def test_bad_eurokurs_is_a_usage_error(runner, value):
 
 def test_above_the_sgei_ceiling_points_to_the_sgei_decision(runner, write_spec):
     text = canonical_variant(setter("resurser", 0, "belopp_per_år", 3_000_000),
-                             deleter("rättslig_bedömning", "statsstöd"))
+                             *no_assessment)
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
     assert f"9{NBSP}000{NBSP}000 kr ≈ 818{NBSP}182 euro" in message
     assert "2012/21/EU" in message and f"750{NBSP}000 euro" in message
 
 
-def test_state_aid_counts_at_most_three_years_and_prorates_by_days(runner, write_spec):
-    # 2027-01-01 to 2031-06-30: four and a half years; the ceilings count three.
-    text = canonical_variant(setter("avtalsperiod", "slut", "2031-06-30"),
-                             deleter("rättslig_bedömning", "statsstöd"))
+def test_whole_committed_period_counts_at_signing(runner, write_spec):
+    # 2027-01-01 to 2031-06-30: four and a half years, all granted when signed;
+    # 2031 has 181 of 365 days: 2 400 000 × 181/365 = 1 190 137 kr.
+    text = canonical_variant(setter("avtalsperiod", "slut", "2031-06-30"), *no_assessment)
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
-    # 4 years and 181 of 365 days: 2 400 000 × (4 + 181/365) = 10 790 137 kr.
-    assert f"är 10{NBSP}790{NBSP}137 kr, varav 7{NBSP}200{NBSP}000 kr under de första tre " \
-           f"åren ≈ 654{NBSP}545 euro" in message
+    assert f"2031: 1{NBSP}190{NBSP}137 kr" in message
+    assert "räknas hela avtalsperiodens medel (2027–2031) när avtalet skrivs under, " \
+           f"10{NBSP}790{NBSP}137 kr ≈ 980{NBSP}922 euro" in message
+
+
+def test_budget_reservation_counts_the_largest_three_consecutive_years(runner, write_spec):
+    text = canonical_variant(
+        setter("avtalsperiod", "slut", "2031-12-31"), *no_assessment,
+        setter("ekonomi", "budgetförbehåll", "ja"),
+        setter("resurser", 0, "belopp_per_år",
+               {2027: 1_000_000, 2028: 1_000_000, 2029: 1_500_000, 2030: 1_500_000,
+                2031: 500_000}))
+    message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
+    assert "Med budgetförbehåll beviljas varje år när dess budget beslutas" in message
+    assert f"2028–2030, 4{NBSP}000{NBSP}000 kr ≈ 363{NBSP}636 euro" in message
+
+
+def test_budget_reservation_can_bring_aid_under_the_ceiling(runner, write_spec):
+    # 5 years of 1 000 000 kr: 5 000 000 kr at signing (over 300 000 euro), but any
+    # three years are 3 000 000 kr ≈ 272 727 euro (under).
+    base = (setter("avtalsperiod", "slut", "2031-12-31"), *no_assessment,
+            setter("resurser", 0, "belopp_per_år", 1_000_000))
+    at_signing = run(runner, "check", write_spec(canonical_variant(*base)))
+    assert "IOP110" in codes(at_signing.stdout)
+    reserved = run(runner, "check", write_spec(canonical_variant(
+        *base, setter("ekonomi", "budgetförbehåll", "ja")), name="b.yaml"))
+    assert "IOP110" not in codes(reserved.stdout)
+
+
+def test_aid_is_counted_per_recipient_with_in_kind_resources(runner, write_spec):
+    # Two idéburna parties with 2 100 000 kr each (190 909 euro, under the ceiling), but
+    # free premises worth 500 000 kr a year put Solrosen over it (3 600 000 kr).
+    text = canonical_variant(
+        second_nonprofit, *no_assessment,
+        setter("resurser", 0, "belopp_per_år", 700_000),
+        setter("resurser", 0, "mottagare", "vinternatt"),
+        lambda d: d["resurser"].append({
+            "part": "goteborg", "typ": "ekonomiska medel", "beskrivning": "Bidrag Solrosen",
+            "belopp_per_år": 700_000, "mottagare": "solros"}),
+        lambda d: d["resurser"].append({
+            "part": "goteborg", "typ": "lokaler", "beskrivning": "Lokal för Solrosen",
+            "värde_per_år": 500_000, "mottagare": "solros"}),
+        # The city's own social worker in its own activity is not aid.
+        setter("resurser", 1, "värde_per_år", 5_000_000))
+    result = run(runner, "check", write_spec(text))
+    hits = [line for line in result.stdout.splitlines() if " IOP110 " in line]
+    assert len(hits) == 1, result.stdout
+    assert "Föreningen Solrosen får av de offentliga parterna pengar och resurser värda " \
+           f"3{NBSP}600{NBSP}000 kr" in hits[0]
+    assert "Vinternatt" not in hits[0]
+
+
+def test_unvalued_in_kind_aid_is_named_and_not_counted_as_zero(runner, write_spec):
+    text = canonical_variant(*no_assessment, unvalued_premises_first)
+    message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
+    assert 'Resurser utan värde ingår inte: "Lokal i stadsdelshuset"' in message
 
 
 def test_state_aid_without_assessment_section_points_at_the_money(runner, write_spec):
     text = canonical_variant(deleter("rättslig_bedömning"))
     result = run(runner, "check", write_spec(text))
-    assert ("IOP110", "varning", line_of(text, "belopp_per_år:")) \
+    assert ("IOP110", "varning", line_of(text, "- part: goteborg")) \
         in findings(result.stdout)
 
 
@@ -422,7 +556,7 @@ def test_silenced_finding_is_hidden_counted_and_passes_strict(runner, write_spec
     result = run(runner, "check", "--strict", path)
     assert result.exit_code == 0, result.output
     assert "IOP104" not in codes(result.stdout)
-    assert "0 fel, 0 varningar, 1 upplysning (1 undantagen regel)." in result.stdout
+    assert "0 fel, 0 varningar, 0 upplysningar (1 undantagen regel)." in result.stdout
 
 
 def test_silenced_finding_is_listed_as_such_in_json(runner, write_spec):
@@ -437,10 +571,37 @@ def test_silenced_finding_is_listed_as_such_in_json(runner, write_spec):
 
 def test_exemption_code_is_read_case_insensitively(runner, write_spec):
     text = canonical_variant(
-        setter("ekonomi", "viten", "ja"),
-        setter("iopkit_undantag", [{"regel": "iop102", "motivering": "Prövat av juristen."}]))
+        setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
+        setter("parter", 1, "ivo_tillstånd", "IVO 3.5.1-12345/2026"),
+        setter("iopkit_undantag", [{"regel": "iop108", "motivering": "Prövat av juristen."}]))
     result = run(runner, "check", "--strict", write_spec(text))
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("code,mutation", [
+    ("IOP101", setter("ekonomi", "ersättningsform", "per prestation")),
+    ("IOP102", setter("ekonomi", "viten", "ja"))])
+def test_errors_cannot_be_exempted_and_render_refuses(runner, write_spec, tmp_path, code,
+                                                      mutation):
+    text = canonical_variant(
+        mutation, setter("iopkit_undantag", [{"regel": code, "motivering": "Vi vill ändå."}]))
+    path = write_spec(text)
+    result = run(runner, "check", path)
+    assert result.exit_code == 1
+    assert (code, "fel", line_of(text, "ersättningsform:" if code == "IOP101" else "viten:")) \
+        in findings(result.stdout)
+    assert "IOP190" in codes(result.stdout)
+    assert "är ett fel, inte en varning" in message_of(result.stdout, "IOP190")
+    message = message_of(result.stdout, code)
+    for route in ("bidrag", "LOU 19 kap. 25 a §", "1 kap. 2 a §", "upphandlingsskadeavgift",
+                  "ogiltigt", "HFD 2020 ref. 15"):
+        assert route in message
+    assert "registrering som idéburen organisation är inget villkor" in message
+    out = tmp_path / "ut"
+    out.mkdir()
+    rendered = run(runner, "render", path, "-o", out)
+    assert rendered.exit_code == 1
+    assert not list(out.iterdir())
 
 
 def test_exemption_without_reason_is_an_error(runner, write_spec):
@@ -455,7 +616,8 @@ def test_unknown_rule_in_exemption_lists_the_codes(runner, write_spec):
         setter("iopkit_undantag", [{"regel": "IOP999", "motivering": "Gäller inte oss."}]))
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP190")
     assert '"IOP999" är inte koden för någon regel' in message
-    assert "IOP101, IOP102" in message and "IOP160" in message and "iopkit regler" in message
+    assert "IOP103, IOP104" in message and "IOP160" in message and "iopkit regler" in message
+    assert "IOP101" not in message  # errors cannot be exempted
 
 
 def test_format_codes_cannot_be_exempted(runner, write_spec):
@@ -467,7 +629,7 @@ def test_format_codes_cannot_be_exempted(runner, write_spec):
 
 
 def test_repeated_exemption_is_reported(runner, write_spec):
-    text = canonical_variant(setter("iopkit_undantag", [
+    text = canonical_variant(no_ground, setter("iopkit_undantag", [
         {"regel": "IOP111", "motivering": "Bedömd."},
         {"regel": "IOP111", "motivering": "Igen."}]))
     result = run(runner, "check", write_spec(text))
@@ -483,7 +645,7 @@ def test_regler_lists_every_rule_with_severity_and_source(runner):
     assert result.exit_code == 0, result.output
     for r in all_rules():
         assert r.code in result.stdout and r.title in result.stdout
-    assert "Källa: lag (2016:1145)" in result.stdout
+    assert "Källa: HFD 2020 ref. 15 (mål 3165-19" in result.stdout
     assert "IOP025" in result.stdout  # the format codes follow
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CANONICAL
 
-HEAVY = ("docx", "jinja2", "markdown_it", "babel", "icalendar", "lxml", "starlette",
+HEAVY = ("docx", "jinja2", "markdown_it", "holidays", "icalendar", "lxml", "starlette",
          "uvicorn", "anyio")
 
 PROBE = """

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, check_paths, fail, output_console
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    check_paths,
+    fail,
+    output_console,
+    verbose_option,
+)
 
 
 class OutputFormat(str, Enum):
@@ -25,6 +33,7 @@ def check(
         help="text för människor, json för skript och CI."),
     strict: bool = typer.Option(
         False, "--strict", help="Låt varningar räknas som fel (slutstatus 1)."),
+    verbose: bool = verbose_option(),
     eur_rate: str | None = typer.Option(
         None, "--eurokurs", metavar="KURS", show_default=False,
         help="Kronor per euro när stödet räknas om mot de minimis-taken, till exempel "
@@ -55,7 +64,7 @@ def check(
     else:
         out = output_console()
         for result in results:
-            print_findings(out, result, strict=strict)
+            print_findings(out, result, strict=strict, verbose=verbose)
         for _, message in io_problems:
             sys.stderr.write(f"Fel: {message}\n")
         out.print(summary.text(), highlight=False)

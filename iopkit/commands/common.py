@@ -94,6 +94,12 @@ def force_option() -> Any:
     return typer.Option(False, "--force", help="Skriv över filer som redan finns.")
 
 
+def verbose_option() -> Any:
+    return typer.Option(
+        False, "--utförligt", "-v",
+        help="Visa varje anmärkning för sig, också när samma regel ger många.")
+
+
 def templates_option(example: str) -> Any:
     return typer.Option(
         None, "--mallar", metavar="KATALOG", show_default=False,

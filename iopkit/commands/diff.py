@@ -8,7 +8,14 @@ from typing import Any
 
 import typer
 
-from .common import EXIT_INVALID, EXIT_OK, fail, load_valid_specs
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    fail,
+    load_valid_results,
+    reference_docx_option,
+    templates_option,
+)
 
 
 class DiffFormat(str, Enum):
@@ -39,6 +46,13 @@ def diff(
         None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
         help="Utkastets datum (md och docx). Standard: SOURCE_DATE_EPOCH om den är satt, "
              "annars dagens datum."),
+    tracked: bool = typer.Option(
+        False, "--spårade-ändringar",
+        help="Med --format docx: skriv hela det nya avtalet med varje skillnad mot det "
+             "gamla som spårade ändringar i Word (Granska > Godkänn alla ger det nya avtalet, "
+             "Avvisa alla det gamla). Standardnamn: NY-avtal-andringar.docx."),
+    templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
+    reference_docx: Path = reference_docx_option(),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
     exit_code: bool = typer.Option(
         False, "--exit-code",
@@ -51,7 +65,8 @@ def diff(
     skillnaden), datum och avtalsperiod, mål, indikatorer, insatser och villkor som
     har lagts till, tagits bort eller fått ny lydelse. Med --format md eller docx
     skrivs ändringarna som ett utkast till tillägg till avtalet, med underskrifter för
-    alla firmatecknare i den nya versionen.
+    alla firmatecknare i den nya versionen. Med --format docx --spårade-ändringar skrivs
+    i stället hela det nya avtalet med ändringarna som spårade ändringar i Word.
 
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
@@ -66,13 +81,27 @@ def diff(
     from ..files import UsageProblem, check_can_write, write_atomic
     from ..render.dates import default_date, parse_date_option
 
+    if tracked and output_format is not DiffFormat.docx:
+        fail("--spårade-ändringar ger ett Word-dokument: ange också --format docx.")
+    if templates_dir is not None and not tracked:
+        fail("--mallar används bara med --spårade-ändringar (tillägget har inga egna mallar).")
+    if reference_docx is not None and output_format is not DiffFormat.docx:
+        fail("--referens-docx används bara med --format docx.")
     draft_date = None
+    options = None
     if output_format is not DiffFormat.text:
+        from ..render.pipeline import RenderOptions, validate_options
+
         try:
             draft_date = parse_date_option(date) if date is not None else default_date()
+            options = RenderOptions(templates_dir=templates_dir,
+                                    reference_docx=reference_docx, date=draft_date)
+            for note in validate_options(options, ["docx"]):
+                typer.echo(note, err=True)
         except UsageProblem as exc:
             fail(str(exc))
-    old, new = load_valid_specs([old_file, new_file])
+    old_result, new_result = load_valid_results([old_file, new_file])
+    old, new = old_result.spec, new_result.spec
     changes = diff_specs(old, new)
     status = EXIT_INVALID if exit_code and changes else EXIT_OK
 
@@ -84,29 +113,46 @@ def diff(
         data: bytes | str = text
     else:
         if not changes:
-            typer.echo(f"{NO_CHANGES} Inget tillägg har skrivits.", err=True)
+            what = "Inget dokument" if tracked else "Inget tillägg"
+            typer.echo(f"{NO_CHANGES} {what} har skrivits.", err=True)
             raise typer.Exit(status)
-        markdown = render_annex_markdown(changes, old, new, number, draft_date)
         if output is None:
-            output = new_file.with_name(f"{new_file.stem}-tillagg.{output_format.value}")
-        if output_format is DiffFormat.md:
-            data = markdown
+            suffix = "avtal-andringar" if tracked else "tillagg"
+            output = new_file.with_name(f"{new_file.stem}-{suffix}.{output_format.value}")
+        if tracked:
+            data = _tracked_docx(old_result, new_result, options)
         else:
-            data = _annex_docx(markdown, new, number, draft_date)
+            markdown = render_annex_markdown(changes, old, new, number, draft_date)
+            if output_format is DiffFormat.md:
+                data = markdown
+            else:
+                data = _annex_docx(markdown, new, number, options)
     try:
-        check_can_write([output], force)
+        check_can_write([output], force, inputs=[old_file, new_file])
         write_atomic(output, data, force=force)
     except UsageProblem as exc:
         fail(str(exc))
-    typer.echo(f"Skrev {output} ({count_text(changes)}).", err=True)
+    how = ", som spårade ändringar" if tracked else ""
+    typer.echo(f"Skrev {output} ({count_text(changes)}{how}).", err=True)
     raise typer.Exit(status)
 
 
-def _annex_docx(markdown: str, new: Any, number: int, date: Any) -> bytes:
+def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
+    from ..render.templates import TemplateProblem
+    from ..render.tracked import tracked_agreement
+
+    try:
+        return tracked_agreement(old, new, options)
+    except TemplateProblem as exc:
+        fail(str(exc), EXIT_INVALID)
+
+
+def _annex_docx(markdown: str, new: Any, number: int, options: Any) -> bytes:
     from ..diff import annex_title
     from ..render.docx import markdown_to_docx
 
     name = " ".join(new.partnership.name.split())
     return markdown_to_docx(markdown, title=f"{name} – {annex_title(number)}",
                             header_text=f"{name}\tTILLÄGG NR {number}",
-                            subject="Ändringar och tillägg", date=date)
+                            subject="Ändringar och tillägg",
+                            reference_docx=options.reference_docx, date=options.date)

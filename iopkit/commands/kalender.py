@@ -19,6 +19,10 @@ def kalender(
     group_meetings: bool = typer.Option(
         False, "--partnerskapsgrupp",
         help="Ta också med partnerskapsgruppens möten (styrning.mötesfrekvens)."),
+    date: str = typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Exportdatum (styr SEQUENCE och DTSTAMP). Standard: SOURCE_DATE_EPOCH, "
+             "annars i dag."),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
 ) -> None:
     """Skriv en kalenderfil (.ics) med partnerskapets uppföljningsmöten och årsrapporter,
@@ -27,9 +31,11 @@ def kalender(
     Uppföljningsmötena räknas från uppföljning.första_datum (eller avtalets start) med
     uppföljning.intervall till och med avtalsperiodens slut. Årsrapporten läggs på den
     dag som uppföljning.årsrapport anger (till exempel "senast den 31 januari varje år"),
-    annars på avtalets årsdag. Alla händelser är heldagshändelser. Varje händelse har ett
-    fast id, så en ny import efter en ändring uppdaterar händelserna i stället för att
-    lägga till dubbletter.
+    annars på avtalets årsdag. Ett datum som infaller på en lördag, söndag eller helgdag
+    (även midsommarafton, julafton och nyårsafton) flyttas till nästa vardag. Alla
+    händelser är heldagshändelser. Varje händelse har ett fast id och ett
+    versionsnummer (SEQUENCE) som växer med exportdatumet, så en ny import efter en
+    ändring uppdaterar händelserna i stället för att lägga till dubbletter.
 
     Slutstatus: 0 klart, 1 fel i filen, 2 fel i anropet eller filen kan inte läsas eller
     skrivas.
@@ -43,9 +49,12 @@ def kalender(
     if output is None:
         output = spec_file.with_name(f"{spec_file.stem}-kalender.ics")
     try:
-        check_can_write([output], force)
+        from ..render.dates import default_date, parse_date_option
+
+        exported = parse_date_option(date) if date is not None else default_date()
+        check_can_write([output], force, inputs=[spec_file])
         events = plan_events(spec, group_meetings=group_meetings)
-        write_atomic(output, to_ics(spec, events), force=force)
+        write_atomic(output, to_ics(spec, events, exported), force=force)
     except UsageProblem as exc:
         fail(str(exc))
 

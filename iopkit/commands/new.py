@@ -31,7 +31,7 @@ def new(
     Rader som du behöver fylla i är märkta FYLL I; `iopkit check` visar var de står.
     Exempel: iopkit new avtal.yaml --typ dagverksamhet
     """
-    from ..files import UsageProblem, write_atomic
+    from ..files import UsageProblem, write_set
     from ..scaffold import (
         DEFAULT_SCAFFOLD,
         SCHEMA_FILE_NAME,
@@ -92,9 +92,11 @@ def new(
         text = scaffold_text(typ or DEFAULT_SCAFFOLD, file.name)
 
     try:
-        write_atomic(file, text, force=force)
+        # Both or neither: a schema that cannot be written leaves no spec behind either.
+        outputs = [(file, text)]
         if schema_target is not None:
-            write_atomic(schema_target, schema_text, force=force)
+            outputs.append((schema_target, schema_text))
+        write_set(outputs, force)
     except UsageProblem as exc:
         fail(str(exc))
 

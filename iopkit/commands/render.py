@@ -19,6 +19,7 @@ from .common import (
     output_console,
     reference_docx_option,
     templates_option,
+    verbose_option,
 )
 
 
@@ -36,6 +37,7 @@ def render(
         None, "--jobs", "-j", metavar="N", show_default=False, min=1,
         help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
              "Standard: antalet processorkärnor."),
+    verbose: bool = verbose_option(),
 ) -> None:
     """Skapa avtalsutkast och checklista från partnerskapsbeskrivningar.
 
@@ -51,7 +53,7 @@ def render(
         ensure_output_dir,
         expand_spec_paths,
         prepare_targets,
-        write_atomic,
+        write_set,
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
     from ..render.dates import default_date, parse_date_option
@@ -59,6 +61,7 @@ def render(
         RenderOptions,
         finish_pdfs,
         parse_formats,
+        run_inputs,
         validate_options,
     )
     from ..report import print_findings
@@ -94,7 +97,7 @@ def render(
             sys.stderr.write(f"Fel: {outcome.io_problem}\n")
             continue
         if outcome.result.active():
-            print_findings(out, outcome.result)
+            print_findings(out, outcome.result, verbose=verbose)
         if not outcome.result.ok:
             invalid += 1
             sys.stderr.write(f"Fel: {outcome.file} har fel och har inte skapats. Rätta felen "
@@ -108,9 +111,10 @@ def render(
         pending = [output for outcome in outcomes if outcome.rendered
                    for output in outcome.outputs]
         targets = [path for path, _ in pending]
-        prepare_targets(targets, force)
-        for path, data in finish_pdfs(pending):
-            write_atomic(path, data, force=force)
+        prepare_targets(targets, force, run_inputs(spec_files, options))
+        finished = finish_pdfs(pending)
+        write_set(finished, force)
+        for path, _ in finished:
             out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
     except UsageProblem as exc:
         fail(str(exc))

@@ -40,10 +40,10 @@ def uppfoljning(
     Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import UsageProblem, ensure_output_dir, prepare_targets, write_atomic
+    from ..files import UsageProblem, ensure_output_dir, prepare_targets, write_set
     from ..followup import build_followup_outputs, output_paths
     from ..render.dates import default_date, parse_date_option
-    from ..render.pipeline import RenderOptions, parse_formats, validate_options
+    from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
     from ..render.templates import TemplateProblem
     from .common import load_valid_results
 
@@ -63,10 +63,11 @@ def uppfoljning(
     # Exit 1 with check's findings when the spec has errors, 2 when it cannot be read.
     (result,) = load_valid_results([spec_file])
     try:
-        prepare_targets(output_paths(spec_file, out_dir, chosen), force)
+        prepare_targets(output_paths(spec_file, out_dir, chosen), force,
+                        run_inputs([spec_file], options))
         outputs = build_followup_outputs(result, out_dir, chosen, options)
-        for path, data in outputs:
-            write_atomic(path, data, force=force)
+        write_set(outputs, force)
+        for path, _ in outputs:
             typer.echo(f"Skrev {path}", err=True)
     except UsageProblem as exc:
         fail(str(exc))

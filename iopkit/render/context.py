@@ -16,7 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spec.findings import CheckResult, Severity
+from ..rules.assessment import Assessment, assess
 from ..spec.model import Party, Spec
+from ..spec.yearly import period_years
+from .agreement import agreement_context
 from .format import add_months
 from .markdown import Md
 
@@ -50,6 +53,7 @@ def _party(party: Party) -> dict[str, Any]:
         },
         "firmatecknare": [{"namn": s.name, "titel": s.title} for s in party.signatories],
         "registrerad_idéburen": party.registered_nonprofit,
+        "ivo_tillstånd": party.ivo_permit,
         "verksamhetsidé": party.idea,
         "offentlig": party.is_public,
         "idéburen": party.is_nonprofit,
@@ -90,34 +94,51 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     for need in needs:
         need["mål"] = [g for g in goals if any(n is need for n in g["behov"])]
 
-    resources = [{
-        "part": party_ref(r.party),
-        "typ": r.type,
-        "beskrivning": r.description,
-        "belopp_per_år": r.amount_per_year,
-        "värde_per_år": r.value_per_year,
-        "timmar_per_år": r.hours_per_year,
-        "värde": r.yearly_value,
-        "pengar": r.amount_per_year is not None,
-    } for r in spec.resources]
+    facts = assess(spec)
+    period = spec.period
+    years = period_years(period.start, period.end)
+    resources = []
+    for r in spec.resources:
+        per_year = r.by_year(period)
+        resources.append({
+            "part": party_ref(r.party),
+            "typ": r.type,
+            "beskrivning": r.description,
+            "belopp_per_år": r.amount_per_year,
+            "värde_per_år": r.value_per_year,
+            "timmar_per_år": r.hours_per_year,
+            "mottagare": party_ref(r.recipient) if r.recipient else None,
+            # Kronor per calendar year of the period; None for an in-kind resource
+            # without a value ("ej värderad", never 0 kr).
+            "per_år": per_year,
+            "ej_värderad": per_year is None,
+            "summa": sum(per_year.values()) if per_year is not None else None,
+            # One amount for every year, when it is the same every year; else None.
+            "värde": _constant(r.yearly),
+            "pengar": r.is_money,
+        })
     per_party = []
     for party in parties:
         own = [r for r in resources if r["part"] is party]
+        valued = [r for r in own if not r["ej_värderad"]]
         per_party.append({
             "part": party,
             "resurser": own,
-            "summa": sum(r["värde"] for r in own),
-            "pengar": sum(r["belopp_per_år"] or 0 for r in own),
+            "per_år": _sum_years(years, valued),
+            "pengar_per_år": _sum_years(years, [r for r in valued if r["pengar"]]),
+            "summa_period": sum(r["summa"] for r in valued),
+            "ej_värderade": [r for r in own if r["ej_värderad"]],
+            "summa": _constant_sum(valued),
+            "pengar": _constant_sum([r for r in valued if r["pengar"]]),
             "timmar": sum(r["timmar_per_år"] or 0 for r in own),
         })
     for party in parties:
         party["resurser"] = [r for r in resources if r["part"] is party]
+    valued_all = [r for r in resources if not r["ej_värderad"]]
 
     legal = spec.legal
     personal = spec.personal_data
-    period = spec.period
     economy = spec.economy
-    years = _years(period.start, period.end)
 
     findings = []
     if result is not None:
@@ -141,9 +162,11 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "behovsinventering_gemensam": any(p in nonprofit_ids for p in inventory.carried_out_by),
         "idéburna_utan_resurser": [g["part"] for g in per_party
                                    if g["part"]["idéburen"] and not g["resurser"]],
-        "idéburna_resurser": sum(g["summa"] for g in per_party if g["part"]["idéburen"]),
+        "idéburna_resurser": sum(g["summa_period"] for g in per_party
+                                 if g["part"]["idéburen"]),
         "idéburna_timmar": sum(g["timmar"] for g in per_party if g["part"]["idéburen"]),
-        "offentliga_pengar": sum(g["pengar"] for g in per_party if g["part"]["offentlig"]),
+        "offentliga_pengar": sum(sum(g["pengar_per_år"].values()) for g in per_party
+                                 if g["part"]["offentlig"]),
         "per_prestation": economy.payment_form == "per prestation",
         "viten": economy.penalties,
         "styrning_gemensam": bool(set(spec.governance.group) & nonprofit_ids) and
@@ -160,7 +183,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         if period.notice_months else period.end,
     }
 
-    return {
+    context = {
         "iopkit": spec.format_version,
         "fil": spec_file,
         "utkast_datum": draft_date,
@@ -172,6 +195,10 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "bakgrund": spec.partnership.background,
             "syfte": spec.partnership.purpose,
             "målgrupp": spec.partnership.target_group,
+            "styrdokument": list(spec.partnership.policy_documents),
+            "avgränsning": spec.partnership.scope_limits,
+            "verksamhetsområden": list(spec.partnership.activity_areas),
+            "barn": spec.partnership.children,
         },
         "parter": parties,
         "offentliga_parter": [p for p in parties if p["offentlig"]],
@@ -187,20 +214,28 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "insatser": activities,
         "resurser": resources,
         "resurser_per_part": per_party,
-        "resurser_summa": sum(r["värde"] for r in resources),
-        "resurser_pengar": sum(r["belopp_per_år"] or 0 for r in resources),
+        "resurser_summa": _constant_sum(valued_all),
+        "resurser_pengar": _constant_sum([r for r in valued_all if r["pengar"]]),
+        "resurser_per_år": _sum_years(years, valued_all),
+        "resurser_summa_period": sum(r["summa"] for r in valued_all),
+        "år": years,
         "ekonomi": {
             "ersättningsform": economy.payment_form,
             "utbetalning": economy.disbursement,
             "redovisning": economy.reporting,
             "outnyttjade_medel": economy.unused_funds,
             "viten": economy.penalties,
+            "andra_bidrag": economy.other_grants,
+            "budgetförbehåll": economy.budget_reservation,
         },
         "rättslig_bedömning": {
             "upphandling": legal.procurement if legal else None,
             "statsstöd": legal.state_aid if legal else None,
             "eurokurs": legal.eur_rate if legal else None,
+            "statsstöd_grund": legal.state_aid_ground if legal else None,
         },
+        "process": _process(spec, party_ref, facts),
+        "bedömning": _assessment(facts, party_ref),
         "styrning": {
             "partnerskapsgrupp": [party_ref(p) for p in spec.governance.group],
             "beslutsform": spec.governance.decision_making,
@@ -218,7 +253,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "förlängning": period.extension,
             "uppsägningstid_månader": period.notice_months,
             "dagar": period.days,
-            "hela_år": years,
+            "hela_år": _years(period.start, period.end),
         },
         "personuppgifter": {
             "behandlas": personal.processed if personal else None,
@@ -231,6 +266,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                             for e in spec.exemptions],
         "fynd": findings,
     }
+    context.update(agreement_context(context))
+    return context
 
 
 def _years(start: dt.date, end: dt.date) -> int | None:
@@ -241,3 +278,90 @@ def _years(start: dt.date, end: dt.date) -> int | None:
             following.year > start.year:
         return following.year - start.year
     return None
+
+
+def _constant(value: int | dict[int, int] | None) -> int | None:
+    """The amount when it is the same for every year given; else None."""
+    if isinstance(value, dict):
+        amounts = set(value.values())
+        return amounts.pop() if len(amounts) == 1 else None
+    return value
+
+
+def _constant_sum(resources: list[dict[str, Any]]) -> int | None:
+    """The yearly sum of resources when each has one amount for every year; else None
+    (the documents then show the year-by-year table)."""
+    if any(r["värde"] is None for r in resources):
+        return None
+    return sum(r["värde"] for r in resources)
+
+
+def _sum_years(years: list[int], resources: list[dict[str, Any]]) -> dict[int, int]:
+    return {year: sum(r["per_år"].get(year, 0) for r in resources) for year in years}
+
+
+def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
+             facts: Assessment) -> dict[str, Any]:
+    process = spec.process
+    if process is None:
+        return {"initiativ": None, "handläggare": None, "avsiktsförklaring": None,
+                "beslut": []}
+    initiative = process.initiative
+    officer = process.case_officer
+    decisions = []
+    for decision in process.decisions:
+        party = party_ref(decision.party)
+        appealable = party.get("typ") in ("kommun", "region")
+        decisions.append({
+            "part": party,
+            "organ": decision.body,
+            "datum": decision.date,
+            "paragraf": decision.section,
+            "diarienummer": decision.case_number,
+            "delegation": decision.delegated,
+            "anslaget": decision.posted,
+            # Laglighetsprövning (kommunallagen 13 kap.) exists for kommuner and regioner.
+            "överklagbart": appealable,
+            "överklagande_senast": facts.appeal_deadline(decision.posted)
+            if appealable and decision.posted else None,
+        })
+    return {
+        "initiativ": {"part": party_ref(initiative.party), "datum": initiative.date}
+        if initiative else None,
+        "handläggare": {"namn": officer.name, "titel": officer.title,
+                        "part": party_ref(officer.party) if officer.party else None}
+        if officer else None,
+        "avsiktsförklaring": process.letter_of_intent,
+        "beslut": decisions,
+    }
+
+
+def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
+                ) -> dict[str, Any]:
+    """The legal facts decided in rules/assessment.py, for the templates."""
+    aid = []
+    for recipient in facts.aid_by_recipient:
+        counted, counted_years = recipient.counted(facts.budget_reservation)
+        aid.append({
+            "part": party_ref(recipient.party.id),
+            "per_år": recipient.by_year,
+            "summa": recipient.total,
+            "räknat": counted,
+            "räknade_år": counted_years,
+            "ej_värderade": [t.resource.description for t in recipient.unvalued],
+        })
+    return {
+        "meddelarskydd_möjligt": facts.whistleblower_possible,
+        "meddelarskydd_okänt": facts.whistleblower_unknown,
+        "meddelarskydd_områden": list(facts.whistleblower_areas),
+        "ivo_områden": list(facts.ivo_areas),
+        "lagstadgade_områden": list(facts.statutory_areas),
+        "barn": facts.children,
+        "registerkontroll": list(facts.register_check),
+        "registerkontroll_obligatorisk": facts.register_check_mandatory,
+        "stöd_per_mottagare": aid,
+        "mottagare_saknas": [t.resource.description for t in facts.transfers
+                             if t.recipient is None],
+        "de_minimis": facts.de_minimis,
+        "budgetförbehåll": facts.budget_reservation,
+    }

@@ -686,7 +686,8 @@ _DCTERMS = "http://purl.org/dc/terms/"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def _core_xml(title: str, subject: str, when: dt.date) -> bytes:
+def _core_xml(title: str, subject: str, when: dt.date, author: str = "iopkit",
+              keywords: str = "") -> bytes:
     from lxml import etree
 
     nsmap = {"cp": _CP, "dc": _DC, "dcterms": _DCTERMS,
@@ -694,10 +695,13 @@ def _core_xml(title: str, subject: str, when: dt.date) -> bytes:
     root = etree.Element(f"{{{_CP}}}coreProperties", nsmap=nsmap)
     stamp = f"{when.isoformat()}T00:00:00Z"
     for ns, tag, text in ((_DC, "title", title), (_DC, "subject", subject),
-                          (_DC, "creator", "iopkit"), (_CP, "lastModifiedBy", "iopkit"),
+                          (_DC, "creator", author), (_CP, "keywords", keywords),
+                          (_CP, "lastModifiedBy", "iopkit"),
                           (_CP, "revision", "1"), (_DC, "language", LANGUAGE),
                           (_CP, "contentStatus", "Utkast"), (_DCTERMS, "created", stamp),
                           (_DCTERMS, "modified", stamp)):
+        if not text:
+            continue
         element = etree.SubElement(root, f"{{{ns}}}{tag}")
         element.text = " ".join(clean_text(text).split())
         if ns == _DCTERMS:
@@ -734,7 +738,8 @@ def check_reference(reference: Path) -> None:
 
 
 def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: str = "",
-                     reference_docx: Path | None = None, date: dt.date | None = None) -> bytes:
+                     reference_docx: Path | None = None, date: dt.date | None = None,
+                     author: str = "iopkit", keywords: str = "") -> bytes:
     """Convert Markdown (see the module docstring for what maps to what) to a .docx.
 
     `header_text` goes in the page header; a tab in it splits it into a left part and a
@@ -742,7 +747,9 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     NUMPAGES fields). With `reference_docx`, that document's styles, page setup, header
     and footer are used; its own header and footer are kept as they are when it has
     them. `date` pins every timestamp in the file (default: SOURCE_DATE_EPOCH, else
-    today). Raises files.UsageProblem when the reference document cannot be used.
+    today). `title`, `subject`, `author` and `keywords` go in the document properties
+    (and from there into a PDF's metadata). Raises files.UsageProblem when the
+    reference document cannot be used.
     """
     from lxml import etree
 
@@ -757,7 +764,7 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
 
     replaced = {base.document_name: _serialize(document),
                 base.numbering_name: _serialize(numbering),
-                base.core_name: _core_xml(title, subject, when)}
+                base.core_name: _core_xml(title, subject, when, author, keywords)}
     if base.header_name:
         header = etree.fromstring(base.member(base.header_name))
         _fill_header(header, header_text)

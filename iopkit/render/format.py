@@ -2,33 +2,39 @@
 
 Amounts and dates follow the conventions in Swedish public documents: groups of three
 digits separated by a non-breaking space (`2 400 000 kr`), dates in running text as
-"den 1 januari 2027", in tables as 2027-01-01. babel supplies the locale data.
+"den 1 januari 2027", in tables as 2027-01-01.
+
+Written out here rather than taken from babel: the documents need twelve month names,
+a decimal comma and digit grouping, and babel's locale data cost about 50 ms on first use
+and 36 MB installed (measured for issue 15).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import lru_cache
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-LOCALE = "sv_SE"
 NBSP = "\u00a0"
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
 
 
-@lru_cache(maxsize=1)
-def _babel() -> tuple[Any, Any]:
-    from babel.dates import format_date
-    from babel.numbers import format_decimal
-
-    return format_date, format_decimal
-
-
-def tal(value: int | float) -> str:
-    """A number with Swedish digit grouping: `tal(3000)` -> "3 000" (non-breaking space)."""
-    _, format_decimal = _babel()
-    # CLDR may use U+202F (narrow no-break space) in some versions; keep one convention.
-    return format_decimal(value, locale=LOCALE).replace("\u202f", NBSP)
+def tal(value: int | float | Decimal) -> str:
+    """A number with Swedish digit grouping and decimal comma: `tal(3000)` -> "3 000",
+    `tal(11.2)` -> "11,2" (non-breaking space; at most three decimals, rounded half to
+    even, trailing zeros dropped)."""
+    if isinstance(value, int):
+        whole, fraction, sign = abs(value), "", "-" if value < 0 else ""
+    else:
+        number = Decimal(str(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
+        sign = "-" if number < 0 else ""
+        text = f"{abs(number):f}"
+        integer, _, fraction = text.partition(".")
+        whole, fraction = int(integer), fraction.rstrip("0")
+    grouped = f"{whole:,}".replace(",", NBSP)
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
 def kronor(value: int | float) -> str:
@@ -38,8 +44,7 @@ def kronor(value: int | float) -> str:
 
 def datum(value: dt.date) -> str:
     """A date without the article: "1 januari 2027"."""
-    format_date, _ = _babel()
-    return format_date(value, format="d MMMM y", locale=LOCALE)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def datum_lang(value: dt.date) -> str:

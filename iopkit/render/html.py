@@ -1,9 +1,16 @@
 """Markdown to a self-contained HTML page in Swedish (lang="sv"), with a small
-stylesheet that also prints well (a `---` is a page break on paper)."""
+stylesheet that also prints well (a `---` is a page break on paper).
+
+The page is written for every reader (WCAG 2.1 AA for a static document): language,
+title, landmarks (the title and any title page in `<header>`, the rest in `<main>`),
+column headers with `scope`, headings in order (the templates' Markdown levels), and
+text colours with at least 4.5:1 contrast (tests/test_accessibility.py computes them).
+"""
 
 from __future__ import annotations
 
 import html
+import re
 
 from .markdown import clean_text, parser
 
@@ -34,9 +41,26 @@ hr { border: 0; border-top: 1px solid #ccc; margin: 2em 0; }
 """.strip()
 
 
+_HEADER_CELL = re.compile(r"<th(?=[ >])")
+_HEADING = re.compile(r"<h[1-6]>")
+
+
+def _landmarks(body: str) -> str:
+    """A leading `# Title` (with the title page up to its `---`, when there is one) is
+    the page's header; everything else is its main content."""
+    if not body.startswith("<h1>"):
+        return f"<main>\n{body}</main>\n"
+    end = body.index("</h1>\n") + len("</h1>\n")
+    rule, heading = body.find("<hr />\n", end), _HEADING.search(body, end)
+    if rule != -1 and (heading is None or rule < heading.start()):
+        end = rule + len("<hr />\n")
+    return f"<header>\n{body[:end]}</header>\n<main>\n{body[end:]}</main>\n"
+
+
 def markdown_to_html(markdown: str, *, title: str) -> str:
     """A complete HTML document for `markdown`, titled `title`."""
-    body = parser().render(clean_text(markdown))
+    rendered = parser().render(clean_text(markdown))
+    body = _landmarks(_HEADER_CELL.sub('<th scope="col"', rendered))
     safe_title = html.escape(" ".join(clean_text(title).split()))
     return (
         "<!DOCTYPE html>\n"

@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..files import UsageProblem, prepare_targets, write_atomic
+from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -48,6 +49,8 @@ class RenderedMarkdown:
     title: str
     subject: str
     header_text: str
+    author: str = "iopkit"  # the public parties: who publishes and archives the document
+    keywords: str = ""
 
 
 def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -119,10 +122,17 @@ def draft_date(options: RenderOptions) -> dt.date:
     return options.date or default_date()
 
 
+def document_author(spec: Any) -> str:
+    """Who publishes and archives the documents: the public parties (PDF and Word
+    author)."""
+    return ", ".join(" ".join(p.name.split()) for p in spec.public_parties) or "iopkit"
+
+
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
     """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
     templates.TemplateProblem when a template fails."""
-    from .context import build_context, paragraph_counter
+    from .agreement import render_numbered
+    from .context import build_context
     from .templates import make_environment, render_folder
 
     if result.spec is None or not result.ok:
@@ -131,12 +141,15 @@ def render_markdown(result: CheckResult, options: RenderOptions) -> list[Rendere
     name = result.spec.partnership.name
     context = build_context(result.spec, result, draft_date=draft_date(options),
                             spec_file=Path(result.file).name)
+    author = document_author(result.spec)
     rendered = []
     for kind, subject, marker in DOCUMENTS:
-        context["paragraf"] = paragraph_counter()  # every document counts from § 1
-        markdown = render_folder(env, kind, context)
+        # Every document counts from § 1; the agreement refers to its own §§.
+        markdown = render_numbered(lambda ctx: render_folder(env, kind, ctx), context)
+        keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", kind, name,
+                              *(party.name for party in result.spec.parties)])
         rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
-                                         f"{name}\t{marker}"))
+                                         f"{name}\t{marker}", author, keywords))
     return rendered
 
 
@@ -171,7 +184,8 @@ def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Seque
                     docx_bytes = markdown_to_docx(
                         document.markdown, title=document.title,
                         header_text=document.header_text, subject=document.subject,
-                        reference_docx=options.reference_docx, date=when)
+                        reference_docx=options.reference_docx, date=when,
+                        author=document.author, keywords=document.keywords)
                 outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
     return outputs
 
@@ -200,6 +214,12 @@ def build_outputs(jobs: Sequence[tuple[CheckResult, Path | None]], formats: Sequ
     return finish_pdfs(outputs)
 
 
+def run_inputs(spec_paths: Iterable[Path], options: RenderOptions) -> list[Path]:
+    """Every file a render reads, which no output may replace."""
+    extra = [options.templates_dir, options.reference_docx]
+    return [*spec_paths, *(path for path in extra if path is not None)]
+
+
 def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequence[str],
                     options: RenderOptions | None,
                     paths_for: Callable[[Path | str, Path | None, Sequence[str]], list[Path]],
@@ -221,10 +241,10 @@ def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequen
     result = check_file(spec_path)
     if not result.ok:
         raise SpecHasErrors(result)
-    prepare_targets(paths_for(spec_path, out_dir, formats), options.force)
+    prepare_targets(paths_for(spec_path, out_dir, formats), options.force,
+                    run_inputs([Path(spec_path)], options))
     outputs = build(result, out_dir, formats, options)
-    for path, data in outputs:
-        write_atomic(path, data, force=options.force)
+    write_set(outputs, options.force)
     return [path for path, _ in outputs]
 
 

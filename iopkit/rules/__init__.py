@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 RULE_MODULES = (
     "procurement",
     "state_aid",
+    "resources",
     "partnership",
     "period",
     "parties",

@@ -23,7 +23,13 @@ def _normalise(code: str) -> str:
 
 
 def _exemptable_codes() -> list[str]:
-    return [r.code for r in iter_stage(SPEC_STAGE)]
+    """Warnings and informations. An error (payment per unit, penalties, money without a
+    recipient) makes the agreement something other than an IOP: no reason can silence it."""
+    return [r.code for r in iter_stage(SPEC_STAGE) if r.severity is not Severity.ERROR]
+
+
+def _error_codes() -> list[str]:
+    return [r.code for r in iter_stage(SPEC_STAGE) if r.severity is Severity.ERROR]
 
 
 @rule(code="IOP190", severity=Severity.ERROR,
@@ -39,6 +45,10 @@ def unknown_rule(ctx: RuleContext) -> Iterable[Hit]:
         if code.startswith("IOP0") or code in ("IOP190", "IOP191"):
             why = (f"{code} är en kontroll av själva formatet och kan inte undantas; rätta "
                    "det som anmärkningen gäller i stället.")
+        elif code in _error_codes():
+            why = (f"{code} är ett fel, inte en varning: avtalet kan inte vara ett IOP så "
+                   "länge det finns kvar, och inget undantag kan ändra det. Rätta det som "
+                   "felet gäller i stället.")
         else:
             why = f"\"{exemption.rule}\" är inte koden för någon regel i iopkit."
         yield Hit(("iopkit_undantag", index, "regel"), (

@@ -1,11 +1,13 @@
-"""The parties: organisation number against legal form, registration as idéburen."""
+"""The parties: organisation number against legal form, registration as idéburen, IVO."""
 
 from __future__ import annotations
 
 from typing import Iterable
 
 from ..spec.findings import Severity
+from .assessment import assess
 from .registry import Hit, RuleContext, rule
+from .sources import IVO, REGISTRATION, SKATTEVERKET
 
 #: Skatteverket's group numbers (the first digit of an organisationsnummer).
 GROUP_NAMES = {
@@ -37,7 +39,7 @@ EXPECTED_GROUPS: dict[str, tuple[str, ...]] = {
       trigger=("första siffran i `organisationsnummer` (gruppnumret) passar inte partens "
                "`typ`: 2 offentliga parter, 5 aktiebolag, 7 ekonomiska föreningar, 8 ideella "
                "föreningar och stiftelser, 2 eller 8 trossamfund"),
-      source="Skatteverket: Organisationsnummer (SKV 709), gruppnummer")
+      source=SKATTEVERKET)
 def orgnr_group(ctx: RuleContext) -> Iterable[Hit]:
     for index, party in enumerate(ctx.spec.parties):
         expected = EXPECTED_GROUPS.get(party.type)
@@ -55,12 +57,37 @@ def orgnr_group(ctx: RuleContext) -> Iterable[Hit]:
 @rule(code="IOP141", severity=Severity.INFO,
       title="Idéburen part inte registrerad",
       trigger="en idéburen part har `registrerad_idéburen: nej`",
-      source="lag (2022:900) om registrering av idéburna organisationer; Kammarkollegiet")
+      source=f"{REGISTRATION}; Kammarkollegiet")
 def not_registered(ctx: RuleContext) -> Iterable[Hit]:
     for index, party in enumerate(ctx.spec.parties):
         if party.is_nonprofit and party.registered_nonprofit is False:
             yield Hit(("parter", index, "registrerad_idéburen"), (
-                f"{party.name} är inte registrerad som idéburen organisation. Registreringen "
-                "hos Kammarkollegiet är frivillig, men den stärker organisationens ställning "
-                "när offentliga medel går till välfärdsverksamhet. Ansökan görs hos "
-                "Kammarkollegiet."))
+                f"{party.name} är inte registrerad som idéburen organisation hos "
+                "Kammarkollegiet. Registreringen enligt lagen (2022:900) om registrering av "
+                "idéburna organisationer är frivillig. Den visar att organisationen uppfyller "
+                "lagens krav och gör den synlig, men den gör inte ett IOP lagligt och är "
+                "inget villkor för att delta i en upphandling som är reserverad för idéburna "
+                "organisationer. Ingen åtgärd krävs för avtalet."))
+
+
+@rule(code="IOP145", severity=Severity.WARNING,
+      title="Tillstånd från IVO saknas",
+      trigger=("`partnerskap.verksamhetsområden` innehåller skyddat boende, HVB, stödboende, "
+               "hemtjänst, LSS eller personlig assistans och ingen idéburen part har "
+               "`ivo_tillstånd`"),
+      source=IVO)
+def ivo_permit_missing(ctx: RuleContext) -> Iterable[Hit]:
+    areas = assess(ctx.spec).ivo_areas
+    if not areas or any(p.ivo_permit for p in ctx.spec.nonprofit_parties):
+        return
+    responsible = {a.responsible for a in ctx.spec.activities}
+    for index, party in enumerate(ctx.spec.parties):
+        if not party.is_nonprofit or party.id not in responsible:
+            continue
+        yield Hit(("parter", index), (
+            f"Verksamheten omfattar {', '.join(areas)}. Den som yrkesmässigt bedriver sådan "
+            "verksamhet i enskild regi behöver tillstånd från Inspektionen för vård och omsorg "
+            "(IVO), också när kommunen står för lokalerna (tillståndet gäller lokalerna där "
+            f"verksamheten bedrivs). Ange tillståndets nummer och datum i "
+            f"`ivo_tillstånd` för {party.name}, eller ansök hos IVO innan verksamheten "
+            "startar."))

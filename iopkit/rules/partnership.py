@@ -7,15 +7,13 @@ from typing import Iterable
 
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule
-
-FORUM = "Forum – idéburna organisationer med social inriktning: IOP-modellen"
-MUNICIPAL = "kommunala riktlinjer för IOP (bland andra Uddevalla, Borås, Malmö)"
+from .sources import FORUM, MUNICIPAL, SKR, UHM
 
 
 @rule(code="IOP120", severity=Severity.WARNING,
       title="Idéburen part utan egen insats",
       trigger="en idéburen part står inte som `part` för någon post i `resurser`",
-      source=f"{FORUM}; Upphandlingsmyndigheten: Idéburet offentligt partnerskap (IOP)")
+      source=f"{FORUM}; {UHM}")
 def no_own_contribution(ctx: RuleContext) -> Iterable[Hit]:
     contributing = {r.party for r in ctx.spec.resources}
     for index, party in enumerate(ctx.spec.parties):
@@ -62,7 +60,7 @@ def need_without_goal(ctx: RuleContext) -> Iterable[Hit]:
 @rule(code="IOP123", severity=Severity.WARNING,
       title="Mål utan indikator",
       trigger="ett mål i `mål` har inga `indikatorer`",
-      source=f"{MUNICIPAL}; SKR (2018) om utveckling av IOP")
+      source=f"{MUNICIPAL}; {SKR}")
 def goal_without_indicator(ctx: RuleContext) -> Iterable[Hit]:
     for index, goal in enumerate(ctx.spec.goals):
         if not goal.indicators:

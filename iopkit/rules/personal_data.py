@@ -14,8 +14,7 @@ from typing import Iterable
 
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule, word_pattern
-
-GDPR = "dataskyddsförordningen (EU) 2016/679"
+from .sources import CHILD_RIGHTS, GDPR, REGISTER_CHECK
 
 
 @rule(code="IOP150", severity=Severity.WARNING,
@@ -53,7 +52,7 @@ def personal_data_unaddressed(ctx: RuleContext) -> Iterable[Hit]:
         yield Hit(path, (
             f"Texten nämner \"{word}\", vilket tyder på att personuppgifter om enskilda "
             "behandlas, men avsnittet `personuppgifter` saknas. Lägg till `personuppgifter` "
-            "med `behandlas: ja` och `ansvar` (`var för sig` eller `biträde`), eller "
+            "med `behandlas: ja` och `ansvar` (`var för sig`, `gemensamt` eller `biträde`), eller "
             "`behandlas: nej` om inga personuppgifter behandlas."), line, column)
         return  # one finding is enough: the fix is one section
 
@@ -68,5 +67,19 @@ def responsibility_missing(ctx: RuleContext) -> Iterable[Hit]:
         yield Hit(("personuppgifter", "behandlas"), (
             "Det står inte vem som är personuppgiftsansvarig. Lägg till "
             "`personuppgifter.ansvar`: `var för sig` om varje part ansvarar för sin egen "
-            "behandling, eller `biträde` om organisationen behandlar uppgifterna för den "
-            "offentliga partens räkning."))
+            "behandling, `gemensamt` om parterna gemensamt bestämmer ändamål och medel "
+            "(ett arrangemang enligt artikel 26 bifogas), eller `biträde` om organisationen "
+            "behandlar uppgifterna för den offentliga partens räkning."))
+
+
+@rule(code="IOP153", severity=Severity.WARNING,
+      title="Barn deltar men personuppgifter saknas",
+      trigger="`partnerskap.barn` är `ja` och avsnittet `personuppgifter` saknas",
+      source=f"{GDPR}, art. 5, 24 och 35; {CHILD_RIGHTS}; {REGISTER_CHECK}")
+def children_without_personal_data(ctx: RuleContext) -> Iterable[Hit]:
+    if ctx.spec.partnership.children and ctx.spec.personal_data is None:
+        yield Hit(("partnerskap", "barn"), (
+            "Barn deltar i verksamheten, men avsnittet `personuppgifter` saknas. Uppgifter "
+            "om barn kräver särskild omsorg, och registerkontroll av dem som arbetar med barn "
+            "rör uppgifter om lagöverträdelser (dataskyddsförordningen artikel 10). Lägg till "
+            "`personuppgifter` med `behandlas` och `ansvar`."))

@@ -35,19 +35,18 @@ class RuleSettings:
     default_eur_rate_source: str = DEFAULT_EUR_RATE_SOURCE
     #: General de minimis ceiling per single undertaking over any three years.
     de_minimis_eur: int = 300_000
-    de_minimis_source: str = "kommissionens förordning (EU) 2023/2831, art. 3.2 (från 2024-01-01)"
+    de_minimis_source: str = "kommissionens förordning (EU) 2023/2831, art. 3.2"
     #: De minimis ceiling for services of general economic interest (SGEI, in Swedish
     #: tjänster av allmänt ekonomiskt intresse, SGEI/TAEI) over any three years.
     sgei_de_minimis_eur: int = 750_000
-    sgei_de_minimis_source: str = (
-        "kommissionens förordning (EU) 2023/2832, art. 3.2 (från 2024-01-01)")
+    sgei_de_minimis_source: str = "kommissionens förordning (EU) 2023/2832, art. 3.2"
     #: The period both ceilings are measured over, in years.
     de_minimis_years: int = 3
 
     # --- agreement period --------------------------------------------------------------
-    #: Longest agreement period without a warning, in years. iopkit's default, after
-    #: the Alingsås case (Kammarrätten i Göteborg, mål 3556-18) and the four-year limit
-    #: for framework agreements in LOU 7 kap. 2 §.
+    #: Longest agreement period without a warning, in years: a quality rule after the
+    #: kommuner's own IOP guidelines (long-term but reviewed). Not a legal limit, and not
+    #: what HFD 2020 ref. 15 decided.
     max_period_years: int = 4
     #: A period longer than this many years should say what happens at its end
     #: (`förlängning`) and how the partnership is evaluated (`utvärdering`).
@@ -61,8 +60,13 @@ class RuleSettings:
     #: Words that describe a purchase rather than a partnership. A word matches at the
     #: start of a word, so "upphandl" covers upphandling, upphandlas, upphandlad.
     procurement_words: tuple[str, ...] = (
-        "per vårddygn", "per dygn", "per plats", "per brukare", "vite", "beställare",
-        "leverantör", "kravspecifikation", "upphandl", "anbud", "avrop")
+        "vite", "beställare", "leverantör", "kravspecifikation", "upphandl", "anbud", "avrop")
+    #: Words that tie money to units (places, participants, hours): payment for services.
+    per_unit_words: tuple[str, ...] = (
+        "per plats", "per platser", "per vårddygn", "per dygn", "per deltagare",
+        "per besök", "per besökare", "per brukare", "per timme", "per timma", "per person",
+        "per elev", "per barn", "per samtal", "per insats", "per utförd", "timpris",
+        "styckpris", "platspris", "dygnspris")
     #: Top-level keys whose texts are not scanned for procurement or personal-data words:
     #: the legal assessment discusses procurement by nature, and exemptions quote rules.
     unscanned_keys: tuple[str, ...] = ("rättslig_bedömning", "iopkit_undantag")

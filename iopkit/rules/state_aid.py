@@ -1,10 +1,13 @@
-"""State aid: the public parties' money against the de minimis ceilings.
+"""State aid: what public parties give each idéburen party, against the ceilings.
 
-The amount compared is the public parties' `ekonomiska medel` per year, prorated over
-the agreement period (whole years, then the remaining days as a share of that year),
-and at most over the three years the ceilings are measured over. It is converted to
+Aid is counted per recipient (assessment.py): money and valued in-kind resources that a
+public party gives an idéburen party (premises, material, anything with `mottagare`).
+Aid is granted when the right to it is conferred (Regulation (EU) 2023/2831 art. 3.3):
+without a budget reservation everything the agreement commits counts at signing; with
+`ekonomi.budgetförbehåll: ja` each year counts when its budget is decided, so the
+largest sum over three consecutive calendar years is compared. Amounts are converted to
 euro at the rate from `--eurokurs`, else `rättslig_bedömning.eurokurs`, else iopkit's
-documented default (settings.py). In-kind resources are not counted.
+documented default (settings.py).
 """
 
 from __future__ import annotations
@@ -17,11 +20,20 @@ from fractions import Fraction
 from typing import Iterable
 
 from ..spec.findings import KeyPath, Severity
-from .registry import Hit, RuleContext, rule
+from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid, assess
+from .registry import Hit, RuleContext, rule, word_pattern
+from .sources import (
+    DE_MINIMIS,
+    DE_MINIMIS_GRANTED,
+    GBER,
+    HFD_2020_15,
+    SGEI_DE_MINIMIS,
+    SGEI_DECISION,
+    STATE_AID_ACT,
+    cite,
+)
 
-SOURCE = ("kommissionens förordning (EU) 2023/2831 (de minimis, 300 000 euro under tre år); "
-          "kommissionens förordning (EU) 2023/2832 (de minimis för SGEI, 750 000 euro under "
-          "tre år); kommissionens beslut 2012/21/EU (SGEI)")
+SOURCE = cite(DE_MINIMIS, DE_MINIMIS_GRANTED, SGEI_DE_MINIMIS, SGEI_DECISION)
 
 
 def format_amount(value: Decimal | Fraction | int) -> str:
@@ -74,113 +86,247 @@ def period_years(start: dt.date, end: dt.date) -> Fraction:
 
 
 @dataclass(frozen=True)
-class PublicMoney:
-    per_year: int
-    years: Fraction
-    total_kr: Fraction  # over the whole agreement period
-    window_kr: Fraction  # over at most the ceilings' three years
-    window_years: Fraction
-    rate: Decimal
-    rate_source: str
-    first_path: KeyPath
+class Rate:
+    value: Decimal
+    source: str
+
+
+def eur_rate(ctx: RuleContext) -> Rate:
+    settings, legal = ctx.settings, ctx.spec.legal
+    if settings.eur_rate_override is not None:
+        return Rate(settings.eur_rate_override, "angiven med --eurokurs")
+    if legal is not None and legal.eur_rate is not None:
+        return Rate(Decimal(str(legal.eur_rate)), "från rättslig_bedömning.eurokurs")
+    return Rate(settings.default_eur_rate, "iopkits standardkurs")
+
+
+@dataclass(frozen=True)
+class CountedAid:
+    """One recipient's aid as it counts against a ceiling, with the words to say so."""
+
+    aid: RecipientAid
+    kr: int
+    years: list[int]
+    rate: Rate
+    budget_reservation: bool
 
     @property
-    def window_eur(self) -> Fraction:
-        return self.window_kr / Fraction(self.rate)
+    def eur(self) -> Fraction:
+        return Fraction(self.kr) / Fraction(self.rate.value)
 
-    def describe(self, ctx: RuleContext) -> str:
-        period = ctx.spec.period
-        text = (f"De offentliga parternas ekonomiska medel under avtalsperioden "
-                f"{period.start.isoformat()}–{period.end.isoformat()} är "
-                f"{format_amount(self.total_kr)} kr")
-        if self.window_years < self.years:
-            text += (f", varav {format_amount(self.window_kr)} kr under de första "
-                     f"{number_word(ctx.settings.de_minimis_years)} åren")
-        text += (f" ≈ {format_amount(self.window_eur)} euro (kurs {format_rate(self.rate)} "
-                 f"kr/euro, {self.rate_source})")
+    def describe(self) -> str:
+        aid = self.aid
+        by_year = aid.by_year
+        span = _years_text(list(by_year))
+        yearly = ", ".join(f"{year}: {format_amount(kr)} kr" for year, kr in by_year.items())
+        text = (f"{aid.party.name} får av de offentliga parterna pengar och resurser värda "
+                f"{format_amount(aid.total)} kr under avtalsperioden ({yearly}).")
+        if self.budget_reservation:
+            text += (f" Med budgetförbehåll beviljas varje år när dess budget beslutas, så "
+                     f"de tre år i följd med mest stöd räknas: {_years_text(self.years)}, "
+                     f"{format_amount(self.kr)} kr")
+        else:
+            text += (" Stöd beviljas när rätten till det uppstår (förordning (EU) 2023/2831 "
+                     "art. 3.3): utan budgetförbehåll räknas hela avtalsperiodens medel "
+                     f"({span}) när avtalet skrivs under, {format_amount(self.kr)} kr")
+        text += (f" ≈ {format_amount(self.eur)} euro (kurs {format_rate(self.rate.value)} "
+                 f"kr/euro, {self.rate.source}).")
+        if aid.unvalued:
+            names = ", ".join(f"\"{t.resource.description}\"" for t in aid.unvalued)
+            text += f" Resurser utan värde ingår inte: {names}."
         return text
 
 
-def public_money(ctx: RuleContext) -> PublicMoney | None:
-    """The public parties' money, or None when they give none."""
-    if "public_money" in ctx.cache:
-        return ctx.cache["public_money"]  # type: ignore[return-value]
-    spec, settings = ctx.spec, ctx.settings
-    public = {p.id for p in spec.public_parties}
-    paths = [("resurser", i, "belopp_per_år") for i, r in enumerate(spec.resources)
-             if r.party in public and r.type == "ekonomiska medel" and r.amount_per_year]
-    result = None
-    if paths:
-        per_year = sum(spec.resources[p[1]].amount_per_year or 0 for p in paths)
-        years = period_years(spec.period.start, spec.period.end)
-        window_years = min(years, Fraction(settings.de_minimis_years))
-        if settings.eur_rate_override is not None:
-            rate, source = settings.eur_rate_override, "angiven med --eurokurs"
-        elif spec.legal is not None and spec.legal.eur_rate is not None:
-            rate = Decimal(str(spec.legal.eur_rate))
-            source = "från rättslig_bedömning.eurokurs"
-        else:
-            rate, source = settings.default_eur_rate, "iopkits standardkurs"
-        result = PublicMoney(per_year=per_year, years=years, total_kr=per_year * years,
-                             window_kr=per_year * window_years, window_years=window_years,
-                             rate=rate, rate_source=source, first_path=paths[0])
-    ctx.cache["public_money"] = result
-    return result
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def _ceiling(ctx: RuleContext, money: PublicMoney) -> str | None:
-    """Which ceilings the amount exceeds, as a Swedish phrase; None when below both."""
+OTHER_AID = ("Till detta ska läggas allt annat stöd av mindre betydelse som organisationen "
+             "(med de företag den bildar ett enda företag med) har fått från alla givare "
+             "under samma treårsperiod; iopkit ser bara det här avtalet.")
+RECOVERY = ("Stöd som lämnas i strid med statsstödsreglerna ska betalas tillbaka av "
+            "mottagaren med ränta.")
+
+
+def counted_aid(ctx: RuleContext) -> list[CountedAid]:
+    """Each recipient's aid as it counts (cached per check)."""
+    if "counted_aid" in ctx.cache:
+        return ctx.cache["counted_aid"]  # type: ignore[return-value]
+    facts = assess(ctx.spec)
+    rate = eur_rate(ctx)
+    out = []
+    for aid in facts.aid_by_recipient:
+        kr, years = aid.counted(facts.budget_reservation, ctx.settings.de_minimis_years)
+        out.append(CountedAid(aid=aid, kr=kr, years=years, rate=rate,
+                              budget_reservation=facts.budget_reservation))
+    ctx.cache["counted_aid"] = out
+    return out
+
+
+def _ceiling_text(ctx: RuleContext, eur: Fraction) -> str | None:
+    """Which ceilings the amount exceeds, as a Swedish sentence; None below both."""
     s = ctx.settings
-    eur = money.window_eur
+    general = (f"taket för stöd av mindre betydelse ({format_amount(s.de_minimis_eur)} euro "
+               f"under {number_word(s.de_minimis_years)} år, förordning (EU) 2023/2831)")
+    sgei = (f"taket för stöd av mindre betydelse för tjänster av allmänt ekonomiskt intresse "
+            f"(SGEI, {format_amount(s.sgei_de_minimis_eur)} euro, förordning (EU) 2023/2832)")
     if eur > s.sgei_de_minimis_eur:
-        return (f"Det är över både taket för försumbart stöd (de minimis, "
-                f"{format_amount(s.de_minimis_eur)} euro under {number_word(s.de_minimis_years)} år) och taket för "
-                f"de minimis-stöd till tjänster av allmänt ekonomiskt intresse (SGEI, "
-                f"{format_amount(s.sgei_de_minimis_eur)} euro). Om verksamheten är ekonomisk "
-                "är kommissionens SGEI-beslut 2012/21/EU (med ett tydligt uppdrag) den vanliga "
-                "vägen")
+        return (f"Det är över både {general} och {sgei}. Om verksamheten är ekonomisk är "
+                "kommissionens beslut 2012/21/EU (SGEI-beslutet, med en tydlig "
+                "uppdragsakt) den vanliga vägen.")
     if eur > s.de_minimis_eur:
-        return (f"Det är över taket för försumbart stöd (de minimis, "
-                f"{format_amount(s.de_minimis_eur)} euro under {number_word(s.de_minimis_years)} år) men under taket för "
-                f"de minimis-stöd till tjänster av allmänt ekonomiskt intresse (SGEI, "
-                f"{format_amount(s.sgei_de_minimis_eur)} euro)")
+        return f"Det är över {general} men under {sgei}."
     return None
+
+
+def _ground(ctx: RuleContext) -> str | None:
+    return assess(ctx.spec).state_aid_ground
+
+
+def _has_text(ctx: RuleContext) -> bool:
+    return ctx.spec.legal is not None and ctx.spec.legal.state_aid is not None
+
+
+def _recipient_path(aid: CountedAid) -> tuple[str | int, ...]:
+    return aid.aid.transfers[0].path
 
 
 @rule(code="IOP110", severity=Severity.WARNING,
       title="Statsstödsbedömning saknas",
-      trigger=("de offentliga parternas ekonomiska medel under avtalsperioden (högst tre år), "
-               "omräknade till euro, är över ett de minimis-tak och "
-               "`rättslig_bedömning.statsstöd` saknas"),
+      trigger=("det en idéburen part får av de offentliga parterna, omräknat till euro, är "
+               "över taket för stöd av mindre betydelse och varken "
+               "`rättslig_bedömning.statsstöd` eller `statsstöd_grund` finns"),
       source=SOURCE)
 def state_aid_assessment_missing(ctx: RuleContext) -> Iterable[Hit]:
-    money = public_money(ctx)
-    if money is None or (ctx.spec.legal is not None and ctx.spec.legal.state_aid is not None):
+    if _has_text(ctx) or _ground(ctx) is not None:
         return
-    ceiling = _ceiling(ctx, money)
-    if ceiling is None:
-        return
-    path: KeyPath = (("rättslig_bedömning", "statsstöd") if ctx.spec.legal is not None
-                     else money.first_path)
-    yield Hit(path, (
-        f"{money.describe(ctx)}. {ceiling}. Skriv en statsstödsbedömning i "
-        "`rättslig_bedömning.statsstöd`: om verksamheten är icke-ekonomisk är stödet inte "
-        "statsstöd; annars ange vilket undantag som gäller."))
+    for aid in counted_aid(ctx):
+        ceiling = _ceiling_text(ctx, aid.eur)
+        if ceiling is None:
+            continue
+        yield Hit(_recipient_path(aid), (
+            f"{aid.describe()} {ceiling} Skriv en statsstödsbedömning i "
+            "`rättslig_bedömning.statsstöd` och ange grunden i `statsstöd_grund`: till "
+            "exempel att verksamheten inte är ekonomisk, eller vilket undantag som gäller. "
+            f"{OTHER_AID} {RECOVERY}"))
 
 
 @rule(code="IOP111", severity=Severity.INFO,
-      title="Stöd över de minimis-tak",
-      trigger=("de offentliga parternas ekonomiska medel är över ett de minimis-tak och "
-               "`rättslig_bedömning.statsstöd` finns"),
+      title="Grund för statsstödsbedömningen saknas",
+      trigger=("stödet till en idéburen part är över taket för stöd av mindre betydelse, "
+               "`rättslig_bedömning.statsstöd` finns men inte `statsstöd_grund`"),
       source=SOURCE)
-def state_aid_above_ceiling(ctx: RuleContext) -> Iterable[Hit]:
-    money = public_money(ctx)
-    if money is None or ctx.spec.legal is None or ctx.spec.legal.state_aid is None:
+def state_aid_ground_missing(ctx: RuleContext) -> Iterable[Hit]:
+    if not _has_text(ctx) or _ground(ctx) is not None:
         return
-    ceiling = _ceiling(ctx, money)
-    if ceiling is None:
+    for aid in counted_aid(ctx):
+        ceiling = _ceiling_text(ctx, aid.eur)
+        if ceiling is None:
+            continue
+        yield Hit(("rättslig_bedömning", "statsstöd"), (
+            f"{aid.describe()} {ceiling} Ange i `rättslig_bedömning.statsstöd_grund` vilken "
+            "grund bedömningen vilar på, så att avtalet och checklistan får rätt villkor och "
+            f"steg. {OTHER_AID}"))
+
+
+@rule(code="IOP112", severity=Severity.WARNING,
+      title="Stödet är över taket för den valda grunden",
+      trigger=("`statsstöd_grund` är `stöd av mindre betydelse` (eller `… för SGEI`) och "
+               "stödet till en idéburen part är över taket"),
+      source=SOURCE)
+def above_chosen_ceiling(ctx: RuleContext) -> Iterable[Hit]:
+    ground = _ground(ctx)
+    if ground not in DE_MINIMIS_GROUNDS:
         return
-    yield Hit(("rättslig_bedömning", "statsstöd"), (
-        f"{money.describe(ctx)}. {ceiling}. Kontrollera att statsstödsbedömningen tar upp "
-        "detta, och räkna med annat de minimis-stöd som organisationen har fått de senaste "
-        "tre åren."))
+    s = ctx.settings
+    sgei = ground == "stöd av mindre betydelse för SGEI"
+    ceiling = s.sgei_de_minimis_eur if sgei else s.de_minimis_eur
+    regulation = "2023/2832" if sgei else "2023/2831"
+    for aid in counted_aid(ctx):
+        if aid.eur <= ceiling:
+            continue
+        yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
+            f"{aid.describe()} Det är över taket för {ground} ({format_amount(ceiling)} euro "
+            f"under {number_word(s.de_minimis_years)} år, förordning (EU) {regulation}), så "
+            "stödet kan inte lämnas på den grunden. Minska stödet, låt senare år bero på "
+            "budgetbeslut (`ekonomi.budgetförbehåll: ja`) om det passar, eller välj en annan "
+            f"grund. {OTHER_AID} {RECOVERY}"))
+
+
+@rule(code="IOP113", severity=Severity.WARNING,
+      title="Resurs utan värde med stöd av mindre betydelse",
+      trigger=("`statsstöd_grund` är `stöd av mindre betydelse` (eller `… för SGEI`) och en "
+               "offentlig part ger en idéburen part en resurs utan `värde_per_år`"),
+      source=cite(DE_MINIMIS, SGEI_DE_MINIMIS, STATE_AID_ACT))
+def unvalued_in_kind(ctx: RuleContext) -> Iterable[Hit]:
+    if _ground(ctx) not in DE_MINIMIS_GROUNDS:
+        return
+    for aid in counted_aid(ctx):
+        for transfer in aid.aid.unvalued:
+            yield Hit(transfer.path, (
+                f"\"{transfer.resource.description}\" ges till {aid.aid.party.name} men har "
+                "inget värde. Stöd av mindre betydelse förutsätter att hela stödets värde är "
+                "känt: mottagaren ska få ett skriftligt besked om beloppet, och stödet ska "
+                "registreras. Ange ett uppskattat marknadsvärde i `värde_per_år`."))
+
+
+@rule(code="IOP114", severity=Severity.WARNING,
+      title="SGEI-uppdrag längre än tio år",
+      trigger="`statsstöd_grund` är `SGEI-beslutet` och avtalsperioden är längre än tio år",
+      source=cite(f"{SGEI_DECISION}, art. 2.2"))
+def sgei_too_long(ctx: RuleContext) -> Iterable[Hit]:
+    if _ground(ctx) != "SGEI-beslutet":
+        return
+    period = ctx.spec.period
+    limit = add_years(period.start, 10)
+    if limit is not None and period.end >= limit:
+        yield Hit(("avtalsperiod", "slut"), (
+            "Ett uppdrag enligt kommissionens beslut 2012/21/EU (SGEI-beslutet) får gälla i "
+            "högst tio år (art. 2.2). Korta avtalsperioden, eller välj en annan grund."))
+
+
+@rule(code="IOP115", severity=Severity.WARNING,
+      title="Upphandlingsbedömningen tar inte upp SGEI-uppdraget",
+      trigger=("`statsstöd_grund` är `SGEI-beslutet` och `rättslig_bedömning.upphandling` "
+               "nämner inte SGEI eller tjänster av allmänt ekonomiskt intresse"),
+      source=cite(SGEI_DECISION, HFD_2020_15))
+def sgei_procurement(ctx: RuleContext) -> Iterable[Hit]:
+    if _ground(ctx) != "SGEI-beslutet":
+        return
+    text = ctx.spec.legal.procurement if ctx.spec.legal else None
+    if text and word_pattern(("SGEI", "TAEI", "allmänt ekonomiskt intresse",
+                              "2012/21")).search(text):
+        return
+    yield Hit(("rättslig_bedömning", "upphandling"), (
+        "Med SGEI-beslutet ger den offentliga parten organisationen ett uppdrag mot "
+        "ersättning. Ett sådant uppdrag talar för ett offentligt kontrakt (HFD 2020 ref. 15), "
+        "så upphandlingsbedömningen måste ta upp det: förklara i "
+        "`rättslig_bedömning.upphandling` varför uppdraget ändå inte är ett kontrakt som ska "
+        "upphandlas."))
+
+
+@rule(code="IOP116", severity=Severity.WARNING,
+      title="Statsstödsgrunden saknar motivering",
+      trigger=("`statsstöd_grund` är en grund som kräver en motivering (ingen ekonomisk "
+               "verksamhet, ingen påverkan på handeln, ingen fördel (Altmark), "
+               "SGEI-beslutet, gruppundantag, anmält och godkänt stöd) och "
+               "`rättslig_bedömning.statsstöd` saknas"),
+      source=cite(SGEI_DECISION, GBER, DE_MINIMIS))
+def ground_without_reasoning(ctx: RuleContext) -> Iterable[Hit]:
+    ground = _ground(ctx)
+    if ground not in REASONED_GROUNDS or _has_text(ctx):
+        return
+    extra = ""
+    if ground == "anmält och godkänt stöd":
+        extra = (" Inget stöd får betalas ut innan kommissionen har godkänt det; ange "
+                 "beslutet.")
+    elif ground == "SGEI-beslutet":
+        extra = (" Ange vilken tjänst av allmänt ekonomiskt intresse organisationen får i "
+                 "uppdrag att utföra och hur ersättningen beräknas och kontrolleras.")
+    elif ground == "gruppundantag":
+        extra = " Ange vilken artikel i förordning (EU) 651/2014 stödet lämnas enligt."
+    yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
+        f"Grunden `{ground}` behöver en motivering. Skriv i `rättslig_bedömning.statsstöd` "
+        f"varför grunden gäller för det här partnerskapet.{extra} {RECOVERY}"))

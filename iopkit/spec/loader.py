@@ -19,6 +19,7 @@ import yaml
 
 from ..files import describe_os_error
 from .findings import Finding, KeyPath, Position, Severity
+from .textscan import LineIndex, nesting_too_deep
 
 try:  # libyaml's C parser is about ten times faster than the pure-Python one.
     from yaml import CSafeLoader as _Loader
@@ -200,14 +201,20 @@ def load_spec_file(path: Path | str) -> SpecDocument:
 
 def parse_spec_text(text: str, file: str = "<text>") -> SpecDocument:
     """Parse YAML text into a SpecDocument. Raises SpecLoadError."""
+    too_deep = nesting_too_deep(text, MAX_DEPTH)
+    if too_deep is not None:
+        raise SpecLoadError(_finding(
+            file, "IOP001",
+            f"Filen är för djupt nästlad på rad {too_deep.line}, kolumn {too_deep.column}: "
+            f"mer än {MAX_DEPTH} nivåer av indrag eller hakparenteser [ {{. En "
+            "partnerskapsbeskrivning har högst några nivåer; kontrollera indraget och att "
+            "varje [ och { stängs.", too_deep.line, too_deep.column))
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise SpecLoadError(_syntax_finding(exc, text, file)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        position = min(exc.position, len(text))
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, column = LineIndex(text).position(min(exc.position, len(text)))
         raise SpecLoadError(_finding(
             file, "IOP001",
             f"Rad {line} innehåller ett osynligt styrtecken (kod {exc.character:#04x}) som inte "
@@ -236,22 +243,32 @@ def parse_spec_text(text: str, file: str = "<text>") -> SpecDocument:
             "`partnerskap:` och `parter:` utan indrag.",
             root.start_mark.line + 1, root.start_mark.column + 1))
 
-    builder = _Builder(file)
+    builder = _Builder(file, text)
     data = builder.build(root, (), 0)
     return SpecDocument(file=file, data=data, value_positions=builder.value_positions,
                         key_positions=builder.key_positions, text=text)
 
 
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
+        # YAML also breaks lines at NEL, LS and PS; editors do not. Only when the text
+        # has one do we count positions from the character offset instead.
+        self.lines = LineIndex(text) if _YAML_ONLY_BREAKS.search(text) else None
         self.value_positions: dict[KeyPath, Position] = {}
         self.key_positions: dict[KeyPath, Position] = {}
         self.nodes = 0
 
+    def _position(self, node: yaml.Node) -> Position:
+        mark = node.start_mark
+        if self.lines is not None:
+            return Position(*self.lines.position(mark.index))
+        return Position(mark.line + 1, mark.column + 1)
+
     def _error(self, node: yaml.Node, message: str, path: KeyPath) -> SpecLoadError:
+        position = self._position(node)
         return SpecLoadError(_finding(self.file, "IOP001", message,
-                                      node.start_mark.line + 1, node.start_mark.column + 1, path))
+                                      position.line, position.column, path))
 
     def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         self.nodes += 1
@@ -264,8 +281,8 @@ class _Builder:
             raise self._error(node, (
                 f"Filen är för djupt nästlad här (mer än {MAX_DEPTH} nivåer). Kontrollera "
                 "indraget; en partnerskapsbeskrivning har högst några nivåer."), path[:2])
-        self.value_positions.setdefault(path, Position(node.start_mark.line + 1,
-                                                       node.start_mark.column + 1))
+        if path not in self.value_positions:
+            self.value_positions[path] = self._position(node)
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in _NULLS:
                 return None
@@ -287,8 +304,7 @@ class _Builder:
                     raise self._error(key_node, (
                         f"Nyckeln `{key}` förekommer två gånger i samma avsnitt{where}. "
                         "Ta bort eller slå ihop den ena."), path + (key,))
-                self.key_positions[path + (key,)] = Position(key_node.start_mark.line + 1,
-                                                             key_node.start_mark.column + 1)
+                self.key_positions[path + (key,)] = self._position(key_node)
                 result[key] = self.build(value_node, path + (key,), depth + 1)
             return result
         raise self._error(node, "Okänd YAML-konstruktion.", path)  # pragma: no cover
@@ -334,12 +350,12 @@ def _reader_message(problem: str) -> str:
 
 
 _YAML_LINE_BREAKS = re.compile("\n|\x85|\u2028|\u2029")
+_YAML_ONLY_BREAKS = re.compile("\x85|\u2028|\u2029")
 
 
 def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, file: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
-    column = mark.column + 1 if mark else 1
+    line, column = LineIndex(text).position(mark.index) if mark else (1, 1)
     problem = f"{exc.problem or ''} {exc.context or ''}"
     # Count lines as YAML does (NEL, LS and PS break lines too), so marks index correctly.
     lines = _YAML_LINE_BREAKS.split(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from .types import (
+    ACTIVITY_AREAS,
     DATA_RESPONSIBILITY,
     FREQUENCIES,
     NONPROFIT_PARTY_TYPES,
@@ -16,6 +17,7 @@ from .types import (
     PAYMENT_FORMS,
     PUBLIC_PARTY_TYPES,
     RESOURCE_TYPES,
+    STATE_AID_GROUNDS,
     UNUSED_FUNDS,
     Bool,
     Choice,
@@ -28,7 +30,9 @@ from .types import (
     PartyId,
     PositiveNumber,
     Text,
+    YearlyAmount,
 )
+from .yearly import breakdown
 
 
 class SpecModel(BaseModel):
@@ -47,6 +51,20 @@ class Partnership(SpecModel):
                                          "och organisationernas erfarenhet.")
     purpose: Text = Field(alias="syfte", description="Vad partnerskapet ska åstadkomma.")
     target_group: Text = Field(alias="målgrupp", description="Vilka partnerskapet är till för.")
+    policy_documents: list[Text] = Field(default_factory=list, alias="styrdokument", description=(
+        "Den offentliga partens policy, plan eller mål som partnerskapet bidrar till, till "
+        "exempel \"Socialnämndens mål 2027: minskad hemlöshet\"."))
+    scope_limits: Text | None = Field(None, alias="avgränsning", description=(
+        "Vad partnerskapet inte omfattar, till exempel \"Skyddat boende ingår inte.\""))
+    activity_areas: list[Choice(ACTIVITY_AREAS)] = Field(  # type: ignore[valid-type]
+        default_factory=list, alias="verksamhetsområden", description=(
+            "Vilka slags verksamhet de idéburna parterna själva bedriver i partnerskapet. "
+            "Avgör vilka lagar och avtalsvillkor som gäller (meddelarskydd, tillstånd från "
+            "IVO, registerkontroll). Reglerade: " + ", ".join(ACTIVITY_AREAS[:9]) +
+            ". Övriga: " + ", ".join(ACTIVITY_AREAS[9:]) + "."))
+    children: Bool | None = Field(None, alias="barn", description=(
+        "Om barn (under 18 år) deltar i eller nås av verksamheten (ja/nej). Ger avsnitt om "
+        "barnets rättigheter och registerkontroll, och punkter i checklistan."))
 
 
 class ContactPerson(SpecModel):
@@ -81,6 +99,10 @@ class Party(SpecModel):
         "lagen (2022:900) om registrering av idéburna organisationer."))
     idea: Text | None = Field(None, alias="verksamhetsidé", description=(
         "Endast idéburna parter: organisationens egen idé och värdegrund."))
+    ivo_permit: Text | None = Field(None, alias="ivo_tillstånd", description=(
+        "Endast idéburna parter: tillståndet från Inspektionen för vård och omsorg (IVO), "
+        "med nummer och datum, när verksamheten kräver tillstånd (till exempel skyddat "
+        "boende, HVB, stödboende, hemtjänst eller LSS)."))
 
     @property
     def is_public(self) -> bool:
@@ -136,32 +158,57 @@ class Resource(SpecModel):
         "Slag av resurs: ekonomiska medel, personal, lokaler, kompetens, ideell tid, "
         "material eller övrigt."))
     description: Text = Field(alias="beskrivning", description="Vad resursen är.")
-    amount_per_year: NonNegativeInt | None = Field(None, alias="belopp_per_år", description=(
-        "Belopp i hela kronor per år. Krävs för ekonomiska medel."))
-    value_per_year: NonNegativeInt | None = Field(None, alias="värde_per_år", description=(
-        "Uppskattat värde i kronor per år av en resurs i annat än pengar."))
+    amount_per_year: YearlyAmount | None = Field(None, alias="belopp_per_år", description=(
+        "Belopp i hela kronor per år. Krävs för ekonomiska medel. Skriv ett belopp som "
+        "gäller varje år, eller belopp per kalenderår när de skiljer sig: "
+        "`{2027: 2400000, 2028: 2500000}`."))
+    value_per_year: YearlyAmount | None = Field(None, alias="värde_per_år", description=(
+        "Uppskattat värde i kronor per år av en resurs i annat än pengar (ett belopp, eller "
+        "belopp per kalenderår). Utan värde står det \"ej värderad\" i avtalet."))
+    recipient: Text | None = Field(None, alias="mottagare", description=(
+        "Id för den idéburna part som tar emot resursen. Krävs när en offentlig part ger "
+        "pengar, lokaler eller material och det finns mer än en idéburen part. Ange den också "
+        "när en offentlig part ställer personal eller kompetens till organisationens "
+        "förfogande. Statsstöd räknas per mottagare."))
     hours_per_year: NonNegativeInt | None = Field(None, alias="timmar_per_år", description=(
         "Antal timmar per år, för ideell tid och personal."))
 
     @property
-    def yearly_value(self) -> int:
-        """Money, or the estimated value of an in-kind resource; 0 when not given."""
-        if self.amount_per_year is not None:
-            return self.amount_per_year
-        return self.value_per_year or 0
+    def is_money(self) -> bool:
+        return self.type == "ekonomiska medel"
+
+    @property
+    def yearly(self) -> int | dict[int, int] | None:
+        """The money per year, or else the estimated value per year; None when neither
+        is given (an in-kind resource that is not valued)."""
+        return self.amount_per_year if self.amount_per_year is not None else self.value_per_year
+
+    def by_year(self, period: "Period") -> dict[int, int] | None:
+        """Kronor per calendar year of the period (see yearly.breakdown); None when the
+        resource has no amount or value."""
+        return None if self.yearly is None else breakdown(self.yearly, period.start, period.end)
 
 
 class Economy(SpecModel):
     payment_form: Choice(PAYMENT_FORMS) = Field(alias="ersättningsform", description=(
-        "`bidrag` eller `per prestation` (betalning per utförd enhet, vilket talar för "
-        "upphandling)."))
+        "`bidrag` eller `per prestation` (betalning per utförd enhet). Betalning per "
+        "prestation hör inte hemma i ett IOP: då är avtalet ett offentligt kontrakt."))
     disbursement: Text = Field(alias="utbetalning", description="Hur och när pengar betalas ut.")
     reporting: Text = Field(alias="redovisning",
                             description="Hur användningen av medlen redovisas.")
     unused_funds: Choice(UNUSED_FUNDS) = Field(alias="outnyttjade_medel", description=(
         "Vad som händer med pengar som inte används: `återbetalas` eller `får behållas`."))
+    other_grants: Text | None = Field(None, alias="andra_bidrag", description=(
+        "Hur medlen förhåller sig till andra bidrag från samma offentliga part, till exempel "
+        "att de ersätter ett föreningsbidrag och att samma verksamhet inte får andra medel."))
+    budget_reservation: Bool = Field(False, alias="budgetförbehåll", description=(
+        "Om de offentliga parternas medel för varje år efter det första förutsätter beslut "
+        "om budget för det året (ja/nej, standard nej). Ger ett budgetförbehåll i avtalet; "
+        "för statsstöd räknas då varje år när dess budget beslutas, annars räknas hela "
+        "avtalsperiodens medel när avtalet skrivs under."))
     penalties: Bool = Field(False, alias="viten", description=(
-        "Om avtalet har viten vid utebliven prestation (ja/nej). Viten talar för upphandling."))
+        "Om avtalet har viten vid utebliven prestation (ja/nej). Viten hör inte hemma i ett "
+        "IOP: de gör organisationens åtaganden till prestationer mot betalning."))
 
 
 class LegalAssessment(SpecModel):
@@ -170,6 +217,10 @@ class LegalAssessment(SpecModel):
         "offentlig upphandling."))
     state_aid: Text | None = Field(None, alias="statsstöd", description=(
         "Bedömningen av om stödet är statsstöd (och i så fall vilket undantag som gäller)."))
+    state_aid_ground: Choice(STATE_AID_GROUNDS) | None = Field(  # type: ignore[valid-type]
+        None, alias="statsstöd_grund", description=(
+            "Den grund som statsstödsbedömningen vilar på: " + ", ".join(STATE_AID_GROUNDS) +
+            ". Styr avtalsvillkor och steg i checklistan."))
     eur_rate: PositiveNumber | None = Field(None, alias="eurokurs", description=(
         "Valfri växelkurs, kronor per euro, för beräkningen mot de minimis-taken. Utan den "
         "används iopkits standardkurs."))
@@ -212,9 +263,51 @@ class PersonalData(SpecModel):
     processed: Bool | None = Field(None, alias="behandlas",
                                    description="Om personuppgifter behandlas (ja/nej).")
     responsibility: Choice(DATA_RESPONSIBILITY) | None = Field(None, alias="ansvar", description=(
-        "`var för sig` (varje part är personuppgiftsansvarig för sin behandling) eller "
-        "`biträde` (organisationen behandlar uppgifter för den offentliga partens räkning; "
-        "ett personuppgiftsbiträdesavtal behövs)."))
+        "`var för sig` (varje part är personuppgiftsansvarig för sin behandling), "
+        "`gemensamt` (parterna är gemensamt personuppgiftsansvariga; ett arrangemang enligt "
+        "dataskyddsförordningen artikel 26 bifogas) eller `biträde` (organisationen "
+        "behandlar uppgifter för den offentliga partens räkning; ett "
+        "personuppgiftsbiträdesavtal enligt artikel 28 bifogas)."))
+
+
+class Initiative(SpecModel):
+    party: Text = Field(alias="part", description="Id för den part som tog initiativet.")
+    date: Date | None = Field(None, alias="datum", description="När initiativet togs (ÅÅÅÅ-MM-DD).")
+
+
+class CaseOfficer(SpecModel):
+    name: Text = Field(alias="namn", description="Handläggarens namn.")
+    title: Text | None = Field(None, alias="titel", description="Handläggarens befattning.")
+    party: Text | None = Field(None, alias="part", description=(
+        "Id för den offentliga part där handläggaren arbetar."))
+
+
+class Decision(SpecModel):
+    party: Text = Field(alias="part", description="Id för den part som fattade beslutet.")
+    body: Text = Field(alias="organ", description=(
+        "Det organ som beslutade, till exempel `social resursnämnd` eller `styrelsen`."))
+    date: Date = Field(alias="datum", description="Beslutsdatum (ÅÅÅÅ-MM-DD).")
+    section: Text | None = Field(None, alias="paragraf", description=(
+        "Paragraf i protokollet, till exempel `§ 112`."))
+    case_number: Text | None = Field(None, alias="diarienummer",
+                                     description="Beslutets diarienummer.")
+    delegated: Bool = Field(False, alias="delegation", description=(
+        "Om beslutet fattades med stöd av delegation (ja/nej)."))
+    posted: Date | None = Field(None, alias="anslaget", description=(
+        "Dagen då justeringen av protokollet tillkännagavs på anslagstavlan (ÅÅÅÅ-MM-DD). "
+        "Checklistan anger då sista dagen för laglighetsprövning."))
+
+
+class Process(SpecModel):
+    initiative: Initiative | None = Field(None, alias="initiativ", description=(
+        "Vem som tog initiativet till partnerskapet och när."))
+    case_officer: CaseOfficer | None = Field(None, alias="handläggare", description=(
+        "Den offentliga partens handläggare, som bereder ärendet och skriver under "
+        "tjänsteskrivelsen."))
+    letter_of_intent: Date | None = Field(None, alias="avsiktsförklaring", description=(
+        "Datum för en undertecknad avsiktsförklaring, om det finns en."))
+    decisions: list[Decision] = Field(default_factory=list, alias="beslut", description=(
+        "Varje parts beslut om avtalet."))
 
 
 class Clause(SpecModel):
@@ -254,6 +347,8 @@ class Spec(SpecModel):
                            description="Avtalstid, förlängning och uppsägning.")
     personal_data: PersonalData | None = Field(None, alias="personuppgifter", description=(
         "Behandling av personuppgifter."))
+    process: Process | None = Field(None, alias="process", description=(
+        "Processen fram till avtalet: initiativ, avsiktsförklaring, handläggare och beslut."))
     clauses: list[Clause] = Field(default_factory=list, alias="villkor",
                                   description="Egna tilläggsvillkor, var och en med rubrik.")
     appendices: list[Text] = Field(default_factory=list, alias="bilagor", description=(

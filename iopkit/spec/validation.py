@@ -47,6 +47,7 @@ MESSAGE_CODES: dict[str, str] = {
     "IOP023": "Avtalsperioden slutar före start",
     "IOP024": "Belopp saknas för ekonomiska medel",
     "IOP025": "Uppgift som bara gäller idéburna parter",
+    "IOP026": "Belopp för ett år utanför avtalsperioden",
 }
 
 
@@ -257,6 +258,8 @@ def structural_findings(document: SpecDocument) -> list[Finding]:
         check(_refs(item.get("ansvarig"), item_path + ("ansvarig",)), parties, "part", "parter")
     for item_path, item in _items(document, ("resurser",)):
         check(_refs(item.get("part"), item_path + ("part",)), parties, "part", "parter")
+        check(_refs(item.get("mottagare"), item_path + ("mottagare",)), parties, "part",
+              "parter")
         if item.get("typ") == "ekonomiska medel" and item.get("belopp_per_år") is None:
             findings.append(_error(
                 document, "IOP024",
@@ -264,6 +267,13 @@ def structural_findings(document: SpecDocument) -> list[Finding]:
                 item_path, at_value=False))
     group = ("styrning", "partnerskapsgrupp")
     check(_refs(document.get(group), group), parties, "part", "parter")
+    for key in ("initiativ", "handläggare"):
+        ref = ("process", key, "part")
+        check(_refs(document.get(ref), ref), parties, "part", "parter")
+    for item_path, item in _items(document, ("process", "beslut")):
+        check(_refs(item.get("part"), item_path + ("part",)), parties, "part", "parter")
+
+    findings.extend(_years_outside_period(document))
 
     findings.extend(_party_mix(document))
     findings.extend(_period_order(document))
@@ -276,7 +286,7 @@ def _party_mix(document: SpecDocument) -> list[Finding]:
     findings = []
     for item_path, item in party_items:
         if item.get("typ") in PUBLIC_PARTY_TYPES:
-            for key in ("registrerad_idéburen", "verksamhetsidé"):
+            for key in ("registrerad_idéburen", "verksamhetsidé", "ivo_tillstånd"):
                 if item.get(key) is not None:
                     findings.append(_error(
                         document, "IOP025",
@@ -295,6 +305,37 @@ def _party_mix(document: SpecDocument) -> list[Finding]:
             document, "IOP022",
             "Ett IOP kräver minst en idéburen part (till exempel en ideell förening eller "
             "stiftelse). Lägg till den under `parter`.", ("parter",), at_value=False))
+    return findings
+
+
+def _period(document: SpecDocument) -> tuple[Any, Any] | None:
+    start, end = document.get(("avtalsperiod", "start")), document.get(("avtalsperiod", "slut"))
+    try:
+        return parse_date(start), parse_date(end)
+    except Exception:  # reported by the model
+        return None
+
+
+def _years_outside_period(document: SpecDocument) -> list[Finding]:
+    """A per-year amount for a year the agreement period does not touch."""
+    period = _period(document)
+    if period is None:
+        return []
+    first, last = period[0].year, period[1].year
+    findings = []
+    for item_path, item in _items(document, ("resurser",)):
+        for key in ("belopp_per_år", "värde_per_år"):
+            amounts = item.get(key)
+            if not isinstance(amounts, dict):
+                continue
+            for year in amounts:
+                if isinstance(year, str) and year.strip().isdigit() and \
+                        not first <= int(year) <= last:
+                    findings.append(_error(
+                        document, "IOP026",
+                        f"Året {year.strip()} ligger utanför avtalsperioden ({first}–{last}). "
+                        f"Ta bort beloppet eller ändra `avtalsperiod`.",
+                        item_path + (key, year), at_value=False))
     return findings
 
 

@@ -1,0 +1,276 @@
+"""Two versions of an agreement as one Word document with tracked changes.
+
+`tracked_agreement` renders both specs through the ordinary pipeline (templates,
+--mallar, --referens-docx) and `tracked_changes_docx` merges the two documents: the new
+one, with every difference from the old one as a revision by "iopkit" dated with the
+render date, so that Word's Accept all gives the new agreement and Reject all the old.
+Alignment, word-level changes and paragraph revisions are in revisions.py; tables
+and the package are here.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from .revisions import (
+    Revisions,
+    align,
+    canonical,
+    map_numbering,
+    mark_paragraph,
+    merge_paragraph,
+    row_text,
+    w_element,
+    whole_paragraph,
+    wrap_runs,
+)
+from .wordxml import RT_NUMBERING, RT_OFFICE_DOCUMENT, local, w
+
+AUTHOR = "iopkit"
+_RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
+#: The w:settings children that the schema puts before w:trackRevisions.
+_BEFORE_TRACK_REVISIONS = {
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts",
+    "embedSystemFonts", "saveSubsetFonts", "saveFormsData", "mirrorMargins",
+    "alignBordersAndEdges", "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter",
+    "gutterAtTop", "hideSpellingErrors", "hideGrammaticalErrors", "activeWritingStyle",
+    "proofState", "formsDesign", "attachedTemplate", "linkStyles",
+    "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+    "revisionView"}
+
+
+# ---------------------------------------------------------------------------------
+# Blocks and tables
+
+
+def _whole_row(tr: Any, revisions: Revisions, tag: str) -> Any:
+    tr = copy.deepcopy(tr)
+    trpr = tr.find(w("trPr"))
+    if trpr is None:
+        trpr = w_element("trPr")
+        prex = tr.find(w("tblPrEx"))
+        if prex is not None:
+            prex.addnext(trpr)
+        else:
+            tr.insert(0, trpr)
+    trpr.append(revisions.mark(tag))
+    for tc in tr.findall(w("tc")):
+        paragraphs = [b for b in tc if local(b) == "p"]
+        for index, p in enumerate(paragraphs):
+            if tag == "del":
+                map_numbering(p, revisions)
+            wrap_runs(p, revisions, tag)
+            if index < len(paragraphs) - 1:
+                mark_paragraph(p, revisions, tag)
+        for nested in [b for b in tc if local(b) == "tbl"]:
+            for row in nested.findall(w("tr")):
+                nested.replace(row, _whole_row(row, revisions, tag))
+    return tr
+
+
+def _changed_properties(old: Any, new: Any, tag: str, change_tag: str,
+                        revisions: Revisions) -> Any:
+    """New properties element (tcPr …) with the old one inside change_tag if different."""
+    new_props = copy.deepcopy(new.find(w(tag)))
+    old_props = old.find(w(tag))
+    if canonical(old_props) == canonical(new_props):
+        return new_props
+    if new_props is None:
+        new_props = w_element(tag)
+    change = revisions.mark(change_tag)
+    previous = copy.deepcopy(old_props) if old_props is not None else w_element(tag)
+    for child in previous.findall(w(change_tag)):
+        previous.remove(child)
+    change.append(previous)
+    new_props.append(change)
+    return new_props
+
+
+def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
+    tr = w_element("tr")
+    for name, value in new.attrib.items():
+        tr.set(name, value)
+    for child in new:
+        if local(child) != "tc":
+            tr.append(copy.deepcopy(child))
+    for old_tc, new_tc in zip(old.findall(w("tc")), new.findall(w("tc"))):
+        tc = w_element("tc")
+        tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
+        if tcpr is not None:
+            tc.append(tcpr)
+        for block in merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
+                                  [b for b in new_tc if local(b) in ("p", "tbl")], revisions):
+            tc.append(block)
+        tr.append(tc)
+    return tr
+
+
+def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
+    tbl = w_element("tbl")
+    for child in new:
+        name = local(child)
+        if name == "tblGrid":
+            grid = copy.deepcopy(child)
+            if canonical(child) != canonical(old.find(w("tblGrid"))):
+                change = revisions.mark("tblGridChange")
+                for attribute in ("author", "date"):
+                    del change.attrib[w(attribute)]  # tblGridChange carries only an id
+                change.append(copy.deepcopy(old.find(w("tblGrid"))))
+                for nested in change.iter(w("tblGridChange")):
+                    if nested is not change:
+                        nested.getparent().remove(nested)
+                grid.append(change)
+            tbl.append(grid)
+        elif name != "tr":
+            tbl.append(copy.deepcopy(child))
+    for old_tr, new_tr in align(old.findall(w("tr")), new.findall(w("tr")),
+                                key=lambda tr: row_text(tr) + "\x1d" + str(
+                                    len(tr.findall(w("tc"))))):
+        if old_tr is None:
+            tbl.append(_whole_row(new_tr, revisions, "ins"))
+        elif new_tr is None:
+            tbl.append(_whole_row(old_tr, revisions, "del"))
+        else:
+            tbl.append(_merge_row(old_tr, new_tr, revisions))
+    return tbl
+
+
+def _whole_table(tbl: Any, revisions: Revisions, tag: str) -> Any:
+    tbl = copy.deepcopy(tbl)
+    for row in tbl.findall(w("tr")):
+        tbl.replace(row, _whole_row(row, revisions, tag))
+    return tbl
+
+
+def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -> list[Any]:
+    """The merged blocks of a body or a table cell."""
+    merged: list[Any] = []
+    for o, n in align(old, new):
+        if o is None:
+            merged.append(_whole_table(n, revisions, "ins") if local(n) == "tbl"
+                          else whole_paragraph(n, revisions, "ins"))
+        elif n is None:
+            merged.append(_whole_table(o, revisions, "del") if local(o) == "tbl"
+                          else whole_paragraph(o, revisions, "del"))
+        elif local(n) == "tbl":
+            merged.append(_merge_table(o, n, revisions))
+        elif local(n) == "p":
+            merged.extend(merge_paragraph(o, n, revisions))
+        else:  # anything else (a bookmark, a content control) is taken from the new one
+            merged.append(copy.deepcopy(n))
+    return merged
+
+
+# ---------------------------------------------------------------------------------
+# The package
+
+
+def _package(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [(info.filename, package.read(info.filename)) for info in package.infolist()]
+
+
+def _part_names(members: dict[str, bytes]) -> tuple[str, str | None, str | None]:
+    """The main document, numbering and settings parts."""
+    from .docx import _targets
+
+    document = next(n for t, n in _targets(members, "").values() if t == RT_OFFICE_DOCUMENT)
+    related = {t: n for t, n in _targets(members, document).values()}
+    return document, related.get(RT_NUMBERING), related.get(_RT_SETTINGS)
+
+
+def _track_further_edits(settings: Any) -> None:
+    """Turn on Track Changes, so that what the reader changes next is tracked as well."""
+    if settings.find(w("trackRevisions")) is not None:
+        return
+    before = [child for child in settings if local(child) in _BEFORE_TRACK_REVISIONS]
+    track = w_element("trackRevisions")
+    if before:
+        before[-1].addnext(track)
+    else:
+        settings.insert(0, track)
+
+
+def _body_blocks(document: Any) -> list[Any]:
+    body = document.find(w("body"))
+    return [child for child in body if local(child) != "sectPr"]
+
+
+def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
+                         author: str = AUTHOR) -> bytes:
+    """The new document with every difference from the old one as a tracked change by
+    `author` dated `when` (midnight UTC, so the output is deterministic). Both
+    documents should come from the same base (iopkit's, or the same --referens-docx):
+    styles, header and footer are taken from the new one."""
+    from lxml import etree
+
+    from .docx import _serialize, _zip
+
+    old_members, new_members = dict(_package(old_docx)), _package(new_docx)
+    new_by_name = dict(new_members)
+    document_name, numbering_name, settings_name = _part_names(new_by_name)
+    old_document_name, old_numbering_name, _ = _part_names(old_members)
+    old_document = etree.fromstring(old_members[old_document_name])
+    new_document = etree.fromstring(new_by_name[document_name])
+
+    revisions = Revisions(author, f"{when.isoformat()}T00:00:00Z")
+    if numbering_name is not None:
+        revisions.numbering = etree.fromstring(new_by_name[numbering_name])
+    if old_numbering_name is not None:
+        old_numbering = etree.fromstring(old_members[old_numbering_name])
+        revisions.old_nums = {n.get(w("numId")): n for n in old_numbering.findall(w("num"))}
+
+    old_blocks, new_blocks = _body_blocks(old_document), _body_blocks(new_document)
+    # List numbering of paragraphs present in both versions: the old list is the new one.
+    for o, n in align(old_blocks, new_blocks):
+        if o is not None and n is not None and local(o) == local(n) == "p":
+            old_num, new_num = o.find(f"{w('pPr')}/{w('numPr')}/{w('numId')}"), \
+                n.find(f"{w('pPr')}/{w('numPr')}/{w('numId')}")
+            if old_num is not None and new_num is not None:
+                revisions.num_map.setdefault(old_num.get(w("val")), new_num.get(w("val")))
+
+    merged = merge_blocks(old_blocks, new_blocks, revisions)
+    body = new_document.find(w("body"))
+    for block in new_blocks:
+        body.remove(block)
+    sect_pr = body.find(w("sectPr"))
+    for block in merged:
+        if sect_pr is not None:
+            sect_pr.addprevious(block)
+        else:
+            body.append(block)
+
+    replaced = {document_name: _serialize(new_document)}
+    if numbering_name is not None:
+        replaced[numbering_name] = _serialize(revisions.numbering)
+    if settings_name is not None:
+        settings = etree.fromstring(new_by_name[settings_name])
+        _track_further_edits(settings)
+        replaced[settings_name] = _serialize(settings)
+    return _zip([(name, replaced.get(name, data)) for name, data in new_members], when)
+
+
+def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:
+    """The agreement of the `new` CheckResult with its differences from the `old` one as
+    tracked changes; `options` is a pipeline.RenderOptions. Raises
+    templates.TemplateProblem and files.UsageProblem as rendering does."""
+    from .docx import markdown_to_docx
+    from .pipeline import draft_date, render_markdown
+
+    when = draft_date(options)
+    documents = []
+    for result in (old, new):
+        agreement = next(document for document in render_markdown(result, options)
+                         if document.kind == "avtal")
+        documents.append(markdown_to_docx(
+            agreement.markdown, title=agreement.title, header_text=agreement.header_text,
+            subject=agreement.subject, reference_docx=options.reference_docx, date=when,
+            author=agreement.author, keywords=agreement.keywords))
+    return tracked_changes_docx(documents[0], documents[1], when)

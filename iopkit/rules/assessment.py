@@ -1,0 +1,231 @@
+"""What the law says about this partnership, decided once for the rules and the documents.
+
+The rules (`check`) and the templates (the agreement, the checklist) must never disagree
+about which clauses apply: whether lag (2017:151) on meddelarskydd can apply, which
+registerkontroll regime applies when children take part, which activities need IVO's
+permit, and how much aid each idéburen party receives. `assess(spec)` answers each
+question from the spec alone; `iopkit.rules` and `iopkit.render.context` both call it.
+The facts behind each answer, with sources, are in the project's domain brief (IOP.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..spec.model import Party, Resource, Spec
+
+#: Activity areas where lag (2017:151) 2 § can apply: professionally run private
+#: activity, partly publicly funded, in the school system, hälso- och sjukvård, or under
+#: the socialtjänst laws, LVU, LVM, LSS or personal assistance.
+WHISTLEBLOWER_AREAS = frozenset({
+    "socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS",
+    "personlig assistans", "skolväsendet", "hälso- och sjukvård"})
+
+#: Activity areas where a professionally run private activity needs IVO's permit.
+IVO_AREAS = ("skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS", "personlig assistans")
+
+#: Activities that a kommun must itself provide to those entitled to them (insatser
+#: decided under socialtjänstlagen or LSS): run by the organisation, a kommunal task
+#: handed over (kommunallagen 10 kap.) and a strong procurement sign.
+STATUTORY_AREAS = IVO_AREAS
+
+#: Registerkontroll regimes when children take part (IOP.md, section 13).
+REGISTER_CHECK_MANDATORY = {
+    "2007:171": ("HVB", "stödboende", "skyddat boende"),
+    "skollagen": ("skolväsendet",),
+    "2010:479": ("LSS", "personlig assistans"),
+}
+REGISTER_CHECK_VOLUNTARY = "2013:852"
+
+#: Resource types that a public party gives to the organisation (aid when it is an
+#: undertaking): money, premises and material. Staff and competence count only when the
+#: resource names a `mottagare` (put at the organisation's disposal).
+GIVEN_TYPES = ("ekonomiska medel", "lokaler", "material")
+
+#: The state-aid grounds that rest on the de minimis regulations.
+DE_MINIMIS_GROUNDS = ("stöd av mindre betydelse", "stöd av mindre betydelse för SGEI")
+#: Grounds that rest on a reasoning the spec must give in `rättslig_bedömning.statsstöd`.
+REASONED_GROUNDS = ("ingen ekonomisk verksamhet", "ingen påverkan på handeln",
+                    "ingen fördel (Altmark)", "SGEI-beslutet", "gruppundantag",
+                    "anmält och godkänt stöd")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One resource a public party gives to an idéburen party."""
+
+    index: int  # position in `resurser`
+    resource: Resource
+    giver: Party
+    recipient: Party | None  # None: several idéburna parties and no `mottagare`
+    by_year: dict[int, int] | None  # None: an in-kind resource without a value
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        return ("resurser", self.index)
+
+
+@dataclass
+class RecipientAid:
+    """Everything public parties give one idéburen party, per calendar year."""
+
+    party: Party
+    transfers: list[Transfer] = field(default_factory=list)
+
+    @property
+    def by_year(self) -> dict[int, int]:
+        years: dict[int, int] = {}
+        for transfer in self.transfers:
+            for year, amount in (transfer.by_year or {}).items():
+                years[year] = years.get(year, 0) + amount
+        return dict(sorted(years.items()))
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_year.values())
+
+    @property
+    def unvalued(self) -> list[Transfer]:
+        return [t for t in self.transfers if t.by_year is None]
+
+    def counted(self, budget_reservation: bool, years: int = 3) -> tuple[int, list[int]]:
+        """The amount that counts against a ceiling, and the years it covers.
+
+        Aid is granted when the right to it is conferred (Regulation 2023/2831 art. 3(3)):
+        everything the agreement commits counts at signing. With a budget reservation each
+        year is granted when its budget is decided, so the largest sum over any `years`
+        consecutive calendar years counts."""
+        by_year = self.by_year
+        if not by_year:
+            return 0, []
+        if not budget_reservation:
+            return self.total, list(by_year)
+        ordered = sorted(by_year)
+        best, best_years = -1, ordered[:years]
+        for first in range(ordered[0], ordered[-1] + 1):
+            window = [y for y in range(first, first + years) if y in by_year]
+            amount = sum(by_year[y] for y in window)
+            if amount > best:
+                best, best_years = amount, window
+            if first + years > ordered[-1]:
+                break
+        return best, best_years
+
+
+@dataclass(frozen=True)
+class Assessment:
+    spec: Spec
+
+    @cached_property
+    def areas(self) -> tuple[str, ...]:
+        return tuple(self.spec.partnership.activity_areas)
+
+    @property
+    def areas_given(self) -> bool:
+        return bool(self.areas)
+
+    @cached_property
+    def whistleblower_areas(self) -> tuple[str, ...]:
+        """The areas in which lag (2017:151) can apply (empty: it does not, or the spec
+        does not say; see `whistleblower_unknown`)."""
+        return tuple(a for a in self.areas if a in WHISTLEBLOWER_AREAS)
+
+    @property
+    def whistleblower_possible(self) -> bool:
+        return bool(self.whistleblower_areas)
+
+    @property
+    def whistleblower_unknown(self) -> bool:
+        """No activity areas given: the parties must confirm whether 2017:151 applies."""
+        return not self.areas_given
+
+    @cached_property
+    def ivo_areas(self) -> tuple[str, ...]:
+        return tuple(a for a in self.areas if a in IVO_AREAS)
+
+    @cached_property
+    def statutory_areas(self) -> tuple[str, ...]:
+        return tuple(a for a in self.areas if a in STATUTORY_AREAS)
+
+    @property
+    def children(self) -> bool:
+        return bool(self.spec.partnership.children)
+
+    @cached_property
+    def register_check(self) -> tuple[str, ...]:
+        """The registerkontroll regimes that apply: mandatory ones by law ("2007:171",
+        "skollagen", "2010:479") or, for any other activity with children, the
+        voluntary route of lag (2013:852). Empty when no children take part."""
+        if not self.children:
+            return ()
+        mandatory = tuple(law for law, areas in REGISTER_CHECK_MANDATORY.items()
+                          if any(a in areas for a in self.areas))
+        return mandatory or (REGISTER_CHECK_VOLUNTARY,)
+
+    @property
+    def register_check_mandatory(self) -> bool:
+        return bool(self.register_check) and \
+            self.register_check != (REGISTER_CHECK_VOLUNTARY,)
+
+    # --- money and state aid ----------------------------------------------------------
+
+    @cached_property
+    def transfers(self) -> list[Transfer]:
+        """Resources that public parties give to idéburna parties (see GIVEN_TYPES)."""
+        spec = self.spec
+        nonprofits = spec.nonprofit_parties
+        only = nonprofits[0] if len(nonprofits) == 1 else None
+        out = []
+        for index, resource in enumerate(spec.resources):
+            giver = spec.party(resource.party)
+            if giver is None or not giver.is_public:
+                continue
+            if resource.type not in GIVEN_TYPES and resource.recipient is None:
+                continue
+            recipient = spec.party(resource.recipient) if resource.recipient else only
+            if recipient is not None and not recipient.is_nonprofit:
+                continue  # a public recipient is an error reported by IOP127
+            out.append(Transfer(index=index, resource=resource, giver=giver,
+                                recipient=recipient, by_year=resource.by_year(spec.period)))
+        return out
+
+    @cached_property
+    def aid_by_recipient(self) -> list[RecipientAid]:
+        """Aid per idéburen party, in the order of `parter`; parties that get nothing
+        are left out."""
+        out = []
+        for party in self.spec.nonprofit_parties:
+            transfers = [t for t in self.transfers if t.recipient is party]
+            if transfers:
+                out.append(RecipientAid(party=party, transfers=transfers))
+        return out
+
+    @property
+    def budget_reservation(self) -> bool:
+        return self.spec.economy.budget_reservation
+
+    @property
+    def state_aid_ground(self) -> str | None:
+        legal = self.spec.legal
+        return legal.state_aid_ground if legal is not None else None
+
+    @property
+    def de_minimis(self) -> bool:
+        return self.state_aid_ground in DE_MINIMIS_GROUNDS
+
+    # --- process ------------------------------------------------------------------------
+
+    def appeal_deadline(self, posted: dt.date) -> dt.date:
+        """The last day to ask for laglighetsprövning: three weeks after the day the
+        approved minutes were posted (kommunallagen 13 kap. 5 §), moved to the next
+        working day when it falls on a weekend or a public holiday (lag (1930:173) om
+        beräkning av lagstadgad tid)."""
+        from ..workdays import next_working_day
+
+        return next_working_day(posted + dt.timedelta(weeks=3))
+
+
+def assess(spec: Spec) -> Assessment:
+    return Assessment(spec)

@@ -1,0 +1,71 @@
+"""Resources and money: who receives what, and amounts for every year of the period."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..spec.findings import Severity
+from ..spec.yearly import period_years
+from .assessment import assess
+from .registry import Hit, RuleContext, rule
+from .sources import DE_MINIMIS, IOPKIT, cite
+
+
+@rule(code="IOP126", severity=Severity.ERROR,
+      title="Mottagare saknas",
+      trigger=("det finns flera idéburna parter och en offentlig part ger pengar, lokaler "
+               "eller material utan `mottagare`"),
+      source=cite(DE_MINIMIS, IOPKIT))
+def recipient_missing(ctx: RuleContext) -> Iterable[Hit]:
+    nonprofits = ctx.spec.nonprofit_parties
+    if len(nonprofits) < 2:
+        return
+    ids = ", ".join(f"`{p.id}`" for p in nonprofits)
+    for transfer in assess(ctx.spec).transfers:
+        if transfer.recipient is None:
+            yield Hit(transfer.path, (
+                f"\"{transfer.resource.description}\" ({transfer.resource.type}) från "
+                f"{transfer.giver.name} har ingen mottagare. Med flera idéburna parter måste "
+                "avtalet säga vem som får pengarna eller resursen: det avgör vem som ska "
+                "redovisa och betala tillbaka, och statsstöd räknas per mottagare. Lägg till "
+                f"`mottagare` med id för en av de idéburna parterna ({ids}). Ska flera dela, "
+                "dela upp resursen i en post per mottagare."))
+
+
+@rule(code="IOP127", severity=Severity.ERROR,
+      title="Mottagaren är inte idéburen",
+      trigger="`resurser[].mottagare` är en offentlig part",
+      source=cite(DE_MINIMIS, IOPKIT))
+def recipient_not_nonprofit(ctx: RuleContext) -> Iterable[Hit]:
+    ids = ", ".join(f"`{p.id}`" for p in ctx.spec.nonprofit_parties)
+    for index, resource in enumerate(ctx.spec.resources):
+        party = ctx.spec.party(resource.recipient) if resource.recipient else None
+        if party is not None and not party.is_nonprofit:
+            yield Hit(("resurser", index, "mottagare"), (
+                f"Mottagaren {party.name} är en offentlig part. `mottagare` anger vilken "
+                f"idéburen part som tar emot resursen: skriv id för en av dem ({ids}), eller "
+                "ta bort nyckeln om resursen stannar hos den offentliga parten."))
+
+
+@rule(code="IOP128", severity=Severity.WARNING,
+      title="Belopp saknas för ett år",
+      trigger=("`belopp_per_år` eller `värde_per_år` anger belopp per år, men inte för varje "
+               "kalenderår som avtalsperioden omfattar"),
+      source=IOPKIT)
+def year_without_amount(ctx: RuleContext) -> Iterable[Hit]:
+    period = ctx.spec.period
+    years = period_years(period.start, period.end)
+    for index, resource in enumerate(ctx.spec.resources):
+        for key, value in (("belopp_per_år", resource.amount_per_year),
+                           ("värde_per_år", resource.value_per_year)):
+            if not isinstance(value, dict):
+                continue
+            missing = [str(y) for y in years if y not in value]
+            if missing:
+                yield Hit(("resurser", index, key), (
+                    f"Avtalsperioden omfattar {', '.join(missing)} men \"{resource.description}\" "
+                    f"har inget belopp för {'det året' if len(missing) == 1 else 'de åren'}. "
+                    f"Lägg till beloppet (0 om inget ges) så att avtalet visar vad som gäller "
+                    "varje år."))
+
+
