@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 
 from conftest import EXAMPLES
 from serve_helpers import running_server
@@ -149,9 +150,19 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
         replace_text(field(driver, "parter[2].organisationsnummer"), "802400-0005")
         replace_text(field(driver, "parter[2].kontaktperson.namn"), "Anna Berg")
         replace_text(field(driver, "parter[2].firmatecknare[0].namn"), "Anna Berg")
-        wait_for(driver, lambda d: error_count(d) == 0, "Den nya parten har kvar fel")
         assert len(driver.find_elements(
             By.CSS_SELECTOR, "fieldset.post[data-path^='parter[']")) > count_before
+
+        # With two idéburna parties the money needs a recipient, chosen from the parties.
+        go_to_step(driver, "resurser")
+        wait_for(driver, lambda d: any(text.startswith("Fel:")
+                                       for text in findings_at(d, "resurser[0]")),
+                 "Ingen uppmaning att ange mottagare")
+        recipient = Select(field(driver, "resurser[0].mottagare"))
+        assert {"kommunen", "foreningen", "kyrkan"} <= {o.get_attribute("value")
+                                                       for o in recipient.options}
+        recipient.select_by_value("foreningen")
+        wait_for(driver, lambda d: error_count(d) == 0, "Beskrivningen har kvar fel")
 
         # The preview shows the agreement with the new name.
         wait_for(driver, lambda d: "Läxhjälp i Berga" in (
@@ -239,6 +250,38 @@ def test_every_example_survives_the_page_round_trip(tmp_path, driver):
 
             assert key(answer["mine"]) == key(answer["theirs"]), example.name
             assert answer["yaml"].startswith("iopkit: 1\n")
+
+
+def test_references_are_chosen_from_what_exists(tmp_path, driver):
+    with editing_example(tmp_path, driver) as spec:
+        data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        needs = [need["id"] for need in data["behovsinventering"]["behov"]]
+        parties = [party["id"] for party in data["parter"]]
+        go_to_step(driver, "mål")
+        boxes = driver.find_elements(By.CSS_SELECTOR, '[data-path="mål[0].behov"] input[type=checkbox]')
+        assert [box.get_attribute("value") for box in boxes] == needs
+        assert [box.is_selected() for box in boxes] == [n in data["mål"][0]["behov"] for n in needs]
+        go_to_step(driver, "insatser")
+        responsible = Select(field(driver, "insatser[0].ansvarig"))
+        assert [o.get_attribute("value") for o in responsible.options] == ["", *parties]
+        assert responsible.first_selected_option.get_attribute("value") == \
+            data["insatser"][0]["ansvarig"]
+        # A need added in its step is offered to the goals at once.
+        go_to_step(driver, "behovsinventering")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Lägg till behov']").click()
+        new_id = f"behovsinventering.behov[{len(needs)}].id"
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'[name="{new_id}"]'),
+                 "Inget nytt behov")
+        replace_text(field(driver, new_id), "B99")
+        go_to_step(driver, "mål")
+        boxes = driver.find_elements(By.CSS_SELECTOR, '[data-path="mål[0].behov"] input[type=checkbox]')
+        assert "B99" in [box.get_attribute("value") for box in boxes]
+        # An enum is a drop-down with the schema's help text beside it.
+        go_to_step(driver, "ekonomi")
+        form = Select(field(driver, "ekonomi.ersättningsform"))
+        assert {"bidrag", "per prestation"} <= {o.get_attribute("value") for o in form.options}
+        help_id = field(driver, "ekonomi.ersättningsform").get_attribute("aria-describedby")
+        assert "prestation" in driver.find_element(By.ID, help_id.split()[0]).text
 
 
 TRICKY_TEXTS = [

@@ -175,8 +175,9 @@ const IopForm = (() => {
     return out;
   }
 
+  /** The path with list positions left out: ["mål", 0, "behov"] → "mål[].behov". */
   function pattern(path) {
-    return pathText(path.map((p) => (typeof p === "number" ? "#" : p))).replace(/\[#\]/g, "[]");
+    return pathText(path).replace(/\[\d+\]/g, "[]");
   }
 
   function get(path) {
