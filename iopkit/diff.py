@@ -318,6 +318,13 @@ class _Differ:
         self.text(s, "Bakgrunden", p + ("bakgrund",), o.background, n.background)
         self.text(s, "Syftet", p + ("syfte",), o.purpose, n.purpose)
         self.text(s, "Målgruppen", p + ("målgrupp",), o.target_group, n.target_group)
+        self.text_list(s, "Styrdokumentet", p + ("styrdokument",), o.policy_documents,
+                       n.policy_documents)
+        self.text(s, "Avgränsningen", p + ("avgränsning",), o.scope_limits, n.scope_limits)
+        self.value(s, "Verksamhetsområdena", p + ("verksamhetsområden",),
+                   join_names(o.activity_areas) or None, join_names(n.activity_areas) or None)
+        self.value(s, "Uppgiften om att barn deltar", p + ("barn",), _yes_no(o.children),
+                   _yes_no(n.children))
 
     def parties(self) -> None:
         s = "Parter"
@@ -342,7 +349,7 @@ class _Differ:
         name = n.name
         self.value(s, f"Namnet på parten {o.name}", p + ("namn",), normalise(o.name),
                    normalise(n.name))
-        self.value(s, f"Organisationsformen för {name}", p + ("typ",), o.type, n.type)
+        self.value(s, f"Typen av part för {name}", p + ("typ",), o.type, n.type)
         self.value(s, f"Organisationsnumret för {name}", p + ("organisationsnummer",),
                    o.org_number, n.org_number)
         self.value(s, f"Adressen för {name}", p + ("adress",), normalise(o.address),
@@ -377,6 +384,8 @@ class _Differ:
                    p + ("registrerad_idéburen",), _yes_no(o.registered_nonprofit),
                    _yes_no(n.registered_nonprofit))
         self.text(s, f"Verksamhetsidén för {name}", p + ("verksamhetsidé",), o.idea, n.idea)
+        self.value(s, f"Tillståndet från IVO för {name}", p + ("ivo_tillstånd",),
+                   normalise(o.ivo_permit), normalise(n.ivo_permit), quote)
 
     def needs_inventory(self) -> None:
         s, o, n = "Behovsinventering", self.old.needs_inventory, self.new.needs_inventory
@@ -513,6 +522,8 @@ class _Differ:
                         a.amount_per_year, b.amount_per_year)
             self.amount(s, f"Det uppskattade värdet per år av resursen {owner}",
                         p + ("värde_per_år",), a.value_per_year, b.value_per_year)
+            self.value(s, f"Mottagaren av resursen {owner}", p + ("mottagare",),
+                       _recipient(self.old, a), _recipient(self.new, b))
             if a.hours_per_year != b.hours_per_year:
                 self.value(s, f"Antalet timmar per år för resursen {owner}",
                            p + ("timmar_per_år",), a.hours_per_year, b.hours_per_year,
@@ -568,6 +579,10 @@ class _Differ:
                    f"att de {o.unused_funds}", f"att de {n.unused_funds}")
         self.value(s, "Villkoret om viten", p + ("viten",), _yes_no(o.penalties),
                    _yes_no(n.penalties))
+        self.text(s, "Bestämmelsen om andra bidrag", p + ("andra_bidrag",), o.other_grants,
+                  n.other_grants)
+        self.value(s, "Budgetförbehållet för senare år", p + ("budgetförbehåll",),
+                   _yes_no(o.budget_reservation), _yes_no(n.budget_reservation))
 
     def legal(self) -> None:
         s = "Rättslig bedömning"
@@ -577,6 +592,9 @@ class _Differ:
                   o.procurement if o else None, n.procurement if n else None)
         self.text(s, "Bedömningen av statsstöd", p + ("statsstöd",),
                   o.state_aid if o else None, n.state_aid if n else None)
+        self.value(s, "Grunden för bedömningen av statsstöd", p + ("statsstöd_grund",),
+                   o.state_aid_ground if o else None, n.state_aid_ground if n else None,
+                   quote)
         self.value(s, "Växelkursen för beräkningen av statsstöd", p + ("eurokurs",),
                    o.eur_rate if o else None, n.eur_rate if n else None,
                    lambda rate: f"{rate:g}".replace(".", ",") + " kr per euro")
@@ -661,6 +679,23 @@ _RESPONSIBILITY = {
     "var för sig": "att varje part är personuppgiftsansvarig för sin behandling",
     "biträde": "att organisationen är personuppgiftsbiträde åt den offentliga parten",
 }
+
+
+def _recipient(spec: Spec, res: Resource) -> str | None:
+    """The name of the party that receives a resource: its `mottagare`, or for money,
+    premises and material from a public party the only idéburen party when there is one
+    (the agreement then names it as recipient)."""
+    if res.recipient:
+        party = spec.party(res.recipient)
+        return party.name if party else res.recipient
+    nonprofits = spec.nonprofit_parties
+    giver = spec.party(res.party)
+    from .rules.assessment import GIVEN_TYPES
+
+    if len(nonprofits) == 1 and giver is not None and giver.is_public and \
+            res.type in GIVEN_TYPES:
+        return nonprofits[0].name
+    return None
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -783,8 +818,9 @@ def grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
 
 
 def render_text(changes: Sequence[Change], old_label: str, new_label: str,
-                width: int = 100) -> str:
-    """A readable Swedish report for the terminal: one line per change, by section."""
+                width: int = 100, findings: Sequence[str] = ()) -> str:
+    """A readable Swedish report for the terminal: one line per change, by section, then
+    the new version's findings (see iopkit.amendment.finding_lines)."""
     import textwrap
 
     if not changes:
@@ -804,6 +840,12 @@ def render_text(changes: Sequence[Change], old_label: str, new_label: str,
         lines.append("")
     lines.append("Tecken: + tillagt, - borttaget, ~ ändrat, = ny summa till följd av "
                  "ändringarna.")
+    if findings:
+        lines.append("")
+        lines.append(f"Anmärkningar från iopkit check på {new_label}:")
+        for line in findings:
+            lines.append(textwrap.fill(line, width=width, initial_indent="  ",
+                                       subsequent_indent="    "))
     return "\n".join(lines) + "\n"
 
 
@@ -816,10 +858,18 @@ def annex_title(number: int) -> str:
 
 
 def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
-                          number: int = 1, date: dt.date | None = None) -> str:
-    """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause,
-    signature blocks for every signatory of the new version. Spec text is escaped, so
+                          number: int = 1, date: dt.date | None = None, *,
+                          effective: dt.date | None = None,
+                          findings: Sequence[str] = ()) -> str:
+    """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause that
+    names the § of the agreement it amends (see iopkit.amendment), the date the changes
+    take effect (`effective`; None: the day after all parties have signed), signature
+    blocks for every signatory of the new version, and the new version's `findings`
+    after the signatures. Consequences (new totals) follow their clause unnumbered, so
+    the count in the text matches the numbered clauses. Spec text is escaped, so
     Markdown characters in it stay text."""
+    from .amendment import agreement_sections, place
+
     esc = escape_inline
     out: list[str] = []
     add = out.append
@@ -850,26 +900,33 @@ def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
         "avtalet ska ändringar och tillägg göras skriftligen och undertecknas av samtliga "
         "parter.")
     add("")
+    when = (f"från och med {date_text(effective)}" if effective else
+            "från och med dagen efter den dag då tillägget har undertecknats av samtliga "
+            "parter")
     add("## Ändringar och tillägg")
     add("")
     if not changes:
         add(esc(NO_CHANGES))
         add("")
     else:
-        add("Parterna är överens om följande ändringar och tillägg i avtalet.")
+        add(f"Parterna är överens om följande {count_text(changes)} i avtalet. Varje punkt "
+            f"anger den paragraf i avtalet som ändras. Ändringarna gäller {when}.")
         add("")
+        numbers = agreement_sections(old)
+        placed = sorted(((place(c, old, numbers), i, c) for i, c in enumerate(changes)),
+                        key=lambda item: (item[0].order, item[1]))
         counter = 0
-        for section, items in grouped(changes):
-            add(f"### {section}")
-            add("")
-            for change in items:
+        for placement, _, change in placed:
+            if change.derived:
+                add(f"*Till följd av ändringarna ({esc(placement.label)}):* "
+                    f"{esc(change.sentence)}")
+            else:
                 counter += 1
-                add(f"**{counter}.** {esc(change.sentence)}")
-                add("")
+                add(f"**{counter}.** *{esc(placement.label)}, {when}:* {esc(change.sentence)}")
+            add("")
     add("## Giltighet")
     add("")
-    add("Tillägget gäller från och med den dag då det har undertecknats av samtliga "
-        "parter. I övrigt gäller avtalet oförändrat.")
+    add(f"Ändringarna gäller {when}. I övrigt gäller avtalet oförändrat.")
     add("")
     add("## Underskrifter")
     add("")
@@ -888,4 +945,15 @@ def render_annex_markdown(changes: Sequence[Change], old: Spec, new: Spec,
             add("……………………………………………………………………\\")
             add(esc(signatory.name) + (f"\\\n{esc(signatory.title)}" if signatory.title else ""))
             add("")
+    add("## Kontroll av den nya versionen")
+    add("")
+    add("Detta avsnitt är en arbetsanteckning från iopkit check och tas bort före "
+        "undertecknandet.")
+    add("")
+    if findings:
+        for line in findings:
+            add(f"- {esc(line)}")
+    else:
+        add("iopkit check har inga anmärkningar på den nya versionen.")
+    add("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -84,7 +84,8 @@ behöver minst en insats. Beskriv insatserna utan att detaljstyra: den idéburna
 organisationens egen idé och arbetssätt ska få plats.""",
     "resurser": """\
 RESURSER
-Alla parters bidrag: pengar, personal, lokaler, kompetens, ideell tid och material.
+Alla parters bidrag: pengar, personal, lokaler, kompetens, ideellt arbete (`ideell tid`)
+och material.
 I ett IOP bidrar båda sidor; en idéburen part utan egna resurser gör att avtalet liknar
 ett köp. Belopp och värden skrivs i hela kronor per år, utan mellanslag: 1500000.""",
     "ekonomi": """\
@@ -96,11 +97,15 @@ medel som inte används.""",
     "rättslig_bedömning": """\
 RÄTTSLIG BEDÖMNING
 Varför avtalet inte är ett offentligt kontrakt enligt lagen (2016:1145) om offentlig
-upphandling (den idéburna partens egen idé, egna resurser, ingen marknad), och hur ni har
-bedömt frågan om statsstöd. Låt gärna en jurist granska texterna.""",
+upphandling: den idéburna parten bedriver sin egen verksamhet med egna resurser och åtar
+sig inga prestationer mot betalning (HFD 2020 ref. 15). Att det saknas en marknad eller
+att parten är ideell är inget skäl. Skriv också hur ni har bedömt frågan om statsstöd
+(`statsstöd_grund`). Låt gärna en jurist granska texterna.""",
     "styrning": """\
 STYRNING
-Partnerskapsgruppen leder arbetet, och parterna har lika stort inflytande över besluten.
+Partnerskapsgruppen bereder, följer upp och föreslår, och parterna har lika stort
+inflytande i den. Beslut om pengar, avtalsperiod, mål och omfattning fattas av varje
+parts behöriga organ (nämnden, styrelsen).
 Mötesfrekvens: varje vecka, varannan vecka, månadsvis, varannan månad, kvartalsvis,
 halvårsvis eller årsvis.""",
     "uppföljning": """\

@@ -88,13 +88,17 @@ def agreement_facts(spec) -> list[str]:
     add = facts.append
     ps = spec.partnership
     for value in (ps.name, ps.short_name, ps.case_number, ps.background, ps.purpose,
-                  ps.target_group):
+                  ps.target_group, ps.scope_limits):
         if value:
             add(value)
+    facts.extend(ps.policy_documents)
     for party in spec.parties:
         add(party.name)
-        add(party.type)
+        # A public party's legal form is not written out ("Organisationsform: kommun").
+        add("Offentlig part" if party.is_public else f"Idéburen part ({party.type})")
         add(party.org_number)
+        if party.ivo_permit:
+            add(party.ivo_permit)
         for value in (party.address, party.contact.name, party.contact.title,
                       party.contact.email, party.contact.phone, party.idea):
             if value:
@@ -123,20 +127,42 @@ def agreement_facts(spec) -> list[str]:
         add(activity.description)
         responsible = spec.party(activity.responsible)
         add(responsible.name if responsible else activity.responsible)
+    period = spec.period
+    by_year = {id(r): r.by_year(period) for r in spec.resources}
+    yearly_table = any(len(set(b.values())) > 1 for b in by_year.values() if b)
     for resource in spec.resources:
         add(resource.description)
-        add(resource.type)
-        if isinstance(resource.yearly, int):
+        add("ideellt arbete" if resource.type == "ideell tid" else resource.type)
+        if by_year[id(resource)] is None:
+            add("ej värderad")
+        elif not yearly_table:
             add(kronor(resource.yearly))
+        else:
+            facts.extend(kronor(v) for v in by_year[id(resource)].values())
+            add(kronor(sum(by_year[id(resource)].values())))
         if resource.hours_per_year is not None:
             add(tal(resource.hours_per_year))
     for party in spec.parties:
-        own = [r for r in spec.resources if r.party == party.id]
+        own = [by_year[id(r)] for r in spec.resources if r.party == party.id]
         if own:
             add(f"Summa {party.name}")
-            add(kronor(sum(r.yearly or 0 for r in own if isinstance(r.yearly, int))))
-    add(kronor(sum(r.yearly or 0 for r in spec.resources if isinstance(r.yearly, int))))
+            valued = [b for b in own if b is not None]
+            if yearly_table:
+                add(kronor(sum(sum(b.values()) for b in valued)))
+            else:
+                add(kronor(sum(next(iter(b.values())) for b in valued)))
     economy = spec.economy
+    if economy.other_grants:
+        add(economy.other_grants)
+    for resource in spec.resources:
+        if resource.recipient:
+            add(spec.party(resource.recipient).name)
+    if spec.process:
+        for decision in spec.process.decisions:
+            add(decision.body)
+            add(datum_lang(decision.date))
+            if decision.section:
+                add(decision.section)
     add(economy.disbursement)
     add(economy.reporting)
     add("betalas tillbaka" if economy.unused_funds == "återbetalas" else "får behållas")
@@ -153,15 +179,16 @@ def agreement_facts(spec) -> list[str]:
             add(value)
     if follow_up.first_date:
         add(datum_lang(follow_up.first_date))
-    period = spec.period
     add(f"från och med {datum_lang(period.start)} till och med {datum_lang(period.end)}")
     if period.extension:
         add(period.extension)
     if period.notice_months:
         add(f"uppsägningstid på {manader(period.notice_months)}")
     personal = spec.personal_data
+    add("Personuppgifter och sekretess")  # always, even when the key is missing
+    if personal and personal.processed is False:
+        add("inga personuppgifter om deltagarna")
     if personal and personal.processed:
-        add("Personuppgifter och sekretess")
         if personal.responsibility == "biträde":
             add("personuppgiftsbiträde")
         elif personal.responsibility == "var för sig":

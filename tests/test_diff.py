@@ -134,10 +134,25 @@ def test_markdown_annex_ready_to_sign(runner, versions):
     body = flat(text)
     for sentence in EXPECTED + TOTALS:
         assert sentence in body, sentence
-    # Each change is a numbered clause, numbered straight through.
+    # Each change is a numbered clause, numbered straight through; the new totals follow
+    # unnumbered, so the count in the text matches the clauses.
     numbers = [int(line[2:line.index(".**")]) for line in text.splitlines()
                if line.startswith("**") and ".**" in line]
-    assert numbers == list(range(1, len(EXPECTED) + len(TOTALS) + 1))
+    assert numbers == list(range(1, len(EXPECTED) + 1))
+    assert f"följande {len(EXPECTED)} ändringar i avtalet" in body
+    assert f"Skrev {annex} ({len(EXPECTED)} ändringar)." in flat(result.stderr)
+    # Each clause names the § it amends in the old agreement and the day it takes effect:
+    # the day after the last decision on the new version (process.beslut, 2027-12-14).
+    clauses = {line[line.index(".**") + 4:] for line in text.splitlines()
+               if line.startswith("**") and ".**" in line}
+    assert all(", från och med den 15 december 2027:*" in c for c in clauses)
+    assert any(c.startswith("*§ 7 Ekonomi,") and "utbetalning" in c for c in clauses)
+    assert any(c.startswith("*§ 15 Avtalstid, förlängning och uppsägning,")
+               and "Uppsägningstiden" in c for c in clauses)
+    assert any(c.startswith("*§ 6 Parternas resurser,") and "2 600 000" in flat(c)
+               for c in clauses)
+    assert "Ändringarna gäller från och med den 15 december 2027." in body
+    assert "*Till följd av ändringarna (§ 6 Parternas resurser):* Parternas sammanlagda" in text
     # The old parties entered the agreement; the annex is signed by the new version's
     # signatories, the new party included.
     assert ("Göteborgs Stad genom social resursnämnd och Föreningen Vinternatt har ingått "
@@ -209,6 +224,10 @@ def test_reworded_and_renamed_items_are_paired(runner, tmp_path):
     new["parter"][1]["id"] = "vn"
     for key in ("genomförd_av",):
         new["behovsinventering"][key] = ["goteborg", "vn"]
+    new["process"]["initiativ"]["part"] = "vn"
+    for decision in new["process"]["beslut"]:
+        if decision["part"] == "vinternatt":
+            decision["part"] = "vn"
     new["styrning"]["partnerskapsgrupp"] = ["goteborg", "vn"]
     for item in new["insatser"] + new["resurser"]:
         for field in ("ansvarig", "part"):
@@ -236,6 +255,8 @@ def test_amount_decrease_and_removed_party(runner, tmp_path):
     third = dict(old["parter"][1], id="tredje", namn="Föreningen Tredje",
                  organisationsnummer="817600-1231", typ="stiftelse")
     old["parter"].append(third)
+    old["resurser"][0]["mottagare"] = "vinternatt"  # several idéburna parties
+    old["styrning"]["partnerskapsgrupp"].append("tredje")
     old["resurser"].append({"part": "tredje", "typ": "kompetens",
                             "beskrivning": "Juridisk rådgivning", "värde_per_år": 50000})
     result = run(runner, "diff", write(tmp_path, "a.yaml", old),
@@ -317,3 +338,51 @@ def test_bad_draft_date_is_a_usage_error(runner, versions):
     assert result.exit_code == 2
     assert "ÅÅÅÅ-MM-DD" in result.stderr
     assert not versions[1].with_name("avtal-2028-tillagg.md").exists()
+
+
+def test_effective_date_option_and_default_without_new_decisions(runner, versions, tmp_path):
+    old, new = versions
+    target = tmp_path / "t.md"
+    result = run(runner, "diff", "-f", "md", "-o", target, "--gäller-från", "2028-01-01",
+                 old, new)
+    assert result.exit_code == 0, result.output
+    text = flat(target.read_text(encoding="utf-8"))
+    assert "Ändringarna gäller från och med den 1 januari 2028." in text
+    assert "från och med den 15 december 2027" not in text
+    # A new version without later decisions: the day after everybody has signed.
+    data = load_canonical_data()
+    data["avtalsperiod"]["uppsägningstid_månader"] = 3
+    changed = write(tmp_path, "b.yaml", data)
+    result = run(runner, "diff", "-f", "md", "-o", tmp_path / "u.md", CANONICAL, changed)
+    assert result.exit_code == 0, result.output
+    text = flat((tmp_path / "u.md").read_text(encoding="utf-8"))
+    assert ("**1.** *§ 15 Avtalstid, förlängning och uppsägning, från och med dagen efter "
+            "den dag då tillägget har undertecknats av samtliga parter:* Uppsägningstiden "
+            "ändras från 6 månader till 3 månader.") in text
+
+
+def test_bad_effective_date_is_a_usage_error(runner, versions, tmp_path):
+    result = run(runner, "diff", "-f", "md", "-o", tmp_path / "t.md", "--gäller-från",
+                 "snart", *versions)
+    assert result.exit_code == 2
+    assert "--gäller-från 'snart' är inget datum" in result.stderr
+    assert not (tmp_path / "t.md").exists()
+
+
+def test_new_versions_findings_are_listed(runner, tmp_path):
+    data = load_canonical_data()
+    new = load_canonical_data()
+    del new["rättslig_bedömning"]["upphandling"]  # a warning in the new version
+    old_file, new_file = write(tmp_path, "a.yaml", data), write(tmp_path, "b.yaml", new)
+    result = run(runner, "diff", old_file, new_file)
+    assert result.exit_code == 0, result.output
+    assert f"Anmärkningar från iopkit check på {new_file}:" in result.stdout
+    codes = [line.split()[0] for line in result.stdout.splitlines()
+             if line.startswith("  IOP")]
+    assert codes
+    result = run(runner, "diff", "-f", "md", "-o", tmp_path / "t.md", old_file, new_file)
+    text = (tmp_path / "t.md").read_text(encoding="utf-8")
+    section = text[text.index("## Kontroll av den nya versionen"):]
+    assert text.index("## Underskrifter") < text.index("## Kontroll av den nya versionen")
+    for code in codes:
+        assert f"- {code} " in section

@@ -173,14 +173,18 @@ def test_user_template_overrides_a_section_by_name(runner, canonical, tmp_path):
 
 
 def test_user_template_can_add_a_section(runner, canonical, tmp_path):
-    templates = _templates(tmp_path, {"avtal/16a-insyn.md.j2": (
+    templates = _templates(tmp_path, {"avtal/17a-insyn.md.j2": (
         "## {{ paragraf() }} Särskild insyn\n\nEn egen paragraf.\n")})
     result = run(runner, "render", canonical, "--mallar", templates, "--datum", DATE)
     assert result.exit_code == 0, result.output
     _, paragraphs = docx_paragraphs(canonical.with_name("dagverksamhet-avtal.docx"))
     headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
     index = headings.index("§\u00a016 Särskild insyn")
-    assert headings[index - 1] == "§\u00a015 Force majeure"
+    assert headings[index - 1] == "§\u00a015 Avtalstid, förlängning och uppsägning"
+    assert headings[index + 1] == "§\u00a017 Ändringar och tillägg"
+    # The clauses that refer to § Ändringar follow the new number, earlier ones too.
+    text = "\n".join(p.text for p in paragraphs)
+    assert "görs enligt §\u00a017" in text and "görs enligt §\u00a016" not in text
 
 
 def test_template_files_that_are_not_used_are_pointed_out(runner, canonical, tmp_path):

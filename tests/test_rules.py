@@ -101,7 +101,7 @@ def goal_m2_without_activity(data: dict) -> None:
 
 
 def low_public_money(data: dict) -> None:
-    data["resurser"][0]["belopp_per_år"] = 1_000_000  # 3 000 000 kr ≈ 272 727 euro
+    data["resurser"][0]["belopp_per_år"] = 1_000_000  # 3 000 000 kr, vilket motsvarar cirka 272 727 euro
 
 
 def long_period(data: dict) -> None:
@@ -170,6 +170,12 @@ CASES = [
     Case("IOP108", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
          "verksamhetsområden:",
          [setter("partnerskap", "verksamhetsområden", ["socialtjänst", "kultur"])]),
+    Case("IOP109", "varning",
+         [setter("rättslig_bedömning", "upphandling",
+                 "Det finns ingen marknad för verksamheten, så LOU gäller inte.")],
+         "upphandling:",
+         [setter("rättslig_bedömning", "upphandling",
+                 "Staden köper ingen tjänst och föreningen åtar sig inga prestationer.")]),
     Case("IOP110", "varning", [deleter("rättslig_bedömning", "statsstöd"), no_ground],
          "- part: goteborg",
          [deleter("rättslig_bedömning", "statsstöd"), no_ground, low_public_money]),
@@ -371,7 +377,7 @@ def test_state_aid_message_shows_amounts_in_swedish_form(runner, write_spec):
     assert f"(2027: 2{NBSP}400{NBSP}000 kr, 2028: 2{NBSP}400{NBSP}000 kr, " \
            f"2029: 2{NBSP}400{NBSP}000 kr)" in message
     assert "utan budgetförbehåll räknas hela avtalsperiodens medel (2027–2029) när avtalet " \
-           f"skrivs under, 7{NBSP}200{NBSP}000 kr ≈ 654{NBSP}545 euro" in message
+           f"skrivs under, 7{NBSP}200{NBSP}000 kr, vilket motsvarar cirka 654{NBSP}545 euro" in message
     assert "kurs 11,00 kr/euro, iopkits standardkurs" in message
     assert f"300{NBSP}000 euro" in message and "rättslig_bedömning.statsstöd" in message
     assert "annat stöd av mindre betydelse" in message and "med ränta" in message
@@ -382,10 +388,10 @@ def test_eurokurs_option_overrides_the_spec_and_the_default(runner, write_spec):
     path = write_spec(canonical_variant(setter("rättslig_bedömning", "eurokurs", "12,5"),
                                         no_ground))
     from_spec = message_of(run(runner, "check", path).stdout, "IOP111")
-    assert f"≈ 576{NBSP}000 euro (kurs 12,50 kr/euro, från rättslig_bedömning.eurokurs)" \
+    assert f"cirka 576{NBSP}000 euro (kurs 12,50 kr/euro, från rättslig_bedömning.eurokurs)" \
         in from_spec
     from_option = message_of(run(runner, "check", "--eurokurs", "12", path).stdout, "IOP111")
-    assert f"≈ 600{NBSP}000 euro (kurs 12,00 kr/euro, angiven med --eurokurs)" in from_option
+    assert f"cirka 600{NBSP}000 euro (kurs 12,00 kr/euro, angiven med --eurokurs)" in from_option
 
 
 def test_a_weak_krona_can_bring_the_amount_under_the_ceiling(runner, write_spec):
@@ -407,7 +413,7 @@ def test_above_the_sgei_ceiling_points_to_the_sgei_decision(runner, write_spec):
     text = canonical_variant(setter("resurser", 0, "belopp_per_år", 3_000_000),
                              *no_assessment)
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
-    assert f"9{NBSP}000{NBSP}000 kr ≈ 818{NBSP}182 euro" in message
+    assert f"9{NBSP}000{NBSP}000 kr, vilket motsvarar cirka 818{NBSP}182 euro" in message
     assert "2012/21/EU" in message and f"750{NBSP}000 euro" in message
 
 
@@ -418,7 +424,7 @@ def test_whole_committed_period_counts_at_signing(runner, write_spec):
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
     assert f"2031: 1{NBSP}190{NBSP}137 kr" in message
     assert "räknas hela avtalsperiodens medel (2027–2031) när avtalet skrivs under, " \
-           f"10{NBSP}790{NBSP}137 kr ≈ 980{NBSP}922 euro" in message
+           f"10{NBSP}790{NBSP}137 kr, vilket motsvarar cirka 980{NBSP}922 euro" in message
 
 
 def test_budget_reservation_counts_the_largest_three_consecutive_years(runner, write_spec):
@@ -430,12 +436,12 @@ def test_budget_reservation_counts_the_largest_three_consecutive_years(runner, w
                 2031: 500_000}))
     message = message_of(run(runner, "check", write_spec(text)).stdout, "IOP110")
     assert "Med budgetförbehåll beviljas varje år när dess budget beslutas" in message
-    assert f"2028–2030, 4{NBSP}000{NBSP}000 kr ≈ 363{NBSP}636 euro" in message
+    assert f"2028–2030, 4{NBSP}000{NBSP}000 kr, vilket motsvarar cirka 363{NBSP}636 euro" in message
 
 
 def test_budget_reservation_can_bring_aid_under_the_ceiling(runner, write_spec):
     # 5 years of 1 000 000 kr: 5 000 000 kr at signing (over 300 000 euro), but any
-    # three years are 3 000 000 kr ≈ 272 727 euro (under).
+    # three years are 3 000 000 kr, vilket motsvarar cirka 272 727 euro (under).
     base = (setter("avtalsperiod", "slut", "2031-12-31"), *no_assessment,
             setter("resurser", 0, "belopp_per_år", 1_000_000))
     at_signing = run(runner, "check", write_spec(canonical_variant(*base)))

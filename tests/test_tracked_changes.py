@@ -16,8 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
-
 from conftest import CANONICAL, EXAMPLES, ROOT, dump, load_canonical_data, run
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -43,10 +41,15 @@ def _mark_of(element, tag: str) -> bool:
 
 
 def _drop_paragraph_mark(p) -> None:
-    """Removing a paragraph mark joins what is left of the paragraph to the next one."""
+    """Removing a paragraph mark joins what is left of the paragraph to the next one.
+    The last mark of the body or of a table cell cannot go (Word keeps it): the
+    paragraph stays, with its properties."""
     rest = [child for child in p if child.tag != f"{W}pPr"]
     following = p.getnext()
-    if rest and following is not None and following.tag == f"{W}p":
+    if following is None or following.tag == f"{W}sectPr":
+        p.find(f"{W}pPr/{W}rPr").clear()  # the mark stays, unrevised
+        return
+    if rest and following.tag == f"{W}p":
         anchor = following.find(f"{W}pPr")
         for child in reversed(rest):
             if anchor is not None:
@@ -63,6 +66,9 @@ def resolve(data: bytes, accept: bool):
     for row in list(root.iter(f"{W}tr")):
         if _mark_of(row, drop):
             row.getparent().remove(row)
+    for table in list(root.iter(f"{W}tbl")):  # Word removes a table whose rows all go
+        if table.find(f"{W}tr") is None:
+            table.getparent().remove(table)
     for wrapper in list(root.iter(f"{W}{drop}")):
         if wrapper.getparent().tag == f"{W}p":  # inline runs, not a mark
             wrapper.getparent().remove(wrapper)
@@ -156,6 +162,15 @@ def assert_same_blocks(actual_root, expected_data: bytes) -> None:
     assert len(actual) == len(expected)
 
 
+def assert_last_marks_unrevised(root) -> None:
+    """Word can neither insert nor delete the last paragraph mark of the body or of a
+    table cell: Reject all would leave an empty paragraph there."""
+    containers = [root, *root.iter(f"{W}tc")]
+    for container in containers:
+        last = container.findall(f"{W}p")[-1]
+        assert not _mark_of(last, "ins") and not _mark_of(last, "del")
+
+
 def render_agreement(runner, spec: Path, out: Path, *extra) -> bytes:
     out.mkdir(exist_ok=True)
     result = run(runner, "render", spec, "-o", out, "--datum", DATE, *extra)
@@ -178,13 +193,20 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
     return old, new
 
 
-def test_accept_all_gives_new_and_reject_all_gives_old(runner, versions, tmp_path):
-    old, new = versions
-    data = tracked(runner, old, new, tmp_path / "spårat.docx")
+def round_trip(runner, old: Path, new: Path, tmp_path: Path, *extra) -> bytes:
+    """The tracked-changes document, after checking that Accept all gives `render` of
+    the new version and Reject all `render` of the old one."""
+    data = tracked(runner, old, new, tmp_path / "spårat.docx", *extra)
+    assert_last_marks_unrevised(body(data))
     assert_same_blocks(resolve(data, accept=True),
-                       render_agreement(runner, new, tmp_path / "ny"))
+                       render_agreement(runner, new, tmp_path / "ny", *extra))
     assert_same_blocks(resolve(data, accept=False),
-                       render_agreement(runner, old, tmp_path / "gammal"))
+                       render_agreement(runner, old, tmp_path / "gammal", *extra))
+    return data
+
+
+def test_accept_all_gives_new_and_reject_all_gives_old(runner, versions, tmp_path):
+    round_trip(runner, *versions, tmp_path)
 
 
 def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_path):
@@ -223,12 +245,24 @@ def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_p
         assert wrapper.find(f".//{W}delText") is None
 
 
-def _edit(tmp_path: Path, name: str, change) -> Path:
+def _with_appendices(tmp_path: Path, name: str, appendices: list[str]) -> Path:
     data = load_canonical_data()
-    change(data)
+    data["bilagor"] = appendices
     path = tmp_path / name
     path.write_text(dump(data), encoding="utf-8")
     return path
+
+
+def test_last_paragraph_removed_or_added(runner, tmp_path):
+    """The agreement ends with its list of appendices: removing the last one deletes the
+    document's last paragraph, adding one inserts it."""
+    two = _with_appendices(tmp_path, "två.yaml", ["Verksamhetsplan", "Budget"])
+    one = _with_appendices(tmp_path, "en.yaml", ["Verksamhetsplan"])
+    for old, new in ((two, one), (one, two)):
+        work = tmp_path / f"{old.stem}-{new.stem}"
+        work.mkdir()
+        data = round_trip(runner, old, new, work)
+        assert body(data).find(f".//{W}delText" if old == two else f".//{W}ins") is not None
 
 
 def test_formatting_only_change_is_a_formatting_revision():
@@ -257,11 +291,7 @@ def test_any_two_agreements_round_trip(runner, tmp_path, example):
     """Generic over the documents: even two different partnerships merge so that accept
     and reject give each of them back."""
     other = CANONICAL if example != CANONICAL else EXAMPLES / "kvinnojour.yaml"
-    data = tracked(runner, other, example, tmp_path / "spårat.docx")
-    assert_same_blocks(resolve(data, accept=True),
-                       render_agreement(runner, example, tmp_path / "ny"))
-    assert_same_blocks(resolve(data, accept=False),
-                       render_agreement(runner, other, tmp_path / "gammal"))
+    data = round_trip(runner, other, example, tmp_path)
     # Every list paragraph, kept or deleted, refers to a list the numbering part defines.
     from lxml import etree
 
@@ -287,13 +317,9 @@ def test_with_own_templates_and_reference_docx(runner, versions, tmp_path):
     document.styles["Normal"].font.name = "Georgia"
     document.save(str(reference))
     extra = ("--mallar", templates, "--referens-docx", reference)
-    data = tracked(runner, old, new, tmp_path / "spårat.docx", *extra)
+    data = round_trip(runner, old, new, tmp_path, *extra)
     text = "".join(t.text or "" for t in body(data).iter(f"{W}t"))
     assert "Bakgrund enligt kommunens mall" in text
-    assert_same_blocks(resolve(data, accept=True),
-                       render_agreement(runner, new, tmp_path / "ny", *extra))
-    assert_same_blocks(resolve(data, accept=False),
-                       render_agreement(runner, old, tmp_path / "gammal", *extra))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert b"Georgia" in package.read("word/styles.xml")
 

@@ -44,7 +44,7 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
     assert document.paragraphs[0].text == ("Uppföljning av Dagverksamhet för EU-medborgare i "
                                            "utsatthet")
     for heading in ("Uppföljningsmötet", "Mål och indikatorer", "Insatser", "Resurser",
-                    "Frågor till partnerskapsgruppen", "Beslut och åtgärder", "Årsrapport",
+                    "Frågor till partnerskapsgruppen", "Förslag och åtgärder", "Årsrapport",
                     "M1 Målgruppen har tillgång till en trygg dagverksamhet året runt.",
                     "M2 Besökare får vägledning som stärker deras möjlighet att göra egna "
                     "val.",
@@ -75,7 +75,7 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
         ["Summa", "2 530 000 kr", "", ""],
         ["Föreningens lokal på Andra Långgatan, 180 kvadratmeter (lokaler)", "360 000 kr",
          "", ""],
-        ["Volontärer i dagcentret och i rådgivningen (ideell tid)",
+        ["Volontärer i dagcentret och i rådgivningen (ideellt arbete)",
          "3 000 timmar, 450 000 kr", "", ""],
         ["Summa", "810 000 kr", "", ""],
     ]

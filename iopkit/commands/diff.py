@@ -53,6 +53,11 @@ def diff(
              "Avvisa alla det gamla). Standardnamn: NY-avtal-andringar.docx."),
     templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
     reference_docx: Path = reference_docx_option(),
+    effective: str = typer.Option(
+        None, "--gäller-från", "--galler-fran", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Dagen då ändringarna börjar gälla (md och docx). Standard: dagen efter det "
+             "senaste beslutet i den nya versionens process.beslut, om det är senare än "
+             "besluten i den gamla; annars dagen efter att alla parter har undertecknat."),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
     exit_code: bool = typer.Option(
         False, "--exit-code",
@@ -64,9 +69,12 @@ def diff(
     Jämför i sak, inte rad för rad: parter, belopp per part och totalt (med
     skillnaden), datum och avtalsperiod, mål, indikatorer, insatser och villkor som
     har lagts till, tagits bort eller fått ny lydelse. Med --format md eller docx
-    skrivs ändringarna som ett utkast till tillägg till avtalet, med underskrifter för
-    alla firmatecknare i den nya versionen. Med --format docx --spårade-ändringar skrivs
-    i stället hela det nya avtalet med ändringarna som spårade ändringar i Word.
+    skrivs ändringarna som ett utkast till tillägg till avtalet: varje ändring som en
+    numrerad punkt som anger vilken paragraf i avtalet den ändrar och från vilken dag
+    den gäller, underskrifter för alla firmatecknare i den nya versionen och till sist
+    anmärkningarna från iopkit check på den nya versionen. Med --format docx
+    --spårade-ändringar skrivs i stället hela det nya avtalet med ändringarna som
+    spårade ändringar i Word.
 
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
@@ -79,6 +87,7 @@ def diff(
         render_text,
     )
     from ..files import UsageProblem, check_can_write, write_atomic
+    from ..amendment import default_effective_date, finding_lines
     from ..render.dates import default_date, parse_date_option
 
     if tracked and output_format is not DiffFormat.docx:
@@ -87,7 +96,7 @@ def diff(
         fail("--mallar används bara med --spårade-ändringar (tillägget har inga egna mallar).")
     if reference_docx is not None and output_format is not DiffFormat.docx:
         fail("--referens-docx används bara med --format docx.")
-    draft_date = None
+    draft_date = effective_date = None
     options = None
     if output_format is not DiffFormat.text:
         from ..render.pipeline import RenderOptions, validate_options
@@ -98,15 +107,18 @@ def diff(
                                     reference_docx=reference_docx, date=draft_date)
             for note in validate_options(options, ["docx"]):
                 typer.echo(note, err=True)
+            if effective is not None:
+                effective_date = parse_date_option(effective, "--gäller-från")
         except UsageProblem as exc:
             fail(str(exc))
     old_result, new_result = load_valid_results([old_file, new_file])
     old, new = old_result.spec, new_result.spec
+    findings = finding_lines(new_result)
     changes = diff_specs(old, new)
     status = EXIT_INVALID if exit_code and changes else EXIT_OK
 
     if output_format is DiffFormat.text:
-        text = render_text(changes, str(old_file), str(new_file))
+        text = render_text(changes, str(old_file), str(new_file), findings=findings)
         if output is None:
             typer.echo(text, nl=False)
             raise typer.Exit(status)
@@ -122,7 +134,10 @@ def diff(
         if tracked:
             data = _tracked_docx(old_result, new_result, options)
         else:
-            markdown = render_annex_markdown(changes, old, new, number, draft_date)
+            markdown = render_annex_markdown(
+                changes, old, new, number, draft_date,
+                effective=effective_date or default_effective_date(old, new),
+                findings=findings)
             if output_format is DiffFormat.md:
                 data = markdown
             else:

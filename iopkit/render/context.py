@@ -19,6 +19,7 @@ from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
 from ..spec.model import Party, Spec
 from ..spec.yearly import period_years
+from ..workdays import next_working_day
 from .agreement import agreement_context
 from .format import add_months
 from .markdown import Md
@@ -179,8 +180,10 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "personuppgiftsbiträde": bool(personal and personal.processed is not False and
                                       personal.responsibility == "biträde"),
         "biträdesavtal_bilaga": any("biträde" in a.lower() for a in appendices),
-        "förlängning_senast": add_months(period.end, -period.notice_months)
-        if period.notice_months else period.end,
+        # A deadline never falls on a weekend or holiday: the next working day.
+        "förlängning_senast": next_working_day(
+            add_months(period.end, -period.notice_months) if period.notice_months
+            else period.end),
     }
 
     context = {

@@ -13,13 +13,13 @@ import os
 from ..files import UsageProblem
 
 
-def parse_date_option(text: str) -> dt.date:
-    """`--datum ÅÅÅÅ-MM-DD`."""
+def parse_date_option(text: str, option: str = "--datum") -> dt.date:
+    """`--datum ÅÅÅÅ-MM-DD` (or another date option named by `option`)."""
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageProblem(f"--datum {text!r} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, "
-                           "till exempel --datum 2026-05-04.") from None
+        raise UsageProblem(f"{option} {text!r} är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, "
+                           f"till exempel {option} 2026-05-04.") from None
 
 
 def default_date() -> dt.date:

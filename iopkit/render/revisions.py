@@ -121,7 +121,9 @@ def row_text(tr: Any) -> str:
 def canonical(element: Any) -> str:
     from lxml import etree
 
-    return "" if element is None else etree.tostring(element, method="c14n", exclusive=True).decode()
+    if element is None:
+        return ""
+    return etree.tostring(element, method="c14n", exclusive=True).decode()
 
 
 def _key(block: Any) -> str:
@@ -307,35 +309,106 @@ def _import_num(old_id: str, revisions: Revisions) -> str:
     return new_id
 
 
-def _ppr_for_compare(ppr: Any, revisions: Revisions | None, old: bool) -> str:
-    if ppr is None:
-        return ""
-    ppr = copy.deepcopy(ppr)
+def _bare(ppr: Any) -> Any:
+    """A copy of paragraph properties without the mark's run properties, a section
+    break or a recorded change: what w:pPrChange may hold."""
+    bare = copy.deepcopy(ppr) if ppr is not None else w_element("pPr")
     for tag in ("rPr", "sectPr", "pPrChange"):
-        for child in ppr.findall(w(tag)):
-            ppr.remove(child)
-    if old and revisions is not None:
-        map_numbering(ppr, revisions)
-    return canonical(ppr) if len(ppr) else ""
+        for child in bare.findall(w(tag)):
+            bare.remove(child)
+    return bare
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (canonical(a) if len(a) else "") == (canonical(b) if len(b) else "")
+
+
+def with_ppr_change(ppr: Any, old_bare: Any, revisions: Revisions) -> Any:
+    """`ppr` (created when None) with a w:pPrChange holding `old_bare` when the
+    paragraph's properties were different before."""
+    if ppr is None:
+        ppr = w_element("pPr")
+    if _same(_bare(ppr), old_bare):
+        return ppr
+    change = revisions.mark("pPrChange")
+    change.append(old_bare)
+    insert_ppr_child(ppr, change)
+    return ppr
 
 
 def _paragraph_properties(old: Any, new: Any, revisions: Revisions) -> Any:
     """The new w:pPr, with a w:pPrChange holding the old one when they differ."""
-    new_ppr = copy.deepcopy(new.find(w("pPr")))
-    old_ppr = old.find(w("pPr"))
-    if _ppr_for_compare(old_ppr, revisions, True) == _ppr_for_compare(new_ppr, None, False):
-        return new_ppr
-    if new_ppr is None:
-        new_ppr = w_element("pPr")
-    change = revisions.mark("pPrChange")
-    previous = copy.deepcopy(old_ppr) if old_ppr is not None else w_element("pPr")
-    for tag in ("rPr", "sectPr", "pPrChange"):
-        for child in previous.findall(w(tag)):
-            previous.remove(child)
+    previous = _bare(old.find(w("pPr")))
     map_numbering(previous, revisions)
-    change.append(previous)
-    insert_ppr_child(new_ppr, change)
-    return new_ppr
+    new_ppr = copy.deepcopy(new.find(w("pPr")))
+    if new_ppr is None and not len(previous):
+        return None
+    return with_ppr_change(new_ppr, previous, revisions)
+
+
+def _mark_revision(p: Any) -> str | None:
+    """"ins" or "del" when the paragraph mark is inserted or deleted."""
+    rpr = p.find(f"{w('pPr')}/{w('rPr')}")
+    for tag in ("ins", "del"):
+        if rpr is not None and rpr.find(w(tag)) is not None:
+            return tag
+    return None
+
+
+def _unmark(p: Any) -> Any:
+    """Take the revision off the paragraph mark; returns the paragraph's pPr."""
+    ppr = p.find(w("pPr"))
+    rpr = ppr.find(w("rPr"))
+    for child in [c for c in rpr if local(c) in ("ins", "del")]:
+        rpr.remove(child)
+    if not len(rpr):
+        ppr.remove(rpr)
+    return ppr
+
+
+def settle_last_mark(blocks: list[Any], revisions: Revisions) -> None:
+    """Word can neither insert nor delete the last paragraph mark of the body or of a
+    table cell (Reject all would leave an empty paragraph). When the last paragraph's
+    mark is revised, the revision moves to the paragraph before the revised ones at
+    the end, as Word does, and the last paragraph records both versions' properties.
+    Reject all and Accept all join the text of the paragraphs whose marks they remove
+    to the next paragraph, so every text still ends up where it was."""
+    if not blocks or local(blocks[-1]) != "p":
+        return
+    last, kind = blocks[-1], _mark_revision(blocks[-1])
+    if kind is None:
+        return
+    # The paragraph before the closing run of paragraphs revised the same way.
+    index = len(blocks) - 1
+    while index and local(blocks[index - 1]) == "p" and \
+            _mark_revision(blocks[index - 1]) == kind:
+        index -= 1
+    if not index or local(blocks[index - 1]) != "p":
+        return
+    before = blocks[index - 1]
+    previous = _mark_revision(before)
+    if kind == "ins" and previous == "del":
+        # One paragraph: the deleted text, then the inserted text, under the new mark.
+        old = _bare(before.find(w("pPr")))
+        ppr = with_ppr_change(_unmark(last), old, revisions)
+        anchor = ppr.getnext()
+        for child in [c for c in before if local(c) != "pPr"]:
+            if anchor is not None:
+                anchor.addprevious(child)
+            else:
+                last.append(child)
+        blocks.remove(before)
+    elif previous is None:
+        if kind == "del":  # what is left of `before` joins the last mark on Accept
+            accepted = copy.deepcopy(_bare(before.find(w("pPr"))))
+            old = _bare(_unmark(last))
+            last.replace(last.find(w("pPr")), with_ppr_change(accepted, old, revisions))
+        else:  # on Reject, `before` joins the last mark and keeps its properties
+            ppr = before.find(w("pPr"))
+            change = ppr.find(w("pPrChange")) if ppr is not None else None
+            old = _bare(change.find(w("pPr")) if change is not None else ppr)
+            with_ppr_change(_unmark(last), old, revisions)
+        mark_paragraph(before, revisions, kind)
 
 
 def _run(rpr: Any, tokens: Sequence[_Token], deleted: bool) -> Any:

@@ -25,6 +25,7 @@ from .revisions import (
     mark_paragraph,
     merge_paragraph,
     row_text,
+    settle_last_mark,
     w_element,
     whole_paragraph,
     wrap_runs,
@@ -105,8 +106,10 @@ def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
         tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
         if tcpr is not None:
             tc.append(tcpr)
-        for block in merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
-                                  [b for b in new_tc if local(b) in ("p", "tbl")], revisions):
+        blocks = merge_blocks([b for b in old_tc if local(b) in ("p", "tbl")],
+                              [b for b in new_tc if local(b) in ("p", "tbl")], revisions)
+        settle_last_mark(blocks, revisions)
+        for block in blocks:
             tc.append(block)
         tr.append(tc)
     return tr
@@ -142,6 +145,11 @@ def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
     return tbl
 
 
+def _columns(tbl: Any) -> int:
+    grid = tbl.find(w("tblGrid"))
+    return len(grid.findall(w("gridCol"))) if grid is not None else 0
+
+
 def _whole_table(tbl: Any, revisions: Revisions, tag: str) -> Any:
     tbl = copy.deepcopy(tbl)
     for row in tbl.findall(w("tr")):
@@ -159,6 +167,11 @@ def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -
         elif n is None:
             merged.append(_whole_table(o, revisions, "del") if local(o) == "tbl"
                           else whole_paragraph(o, revisions, "del"))
+        elif local(n) == "tbl" and _columns(o) != _columns(n):
+            # A table with other columns (a year-by-year table over a longer period) is
+            # not edited row by row: Reject all must give back the old grid and cells.
+            merged.append(_whole_table(o, revisions, "del"))
+            merged.append(_whole_table(n, revisions, "ins"))
         elif local(n) == "tbl":
             merged.append(_merge_table(o, n, revisions))
         elif local(n) == "p":
@@ -237,6 +250,7 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
                 revisions.num_map.setdefault(old_num.get(w("val")), new_num.get(w("val")))
 
     merged = merge_blocks(old_blocks, new_blocks, revisions)
+    settle_last_mark(merged, revisions)
     body = new_document.find(w("body"))
     for block in new_blocks:
         body.remove(block)

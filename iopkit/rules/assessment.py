@@ -31,6 +31,13 @@ IVO_AREAS = ("skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS", "perso
 #: handed over (kommunallagen 10 kap.) and a strong procurement sign.
 STATUTORY_AREAS = IVO_AREAS
 
+#: How an activity area reads in running text (the spec's values are short labels).
+AREA_NAMES = {
+    "HVB": "hem för vård eller boende (HVB)",
+    "LSS": "insatser enligt lagen (1993:387) om stöd och service till vissa funktionshindrade "
+           "(LSS)",
+}
+
 #: Registerkontroll regimes when children take part (IOP.md, section 13).
 REGISTER_CHECK_MANDATORY = {
     "2007:171": ("HVB", "stödboende", "skyddat boende"),

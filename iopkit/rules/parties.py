@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..spec.findings import Severity
-from .assessment import assess
+from .assessment import AREA_NAMES, assess
 from .registry import Hit, RuleContext, rule
 from .sources import IVO, REGISTRATION, SKATTEVERKET
 
@@ -85,9 +85,9 @@ def ivo_permit_missing(ctx: RuleContext) -> Iterable[Hit]:
         if not party.is_nonprofit or party.id not in responsible:
             continue
         yield Hit(("parter", index), (
-            f"Verksamheten omfattar {', '.join(areas)}. Den som yrkesmässigt bedriver sådan "
-            "verksamhet i enskild regi behöver tillstånd från Inspektionen för vård och omsorg "
-            "(IVO), också när kommunen står för lokalerna (tillståndet gäller lokalerna där "
-            f"verksamheten bedrivs). Ange tillståndets nummer och datum i "
-            f"`ivo_tillstånd` för {party.name}, eller ansök hos IVO innan verksamheten "
-            "startar."))
+            f"Verksamheten omfattar {', '.join(AREA_NAMES.get(a, a) for a in areas)}. Den som "
+            "yrkesmässigt bedriver sådan verksamhet i enskild regi behöver tillstånd från "
+            "Inspektionen för vård och omsorg (IVO), också när den offentliga parten står för "
+            "lokalerna (tillståndet är knutet till de lokaler där verksamheten bedrivs). Ange "
+            f"tillståndets nummer och datum i `ivo_tillstånd` för {party.name}, eller ansök "
+            "hos IVO; verksamheten får inte starta förrän tillståndet har beviljats."))

@@ -15,13 +15,16 @@ from typing import Iterable
 from ..spec.findings import Severity
 from .assessment import assess
 from .registry import Hit, RuleContext, rule, word_pattern
+from .assessment import AREA_NAMES
 from .sources import GDPR, HFD_2020_15, KL_TASK, LOU, LOU_RESERVED, LOV_RESERVED, UHM, cite
 
 #: What a message says of the consequences of a public contract that was not procured.
 CONSEQUENCES = (
     "Om avtalet är ett offentligt kontrakt som inte har upphandlats kan den offentliga "
-    "parten få betala upphandlingsskadeavgift (LOU 21 kap.; Alingsås kommun fick betala) "
-    "och avtalet kan förklaras ogiltigt.")
+    "parten åläggas att betala upphandlingsskadeavgift (21 kap. lagen (2016:1145) om "
+    "offentlig upphandling, LOU; i HFD 2020 ref. 15 ålades Alingsås kommun att betala "
+    "enligt den då gällande lagen (2007:1091) om offentlig upphandling), och avtalet kan "
+    "förklaras ogiltigt.")
 
 #: The routes that fit when the parties want payment per unit or penalties.
 ROUTES = (
@@ -60,7 +63,7 @@ def penalties(ctx: RuleContext) -> Iterable[Hit]:
     if ctx.spec.economy.penalties:
         yield Hit(("ekonomi", "viten"), (
             "Viten gör organisationens åtaganden till prestationer som den offentliga parten "
-            "kan kräva ut, det vill säga ömsesidiga och rättsligt bindande åtaganden som i "
+            "kan kräva ut, det vill säga ömsesidiga och rättsligt utkrävbara åtaganden som i "
             "HFD 2020 ref. 15. I ett IOP är organisationens skyldigheter villkor för bidraget: "
             "om de inte uppfylls stoppar den offentliga parten utbetalningen och kräver "
             f"tillbaka medel, den kräver inte leverans. Skriv `viten: nej`. {CONSEQUENCES} "
@@ -159,7 +162,7 @@ def processor_role(ctx: RuleContext) -> Iterable[Hit]:
 
 
 @rule(code="IOP108", severity=Severity.WARNING,
-      title="En lagstadgad insats lämnas över",
+      title="Verksamheten kan vara en lagstadgad insats",
       trigger=("`partnerskap.verksamhetsområden` innehåller skyddat boende, HVB, stödboende, "
                "hemtjänst, LSS eller personlig assistans"),
       source=cite(HFD_2020_15, KL_TASK))
@@ -167,13 +170,42 @@ def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
     areas = assess(ctx.spec).statutory_areas
     if not areas:
         return
-    named = ", ".join(areas)
+    named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
     yield Hit(("partnerskap", "verksamhetsområden"), (
-        f"Organisationen bedriver {named}, en verksamhet som kommunen själv kan vara skyldig "
-        "att ge den som har rätt till en insats. Om organisationen utför sådana insatser åt "
-        "kommunen lämnas en kommunal angelägenhet över till en privat aktör: då gäller "
-        "kommunallagen (2017:725) 10 kap. (fullmäktige beslutar, kontroll och insyn; "
+        f"Verksamheten omfattar {named}, insatser som en kommun kan vara skyldig att ge den "
+        "som har rätt till dem. Om organisationen utför sådana insatser åt den offentliga "
+        "parten lämnas en kommunal angelägenhet över till en privat utförare: då gäller "
+        "10 kap. kommunallagen (2017:725) (fullmäktige beslutar, kontroll och insyn; "
         "myndighetsutövning får inte lämnas över utan stöd i lag), och det är ett starkt "
         f"tecken på ett offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} Beskriv i "
         "`rättslig_bedömning.upphandling` varför organisationen bedriver sin egen verksamhet "
-        "och inte utför kommunens insatser, eller pröva om avtalet ska upphandlas."))
+        "och inte utför den offentliga partens insatser, eller pröva om avtalet ska "
+        "upphandlas."))
+
+
+#: Phrases in a procurement assessment that rest on the absence of a market.
+NO_MARKET = ("ingen marknad", "inte någon marknad", "saknas en marknad", "saknas marknad",
+             "inte på en marknad")
+
+
+@rule(code="IOP109", severity=Severity.WARNING,
+      title="Upphandlingsbedömningen vilar på att marknad saknas",
+      trigger=("`rättslig_bedömning.upphandling` säger att det inte finns någon marknad "
+               "(\"ingen marknad\", \"saknas en marknad\" …)"),
+      source=cite(HFD_2020_15, UHM))
+def no_market_defence(ctx: RuleContext) -> Iterable[Hit]:
+    text = ctx.spec.legal.procurement if ctx.spec.legal else None
+    if not text:
+        return
+    path = ("rättslig_bedömning", "upphandling")
+    pattern = word_pattern(NO_MARKET)
+    match = pattern.search(text)
+    if match:
+        line, column = ctx.locate(path, pattern)
+        yield Hit(path, (
+            f"Bedömningen stöder sig på att det inte finns någon marknad (\"{' '.join(match.group(0).split())}\"). "
+            "Det är inget skäl enligt HFD 2020 ref. 15: ett avtal är ett offentligt kontrakt "
+            "om organisationen utför en tjänst åt den offentliga parten mot betalning, "
+            "tjänsten är av direkt ekonomiskt intresse för den och åtagandena är ömsesidiga "
+            "och rättsligt utkrävbara, oavsett om det finns en marknad. Bygg bedömningen på "
+            "de frågorna i stället."), line, column)

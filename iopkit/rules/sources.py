@@ -12,7 +12,8 @@ HFD_2020_15 = ("HFD 2020 ref. 15 (mål 3165-19, Alingsås kommun och Stiftelsen 
 LOU = "lagen (2016:1145) om offentlig upphandling (LOU)"
 LOU_DAMAGES = "LOU 21 kap. (upphandlingsskadeavgift)"
 LOU_RESERVED = "LOU 19 kap. 25 a § (upphandling reserverad för idéburna organisationer)"
-LOV_RESERVED = "LOV 1 kap. 2 a § (reserverat valfrihetssystem)"
+LOV_RESERVED = ("lagen (2008:962) om valfrihetssystem (LOV), 1 kap. 2 a § (reserverat "
+                "valfrihetssystem)")
 UHM = "Upphandlingsmyndigheten: frågeportalen om IOP, LOU och statsstöd"
 KL = "kommunallagen (2017:725)"
 KL_TASK = "kommunallagen (2017:725) 10 kap. (kommunal angelägenhet som lämnas över)"
@@ -21,18 +22,22 @@ DE_MINIMIS = ("kommissionens förordning (EU) 2023/2831 (stöd av mindre betydel
               "300 000 euro under tre år)")
 DE_MINIMIS_GRANTED = "kommissionens förordning (EU) 2023/2831, art. 3.3 (när stöd beviljas)"
 SGEI_DE_MINIMIS = ("kommissionens förordning (EU) 2023/2832 (stöd av mindre betydelse för "
-                   "SGEI, 750 000 euro under tre år)")
-SGEI_DECISION = "kommissionens beslut 2012/21/EU (SGEI-beslutet)"
-GBER = "kommissionens förordning (EU) 651/2014 (gruppundantag)"
-STATE_AID_ACT = ("lag (2013:388) om tillämpning av Europeiska unionens statsstödsregler, "
-                 "12 a § (registrering från 2026-01-01)")
+                   "tjänster av allmänt ekonomiskt intresse, SGEI, 750 000 euro under tre år)")
+SGEI_DECISION = ("kommissionens beslut 2012/21/EU (SGEI-beslutet, om ersättning för tjänster "
+                 "av allmänt ekonomiskt intresse)")
+GBER = "kommissionens förordning (EU) nr 651/2014 (gruppundantag)"
+STATE_AID_ACT = ("12 a § lagen (2013:388) om tillämpning av Europeiska unionens "
+                 "statsstödsregler (registrering från 2026-01-01)")
 
 REGISTRATION = "lag (2022:900) om registrering av idéburna organisationer"
 IVO = ("socialtjänstlagen (2025:400) och lagen (1993:387) om stöd och service till vissa "
        "funktionshindrade (LSS): tillstånd från Inspektionen för vård och omsorg (IVO)")
-CHILD_RIGHTS = "lag (2018:1197) om FN:s konvention om barnets rättigheter"
+CHILD_RIGHTS = ("lag (2018:1197) om Förenta nationernas konvention om barnets "
+                "rättigheter")
 REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som arbetar med barn, "
-                  "lag (2007:171) och lag (2010:479) om registerkontroll")
+                  "lag (2007:171) om registerkontroll av personal vid vissa enheter som tar "
+                  "emot barn, lag (2010:479) om registerkontroll av personer som utför vissa "
+                  "insatser enligt lagen om stöd och service till vissa funktionshindrade")
 GDPR = "dataskyddsförordningen (EU) 2016/679"
 
 FORUM = "Forum – idéburna organisationer med social inriktning: IOP-modellen"

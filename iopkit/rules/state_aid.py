@@ -129,8 +129,8 @@ class CountedAid:
             text += (" Stöd beviljas när rätten till det uppstår (förordning (EU) 2023/2831 "
                      "art. 3.3): utan budgetförbehåll räknas hela avtalsperiodens medel "
                      f"({span}) när avtalet skrivs under, {format_amount(self.kr)} kr")
-        text += (f" ≈ {format_amount(self.eur)} euro (kurs {format_rate(self.rate.value)} "
-                 f"kr/euro, {self.rate.source}).")
+        text += (f", vilket motsvarar cirka {format_amount(self.eur)} euro (kurs "
+                 f"{format_rate(self.rate.value)} kr/euro, {self.rate.source}).")
         if aid.unvalued:
             names = ", ".join(f"\"{t.resource.description}\"" for t in aid.unvalued)
             text += f" Resurser utan värde ingår inte: {names}."
@@ -142,6 +142,10 @@ def _years_text(years: list[int]) -> str:
         return ""
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
+
+#: Words in a state-aid reasoning that rest it on the de minimis regulations.
+DE_MINIMIS_WORDS = ("de minimis", "försumbart stöd", "stöd av mindre betydelse",
+                    "2023/2831", "2023/2832")
 
 OTHER_AID = ("Till detta ska läggas allt annat stöd av mindre betydelse som organisationen "
              "(med de företag den bildar ett enda företag med) har fått från alla givare "
@@ -171,7 +175,8 @@ def _ceiling_text(ctx: RuleContext, eur: Fraction) -> str | None:
     general = (f"taket för stöd av mindre betydelse ({format_amount(s.de_minimis_eur)} euro "
                f"under {number_word(s.de_minimis_years)} år, förordning (EU) 2023/2831)")
     sgei = (f"taket för stöd av mindre betydelse för tjänster av allmänt ekonomiskt intresse "
-            f"(SGEI, {format_amount(s.sgei_de_minimis_eur)} euro, förordning (EU) 2023/2832)")
+            f"(SGEI, {format_amount(s.sgei_de_minimis_eur)} euro under "
+            f"{number_word(s.de_minimis_years)} år, förordning (EU) 2023/2832)")
     if eur > s.sgei_de_minimis_eur:
         return (f"Det är över både {general} och {sgei}. Om verksamheten är ekonomisk är "
                 "kommissionens beslut 2012/21/EU (SGEI-beslutet, med en tydlig "
@@ -215,11 +220,21 @@ def state_aid_assessment_missing(ctx: RuleContext) -> Iterable[Hit]:
 
 @rule(code="IOP111", severity=Severity.INFO,
       title="Grund för statsstödsbedömningen saknas",
-      trigger=("stödet till en idéburen part är över taket för stöd av mindre betydelse, "
-               "`rättslig_bedömning.statsstöd` finns men inte `statsstöd_grund`"),
+      trigger=("`rättslig_bedömning.statsstöd` finns men inte `statsstöd_grund`, och "
+               "stödet till en idéburen part är över taket för stöd av mindre betydelse eller "
+               "bedömningen vilar på stöd av mindre betydelse"),
       source=SOURCE)
 def state_aid_ground_missing(ctx: RuleContext) -> Iterable[Hit]:
     if not _has_text(ctx) or _ground(ctx) is not None:
+        return
+    text = ctx.spec.legal.state_aid if ctx.spec.legal else ""
+    if word_pattern(DE_MINIMIS_WORDS).search(text or ""):
+        yield Hit(("rättslig_bedömning", "statsstöd"), (
+            "Bedömningen vilar på stöd av mindre betydelse (de minimis), men grunden är inte "
+            "angiven. Skriv `statsstöd_grund: stöd av mindre betydelse` (eller `stöd av "
+            "mindre betydelse för SGEI`), så att avtalet får villkoret om skriftligt besked "
+            "och checklistan stegen före beslutet (mottagarens försäkran, beskedet) och "
+            f"efter det (registreringen). {OTHER_AID}"))
         return
     for aid in counted_aid(ctx):
         ceiling = _ceiling_text(ctx, aid.eur)
@@ -256,7 +271,7 @@ def above_chosen_ceiling(ctx: RuleContext) -> Iterable[Hit]:
 
 
 @rule(code="IOP113", severity=Severity.WARNING,
-      title="Resurs utan värde med stöd av mindre betydelse",
+      title="Ovärderad resurs vid stöd av mindre betydelse",
       trigger=("`statsstöd_grund` är `stöd av mindre betydelse` (eller `… för SGEI`) och en "
                "offentlig part ger en idéburen part en resurs utan `värde_per_år`"),
       source=cite(DE_MINIMIS, SGEI_DE_MINIMIS, STATE_AID_ACT))
@@ -301,7 +316,8 @@ def sgei_procurement(ctx: RuleContext) -> Iterable[Hit]:
         return
     yield Hit(("rättslig_bedömning", "upphandling"), (
         "Med SGEI-beslutet ger den offentliga parten organisationen ett uppdrag mot "
-        "ersättning. Ett sådant uppdrag talar för ett offentligt kontrakt (HFD 2020 ref. 15), "
+        "ersättning. Ett sådant uppdrag talar för ett offentligt kontrakt (jfr HFD 2020 ref. "
+        "15), "
         "så upphandlingsbedömningen måste ta upp det: förklara i "
         "`rättslig_bedömning.upphandling` varför uppdraget ändå inte är ett kontrakt som ska "
         "upphandlas."))
@@ -313,7 +329,7 @@ def sgei_procurement(ctx: RuleContext) -> Iterable[Hit]:
                "verksamhet, ingen påverkan på handeln, ingen fördel (Altmark), "
                "SGEI-beslutet, gruppundantag, anmält och godkänt stöd) och "
                "`rättslig_bedömning.statsstöd` saknas"),
-      source=cite(SGEI_DECISION, GBER, DE_MINIMIS))
+      source=cite(SGEI_DECISION, GBER))
 def ground_without_reasoning(ctx: RuleContext) -> Iterable[Hit]:
     ground = _ground(ctx)
     if ground not in REASONED_GROUNDS or _has_text(ctx):
@@ -326,7 +342,7 @@ def ground_without_reasoning(ctx: RuleContext) -> Iterable[Hit]:
         extra = (" Ange vilken tjänst av allmänt ekonomiskt intresse organisationen får i "
                  "uppdrag att utföra och hur ersättningen beräknas och kontrolleras.")
     elif ground == "gruppundantag":
-        extra = " Ange vilken artikel i förordning (EU) 651/2014 stödet lämnas enligt."
+        extra = " Ange vilken artikel i förordning (EU) nr 651/2014 stödet lämnas enligt."
     yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
         f"Grunden `{ground}` behöver en motivering. Skriv i `rättslig_bedömning.statsstöd` "
         f"varför grunden gäller för det här partnerskapet.{extra} {RECOVERY}"))
