@@ -129,6 +129,19 @@ def test_render_pdf_without_libreoffice_says_so(client, spec_file, monkeypatch):
     assert "PDF kräver LibreOffice" in response.json()["fel"]
 
 
+@pytest.mark.libreoffice
+def test_render_pdf_with_libreoffice(client, spec_file):
+    from iopkit.render.pdf import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) är inte installerat")
+    response = client.post("/api/render?dokument=avtal&format=pdf",
+                           content=spec_file.read_bytes(), headers=authed())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("query", ["dokument=bilaga&format=docx", "dokument=avtal&format=odt"])
 def test_render_refuses_unknown_documents_and_formats(client, spec_file, query):
     response = client.post(f"/api/render?{query}", content=spec_file.read_bytes(),

@@ -276,6 +276,17 @@ def test_references_are_chosen_from_what_exists(tmp_path, driver):
         go_to_step(driver, "mål")
         boxes = driver.find_elements(By.CSS_SELECTOR, '[data-path="mål[0].behov"] input[type=checkbox]')
         assert "B99" in [box.get_attribute("value") for box in boxes]
+        # Lists shrink, and a removal can be undone.
+        go_to_step(driver, "parter")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Ta bort part 1']").click()
+        wait_for(driver, lambda d: field(d, "parter[0].id").get_attribute("value") == parties[1],
+                 "Parten togs inte bort")
+        wait_for(driver, lambda d: any(text.startswith("Fel:") for text in findings_at(
+            d, "parter")) or error_count(d), "Att ta bort en part gav inget fel")
+        driver.find_element(By.ID, "angra").click()
+        wait_for(driver, lambda d: field(d, "parter[0].id").get_attribute("value") == parties[0],
+                 "Borttagningen ångrades inte")
+        assert driver.switch_to.active_element == field(driver, "parter[0].id")
         # An enum is a drop-down with the schema's help text beside it.
         go_to_step(driver, "ekonomi")
         form = Select(field(driver, "ekonomi.ersättningsform"))

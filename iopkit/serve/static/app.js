@@ -135,9 +135,24 @@
     scheduleCheck(CHECK_DELAY_MS);
   }
 
-  function structureChanged(focusPath) {
+  /** A list item was added or removed; a removal can be undone once. */
+  function structureChanged(focusPath, removal) {
     state.dirty = true;
+    const undo = $("angra");
+    undo.hidden = !removal;
+    state.undo = removal ? removal.undo : null;
+    if (removal) say(removal.text);
     show(state.current, false, focusPath);
+    scheduleCheck(0);
+  }
+
+  function undoRemoval() {
+    if (!state.undo) return;
+    const restored = state.undo();
+    $("angra").hidden = true;
+    state.undo = null;
+    say("Borttagningen är ångrad.");
+    show(state.current, false, restored);
     scheduleCheck(0);
   }
 
@@ -345,6 +360,7 @@
       save(version);
     });
     $("anvand-disk").addEventListener("click", useDisk);
+    $("angra").addEventListener("click", undoRemoval);
     $("avbryt-konflikt").addEventListener("click", () => $("konflikt").close());
     window.addEventListener("beforeunload", (event) => {
       if (state.dirty && state.canSave) event.preventDefault();

@@ -358,7 +358,13 @@ const IopForm = (() => {
       const itemPath = [...path, index];
       const heading = `${label(name)} ${index + 1}`;
       const remove = el("button", { type: "button", class: "ta-bort", text: `Ta bort ${name} ${index + 1}`,
-        onclick: () => { items.splice(index, 1); onStructure(pathText(path)); } });
+        onclick: () => {
+          const [removed] = items.splice(index, 1);
+          onStructure(pathText(path), {
+            text: `${heading} är borttagen.`,
+            undo: () => { items.splice(index, 0, removed); return pathText(itemPath); },
+          });
+        } });
       if (info.items.kind === "object") {
         const post = el("fieldset", { class: "post", "data-path": pathText(itemPath) },
           el("legend", { text: heading }), el("div", { class: "fynd-plats" }));
