@@ -356,7 +356,7 @@ const IopForm = (() => {
       bare ? null : help(info, null), el("div", { class: "fynd-plats" }));
     items.forEach((item, index) => {
       const itemPath = [...path, index];
-      const heading = `${label(name)} ${index + 1}`;
+      const heading = `${name.charAt(0).toUpperCase()}${name.slice(1)} ${index + 1}`;
       const remove = el("button", { type: "button", class: "ta-bort", text: `Ta bort ${name} ${index + 1}`,
         onclick: () => {
           const [removed] = items.splice(index, 1);
