@@ -258,6 +258,7 @@ def test_references_are_chosen_from_what_exists(tmp_path, driver):
         needs = [need["id"] for need in data["behovsinventering"]["behov"]]
         parties = [party["id"] for party in data["parter"]]
         go_to_step(driver, "mål")
+        assert driver.find_element(By.CSS_SELECTOR, '[data-path="mål[0]"] > legend').text == "Mål 1"
         boxes = driver.find_elements(By.CSS_SELECTOR, '[data-path="mål[0].behov"] input[type=checkbox]')
         assert [box.get_attribute("value") for box in boxes] == needs
         assert [box.is_selected() for box in boxes] == [n in data["mål"][0]["behov"] for n in needs]
