@@ -41,13 +41,43 @@ class UsageProblem(Exception):
     """A problem with what the user asked for or with the file system: exit code 2."""
 
 
+class InputProblem(UsageProblem):
+    """An input is missing, not a regular file, or cannot be reached: exit 2."""
+
+
+def check_input_file(path: Path, what: str = "Filen", directory_hint: str = "") -> int:
+    """Refuse an input that is not a regular file at once (a FIFO would block, a device
+    never ends, a directory is not a file). Returns its size in bytes."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputProblem(f"{what} {path} är en symbolisk länk till något som inte finns. "
+                               "Kontrollera länken.") from None
+        raise InputProblem(f"{what} {path} finns inte. Kontrollera sökvägen och "
+                           "filnamnet.") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputProblem(f"{path} är en symbolisk länk som pekar på sig själv (en "
+                               "länkslinga). Ange filen som länken borde peka på.") from None
+        raise InputProblem(f"{what} {path} kan inte läsas: {describe_os_error(exc)}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputProblem(f"{path} är en katalog, inte en fil. {directory_hint}".rstrip())
+    if not stat.S_ISREG(info.st_mode):
+        raise InputProblem(f"{path} är {_kind_of(info.st_mode)}, inte en vanlig fil. Ange en "
+                           "vanlig fil.")
+    return info.st_size
+
+
 def expand_spec_paths(paths: list[Path]) -> list[Path]:
     """Files as given; a directory stands for the *.yaml and *.yml files directly in it."""
     result: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # Everything named *.yaml except directories: a broken link or a FIFO is then
+            # reported by name (and the rest checked) instead of silently skipped.
             found = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in SPEC_SUFFIXES and p.is_file())
+                           if p.suffix.lower() in SPEC_SUFFIXES and not p.is_dir())
             if not found:
                 raise UsageProblem(
                     f"Katalogen {path} innehåller inga .yaml-filer. Ange en "
@@ -173,7 +203,8 @@ def prepare_targets(targets: list[Path], force: bool, inputs: Iterable[Path] = (
     or one of the run's `inputs`, and no target exists unless `force`."""
     seen: set[Path] = set()
     for target in targets:
-        key = target.resolve()
+        _refuse_non_regular(target)
+        key = Path(os.path.realpath(target))
         if key in seen:
             raise UsageProblem(f"Två beskrivningar skulle skriva till samma fil, {target}. "
                                "Ge filerna olika namn eller rendera dem var för sig med -o.")

@@ -137,9 +137,9 @@ def agreement_facts(spec) -> list[str]:
             add("ej värderad")
         elif not yearly_table:
             add(kronor(resource.yearly))
-        else:
-            facts.extend(kronor(v) for v in by_year[id(resource)].values())
-            add(kronor(sum(by_year[id(resource)].values())))
+        else:  # the year-by-year table: "Belopp i kronor", numbers without "kr"
+            facts.extend(tal(v) for v in by_year[id(resource)].values())
+            add(tal(sum(by_year[id(resource)].values())))
         if resource.hours_per_year is not None:
             add(tal(resource.hours_per_year))
     for party in spec.parties:
@@ -148,7 +148,7 @@ def agreement_facts(spec) -> list[str]:
             add(f"Summa {party.name}")
             valued = [b for b in own if b is not None]
             if yearly_table:
-                add(kronor(sum(sum(b.values()) for b in valued)))
+                add(tal(sum(sum(b.values()) for b in valued)))
             else:
                 add(kronor(sum(next(iter(b.values())) for b in valued)))
     economy = spec.economy

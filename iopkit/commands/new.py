@@ -107,6 +107,8 @@ def new(
 
 
 def _same_content(path: Path, text: str) -> bool:
+    if not path.is_file():  # never open a FIFO or device: it would block or never end
+        return False
     try:
         return path.read_text(encoding="utf-8") == text
     except (OSError, UnicodeDecodeError):

@@ -188,8 +188,11 @@ def money_transfers(context: dict[str, Any]) -> list[dict[str, Any]]:
         if not resource["pengar"] or not resource["part"].get("offentlig"):
             continue
         recipient = resource["mottagare"] or only
+        per_year = resource["per_år"] or {}
         out.append({
             "från": resource["part"],
+            # The same amount in every calendar year of the period (no part year).
+            "jämn": len(set(per_year.values())) <= 1,
             "till": recipient,
             "beskrivning": resource["beskrivning"],
             "per_år": resource["per_år"] or {},
@@ -245,6 +248,13 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "personuppgiftsansvariga": data_controllers(bodies),
         "tystnadsplikt_enligt_lag": [a for a in context["partnerskap"]["verksamhetsområden"]
                                      if a in SOL_LSS_AREAS],
+        # Where an SGEI entrustment is served: the public parties' names without
+        # "genom nämnden" ("Region Norrmark").
+        "offentliga_områden": [re.split(r"\s+genom\s+", p["namn"])[0]
+                               for p in context["offentliga_parter"]],
+        # An SGEI entrustment makes the organisation's insatser a public-service
+        # obligation: the agreement then does not say they cannot be required.
+        "sgei_uppdrag": context["rättslig_bedömning"]["statsstöd_grund"] == "SGEI-beslutet",
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
     }

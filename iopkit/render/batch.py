@@ -79,7 +79,6 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
         return outcomes
 
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     _warm_up(options)
     # fork shares the warmed-up modules; elsewhere (macOS, Windows) spawn still works.
@@ -88,12 +87,27 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
     workers = min(jobs, len(args))
     chunk = max(1, min(8, len(args) // (workers * 4)))
     outcomes = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for outcome in pool.map(_render_star, args, chunksize=chunk):
+    # Workers ignore Ctrl-C (the terminal sends it to them too); the parent ends them at
+    # once instead, so an interrupted batch leaves no process behind.
+    pool = context.Pool(workers, initializer=_ignore_interrupt)
+    try:
+        for outcome in pool.imap(_render_star, args, chunksize=chunk):
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return outcomes
+
+
+def _ignore_interrupt() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_star(arg: tuple) -> SpecOutcome:

@@ -124,11 +124,17 @@ def _open_reference(reference: Path) -> Any:
     """python-docx Document for a .docx or .dotx the user gave with --referens-docx."""
     import docx
 
+    from ..files import check_input_file
+    from .zipcheck import MAX_REFERENCE_BYTES, check_reference_package
+
+    check_input_file(reference, "Referensdokumentet")
     try:
-        data = reference.read_bytes()
+        with reference.open("rb") as handle:
+            data = handle.read(MAX_REFERENCE_BYTES + 1)
     except OSError as exc:
         raise UsageProblem(f"Referensdokumentet {reference} kan inte läsas: "
                            f"{describe_os_error(exc)}.") from None
+    check_reference_package(data, reference)
     try:
         data = _as_document_package(data)
         return docx.Document(io.BytesIO(data))

@@ -103,8 +103,11 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
                          f"underkatalogerna {', '.join(folders)} och sluta på .md.j2, "
                          "med samma namn som den inbyggda mall de ersätter.")
     if options.reference_docx is not None:
-        if not options.reference_docx.is_file():
-            raise UsageProblem(f"Referensdokumentet {options.reference_docx} finns inte.")
+        from ..files import check_input_file
+        from .zipcheck import check_reference_size
+
+        check_reference_size(check_input_file(options.reference_docx, "Referensdokumentet"),
+                             options.reference_docx)
         if "docx" in formats or "pdf" in formats:
             from .docx import check_reference
 

@@ -22,7 +22,7 @@ def no_own_contribution(ctx: RuleContext) -> Iterable[Hit]:
                 f"{party.name} bidrar inte med någon egen resurs. Utan egen insats blir den "
                 "offentliga parten bara finansiär, och avtalet liknar ett köp eller ett bidrag "
                 "snarare än ett partnerskap. Lägg till organisationens resurser under "
-                f"`resurser` med `part: {party.id}` (till exempel ideell tid, lokaler, "
+                f"`resurser` med `part: {party.id}` (till exempel ideellt arbete, lokaler, "
                 "kompetens eller egna medel)."))
 
 

@@ -183,22 +183,18 @@ def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
         "upphandlas."))
 
 
-#: Phrases in a procurement assessment that rest on the absence of a market.
-NO_MARKET = ("ingen marknad", "inte någon marknad", "saknas en marknad", "saknas marknad",
-             "inte på en marknad")
-
 
 @rule(code="IOP109", severity=Severity.WARNING,
       title="Upphandlingsbedömningen vilar på att marknad saknas",
       trigger=("`rättslig_bedömning.upphandling` säger att det inte finns någon marknad "
-               "(\"ingen marknad\", \"saknas en marknad\" …)"),
+               "(\"det finns inte någon marknad\", \"saknas en marknad\" …)"),
       source=cite(HFD_2020_15, UHM))
 def no_market_defence(ctx: RuleContext) -> Iterable[Hit]:
     text = ctx.spec.legal.procurement if ctx.spec.legal else None
     if not text:
         return
     path = ("rättslig_bedömning", "upphandling")
-    pattern = word_pattern(NO_MARKET)
+    pattern = word_pattern(ctx.settings.no_market_words)
     match = pattern.search(text)
     if match:
         line, column = ctx.locate(path, pattern)

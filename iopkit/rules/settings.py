@@ -67,6 +67,14 @@ class RuleSettings:
         "per besök", "per besökare", "per brukare", "per timme", "per timma", "per person",
         "per elev", "per barn", "per samtal", "per insats", "per utförd", "timpris",
         "styckpris", "platspris", "dygnspris")
+    #: Phrases in a procurement assessment that rest it on the absence of a market (IOP109).
+    no_market_words: tuple[str, ...] = (
+        "ingen marknad", "inte någon marknad", "saknas en marknad", "saknas marknad",
+        "inte på en marknad")
+    #: Words in a state-aid reasoning that rest it on the de minimis regulations (IOP111).
+    de_minimis_words: tuple[str, ...] = (
+        "de minimis", "försumbart stöd", "stöd av mindre betydelse", "2023/2831",
+        "2023/2832")
     #: Top-level keys whose texts are not scanned for procurement or personal-data words:
     #: the legal assessment discusses procurement by nature, and exemptions quote rules.
     unscanned_keys: tuple[str, ...] = ("rättslig_bedömning", "iopkit_undantag")

@@ -143,10 +143,6 @@ def _years_text(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-#: Words in a state-aid reasoning that rest it on the de minimis regulations.
-DE_MINIMIS_WORDS = ("de minimis", "försumbart stöd", "stöd av mindre betydelse",
-                    "2023/2831", "2023/2832")
-
 OTHER_AID = ("Till detta ska läggas allt annat stöd av mindre betydelse som organisationen "
              "(med de företag den bildar ett enda företag med) har fått från alla givare "
              "under samma treårsperiod; iopkit ser bara det här avtalet.")
@@ -228,7 +224,7 @@ def state_aid_ground_missing(ctx: RuleContext) -> Iterable[Hit]:
     if not _has_text(ctx) or _ground(ctx) is not None:
         return
     text = ctx.spec.legal.state_aid if ctx.spec.legal else ""
-    if word_pattern(DE_MINIMIS_WORDS).search(text or ""):
+    if word_pattern(ctx.settings.de_minimis_words).search(text or ""):
         yield Hit(("rättslig_bedömning", "statsstöd"), (
             "Bedömningen vilar på stöd av mindre betydelse (de minimis), men grunden är inte "
             "angiven. Skriv `statsstöd_grund: stöd av mindre betydelse` (eller `stöd av "

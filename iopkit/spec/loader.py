@@ -102,15 +102,16 @@ def _finding(file: str, code: str, message: str, line: int | None = None,
 
 
 def read_spec_bytes(path: Path) -> bytes:
-    """Read a spec file, refusing directories, huge files and unreadable ones."""
-    if not path.exists():
-        raise SpecIOError(f"Filen {path} finns inte. Kontrollera sökvägen och filnamnet.")
-    if path.is_dir():
-        raise SpecIOError(
-            f"{path} är en katalog, inte en fil. Ange en YAML-fil, till exempel {path}/avtal.yaml."
-        )
+    """Read a spec file, refusing directories, devices, FIFOs, huge files and unreadable
+    ones before reading a byte (a FIFO would block, a device never ends)."""
+    from ..files import InputProblem, check_input_file
+
     try:
-        size = path.stat().st_size
+        size = check_input_file(path, "Filen", "Ange en YAML-fil, till exempel "
+                                               f"{path}/avtal.yaml.")
+    except InputProblem as exc:
+        raise SpecIOError(str(exc)) from None
+    try:
         if size > MAX_FILE_BYTES:
             raise SpecLoadError(_finding(
                 str(path), "IOP003",
