@@ -402,3 +402,26 @@ def test_no_traceback_on_an_internal_error(client, monkeypatch):
 def test_json_errors_are_swedish_json(client):
     body = client.get("/api/mall?typ=okänd", headers=authed()).json()
     assert body["fel"].startswith("Okänd typ") and "tom" in body["fel"]
+
+
+def test_end_of_line_comments_are_given_with_their_key_paths(client):
+    text = ('iopkit: 1  # formatversion\n'
+            'partnerskap:\n'
+            '  namn: "Med # inne i texten"\n'
+            '  syfte: "Text"  # FYLL I: syftet\n'
+            '  bakgrund: |\n'
+            '    rad # inte en kommentar\n'
+            'parter:\n'
+            '  - id: kommunen  # FYLL I: id\n'
+            '    typ: kommun\n'
+            'styrning:\n'
+            '  partnerskapsgrupp: [kommunen]  # alla parter\n'
+            '# en kommentar på egen rad\n')
+    body = client.post("/api/parse", content=text.encode(), headers=authed()).json()
+    assert body["kommentarer"] == [
+        {"sökväg": ["iopkit"], "text": "formatversion"},
+        {"sökväg": ["partnerskap", "syfte"], "text": "FYLL I: syftet"},
+        {"sökväg": ["parter", 0, "id"], "text": "FYLL I: id"},
+        {"sökväg": ["styrning", "partnerskapsgrupp"], "text": "alla parter"},
+    ]
+    assert body["data"]["partnerskap"]["namn"] == "Med # inne i texten"

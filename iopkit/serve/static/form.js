@@ -43,6 +43,10 @@ const IopForm = (() => {
 
   let schema = null;
   let data = null;
+  // End-of-line comments of the file (`# FYLL I: …`), by the object or list that holds
+  // the value and its key: they move with their item when a list changes.
+  let notes = new Map();
+  let copies = new Map(); // the same for the ordered copy being written
   let onChange = () => {};
   let onStructure = () => {};
   let counter = 0;
@@ -53,7 +57,24 @@ const IopForm = (() => {
     onStructure = callbacks.onStructure;
   }
 
-  function setData(value) { data = value; }
+  /** The data to edit, and the file's end-of-line comments ([{sökväg, text}]). */
+  function setData(value, comments = []) {
+    data = value;
+    notes = new Map();
+    for (const comment of comments) {
+      const container = get(comment.sökväg.slice(0, -1));
+      if (container === null || typeof container !== "object") continue;
+      if (!notes.has(container)) notes.set(container, new Map());
+      notes.get(container).set(comment.sökväg[comment.sökväg.length - 1], comment.text);
+    }
+  }
+
+  /** The user has filled in a field: its `FYLL I` comment no longer applies. */
+  function filledIn(path) {
+    const kept = notes.get(get(path.slice(0, -1)));
+    const key = path[path.length - 1];
+    if (kept && /FYLL I/.test(kept.get(key) || "")) kept.delete(key);
+  }
 
   // ---- schema helpers -------------------------------------------------------------
   function resolve(node) {
@@ -114,6 +135,7 @@ const IopForm = (() => {
   function ordered(value, info, isRequired) {
     if (info && info.kind === "object" && value && typeof value === "object" && !Array.isArray(value)) {
       const out = {};
+      if (notes.has(value)) copies.set(out, notes.get(value));
       const props = info.node.properties || {};
       const keys = [...Object.keys(props).filter((k) => k in value),
         ...Object.keys(value).filter((k) => !(k in props))];
@@ -125,8 +147,17 @@ const IopForm = (() => {
       return Object.keys(out).length || isRequired ? out : undefined;
     }
     if (info && info.kind === "array" && Array.isArray(value)) {
-      const items = value.map((item) => ordered(item, info.items, true))
-        .filter((item) => item !== undefined);
+      const items = [];
+      const kept = new Map();
+      value.forEach((item, index) => {
+        const copy = ordered(item, info.items, true);
+        if (copy === undefined) return;
+        if (notes.has(value) && notes.get(value).has(index)) {
+          kept.set(items.length, notes.get(value).get(index));
+        }
+        items.push(copy);
+      });
+      if (kept.size) copies.set(items, kept);
       return items.length || isRequired ? items : undefined;
     }
     if ((value === "" || value === null || value === undefined) && !isRequired) return undefined;
@@ -158,6 +189,16 @@ const IopForm = (() => {
   function rootInfo() { return { kind: "object", node: schema }; }
 
   function toYamlData() { return ordered(data, rootInfo(), true); }
+
+  /** The YAML file: the data in the schema's order, with its end-of-line comments. */
+  function yaml() {
+    copies = new Map();
+    const ordered_ = toYamlData();
+    return IopYaml.dump(ordered_, (container, key) => {
+      const kept = copies.get(container);
+      return kept ? kept.get(key) : undefined;
+    });
+  }
 
   function steps() {
     const keys = Object.keys(schema.properties).filter((k) => !HIDDEN_STEPS.has(k));
@@ -288,6 +329,7 @@ const IopForm = (() => {
     const current = get(path);
     const write = (value) => {
       set(path, value);
+      filledIn(path);
       onChange(path);
     };
     let control;
@@ -339,6 +381,7 @@ const IopForm = (() => {
         const chosen = options.map((o) => o.value).filter((value) =>
           box.querySelector(`input[value="${CSS.escape(value)}"]`).checked);
         set(path, chosen);
+        filledIn(path);
         onChange(path);
       });
       box.append(el("div", { class: "val" }, box_, el("label", { for: id, text: option.text })));
@@ -385,5 +428,5 @@ const IopForm = (() => {
     return box;
   }
 
-  return { init, setData, renderStep, steps, label, toYamlData, pathText, blank, rootInfo };
+  return { init, setData, renderStep, steps, label, toYamlData, yaml, pathText, blank, rootInfo };
 })();
