@@ -365,7 +365,7 @@ def test_dot_dot_in_any_parameter_reaches_no_file(client, spec_file, tmp_path, r
 
 
 def test_static_files_are_only_the_shipped_ones(client):
-    for name in ("app.js", "form.js", "yaml.js", "style.css"):
+    for name in ("app.js", "model.js", "form.js", "yaml.js", "style.css"):
         response = client.get(f"/static/{name}", headers=authed())
         assert response.status_code == 200 and response.content
     assert client.get("/static/__init__.py", headers=authed()).status_code == 404

@@ -66,7 +66,13 @@ def driver(tmp_path):
     browser = make_driver(downloads)
     browser.downloads = downloads
     yield browser
-    browser.quit()
+    try:
+        # Refused requests (a 409 on a save conflict) are expected; script errors are not.
+        script_errors = [entry["message"] for entry in browser.get_log("browser")
+                         if entry["level"] == "SEVERE" and entry.get("source") != "network"]
+    finally:
+        browser.quit()
+    assert script_errors == []
 
 
 def wait_for(driver, condition, message):
