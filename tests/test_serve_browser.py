@@ -293,6 +293,11 @@ def test_references_are_chosen_from_what_exists(tmp_path, driver):
         assert [o.get_attribute("value") for o in responsible.options] == ["", *parties]
         assert responsible.first_selected_option.get_attribute("value") == \
             data["insatser"][0]["ansvarig"]
+        # A reference the model gained later is a drop-down too, found by its description.
+        if "process" in driver.execute_script("return IopForm.steps()"):
+            go_to_step(driver, "process")
+            initiative = Select(field(driver, "process.initiativ.part"))
+            assert [o.get_attribute("value") for o in initiative.options] == ["", *parties]
         # A need added in its step is offered to the goals at once.
         go_to_step(driver, "behovsinventering")
         driver.find_element(By.XPATH, "//button[normalize-space()='Lägg till behov']").click()

@@ -17,7 +17,7 @@ const IopForm = (() => {
     parter: "part", behov: "behov", "mål": "mål", indikatorer: "indikator",
     insatser: "insats", resurser: "resurs", firmatecknare: "firmatecknare",
     villkor: "villkor", iopkit_undantag: "undantag", underlag: "underlag",
-    bilagor: "bilaga",
+    bilagor: "bilaga", beslut: "beslut",
   };
   // Longer texts get a text area.
   const LONG_TEXT = new Set(["bakgrund", "syfte", "målgrupp", "metod", "beskrivning", "text",
@@ -25,15 +25,30 @@ const IopForm = (() => {
     "utvärdering", "verksamhetsidé", "motivering", "förlängning"]);
   // References: the key path with list positions as [] → where the ids come from.
   const PARTIES = { list: ["parter"], label: ["namn"] };
+  const NEEDS = { list: ["behovsinventering", "behov"], label: ["beskrivning"] };
+  const GOALS = { list: ["mål"], label: ["beskrivning"] };
   const REFERENCES = {
-    "mål[].behov": { list: ["behovsinventering", "behov"], label: ["beskrivning"] },
-    "insatser[].mål": { list: ["mål"], label: ["beskrivning"] },
+    "mål[].behov": NEEDS,
+    "insatser[].mål": GOALS,
     "insatser[].ansvarig": PARTIES,
     "resurser[].part": PARTIES,
     "resurser[].mottagare": PARTIES,
     "behovsinventering.genomförd_av": PARTIES,
     "styrning.partnerskapsgrupp": PARTIES,
   };
+  // A key the model gains is a reference when its description says so, as the model's
+  // descriptions do: "Id för den part som …", "Id för de behov som …".
+  const REFERENCE_DESCRIPTIONS = [
+    [/^Id för (den|de) (\p{L}+ )?part(er)?\b/u, PARTIES],
+    [/^Id för (det|den|de) behov\b/u, NEEDS],
+    [/^Id för (det|den|de) mål\b/u, GOALS],
+  ];
+
+  function referenceFor(path, info) {
+    if (REFERENCES[pattern(path)]) return REFERENCES[pattern(path)];
+    const found = REFERENCE_DESCRIPTIONS.find(([rule]) => rule.test(info.description || ""));
+    return found ? found[1] : null;
+  }
 
   const { get, set, field, required, blank, pathText, pattern, yesNo, filledIn } = IopModel;
 
@@ -99,7 +114,7 @@ const IopForm = (() => {
   }
 
   function renderValue(info, path, title, isRequired, bare = false) {
-    const reference = REFERENCES[pattern(path)];
+    const reference = referenceFor(path, info);
     if (info.kind === "object") {
       if (get(path) === undefined || get(path) === null) set(path, {});
       const box = el("fieldset", { class: "grupp", "data-path": pathText(path) },
