@@ -129,6 +129,19 @@ def test_render_pdf_without_libreoffice_says_so(client, spec_file, monkeypatch):
     assert "PDF kräver LibreOffice" in response.json()["fel"]
 
 
+@pytest.mark.libreoffice
+def test_render_pdf_with_libreoffice(client, spec_file):
+    from iopkit.render.pdf import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) är inte installerat")
+    response = client.post("/api/render?dokument=avtal&format=pdf",
+                           content=spec_file.read_bytes(), headers=authed())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("query", ["dokument=bilaga&format=docx", "dokument=avtal&format=odt"])
 def test_render_refuses_unknown_documents_and_formats(client, spec_file, query):
     response = client.post(f"/api/render?{query}", content=spec_file.read_bytes(),
@@ -352,7 +365,7 @@ def test_dot_dot_in_any_parameter_reaches_no_file(client, spec_file, tmp_path, r
 
 
 def test_static_files_are_only_the_shipped_ones(client):
-    for name in ("app.js", "form.js", "yaml.js", "style.css"):
+    for name in ("app.js", "model.js", "form.js", "yaml.js", "style.css"):
         response = client.get(f"/static/{name}", headers=authed())
         assert response.status_code == 200 and response.content
     assert client.get("/static/__init__.py", headers=authed()).status_code == 404
@@ -389,3 +402,26 @@ def test_no_traceback_on_an_internal_error(client, monkeypatch):
 def test_json_errors_are_swedish_json(client):
     body = client.get("/api/mall?typ=okänd", headers=authed()).json()
     assert body["fel"].startswith("Okänd typ") and "tom" in body["fel"]
+
+
+def test_end_of_line_comments_are_given_with_their_key_paths(client):
+    text = ('iopkit: 1  # formatversion\n'
+            'partnerskap:\n'
+            '  namn: "Med # inne i texten"\n'
+            '  syfte: "Text"  # FYLL I: syftet\n'
+            '  bakgrund: |\n'
+            '    rad # inte en kommentar\n'
+            'parter:\n'
+            '  - id: kommunen  # FYLL I: id\n'
+            '    typ: kommun\n'
+            'styrning:\n'
+            '  partnerskapsgrupp: [kommunen]  # alla parter\n'
+            '# en kommentar på egen rad\n')
+    body = client.post("/api/parse", content=text.encode(), headers=authed()).json()
+    assert body["kommentarer"] == [
+        {"sökväg": ["iopkit"], "text": "formatversion"},
+        {"sökväg": ["partnerskap", "syfte"], "text": "FYLL I: syftet"},
+        {"sökväg": ["parter", 0, "id"], "text": "FYLL I: id"},
+        {"sökväg": ["styrning", "partnerskapsgrupp"], "text": "alla parter"},
+    ]
+    assert body["data"]["partnerskap"]["namn"] == "Med # inne i texten"

@@ -29,7 +29,7 @@ def test_serve_prints_the_address_serves_the_page_and_ctrl_c_exits_130(tmp_path)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=15) == 130
         stderr = process.stderr.read()
-        assert stderr.strip().endswith("Avbrutet.")
+        assert stderr.count("Avbrutet.") == 1 and stderr.strip().endswith("Avbrutet.")
         assert "Traceback" not in stderr
 
 

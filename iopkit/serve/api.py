@@ -147,22 +147,26 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
-def parse_yaml(data: bytes, file: str) -> tuple[Any, Any]:
-    """(data as JSON-ready values, None) or (None, the finding that stops the parse)."""
+def parse_yaml(data: bytes, file: str) -> tuple[dict[str, Any] | None, Any]:
+    """({"data": JSON-ready values, "kommentarer": end-of-line comments}, None), or
+    (None, the finding that stops the parse)."""
     from ..spec.loader import SpecLoadError, decode_spec_bytes, parse_spec_text
+    from .comments import trailing_comments
 
     try:
-        return plain_data(parse_spec_text(decode_spec_bytes(data, file), file).data), None
+        text = decode_spec_bytes(data, file)
+        document = parse_spec_text(text, file)
     except SpecLoadError as exc:
         return None, exc.finding
+    return {"data": plain_data(document.data), "kommentarer": trailing_comments(text)}, None
 
 
 async def parse(request: Request) -> Response:
     """YAML to the page's object (the page edits data, the file stays YAML)."""
-    data, problem = parse_yaml(await request.body(), _workspace(request).display_name)
+    parsed, problem = parse_yaml(await request.body(), _workspace(request).display_name)
     if problem is not None:
         return error(422, problem.message, findings=[problem.to_json()])
-    return JSONResponse({"data": data})
+    return JSONResponse(parsed)
 
 
 def _scaffold_choices() -> list[dict[str, str]]:
@@ -177,8 +181,8 @@ def _scaffold_payload(name: str, file: str) -> dict[str, Any]:
     from ..scaffold import scaffold_text
 
     text = scaffold_text(name, PurePath(file).name)
-    data, _ = parse_yaml(text.encode("utf-8"), file)
-    return {"text": text, "data": data}
+    parsed, _ = parse_yaml(text.encode("utf-8"), file)
+    return {"text": text, **(parsed or {})}
 
 
 async def scaffold(request: Request) -> Response:
@@ -205,11 +209,12 @@ async def start(request: Request) -> Response:
         "pdf": find_soffice() is not None,
         "typer": _scaffold_choices(),
         "version": version_of(current),
-        "text": None, "data": None, "fel": None,
+        "text": None, "data": None, "kommentarer": [], "fel": None,
     }
     if current is not None:
         payload["text"] = current.decode("utf-8", errors="replace")
-        payload["data"], problem = parse_yaml(current, space.display_name)
+        parsed, problem = parse_yaml(current, space.display_name)
+        payload.update(parsed or {})
         if problem is not None:
             payload["fel"] = (f"{space.display_name} kunde inte läsas: {problem.message} "
                               "Rätta filen i en textredigerare och starta om.")

@@ -23,6 +23,7 @@ STATIC_FILES = {
     "index.html": "text/html; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "yaml.js": "text/javascript; charset=utf-8",
+    "model.js": "text/javascript; charset=utf-8",
     "form.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
 }

@@ -24,7 +24,7 @@
   }
 
   function yamlText() {
-    return IopYaml.dump(IopForm.toYamlData());
+    return IopForm.yaml();
   }
 
   function post(url, text, headers = {}) {
@@ -50,7 +50,7 @@
     $("spara").hidden = !state.canSave;
     $("ladda-pdf").hidden = !state.pdf;
     if (info.fel) { say(info.fel); return; }
-    if (info.data) { open(info.data); return; }
+    if (info.data) { open(info.data, info.kommentarer); return; }
     chooseKind(info.typer);
   }
 
@@ -67,7 +67,7 @@
         const answer = await json(`/api/mall?typ=${encodeURIComponent(kind.namn)}`);
         if (!answer.ok) { say(answer.body ? answer.body.fel : "Typen kunde inte hämtas."); return; }
         $("valj-typ").hidden = true;
-        open(answer.body.data);
+        open(answer.body.data, answer.body.kommentarer);
         state.dirty = true;
       });
       const item = document.createElement("li");
@@ -79,8 +79,8 @@
     list.querySelector("button").focus();
   }
 
-  function open(data) {
-    IopForm.setData(data);
+  function open(data, comments) {
+    IopForm.setData(data, comments || []);
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
@@ -135,9 +135,24 @@
     scheduleCheck(CHECK_DELAY_MS);
   }
 
-  function structureChanged(focusPath) {
+  /** A list item was added or removed; a removal can be undone once. */
+  function structureChanged(focusPath, removal) {
     state.dirty = true;
+    const undo = $("angra");
+    undo.hidden = !removal;
+    state.undo = removal ? removal.undo : null;
+    if (removal) say(removal.text);
     show(state.current, false, focusPath);
+    scheduleCheck(0);
+  }
+
+  function undoRemoval() {
+    if (!state.undo) return;
+    const restored = state.undo();
+    $("angra").hidden = true;
+    state.undo = null;
+    say("Borttagningen är ångrad.");
+    show(state.current, false, restored);
     scheduleCheck(0);
   }
 
@@ -324,7 +339,7 @@
     if (!answer.ok) { say(answer.body ? answer.body.fel : "Filen på disken kunde inte läsas."); return; }
     state.version = dialog.dataset.version;
     state.dirty = false;
-    open(answer.body.data);
+    open(answer.body.data, answer.body.kommentarer);
     say("Formuläret visar nu versionen från disken.");
   }
 
@@ -345,6 +360,7 @@
       save(version);
     });
     $("anvand-disk").addEventListener("click", useDisk);
+    $("angra").addEventListener("click", undoRemoval);
     $("avbryt-konflikt").addEventListener("click", () => $("konflikt").close());
     window.addEventListener("beforeunload", (event) => {
       if (state.dirty && state.canSave) event.preventDefault();

@@ -5,12 +5,6 @@
 "use strict";
 
 const IopForm = (() => {
-  // The steps in the order of the agreement; keys the schema has and this list lacks
-  // follow at the end, keys this list has and the schema lacks are left out.
-  const STEP_ORDER = ["partnerskap", "parter", "behovsinventering", "mål", "insatser",
-    "resurser", "ekonomi", "rättslig_bedömning", "styrning", "uppföljning", "avtalsperiod",
-    "personuppgifter", "process", "villkor"];
-  const HIDDEN_STEPS = new Set(["iopkit"]);
   const LABELS = {
     "mål": "Mål och indikatorer", epost: "E-post", id: "Id",
     "uppsägningstid_månader": "Uppsägningstid (månader)",
@@ -23,7 +17,7 @@ const IopForm = (() => {
     parter: "part", behov: "behov", "mål": "mål", indikatorer: "indikator",
     insatser: "insats", resurser: "resurs", firmatecknare: "firmatecknare",
     villkor: "villkor", iopkit_undantag: "undantag", underlag: "underlag",
-    bilagor: "bilaga",
+    bilagor: "bilaga", beslut: "beslut",
   };
   // Longer texts get a text area.
   const LONG_TEXT = new Set(["bakgrund", "syfte", "målgrupp", "metod", "beskrivning", "text",
@@ -31,172 +25,41 @@ const IopForm = (() => {
     "utvärdering", "verksamhetsidé", "motivering", "förlängning"]);
   // References: the key path with list positions as [] → where the ids come from.
   const PARTIES = { list: ["parter"], label: ["namn"] };
+  const NEEDS = { list: ["behovsinventering", "behov"], label: ["beskrivning"] };
+  const GOALS = { list: ["mål"], label: ["beskrivning"] };
   const REFERENCES = {
-    "mål[].behov": { list: ["behovsinventering", "behov"], label: ["beskrivning"] },
-    "insatser[].mål": { list: ["mål"], label: ["beskrivning"] },
+    "mål[].behov": NEEDS,
+    "insatser[].mål": GOALS,
     "insatser[].ansvarig": PARTIES,
     "resurser[].part": PARTIES,
     "resurser[].mottagare": PARTIES,
     "behovsinventering.genomförd_av": PARTIES,
     "styrning.partnerskapsgrupp": PARTIES,
   };
+  // A key the model gains is a reference when its description says so, as the model's
+  // descriptions do: "Id för den part som …", "Id för de behov som …".
+  const REFERENCE_DESCRIPTIONS = [
+    [/^Id för (den|de) (\p{L}+ )?part(er)?\b/u, PARTIES],
+    [/^Id för (det|den|de) behov\b/u, NEEDS],
+    [/^Id för (det|den|de) mål\b/u, GOALS],
+  ];
 
-  let schema = null;
-  let data = null;
+  function referenceFor(path, info) {
+    if (REFERENCES[pattern(path)]) return REFERENCES[pattern(path)];
+    const found = REFERENCE_DESCRIPTIONS.find(([rule]) => rule.test(info.description || ""));
+    return found ? found[1] : null;
+  }
+
+  const { get, set, field, required, blank, pathText, pattern, yesNo, filledIn } = IopModel;
+
   let onChange = () => {};
   let onStructure = () => {};
   let counter = 0;
 
   function init(rootSchema, callbacks) {
-    schema = rootSchema;
+    IopModel.setSchema(rootSchema);
     onChange = callbacks.onChange;
     onStructure = callbacks.onStructure;
-  }
-
-  function setData(value) { data = value; }
-
-  // ---- schema helpers -------------------------------------------------------------
-  function resolve(node) {
-    if (node && node.$ref) {
-      const name = node.$ref.split("/").pop();
-      return { ...schema.$defs[name], description: node.description || schema.$defs[name].description };
-    }
-    return node || {};
-  }
-
-  /** A property's schema reduced to one kind the form knows how to edit. */
-  function field(node) {
-    node = resolve(node);
-    const description = node.description || "";
-    let options = node.anyOf ? node.anyOf.map(resolve) : [node];
-    const nullable = options.some((o) => o.type === "null");
-    options = options.filter((o) => o.type !== "null");
-    const base = { description, nullable, node };
-    if ("const" in node) return { ...base, kind: "const", value: node.const };
-    if (options.some((o) => o.type === "boolean")) return { ...base, kind: "bool" };
-    if (options.length === 1) {
-      const only = options[0];
-      if (only.enum) return { ...base, kind: "enum", values: only.enum };
-      if (only.type === "object") return { ...base, kind: "object", node: only };
-      if (only.type === "array") return { ...base, kind: "array", items: field(only.items) };
-      if (only.type === "integer") return { ...base, kind: "integer" };
-      if (only.type === "number") return { ...base, kind: "number" };
-      if (only.format === "date") return { ...base, kind: "date" };
-    }
-    return { ...base, kind: "text" };
-  }
-
-  function required(objectNode, key) {
-    return (objectNode.required || []).includes(key);
-  }
-
-  /** A new item for a list, or a new required object: every required key present, so
-   * that the check points at each one that is still empty. */
-  function blank(info) {
-    if (info.kind === "object") {
-      const value = {};
-      for (const [key, prop] of Object.entries(info.node.properties || {})) {
-        if (required(info.node, key)) value[key] = blank(field(prop));
-      }
-      return value;
-    }
-    if (info.kind === "array") {
-      const min = resolve(info.node).minItems || 0;
-      return info.items.kind === "object" && min > 0 ? [blank(info.items)] : [];
-    }
-    if (info.kind === "const") return info.value;
-    if (info.kind === "bool") return "default" in info.node ? yesNo(info.node.default) : "";
-    return "";
-  }
-
-  /** A copy of `value` in the schema's key order, without empty optional values: what
-   * the YAML file gets. Keys the schema does not know are kept (the check names them). */
-  function ordered(value, info, isRequired) {
-    if (info && info.kind === "object" && value && typeof value === "object" && !Array.isArray(value)) {
-      const out = {};
-      const props = info.node.properties || {};
-      const keys = [...Object.keys(props).filter((k) => k in value),
-        ...Object.keys(value).filter((k) => !(k in props))];
-      for (const key of keys) {
-        const child = ordered(value[key], props[key] ? field(props[key]) : null,
-          required(info.node, key));
-        if (child !== undefined) out[key] = child;
-      }
-      return Object.keys(out).length || isRequired ? out : undefined;
-    }
-    if (info && info.kind === "array" && Array.isArray(value)) {
-      const items = value.map((item) => ordered(item, info.items, true))
-        .filter((item) => item !== undefined);
-      return items.length || isRequired ? items : undefined;
-    }
-    if ((value === "" || value === null || value === undefined) && !isRequired) return undefined;
-    return typed(value, info);
-  }
-
-  /** iopkit's loader reads every value as text; numbers and the format version go back
-   * into the file as numbers, so that it reads as a person would write it. */
-  function typed(value, info) {
-    if (!info || typeof value !== "string") return value;
-    const text = value.trim();
-    if (info.kind === "const" && text === String(info.value)) return info.value;
-    if (info.kind === "integer" && text.length < 16 && /^\d+$/.test(text)) return Number(text);
-    if (info.kind === "number" && /^\d+(\.\d+)?$/.test(text)) return Number(text);
-    return value;
-  }
-
-  const YES = new Set(["ja", "true", "yes", "on"]);
-  const NO = new Set(["nej", "false", "no", "off"]);
-
-  /** A yes/no value as the form shows it (the file may say true, ja, nej …). */
-  function yesNo(value) {
-    const word = String(value).trim().toLowerCase();
-    if (value === true || YES.has(word)) return "ja";
-    if (value === false || NO.has(word)) return "nej";
-    return value === undefined || value === null ? "" : String(value);
-  }
-
-  function rootInfo() { return { kind: "object", node: schema }; }
-
-  function toYamlData() { return ordered(data, rootInfo(), true); }
-
-  function steps() {
-    const keys = Object.keys(schema.properties).filter((k) => !HIDDEN_STEPS.has(k));
-    return [...STEP_ORDER.filter((k) => keys.includes(k)),
-      ...keys.filter((k) => !STEP_ORDER.includes(k))];
-  }
-
-  // ---- paths ----------------------------------------------------------------------
-  function pathText(path) {
-    let out = "";
-    for (const part of path) {
-      if (typeof part === "number") out += `[${part}]`;
-      else out += out ? `.${part}` : part;
-    }
-    return out;
-  }
-
-  function pattern(path) {
-    return pathText(path.map((p) => (typeof p === "number" ? "#" : p))).replace(/\[#\]/g, "[]");
-  }
-
-  function get(path) {
-    let node = data;
-    for (const part of path) {
-      if (node === null || typeof node !== "object") return undefined;
-      node = node[part];
-    }
-    return node;
-  }
-
-  function set(path, value) {
-    let node = data;
-    for (let i = 0; i < path.length - 1; i++) {
-      if (node[path[i]] === null || typeof node[path[i]] !== "object") {
-        node[path[i]] = typeof path[i + 1] === "number" ? [] : {};
-      }
-      node = node[path[i]];
-    }
-    node[path[path.length - 1]] = value;
   }
 
   function label(key) {
@@ -226,7 +89,7 @@ const IopForm = (() => {
 
   /** One step (a top-level key) as a section. */
   function renderStep(container, key) {
-    const info = field(schema.properties[key]);
+    const info = field(IopModel.schema().properties[key]);
     const headingId = nextId();
     const section = el("section", { class: "steg", "data-path": key, "aria-labelledby": headingId });
     section.append(el("h2", { id: headingId, tabindex: "-1", text: label(key) }));
@@ -236,7 +99,7 @@ const IopForm = (() => {
       if (get([key]) === undefined || get([key]) === null) set([key], {});
       renderObjectFields(section, info.node, [key]);
     } else {
-      section.append(renderValue(info, [key], label(key), required(schema, key), true));
+      section.append(renderValue(info, [key], label(key), required(IopModel.schema(), key), true));
     }
     container.replaceChildren(section);
     return section;
@@ -251,7 +114,7 @@ const IopForm = (() => {
   }
 
   function renderValue(info, path, title, isRequired, bare = false) {
-    const reference = REFERENCES[pattern(path)];
+    const reference = referenceFor(path, info);
     if (info.kind === "object") {
       if (get(path) === undefined || get(path) === null) set(path, {});
       const box = el("fieldset", { class: "grupp", "data-path": pathText(path) },
@@ -287,6 +150,7 @@ const IopForm = (() => {
     const current = get(path);
     const write = (value) => {
       set(path, value);
+      filledIn(path);
       onChange(path);
     };
     let control;
@@ -338,6 +202,7 @@ const IopForm = (() => {
         const chosen = options.map((o) => o.value).filter((value) =>
           box.querySelector(`input[value="${CSS.escape(value)}"]`).checked);
         set(path, chosen);
+        filledIn(path);
         onChange(path);
       });
       box.append(el("div", { class: "val" }, box_, el("label", { for: id, text: option.text })));
@@ -355,9 +220,15 @@ const IopForm = (() => {
       bare ? null : help(info, null), el("div", { class: "fynd-plats" }));
     items.forEach((item, index) => {
       const itemPath = [...path, index];
-      const heading = `${label(name)} ${index + 1}`;
+      const heading = `${name.charAt(0).toUpperCase()}${name.slice(1)} ${index + 1}`;
       const remove = el("button", { type: "button", class: "ta-bort", text: `Ta bort ${name} ${index + 1}`,
-        onclick: () => { items.splice(index, 1); onStructure(pathText(path)); } });
+        onclick: () => {
+          const [removed] = items.splice(index, 1);
+          onStructure(pathText(path), {
+            text: `${heading} är borttagen.`,
+            undo: () => { items.splice(index, 0, removed); return pathText(itemPath); },
+          });
+        } });
       if (info.items.kind === "object") {
         const post = el("fieldset", { class: "post", "data-path": pathText(itemPath) },
           el("legend", { text: heading }), el("div", { class: "fynd-plats" }));
@@ -378,5 +249,6 @@ const IopForm = (() => {
     return box;
   }
 
-  return { init, setData, renderStep, steps, label, toYamlData, pathText, blank, rootInfo };
+  return { init, renderStep, label, setData: IopModel.setData, steps: IopModel.steps,
+    toYamlData: IopModel.toYamlData, yaml: IopModel.yaml, pathText };
 })();

@@ -67,36 +67,53 @@ const IopYaml = (() => {
     return quote(value);
   }
 
-  function block(value, indent) {
+  /** A comment fits on one line and holds only what YAML reads. */
+  function comment(text) {
+    if (text === undefined || text === null || text === "") return "";
+    const clean = String(text).replace(/[\r\n\u0085\u2028\u2029]/g, " ")
+      .replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "");
+    return clean ? "  # " + clean : "";
+  }
+
+  /** `text` (a scalar, perhaps a block over several lines) with `note` after its
+   * first line, where YAML allows a comment. */
+  function withNote(text, note) {
+    const end = text.indexOf("\n");
+    return end < 0 ? text + note : text.slice(0, end) + note + text.slice(end);
+  }
+
+  function block(value, indent, noteFor) {
     const pad = " ".repeat(indent);
     const lines = [];
+    const noteOf = (key_) => comment(noteFor ? noteFor(value, key_) : undefined);
     if (Array.isArray(value)) {
-      for (const item of value) {
+      value.forEach((item, index) => {
         if (isCollection(item) && !isEmpty(item)) {
-          const inner = block(item, indent + 2);
+          const inner = block(item, indent + 2, noteFor);
           inner[0] = pad + "- " + inner[0].slice(indent + 2);
           lines.push(...inner);
         } else {
-          lines.push(pad + "- " + scalar(item, indent + 2));
+          lines.push(withNote(pad + "- " + scalar(item, indent + 2), noteOf(index)));
         }
-      }
+      });
       return lines;
     }
     for (const [name, item] of Object.entries(value)) {
       if (item === undefined) continue;
       if (isCollection(item) && !isEmpty(item)) {
-        lines.push(pad + key(name) + ":");
-        lines.push(...block(item, indent + 2));
+        lines.push(pad + key(name) + ":" + noteOf(name));
+        lines.push(...block(item, indent + 2, noteFor));
       } else {
-        lines.push(pad + key(name) + ": " + scalar(item, indent + 2));
+        lines.push(withNote(pad + key(name) + ": " + scalar(item, indent + 2), noteOf(name)));
       }
     }
     return lines;
   }
 
-  /** The YAML text of a mapping (the whole spec). */
-  function dump(data) {
-    return block(data, 0).join("\n") + "\n";
+  /** The YAML text of a mapping (the whole spec); `noteFor(container, key)` may give an
+   * end-of-line comment for a value. */
+  function dump(data, noteFor) {
+    return block(data, 0, noteFor).join("\n") + "\n";
   }
 
   return { dump, quote };
