@@ -21,12 +21,13 @@ from .types import (
     Choice,
     Date,
     Email,
+    EurRate,
     FormatVersion,
     Id,
     NonNegativeInt,
+    NoticeMonths,
     OrgNr,
     PartyId,
-    PositiveNumber,
     Text,
 )
 
@@ -170,7 +171,7 @@ class LegalAssessment(SpecModel):
         "offentlig upphandling."))
     state_aid: Text | None = Field(None, alias="statsstöd", description=(
         "Bedömningen av om stödet är statsstöd (och i så fall vilket undantag som gäller)."))
-    eur_rate: PositiveNumber | None = Field(None, alias="eurokurs", description=(
+    eur_rate: EurRate | None = Field(None, alias="eurokurs", description=(
         "Valfri växelkurs, kronor per euro, för beräkningen mot de minimis-taken. Utan den "
         "används iopkits standardkurs."))
 
@@ -200,7 +201,7 @@ class Period(SpecModel):
     end: Date = Field(alias="slut", description="Avtalets sista dag (ÅÅÅÅ-MM-DD).")
     extension: Text | None = Field(None, alias="förlängning", description=(
         "Om och hur avtalet kan förlängas. Ange en gräns, till exempel \"högst två år\"."))
-    notice_months: NonNegativeInt = Field(alias="uppsägningstid_månader",
+    notice_months: NoticeMonths = Field(alias="uppsägningstid_månader",
                                           description="Uppsägningstid i månader.")
 
     @property
