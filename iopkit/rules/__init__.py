@@ -26,6 +26,7 @@ RULE_MODULES = (
     "parties",
     "personal_data",
     "placeholders",
+    "bidi",
     "exemptions",
 )
 
