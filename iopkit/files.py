@@ -29,12 +29,27 @@ _ERRNO_SWEDISH = {
     errno.ENAMETOOLONG: "namnet är för långt",
     errno.EDQUOT: "diskkvoten är slut",
     errno.EBUSY: "filen används av ett annat program",
+    errno.ELOOP: "en symbolisk länk pekar på sig själv (en länkslinga)",
+    errno.EEXIST: "filen finns redan",
+    errno.EFBIG: "filen blir för stor för filsystemet",
+    errno.EIO: "ett läs- eller skrivfel på disken",
+    errno.EMFILE: "för många öppna filer",
+    errno.ENFILE: "för många öppna filer i systemet",
+    errno.ETXTBSY: "filen används av ett program som körs",
+    errno.EXDEV: "filerna ligger på olika filsystem",
+    errno.ENXIO: "enheten finns inte",
+    errno.EPIPE: "mottagaren har slutat läsa",
+    errno.ENOTEMPTY: "katalogen är inte tom",
+    errno.EAGAIN: "resursen är tillfälligt upptagen",
 }
 
 
 def describe_os_error(exc: OSError) -> str:
     """A short Swedish description of a file-system error (strerror is English)."""
-    return _ERRNO_SWEDISH.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in _ERRNO_SWEDISH:
+        return _ERRNO_SWEDISH[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"ett fel i filsystemet ({code})" if code else "ett fel i filsystemet"
 
 
 class UsageProblem(Exception):

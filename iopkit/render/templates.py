@@ -318,12 +318,37 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
         elif isinstance(exc, OSError):
             what = f"filen kunde inte läsas ({describe_os_error(exc)})."
         else:
-            what = f"{exc} ({type(exc).__name__})."
+            what = _runtime_message(exc)
     location = f"{where}, rad {line}" if line else where
     message = f"Fel i {location}: {what}"
     if not message.endswith("."):
         message += "."
     return message
+
+
+_RUNTIME = {
+    ZeroDivisionError: "mallen delar med noll",
+    OverflowError: "ett tal i mallen blev för stort",
+    RecursionError: "mallen anropar sig själv för många gånger (en makro utan slut)",
+    MemoryError: "mallen behöver för mycket minne",
+    TypeError: "ett värde har fel typ för det mallen gör med det (till exempel text plus "
+               "tal, eller ett anrop av något som inte är en funktion)",
+    ValueError: "ett värde kunde inte användas (till exempel text som inte är ett tal)",
+    KeyError: "en nyckel som mallen hämtar finns inte",
+    IndexError: "mallen hämtar en post utanför listan",
+    AttributeError: "mallen hämtar något som inte finns",
+}
+
+
+def _runtime_message(exc: BaseException) -> str:
+    """Swedish for an error while a template runs; Python's own text is English."""
+    text = str(exc)
+    if text.startswith("filtret "):  # our filters already explain in Swedish
+        return text + "."
+    for kind, swedish in _RUNTIME.items():
+        if isinstance(exc, kind):
+            return swedish + "."
+    return f"mallen kunde inte köras ({type(exc).__name__})."
 
 
 def _filename_of(env: Any, name: str) -> str | None:
@@ -378,4 +403,5 @@ def _syntax_message(message: str) -> str:
         match = re.match(pattern, message, re.S)
         if match:
             return swedish(*match.groups())
-    return f"Jinja säger: {message}"
+    return ("Kontrollera taggarna på raden: varje {% … %} och {{ … }} ska vara hel och "
+            "skriven som i de inbyggda mallarna")
