@@ -153,11 +153,25 @@ def test_new_with_schema_that_cannot_be_written_writes_nothing(runner, tmp_path)
     assert leftovers(tmp_path) == []
 
 
-def test_file_name_component_over_255_bytes_is_exit_2(runner, tmp_path, canonical_text):
-    result = run(runner, "new", tmp_path / ("å" * 200 + ".yaml"))
+LONG = "å" * 200  # 400 bytes in UTF-8: over the 255 a file name may have
+
+
+@pytest.mark.parametrize("args", [
+    ["new", "{dir}/" + LONG + ".yaml"],
+    ["check", "{dir}/" + LONG + ".yaml"],
+    ["render", "{dir}/" + LONG + ".yaml"],
+    ["render", "{spec}", "-o", "{dir}/" + LONG],
+    ["render", "{spec}", "--mallar", "{dir}/" + LONG],
+    ["render", "{spec}", "--referens-docx", "{dir}/" + LONG + ".docx"],
+    ["kalender", "{spec}", "-o", "{dir}/" + LONG + ".ics"],
+    ["uppfoljning", "{spec}", "-o", "{dir}/" + LONG],
+    ["schema", "-o", "{dir}/" + LONG + ".json"],
+])
+def test_file_name_component_over_255_bytes_is_exit_2(runner, tmp_path, spec, args):
+    result = run(runner, *[a.format(dir=tmp_path, spec=spec) for a in args])
     assert result.exit_code == 2, result.output
-    assert "för långt" in result.stderr
-    assert "Traceback" not in result.output
+    assert "för lång" in result.stderr, result.stderr
+    assert "Traceback" not in result.output and "Internt fel" not in result.output
 
 
 def test_output_directory_without_permission_is_exit_2(runner, spec, tmp_path):
@@ -427,10 +441,12 @@ def test_check_directory_reports_an_unreadable_file_and_goes_on(runner, tmp_path
     (specs / "b.yaml").write_text("iopkit: 1\nx: " + "[" * 30_000 + "\n", encoding="utf-8")
     (specs / "c.yaml").symlink_to(specs / "c.yaml")
     (specs / "d.yaml").write_text(canonical_text, encoding="utf-8")
+    os.mkfifo(specs / "e.yaml")  # would block forever if it were opened
     result = run(runner, "check", specs)
     assert "Traceback" not in result.output
     assert "b.yaml" in result.stdout and "för djupt nästlad" in result.stdout
     assert "c.yaml" in result.stderr and "länkslinga" in result.stderr
     assert "d.yaml: OK" in result.stdout
-    assert "Kontrollerade 3 filer" in result.stdout and "1 fil kunde inte läsas" in result.stdout
+    assert "e.yaml" in result.stderr and "FIFO" in result.stderr
+    assert "Kontrollerade 3 filer" in result.stdout and "2 filer kunde inte läsas" in result.stdout
     assert result.exit_code == 2
