@@ -311,6 +311,43 @@ def test_success_after_force_is_all_new_without_leftovers(runner, spec, tmp_path
     assert all(new[name] != old[name] for name in new)
 
 
+def test_ctrl_c_while_replacing_restores_every_old_file(runner, spec, tmp_path,
+                                                        canonical_text, monkeypatch):
+    out = tmp_path / "ut"
+    out.mkdir()
+    old = render_twice(runner, spec, out, canonical_text)
+    calls = []
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        calls.append(dst)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run(runner, "render", spec, "-o", out, "-f", "docx,md,html", "--force")
+    assert result.exit_code == 130, result.output
+    assert "Avbrutet." in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+
+
+def test_new_with_schema_keeps_nothing_when_the_schema_write_fails(runner, tmp_path,
+                                                                   monkeypatch):
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run(runner, "new", tmp_path / "avtal.yaml", "--schema")
+    assert result.exit_code == 2, result.output
+    assert "läs- eller skrivfel" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.fixture
 def small_tmpfs(tmp_path):
     """A real 1 MB file system, where mounting one is allowed (root in a container)."""
