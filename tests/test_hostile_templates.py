@@ -198,3 +198,27 @@ def test_reference_with_parts_outside_the_package_is_refused(work, part):
                          work)
     assert result.returncode == 2, result.stderr
     assert "pekar utanför dokumentet" in result.stderr and part in result.stderr
+
+
+@pytest.mark.parametrize("body", ["{{ a[:0] }}", ""])
+def test_template_time_is_bounded(runner, work, monkeypatch, body):
+    """Loops over the spec's own data, with work the hooks see or with none (the timer
+    sees that): stopped after the time limit, here shortened to half a second."""
+    from conftest import run
+    from iopkit.render import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.5)
+    spec = work / "avtal.yaml"
+    items = "".join(f"    - Underlag {i}\n" for i in range(2000))
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  underlag:\n",
+                                                             "  underlag:\n" + items, 1),
+                    encoding="utf-8")
+    loop = ("{% set l = behovsinventering.underlag %}{% for a in l %}{% for b in l %}"
+            "{% for c in l %}" + body + "{% endfor %}{% endfor %}{% endfor %}\n")
+    (work / "mallar" / "avtal" / "99-extra.md.j2").write_text(loop, encoding="utf-8")
+    result = run(runner, "render", spec, "--mallar", work / "mallar", "-f", "md",
+                 "-o", work / "ut")
+    assert result.exit_code == 1, result.output
+    assert "mallarna har arbetat i mer än" in result.stderr
+    assert "mallar/avtal/99-extra.md.j2" in result.stderr
+    assert list((work / "ut").iterdir()) == []

@@ -16,9 +16,12 @@ path), which templates.describe_error turns into a Swedish message naming the te
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
+import time
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -39,6 +42,8 @@ MAX_RANGE_TOTAL = 200_000
 MAX_WIDTH = 10_000
 #: Integers a template computes with (bits): far beyond any amount in kronor.
 MAX_INT_BITS = 256
+#: One document's templates; the built-in ones take a few milliseconds.
+MAX_SECONDS = 10.0
 
 
 class TemplateLimit(Exception):
@@ -56,11 +61,21 @@ class TemplateRefused(Exception):
 
 
 _range_used: contextvars.ContextVar[list[int]] = contextvars.ContextVar("range_used")
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("deadline", default=0.0)
 
 
 def start_render() -> None:
-    """Reset the range budget: call before rendering one document."""
+    """Reset the range and time budgets: call before rendering one document."""
     _range_used.set([0])
+    _deadline.set(time.monotonic() + MAX_SECONDS)
+
+
+def check_time() -> None:
+    """Called from the sandbox's hooks (attribute access, calls, operators, output):
+    loops over large data that do anything at all pass through here."""
+    deadline = _deadline.get()
+    if deadline and time.monotonic() > deadline:
+        raise TemplateLimit(f"mallarna har arbetat i mer än {MAX_SECONDS:.0f} sekunder")
 
 
 def _bounded_range(*args: int) -> range:
@@ -118,7 +133,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for name, function in list(self.filters.items()):
             self.filters[name] = _bounded_filter(name, function)
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        check_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        check_time()
+        return super().getitem(obj, argument)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_time()
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
@@ -140,6 +164,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().wrap_str_format(value)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        check_time()
         # Arguments too: a macro that calls itself with `s ~ s` doubles its text.
         for arg in (*args, *kwargs.values()):
             _check_size(arg, "ett argument")
@@ -199,16 +224,46 @@ def _bounded_filter(name: str, function: Any) -> Any:
 
 
 def render_bounded(template: Any, context: Any) -> str:
-    """Render, stopping as soon as the output passes MAX_OUTPUT_CHARS."""
+    """Render, stopping as soon as the output passes MAX_OUTPUT_CHARS or the document's
+    time is up."""
     parts: list[str] = []
     size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise TemplateLimit(f"mallen skriver mer än {MAX_OUTPUT_CHARS // 1_000_000} "
-                                "miljoner tecken")
-        parts.append(chunk)
+    with _alarm():
+        for chunk in template.generate(context):
+            check_time()
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateLimit(f"mallen skriver mer än {MAX_OUTPUT_CHARS // 1_000_000} "
+                                    "miljoner tecken")
+            parts.append(chunk)
     return "".join(parts)
+
+
+@contextlib.contextmanager
+def _alarm() -> Iterator[None]:
+    """A timer signal for what the hooks cannot see (a loop that neither outputs nor
+    calls anything). Only in the main thread, and only when no other timer runs, so it
+    never disturbs a caller's own alarm."""
+    import signal
+    import threading
+
+    deadline = _deadline.get()
+    if not deadline or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread() or \
+            signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise TemplateLimit(f"mallarna har arbetat i mer än {MAX_SECONDS:.0f} sekunder")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(0.01, deadline - time.monotonic()))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class ConfinedLoader(FileSystemLoader):
