@@ -28,6 +28,7 @@ from .types import (
     NoticeMonths,
     OrgNr,
     PartyId,
+    PositiveNumber,
     Text,
 )
 
@@ -202,7 +203,7 @@ class Period(SpecModel):
     extension: Text | None = Field(None, alias="förlängning", description=(
         "Om och hur avtalet kan förlängas. Ange en gräns, till exempel \"högst två år\"."))
     notice_months: NoticeMonths = Field(alias="uppsägningstid_månader",
-                                          description="Uppsägningstid i månader.")
+                                        description="Uppsägningstid i månader.")
 
     @property
     def days(self) -> int:
