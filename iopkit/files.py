@@ -132,7 +132,9 @@ def check_can_write(targets: list[Path], force: bool,
 def _refuse_non_regular(target: Path) -> None:
     try:
         info = target.stat()
-    except FileNotFoundError:  # nothing there, or a dangling link: replacing it is harmless
+    except (FileNotFoundError, NotADirectoryError):
+        # Nothing there, or a dangling link (replacing it is harmless); a missing or
+        # wrong directory is named by ensure_output_dir.
         return
     except OSError as exc:
         if exc.errno == errno.ELOOP:
