@@ -95,6 +95,18 @@ def test_symlinked_folder_pointing_outside_is_never_read(work, secret):
     assert not any(SECRET in p.read_text(encoding="utf-8") for p in (work / "ut").iterdir())
 
 
+def test_fifo_as_template_is_refused_at_once(work):
+    os.mkfifo(work / "mallar" / "avtal" / "99-extra.md.j2")
+    result = run_limited(["render", "avtal.yaml", "--mallar", "mallar", "-f", "md", "-o", "ut"],
+                         work, timeout=30)
+    assert_refused(result, work, "ingen vanlig fil")
+
+
+def test_huge_template_file_is_refused(work):
+    result = render_with(work, "x" * 2_000_000)
+    assert_refused(result, work, "större än 1 MB")
+
+
 def test_symlink_inside_the_directory_is_fine(work):
     (work / "mallar" / "avtal" / "_del.md.j2").write_text("Inifrån.\n", encoding="utf-8")
     (work / "mallar" / "avtal" / "_länk.md.j2").symlink_to("_del.md.j2")

@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -31,6 +32,8 @@ from jinja2.utils import Namespace
 
 #: Part of the bytecode cache's name: bump when the rules change how code compiles.
 SANDBOX_VERSION = "s1"
+#: A template file; the built-in ones are a few kilobytes each.
+MAX_TEMPLATE_BYTES = 1_000_000
 #: One section's output; a whole agreement is some tens of kilobytes.
 MAX_OUTPUT_CHARS = 2_000_000
 #: The longest text or list an expression may build.
@@ -276,6 +279,18 @@ class ConfinedLoader(FileSystemLoader):
         if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
             raise TemplateRefused(template, "sökvägen går utanför mallkatalogen (.. eller en "
                                             "absolut sökväg)")
+        for root in self.searchpath:  # before opening: a FIFO would block, a device never ends
+            candidate = os.path.join(root, *name.split("/"))
+            try:
+                info = os.stat(candidate)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise TemplateRefused(template, "det är ingen vanlig fil")
+            if info.st_size > MAX_TEMPLATE_BYTES:
+                raise TemplateRefused(template, f"filen är större än "
+                                                f"{MAX_TEMPLATE_BYTES // 1_000_000} MB")
+            break
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         roots = [os.path.realpath(p) for p in self.searchpath]
