@@ -138,8 +138,9 @@ def _refuse_non_regular(target: Path) -> None:
         return
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UsageProblem(f"{target} är en symbolisk länk som pekar på sig själv (en "
-                               "länkslinga). Ta bort länken eller välj en annan plats.") from None
+            raise UsageProblem(
+                f"{target} är en symbolisk länk som pekar på sig själv (en länkslinga). Ta "
+                "bort länken eller välj en annan plats.") from None
         if exc.errno == errno.ENAMETOOLONG:
             raise UsageProblem(f"Filnamnet {target} är för långt (högst 255 byte per "
                                "namn). Välj ett kortare namn.") from None

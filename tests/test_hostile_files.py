@@ -251,7 +251,8 @@ def render_twice(runner, spec: Path, out: Path, canonical_text: str):
     """Render once, change the spec so the next render differs, and return the old
     files' contents."""
     assert run(runner, "render", spec, "-o", out, "-f", "docx,md,html").exit_code == 0
-    spec.write_text(canonical_text.replace("Dagverksamhet för EU-medborgare", "Dagöppen verksamhet för EU-medborgare"),
+    spec.write_text(canonical_text.replace("Dagverksamhet för EU-medborgare",
+                                           "Dagöppen verksamhet för EU-medborgare"),
                     encoding="utf-8")
     return {p.name: p.read_bytes() for p in out.iterdir()}
 

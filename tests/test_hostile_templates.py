@@ -128,6 +128,8 @@ def test_symlink_inside_the_directory_is_fine(work):
     ("{{ '{:>999999999}'.format(1) }}", "bredd"),
     ("{{ '{:>{}}'.format(1, 10**9) }}", "bredd"),
     ("{{ 'abc'|replace('', 'x' * 900000) }}", "replace"),
+    ("{{ ('a\\n' * 5000)|indent('x' * 5000, first=true) }}", "indent"),
+    ("{{ ('a\\n' * 5000)|indent(width='x' * 5000) }}", "indent"),
     ("{% set ns = namespace(x='ab') %}{% for i in range(60) %}{% set ns.x = ns.x ~ ns.x %}"
      "{% endfor %}{{ ns.x }}", "namespace"),
     ("{% macro f(s, n) %}{{ f(s ~ s, n - 1) if n else s }}{% endmacro %}{{ f('ab', 60) }}",

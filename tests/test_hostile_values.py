@@ -60,7 +60,8 @@ def edge_spec(canonical_text: str) -> str:
     text = replace_once(text, r"slut: \d{4}-\d\d-\d\d", "slut: 2199-12-31")
     text = replace_once(text, r"belopp_per_år: \d+", "belopp_per_år: 1000000000000")
     text = replace_once(text, r"uppsägningstid_månader: \d+", "uppsägningstid_månader: 120")
-    return replace_once(text, r"^rättslig_bedömning:\n", "rättslig_bedömning:\n  eurokurs: 100\n")
+    return replace_once(text, r"^rättslig_bedömning:\n",
+                        "rättslig_bedömning:\n  eurokurs: 100\n")
 
 
 def test_what_check_passes_every_command_handles(runner, write_spec, canonical_text, tmp_path):
@@ -86,7 +87,8 @@ def test_bounded_int_type_for_reuse():
     assert months.validate_python("120") == 120
     with pytest.raises(ValidationError) as info:
         months.validate_python("121")
-    assert "121 månader ligger utanför det rimliga intervallet 0–120 månader" in str(info.value)
+    assert "121 månader ligger utanför det rimliga intervallet 0–120 månader" in \
+        str(info.value)
     year = TypeAdapter(Year)
     assert year.validate_python("2027") == 2027
     with pytest.raises(ValidationError, match="1\u00a0900–2\u00a0199"):

@@ -214,6 +214,11 @@ def _bounded_filter(name: str, function: Any) -> Any:
                 if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_WIDTH:
                     raise TemplateLimit(f"filtret {name} med talet {arg}; högst {MAX_WIDTH} "
                                         "är tillåtet")
+        if name == "indent" and len(args) >= skip and isinstance(args[skip - 1], str):
+            width = args[skip] if len(args) > skip else kwargs.get("width", 4)
+            if isinstance(width, str):  # a prefix string, repeated on every line
+                _check_count(len(args[skip - 1]) + len(width) * (args[skip - 1].count("\n") + 1),
+                             "filtret indent")
         if name == "format" and len(args) >= skip:
             _check_format(args[skip - 1])
         if name == "replace" and len(args) >= skip + 2 and \

@@ -302,8 +302,9 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
             what = (f"mallen får inte hämta {exc.name!s}: {exc.why}. Mallar kan bara läsa "
                     "filer i sin egen mallkatalog.")
         elif isinstance(exc, TemplateLimit):
-            what = (f"mallen går över en gräns för mallar: {exc}. Gränserna skyddar mot mallar "
-                    "som tar orimligt lång tid eller mycket minne (se README, \"Gränser\").")
+            what = (f"mallen går över en gräns för mallar: {exc}. Gränserna skyddar mot "
+                    "mallar som tar orimligt lång tid eller mycket minne (se README, "
+                    "\"Gränser\").")
         elif isinstance(exc, TemplateNotFound):
             what = (f"mallen {exc.name!s} som den hämtar (include, import eller extends) finns "
                     "inte. Mallar kan bara hämta andra mallar i samma mallkatalog.")
