@@ -236,3 +236,19 @@ def test_template_time_is_bounded(runner, work, monkeypatch, body):
     assert "mallarna har arbetat i mer än" in result.stderr
     assert "mallar/avtal/99-extra.md.j2" in result.stderr
     assert list((work / "ut").iterdir()) == []
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "\\\\server\\share\\bild.png"])
+def test_reference_linking_a_file_outside_is_refused(work, target):
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/image" '
+            f'Target="{target}" TargetMode="External"/></Relationships>').encode()
+    bad = work / "länkad.docx"
+    bad.write_bytes(zip_bytes({"[Content_Types].xml": b"<Types/>",
+                               "word/_rels/document.xml.rels": rels}))
+    result = run_limited(["render", "avtal.yaml", "--referens-docx", "länkad.docx", "-o", "ut"],
+                         work)
+    assert result.returncode == 2, result.stderr
+    assert "till en fil utanför dokumentet" in result.stderr
+    assert "word/_rels/document.xml.rels" in result.stderr
