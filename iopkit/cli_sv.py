@@ -244,8 +244,12 @@ def run_at_door(call: Any) -> int:
     except OSError as exc:
         from .files import describe_os_error
 
-        _silence_stdout()
-        sys.stderr.write(f"Fel: utdata kunde inte skrivas: {describe_os_error(exc)}.\n")
+        if exc.filename:  # a path the user gave, e.g. a name over 255 bytes
+            sys.stderr.write(f"Fel: {exc.filename} kan inte användas: "
+                             f"{describe_os_error(exc)}. Kontrollera sökvägen.\n")
+        else:  # writing to stdout, e.g. redirected to a full disk
+            _silence_stdout()
+            sys.stderr.write(f"Fel: utdata kunde inte skrivas: {describe_os_error(exc)}.\n")
         code = 2
     return code if isinstance(code, int) else 0
 

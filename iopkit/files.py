@@ -29,12 +29,27 @@ _ERRNO_SWEDISH = {
     errno.ENAMETOOLONG: "namnet är för långt",
     errno.EDQUOT: "diskkvoten är slut",
     errno.EBUSY: "filen används av ett annat program",
+    errno.ELOOP: "en symbolisk länk pekar på sig själv (en länkslinga)",
+    errno.EEXIST: "filen finns redan",
+    errno.EFBIG: "filen blir för stor för filsystemet",
+    errno.EIO: "ett läs- eller skrivfel på disken",
+    errno.EMFILE: "för många öppna filer",
+    errno.ENFILE: "för många öppna filer i systemet",
+    errno.ETXTBSY: "filen används av ett program som körs",
+    errno.EXDEV: "filerna ligger på olika filsystem",
+    errno.ENXIO: "enheten finns inte",
+    errno.EPIPE: "mottagaren har slutat läsa",
+    errno.ENOTEMPTY: "katalogen är inte tom",
+    errno.EAGAIN: "resursen är tillfälligt upptagen",
 }
 
 
 def describe_os_error(exc: OSError) -> str:
     """A short Swedish description of a file-system error (strerror is English)."""
-    return _ERRNO_SWEDISH.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in _ERRNO_SWEDISH:
+        return _ERRNO_SWEDISH[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"ett fel i filsystemet ({code})" if code else "ett fel i filsystemet"
 
 
 class UsageProblem(Exception):
@@ -117,12 +132,15 @@ def check_can_write(targets: list[Path], force: bool,
 def _refuse_non_regular(target: Path) -> None:
     try:
         info = target.stat()
-    except FileNotFoundError:  # nothing there, or a dangling link: replacing it is harmless
+    except (FileNotFoundError, NotADirectoryError):
+        # Nothing there, or a dangling link (replacing it is harmless); a missing or
+        # wrong directory is named by ensure_output_dir.
         return
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UsageProblem(f"{target} är en symbolisk länk som pekar på sig själv (en "
-                               "länkslinga). Ta bort länken eller välj en annan plats.") from None
+            raise UsageProblem(
+                f"{target} är en symbolisk länk som pekar på sig själv (en länkslinga). Ta "
+                "bort länken eller välj en annan plats.") from None
         if exc.errno == errno.ENAMETOOLONG:
             raise UsageProblem(f"Filnamnet {target} är för långt (högst 255 byte per "
                                "namn). Välj ett kortare namn.") from None

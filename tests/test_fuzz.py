@@ -244,3 +244,124 @@ KNOWN_CRASHERS = [
 @pytest.mark.parametrize("text_input", KNOWN_CRASHERS)
 def test_known_crashers(runner, tmp_path, text_input):
     check_bytes(runner, tmp_path, text_input.encode("utf-8"))
+
+
+# --- hostile structures: deep nesting, huge numbers, control characters -------------
+# Quick by default (a few dozen inputs each); the `slow` variants run the full profile.
+
+HOSTILE_EXAMPLES = max(30, EXAMPLES_COUNT // 6)
+
+
+@st.composite
+def deep_nesting(draw):
+    """A real spec with a value nested far deeper than any spec: flow brackets, block
+    indentation or block list dashes, closed or left open."""
+    depth = draw(st.one_of(st.integers(60, 70), st.integers(70, 3000),
+                           st.sampled_from([10_000, 25_000])))
+    kind = draw(st.sampled_from(["[", "{", "indent", "dashes"]))
+    if kind == "[":
+        value = "[" * depth + ("]" * depth if draw(st.booleans()) else "")
+    elif kind == "{":
+        value = "{a: " * depth + ("}" * depth if draw(st.booleans()) else "")
+    elif kind == "indent":
+        value = "\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(min(depth, 400)))
+    else:
+        value = "\n" + "".join(" " * (i + 1) + "- \n" for i in range(min(depth, 400)))
+    source = EXAMPLE_SPECS[0].read_text(encoding="utf-8")
+    key = draw(st.sampled_from(["bakgrund", "syfte", "målgrupp"]))
+    lines = source.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith(key + ":"))
+    indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+    lines[index] = f"{indent}{key}: {value}" if not value.startswith("\n") else \
+        f"{indent}{key}:" + value.replace("\n ", "\n " + indent)
+    return "\n".join(lines) + "\n", depth
+
+
+@settings(max_examples=HOSTILE_EXAMPLES)
+@given(case=deep_nesting())
+def test_deep_nesting_is_refused_before_parsing(runner, tmp_path, case):
+    source, depth = case
+    result = check_bytes(runner, tmp_path, source.encode("utf-8"))
+    assert result.exit_code == 1, result.output
+    if depth > 70:
+        assert "för djupt nästlad" in result.stdout, result.stdout
+
+
+NUMERIC_PATHS = [("avtalsperiod", "uppsägningstid_månader"), ("avtalsperiod", "start"),
+                 ("avtalsperiod", "slut"), ("rättslig_bedömning", "eurokurs"),
+                 ("resurser", 0, "belopp_per_år"), ("resurser", 0, "timmar_per_år"),
+                 ("uppföljning", "första_datum")]
+huge_numbers = st.one_of(
+    st.integers(10**12, 10**40).map(str), st.integers(-10**30, -1).map(str),
+    st.integers(1, 600).map(lambda n: "9" * n),
+    st.sampled_from(["1e400", "1e-400", "inf", "nan", "0", "0.0", "1,5", "9" * 400 + ".5",
+                     "9999-12-31", "0001-01-01", "2199-12-31", "1900-01-01", "10000-01-01"]),
+    st.integers(0, 10**13).map(str))
+
+
+@st.composite
+def specs_with_huge_numbers(draw):
+    data = copy.deepcopy(EXAMPLE_DATA[0])
+    for path in draw(st.lists(st.sampled_from(NUMERIC_PATHS), min_size=1, max_size=3)):
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
+        node[path[-1]] = draw(huge_numbers)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def check_then_render(runner, tmp_path: Path, source: str) -> None:
+    """What check passes, render renders: never an internal error after a clean check."""
+    result = check_bytes(runner, tmp_path, source.encode("utf-8", "surrogatepass"))
+    assert "Internt fel" not in result.output
+    if result.exit_code != 0:
+        return
+    out = tmp_path / "ut"
+    out.mkdir(exist_ok=True)
+    with hang_guard(60):
+        rendered = run(runner, "render", tmp_path / "fuzz.yaml", "-o", out, "--force",
+                       "-f", "docx,md")
+    assert rendered.exit_code == 0, rendered.output
+
+
+@settings(max_examples=HOSTILE_EXAMPLES)
+@given(source=specs_with_huge_numbers())
+def test_huge_numbers_are_findings_and_what_passes_renders(runner, tmp_path, source):
+    check_then_render(runner, tmp_path, source)
+
+
+control_text = st.text(alphabet=st.one_of(
+    st.characters(categories=["Cc", "Cf", "Zl", "Zp"]),
+    st.sampled_from(["\u202e", "\u2066", "\u200f", "\x85", "\u2028", "\ufeff", "\t"]),
+    st.characters(codec="utf-8")), min_size=1, max_size=30)
+
+
+@st.composite
+def specs_with_control_characters(draw):
+    data = copy.deepcopy(draw(st.sampled_from(EXAMPLE_DATA)))
+    texts = [p for p in paths_of(data) if p and isinstance(_get(data, p), str)]
+    for path in draw(st.lists(st.sampled_from(texts), min_size=1, max_size=3)):
+        set_at(data, path, _get(data, path) + draw(control_text))
+    if draw(st.booleans()):  # and once in a key
+        data.setdefault("partnerskap", {})["n" + draw(control_text)] = "x"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _get(root, path):
+    for part in path:
+        root = root[part]
+    return root
+
+
+@settings(max_examples=HOSTILE_EXAMPLES)
+@given(source=specs_with_control_characters())
+def test_control_characters_anywhere(runner, tmp_path, source):
+    result = check_bytes(runner, tmp_path, source.encode("utf-8", "surrogatepass"))
+    assert "Internt fel" not in result.output
+
+
+@pytest.mark.slow
+@settings(max_examples=EXAMPLES_COUNT)
+@given(source=st.one_of(specs_with_huge_numbers(), specs_with_control_characters()))
+def test_hostile_values_check_then_render_long(runner, tmp_path, source):
+    check_then_render(runner, tmp_path, source)

@@ -179,3 +179,38 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "Internt fel i iopkit" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("opener", ["[", "{"])
+def test_deep_nesting_in_a_batch_names_the_place_and_the_batch_goes_on(tmp_path, opener):
+    """25,000 levels in 50 KB once crashed the interpreter and took the batch down."""
+    specs = tmp_path / "specar"
+    specs.mkdir()
+    canonical = Path(__file__).resolve().parent.parent / "examples" / "dagverksamhet.yaml"
+    (specs / "a.yaml").write_bytes(canonical.read_bytes())
+    (specs / "djup.yaml").write_text("iopkit: 1\npartnerskap:\n  namn: " + opener * 25_000 +
+                                     "\n", encoding="utf-8")
+    (specs / "c.yaml").write_bytes(canonical.read_bytes())
+    result = run_limited(["check", str(specs)], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [finding] = [line for line in result.stdout.splitlines() if "djup.yaml:" in line]
+    assert finding.startswith(f"{specs / 'djup.yaml'}:3:"), finding
+    assert "för djupt nästlad på rad 3, kolumn" in finding
+    assert f"{specs / 'a.yaml'}: OK" in result.stdout
+    assert f"{specs / 'c.yaml'}: OK" in result.stdout
+
+
+def test_deep_nesting_in_render_batch_renders_the_others(tmp_path):
+    specs = tmp_path / "specar"
+    specs.mkdir()
+    canonical = Path(__file__).resolve().parent.parent / "examples" / "dagverksamhet.yaml"
+    (specs / "a.yaml").write_bytes(canonical.read_bytes())
+    (specs / "djup.yaml").write_text("iopkit: 1\nx: " + "{a: " * 25_000 + "\n",
+                                     encoding="utf-8")
+    out = tmp_path / "ut"
+    out.mkdir()
+    result = run_limited(["render", str(specs), "-o", str(out), "-f", "md"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "för djupt nästlad" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["a-avtal.md", "a-checklista.md"]

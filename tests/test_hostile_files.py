@@ -153,11 +153,25 @@ def test_new_with_schema_that_cannot_be_written_writes_nothing(runner, tmp_path)
     assert leftovers(tmp_path) == []
 
 
-def test_file_name_component_over_255_bytes_is_exit_2(runner, tmp_path, canonical_text):
-    result = run(runner, "new", tmp_path / ("å" * 200 + ".yaml"))
+LONG = "å" * 200  # 400 bytes in UTF-8: over the 255 a file name may have
+
+
+@pytest.mark.parametrize("args", [
+    ["new", "{dir}/" + LONG + ".yaml"],
+    ["check", "{dir}/" + LONG + ".yaml"],
+    ["render", "{dir}/" + LONG + ".yaml"],
+    ["render", "{spec}", "-o", "{dir}/" + LONG],
+    ["render", "{spec}", "--mallar", "{dir}/" + LONG],
+    ["render", "{spec}", "--referens-docx", "{dir}/" + LONG + ".docx"],
+    ["kalender", "{spec}", "-o", "{dir}/" + LONG + ".ics"],
+    ["uppfoljning", "{spec}", "-o", "{dir}/" + LONG],
+    ["schema", "-o", "{dir}/" + LONG + ".json"],
+])
+def test_file_name_component_over_255_bytes_is_exit_2(runner, tmp_path, spec, args):
+    result = run(runner, *[a.format(dir=tmp_path, spec=spec) for a in args])
     assert result.exit_code == 2, result.output
-    assert "för långt" in result.stderr
-    assert "Traceback" not in result.output
+    assert "för lång" in result.stderr, result.stderr
+    assert "Traceback" not in result.output and "Internt fel" not in result.output
 
 
 def test_output_directory_without_permission_is_exit_2(runner, spec, tmp_path):
@@ -237,7 +251,8 @@ def render_twice(runner, spec: Path, out: Path, canonical_text: str):
     """Render once, change the spec so the next render differs, and return the old
     files' contents."""
     assert run(runner, "render", spec, "-o", out, "-f", "docx,md,html").exit_code == 0
-    spec.write_text(canonical_text.replace("Dagverksamhet för EU-medborgare", "Dagöppen verksamhet för EU-medborgare"),
+    spec.write_text(canonical_text.replace("Dagverksamhet för EU-medborgare",
+                                           "Dagöppen verksamhet för EU-medborgare"),
                     encoding="utf-8")
     return {p.name: p.read_bytes() for p in out.iterdir()}
 
@@ -295,6 +310,43 @@ def test_success_after_force_is_all_new_without_leftovers(runner, spec, tmp_path
     new = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(new) == sorted(old)
     assert all(new[name] != old[name] for name in new)
+
+
+def test_ctrl_c_while_replacing_restores_every_old_file(runner, spec, tmp_path,
+                                                        canonical_text, monkeypatch):
+    out = tmp_path / "ut"
+    out.mkdir()
+    old = render_twice(runner, spec, out, canonical_text)
+    calls = []
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        calls.append(dst)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run(runner, "render", spec, "-o", out, "-f", "docx,md,html", "--force")
+    assert result.exit_code == 130, result.output
+    assert "Avbrutet." in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+
+
+def test_new_with_schema_keeps_nothing_when_the_schema_write_fails(runner, tmp_path,
+                                                                   monkeypatch):
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(errno.EIO, "Input/output error")
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = run(runner, "new", tmp_path / "avtal.yaml", "--schema")
+    assert result.exit_code == 2, result.output
+    assert "läs- eller skrivfel" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.fixture
@@ -427,10 +479,12 @@ def test_check_directory_reports_an_unreadable_file_and_goes_on(runner, tmp_path
     (specs / "b.yaml").write_text("iopkit: 1\nx: " + "[" * 30_000 + "\n", encoding="utf-8")
     (specs / "c.yaml").symlink_to(specs / "c.yaml")
     (specs / "d.yaml").write_text(canonical_text, encoding="utf-8")
+    os.mkfifo(specs / "e.yaml")  # would block forever if it were opened
     result = run(runner, "check", specs)
     assert "Traceback" not in result.output
     assert "b.yaml" in result.stdout and "för djupt nästlad" in result.stdout
     assert "c.yaml" in result.stderr and "länkslinga" in result.stderr
     assert "d.yaml: OK" in result.stdout
-    assert "Kontrollerade 3 filer" in result.stdout and "1 fil kunde inte läsas" in result.stdout
+    assert "e.yaml" in result.stderr and "FIFO" in result.stderr
+    assert "Kontrollerade 3 filer" in result.stdout and "2 filer kunde inte läsas" in result.stdout
     assert result.exit_code == 2

@@ -24,6 +24,7 @@ from typing import Any
 from ..files import describe_os_error
 from . import format as fmt
 from .markdown import Md, escape, escape_inline, finalize, tidy
+from .sandbox import SANDBOX_VERSION, TemplateLimit, TemplateRefused
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".md.j2"
@@ -62,7 +63,9 @@ def _bytecode_cache() -> Any:
                 pass
 
     try:
-        return QuietBytecodeCache(pattern="__iopkit_%s.cache")
+        # The name carries the sandbox's version: code compiled under other rules (for
+        # example without intercepted operators) must never be loaded.
+        return QuietBytecodeCache(pattern=f"__iopkit_{SANDBOX_VERSION}_%s.cache")
     except Exception:  # no usable temp directory
         return None
 
@@ -156,15 +159,16 @@ def make_environment(user_dir: Path | None = None) -> Any:
 
 
 def _build_environment(user_dir: Path | None) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import ChoiceLoader, StrictUndefined
+
+    from .sandbox import BoundedSandbox, ConfinedLoader
 
     loaders = []
     if user_dir is not None:
-        loaders.append(FileSystemLoader(str(user_dir), followlinks=False))
-    loaders.append(FileSystemLoader(str(BUILTIN_DIR)))
+        loaders.append(ConfinedLoader(str(user_dir), followlinks=False))
+    loaders.append(ConfinedLoader(str(BUILTIN_DIR)))
     cache = _bytecode_cache()
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         finalize=finalize,
@@ -199,11 +203,14 @@ def section_names(env: Any, folder: str) -> list[str]:
 def render_templates(env: Any, names: list[str], context: Mapping[str, Any]) -> str:
     """Render the named templates with `context` and join them into one Markdown text.
     Raises TemplateProblem with a Swedish message naming the file and line."""
+    from .sandbox import render_bounded, start_render
+
+    start_render()
     parts = []
     for name in names:
         try:
             template = env.get_template(name)
-            parts.append(template.render(context))
+            parts.append(render_bounded(template, context))
         except TemplateProblem:
             raise
         except Exception as exc:
@@ -285,7 +292,20 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
         if filename is None:
             filename = _filename_of(env, name)
         where = _display_name(env, filename, name)
-        if isinstance(exc, TemplateNotFound):
+        if isinstance(exc, TemplateRefused) and filename == _filename_of(env, name) and \
+                exc.name == name:
+            what = f"mallen får inte läsas: {exc.why}."
+            user_dir = getattr(env, "iopkit_user_dir", None)
+            if user_dir is not None:
+                where = f"mallen {Path(user_dir) / name}"
+        elif isinstance(exc, TemplateRefused):
+            what = (f"mallen får inte hämta {exc.name!s}: {exc.why}. Mallar kan bara läsa "
+                    "filer i sin egen mallkatalog.")
+        elif isinstance(exc, TemplateLimit):
+            what = (f"mallen går över en gräns för mallar: {exc}. Gränserna skyddar mot "
+                    "mallar som tar orimligt lång tid eller mycket minne (se README, "
+                    "\"Gränser\").")
+        elif isinstance(exc, TemplateNotFound):
             what = (f"mallen {exc.name!s} som den hämtar (include, import eller extends) finns "
                     "inte. Mallar kan bara hämta andra mallar i samma mallkatalog.")
         elif isinstance(exc, UndefinedError):
@@ -299,12 +319,37 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
         elif isinstance(exc, OSError):
             what = f"filen kunde inte läsas ({describe_os_error(exc)})."
         else:
-            what = f"{exc} ({type(exc).__name__})."
+            what = _runtime_message(exc)
     location = f"{where}, rad {line}" if line else where
     message = f"Fel i {location}: {what}"
     if not message.endswith("."):
         message += "."
     return message
+
+
+_RUNTIME = {
+    ZeroDivisionError: "mallen delar med noll",
+    OverflowError: "ett tal i mallen blev för stort",
+    RecursionError: "mallen anropar sig själv för många gånger (en makro utan slut)",
+    MemoryError: "mallen behöver för mycket minne",
+    TypeError: "ett värde har fel typ för det mallen gör med det (till exempel text plus "
+               "tal, eller ett anrop av något som inte är en funktion)",
+    ValueError: "ett värde kunde inte användas (till exempel text som inte är ett tal)",
+    KeyError: "en nyckel som mallen hämtar finns inte",
+    IndexError: "mallen hämtar en post utanför listan",
+    AttributeError: "mallen hämtar något som inte finns",
+}
+
+
+def _runtime_message(exc: BaseException) -> str:
+    """Swedish for an error while a template runs; Python's own text is English."""
+    text = str(exc)
+    if text.startswith("filtret "):  # our filters already explain in Swedish
+        return text + "."
+    for kind, swedish in _RUNTIME.items():
+        if isinstance(exc, kind):
+            return swedish + "."
+    return f"mallen kunde inte köras ({type(exc).__name__})."
 
 
 def _filename_of(env: Any, name: str) -> str | None:
@@ -359,4 +404,5 @@ def _syntax_message(message: str) -> str:
         match = re.match(pattern, message, re.S)
         if match:
             return swedish(*match.groups())
-    return f"Jinja säger: {message}"
+    return ("Kontrollera taggarna på raden: varje {% … %} och {{ … }} ska vara hel och "
+            "skriven som i de inbyggda mallarna")

@@ -5,6 +5,7 @@ gigabytes ("zip bomb") or name parts outside the package."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -57,8 +58,30 @@ def check_reference_package(data: bytes, reference: object) -> None:
                                    f"zip-bomb: delen {part.filename} packas upp {ratio:.0f} "
                                    "gånger större. Ingenting har packats upp; ange en annan "
                                    "mall.")
+        if total <= MAX_UNPACKED_BYTES:
+            _refuse_external_files(archive, parts, reference)
         if total > MAX_UNPACKED_BYTES:
             raise UsageProblem(f"Referensdokumentet {reference} blir {total / 1024 / 1024:.0f} "
                                f"MB uppackat; iopkit tillåter högst "
                                f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Ingenting har "
                                "packats upp; ange en annan mall.")
+
+
+# A relationship that points at a file outside the package (file:///…, \\server\share):
+# Word would read it when the generated agreement is opened.
+_EXTERNAL_FILE = re.compile(
+    rb"<Relationship\b(?=[^>]*TargetMode=\"External\")[^>]*Target=\"(file:|\\\\|//|/)[^\"]*\"",
+    re.IGNORECASE)
+
+
+def _refuse_external_files(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo],
+                           reference: object) -> None:
+    for part in parts:
+        if not part.filename.endswith(".rels"):
+            continue
+        match = _EXTERNAL_FILE.search(archive.read(part))
+        if match:
+            raise UsageProblem(f"Referensdokumentet {reference} hänvisar i delen "
+                               f"{part.filename} till en fil utanför dokumentet. Ett "
+                               "avtalsutkast ska inte hämta filer när det öppnas; ta bort "
+                               "länkade bilder eller mallar ur dokumentet.")

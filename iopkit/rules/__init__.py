@@ -27,6 +27,7 @@ RULE_MODULES = (
     "parties",
     "personal_data",
     "placeholders",
+    "bidi",
     "exemptions",
 )
 

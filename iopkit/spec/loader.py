@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,9 @@ class _Builder:
                         "En nyckel måste vara ett ord följt av kolon, till exempel `namn:`. "
                         "Här står en lista eller mappning som nyckel."), path)
                 key = key_node.value
+                if not key.isascii():
+                    # "ma\u030al" (decomposed, as some macOS tools save it) is `mål`.
+                    key = unicodedata.normalize("NFC", key)
                 if key in result:
                     first = self.key_positions.get(path + (key,))
                     where = f" (första gången på rad {first.line})" if first else ""

@@ -23,9 +23,11 @@ from .types import (
     Choice,
     Date,
     Email,
+    EurRate,
     FormatVersion,
     Id,
     NonNegativeInt,
+    NoticeMonths,
     OrgNr,
     PartyId,
     PositiveNumber,
@@ -221,7 +223,7 @@ class LegalAssessment(SpecModel):
         None, alias="statsstöd_grund", description=(
             "Den grund som statsstödsbedömningen vilar på: " + ", ".join(STATE_AID_GROUNDS) +
             ". Styr avtalsvillkor och steg i checklistan."))
-    eur_rate: PositiveNumber | None = Field(None, alias="eurokurs", description=(
+    eur_rate: EurRate | None = Field(None, alias="eurokurs", description=(
         "Valfri växelkurs, kronor per euro, för beräkningen mot de minimis-taken. Utan den "
         "används iopkits standardkurs."))
 
@@ -251,8 +253,8 @@ class Period(SpecModel):
     end: Date = Field(alias="slut", description="Avtalets sista dag (ÅÅÅÅ-MM-DD).")
     extension: Text | None = Field(None, alias="förlängning", description=(
         "Om och hur avtalet kan förlängas. Ange en gräns, till exempel \"högst två år\"."))
-    notice_months: NonNegativeInt = Field(alias="uppsägningstid_månader",
-                                          description="Uppsägningstid i månader.")
+    notice_months: NoticeMonths = Field(alias="uppsägningstid_månader",
+                                        description="Uppsägningstid i månader.")
 
     @property
     def days(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from typing import Annotated, Any
 
@@ -106,11 +107,25 @@ def _bool(value: Any) -> bool:
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
+#: Years an agreement's dates may fall in. Wider is never meant, and keeps every date
+#: calculation (notice, follow-ups, calendars) far from Python's year 9999.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+
+
+def _check_year(year: int, value: Any) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "IOP014", "{value} ligger utanför det rimliga intervallet för ett avtal: ange ett "
+            "datum mellan år {low} och {high}.",
+            {"value": excerpt(value, 20), "low": MIN_YEAR, "high": MAX_YEAR})
+
 
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        _check_year(value.year, value.isoformat())
         return value
     _must_be_scalar(value, "ett datum (ÅÅÅÅ-MM-DD)")
     match = _DATE.match(str(value).strip())
@@ -118,6 +133,7 @@ def parse_date(value: Any) -> dt.date:
         raise PydanticCustomError(
             "IOP014", "\"{value}\" är inte ett datum i formen ÅÅÅÅ-MM-DD. Skriv till exempel "
             "2027-01-01 för den 1 januari 2027.", {"value": excerpt(value, 20)})
+    _check_year(int(match[1]), value)
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
@@ -127,6 +143,10 @@ def parse_date(value: Any) -> dt.date:
 
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+
+#: Upper bound of a plain count or amount: a thousand billion kronor is far above any
+#: agreement, and far below what would make a document or calculation misbehave.
+MAX_INT = 10**12
 
 
 def _nonnegative_int(value: Any) -> int:
@@ -146,14 +166,44 @@ def _nonnegative_int(value: Any) -> int:
             raise PydanticCustomError(
                 "IOP016", "\"{value}\" är inte ett heltal. Skriv bara siffror, utan decimaler, "
                 "\"kr\" eller mellanrum, till exempel 2400000.", {"value": excerpt(value, 20)})
+        if len(text.lstrip("+-")) > 15:  # never convert hundreds of digits
+            raise PydanticCustomError(
+                "IOP016", "Talet har {digits} siffror; ett rimligt värde här har högst 13. "
+                "Kontrollera att det inte har råkat komma med extra siffror.",
+                {"digits": len(text.lstrip("+-"))})
         number = int(text)
     if number < 0:
         raise PydanticCustomError("IOP016", "Talet får inte vara negativt.")
     return number
 
 
-#: Years a per-year amount may name: a sanity bound, the period check is in validation.py.
-MIN_YEAR, MAX_YEAR = 1900, 2200
+def bounded_int_validator(maximum: int, unit: str = "", minimum: int = 0):
+    """A validator for a whole number in `minimum`..`maximum`; the message names the
+    range (and `unit`, e.g. "månader"), so a typo like 100000 is caught by `check`."""
+
+    def validate(value: Any) -> int:
+        number = _nonnegative_int(value)
+        if not minimum <= number <= maximum:
+            suffix = f" {unit}" if unit else ""
+            raise PydanticCustomError(
+                "IOP016", "{number}{suffix} ligger utanför det rimliga intervallet "
+                "{low}–{high}{suffix}. Kontrollera värdet.",
+                {"number": _grouped(number), "suffix": suffix, "low": _grouped(minimum),
+                 "high": _grouped(maximum)})
+        return number
+
+    return validate
+
+
+def BoundedInt(maximum: int, unit: str = "", minimum: int = 0) -> Any:
+    """A whole number in `minimum`..`maximum`, e.g. `BoundedInt(120, "månader")`."""
+    return Annotated[int, PlainValidator(bounded_int_validator(maximum, unit, minimum)),
+                     WithJsonSchema({"type": "integer", "minimum": minimum,
+                                     "maximum": maximum})]
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _year(key: Any) -> int:
@@ -166,6 +216,9 @@ def _year(key: Any) -> int:
     return int(text)
 
 
+_amount = bounded_int_validator(10**12, "kronor")
+
+
 def _yearly_amount(value: Any) -> int | dict[int, int]:
     """Whole kronor per year: one number for every year, or a map year → kronor."""
     if isinstance(value, dict):
@@ -175,9 +228,9 @@ def _yearly_amount(value: Any) -> int | dict[int, int]:
                 "eller ett belopp som gäller varje år.")
         amounts: dict[int, int] = {}
         for key, amount in value.items():
-            amounts[_year(key)] = _nonnegative_int(amount)
+            amounts[_year(key)] = _amount(amount)
         return dict(sorted(amounts.items()))
-    return _nonnegative_int(value)
+    return _amount(value)
 
 
 _DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
@@ -193,9 +246,28 @@ def _positive_number(value: Any) -> float:
             raise PydanticCustomError(
                 "IOP016", "\"{value}\" är inte ett tal. Skriv till exempel 11.20 eller 11,20.",
                 {"value": excerpt(value, 20)})
+        if len(text) > 20:  # a rate or factor, never hundreds of digits
+            raise PydanticCustomError(
+                "IOP016", "Talet har {length} tecken; ett rimligt värde här har högst 20. "
+                "Skriv till exempel 11.20.", {"length": len(text)})
         number = float(text.replace(",", "."))
+    if not math.isfinite(number) or number > MAX_INT:
+        raise PydanticCustomError("IOP016", "Talet är orimligt stort; högst {high} är "
+                                  "rimligt här. Kontrollera värdet.",
+                                  {"high": _grouped(MAX_INT)})
     if number <= 0:
         raise PydanticCustomError("IOP016", "Talet måste vara större än noll.")
+    return number
+
+
+def _eur_rate(value: Any) -> float:
+    _must_be_scalar(value, "en växelkurs, till exempel 11.20")
+    text = str(value).strip()
+    number = float(text.replace(",", ".")) if len(text) <= 20 and _DECIMAL.match(text) else 0.0
+    if not 1 <= number <= 100:
+        raise PydanticCustomError(
+            "IOP016", "{value} kronor per euro är inte en rimlig växelkurs; ange ett tal "
+            "mellan 1 och 100, till exempel 11.20.", {"value": excerpt(value, 20)})
     return number
 
 
@@ -316,8 +388,13 @@ Bool = Annotated[bool, PlainValidator(_bool), WithJsonSchema(
     {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["ja", "nej"]}]})]
 Date = Annotated[dt.date, PlainValidator(parse_date),
                  WithJsonSchema({"type": "string", "format": "date"})]
-NonNegativeInt = Annotated[int, PlainValidator(_nonnegative_int),
-                           WithJsonSchema({"type": "integer", "minimum": 0})]
+NonNegativeInt = BoundedInt(MAX_INT)
+#: Kronor, whole: at most a thousand billion.
+Amount = BoundedInt(MAX_INT, "kronor")
+#: A notice time, in months: ten years is already unusual.
+NoticeMonths = BoundedInt(120, "månader")
+#: A calendar year in a per-year map (`belopp_per_år: {2027: 2400000}`).
+Year = BoundedInt(MAX_YEAR, minimum=MIN_YEAR)
 YearlyAmount = Annotated[int | dict[int, int], PlainValidator(_yearly_amount), WithJsonSchema(
     {"anyOf": [{"type": "integer", "minimum": 0},
                {"type": "object", "minProperties": 1,
@@ -326,6 +403,9 @@ YearlyAmount = Annotated[int | dict[int, int], PlainValidator(_yearly_amount), W
 PositiveNumber = Annotated[float, PlainValidator(_positive_number),
                            WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0},
                                                      {"type": "string"}]})]
+EurRate = Annotated[float, PlainValidator(_eur_rate),
+                    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 1, "maximum": 100},
+                                              {"type": "string"}]})]
 FormatVersion = Annotated[int, PlainValidator(_format_version),
                           WithJsonSchema({"const": SUPPORTED_FORMAT_VERSION})]
 OrgNr = Annotated[str, PlainValidator(normalise_orgnr), WithJsonSchema(

@@ -170,8 +170,15 @@ def _translate(exc: ValidationError, document: SpecDocument) -> list[Finding]:
             findings.append(_error(
                 document, "IOP019",
                 f"Listan måste ha minst {minimum} post{'er' if minimum != 1 else ''}.", path))
-        else:  # pragma: no cover - a pydantic error type we have not met yet
-            findings.append(_error(document, "IOP013", f"Ogiltigt värde: {err['msg']}", path))
+        elif kind == "too_long":
+            maximum = (err.get("ctx") or {}).get("max_length", "")
+            findings.append(_error(
+                document, "IOP019", f"Listan har för många poster (högst {maximum}).", path))
+        else:  # a pydantic error type we have not met yet: never its English text
+            findings.append(_error(
+                document, "IOP013",
+                f"Värdet ({describe_kind(document.get(path))}) kan inte användas här. Jämför "
+                "med formatet: `iopkit schema` eller README beskriver vad nyckeln tar.", path))
     return findings
 
 
