@@ -11,6 +11,7 @@ checks that the shipped file is what this code produces). A user's reference doc
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -46,7 +47,7 @@ TEMPLATE_CTS = (
 _KEEP_ALSO = ("Default Paragraph Font", "Normal Table", "No List")
 _DARK = "1F3864"
 #: Zip timestamp of the shipped base (any fixed value; 1980-01-01 is the zip epoch).
-_BASE_STAMP = (1980, 1, 1, 0, 0, 0)
+_BASE_DATE = dt.date(1980, 1, 1)
 
 
 def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool]:
@@ -96,16 +97,9 @@ def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool
 
 def normalise_zip(data: bytes) -> bytes:
     """The same members in the same order, with fixed timestamps and attributes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_BASE_STAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 0
-            fixed.external_attr = 0
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    from .ooxml_package import read_package, zip_package
+
+    return zip_package(read_package(data), _BASE_DATE)
 
 
 def _style_id(styles_root: Any, name: str) -> str | None:
