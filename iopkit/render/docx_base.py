@@ -178,6 +178,11 @@ def _slim_default_package(document: Any) -> None:
     for tag in ("rsids", "proofState", "attachedTemplate"):
         for element in settings.findall(w(tag)):
             settings.remove(element)
+    # python-docx's template says <w:zoom w:val="bestFit"/>, but the schema requires
+    # w:percent (the zoom to use where "best fit" cannot be computed); Word writes 100.
+    for zoom in settings.findall(w("zoom")):
+        if zoom.get(w("percent")) is None:
+            zoom.set(w("percent"), "100")
 
 
 def _tune_default_styles(document: Any) -> None:
