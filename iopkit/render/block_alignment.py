@@ -57,7 +57,8 @@ def canonical(element: Any) -> str:
 
     if element is None:
         return ""
-    return etree.tostring(element, method="c14n", exclusive=True).decode()
+    text: bytes = etree.tostring(element, method="c14n", exclusive=True)
+    return text.decode()
 
 
 def _key(block: Any) -> str:

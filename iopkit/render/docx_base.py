@@ -108,7 +108,8 @@ def _own_styles() -> bytes:
 def _style_id(styles_root: Any, name: str) -> str | None:
     for style in styles_root.findall(w("style")):
         if style_name(style).lower() == name.lower():
-            return style.get(w("styleId"))
+            style_id: str | None = style.get(w("styleId"))
+            return style_id
     return None
 
 

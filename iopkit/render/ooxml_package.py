@@ -53,7 +53,9 @@ def part_targets(members: dict[str, bytes], part_name: str) -> dict[str, tuple[s
 def serialize(root: Any) -> bytes:
     from lxml import etree
 
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                 standalone=True)
+    return data
 
 
 def core_properties_xml(title: str, subject: str, when: dt.date, author: str = "iopkit",

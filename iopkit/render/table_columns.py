@@ -24,7 +24,8 @@ def column_widths(rows: list[list[Cell]], columns: int, text_width: int) -> list
     to `text_width` (twips)."""
     minimum, desired = [], []
     for c in range(columns):
-        longest_word = longest_text = 0
+        longest_word: float = 0
+        longest_text = 0
         for row in rows:
             if c < len(row):
                 text = "".join(t.content or "" for t in row[c].children
