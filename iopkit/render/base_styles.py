@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 from .wordxml import (
+    child,
     LANGUAGE,
     STYLES,
     el,
@@ -52,12 +53,7 @@ def tune_default_styles(document: Any) -> None:
     rpr = doc_defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
     replace(rpr, "sz", val="22")
     replace(rpr, "szCs", val="22")
-    ppr_default = doc_defaults.find(w("pPrDefault"))
-    if ppr_default is None:
-        ppr_default = sub(doc_defaults, "pPrDefault")
-    ppr = ppr_default.find(w("pPr"))
-    if ppr is None:
-        ppr = sub(ppr_default, "pPr")
+    ppr = child(child(doc_defaults, "pPrDefault"), "pPr")
     replace(ppr, "spacing", after="120", line="264", lineRule="auto")
 
     def restyle(name: str, *, size: int | None = None, color: str | None = _DARK,
@@ -158,18 +154,8 @@ def import_missing_styles(document: Any, own_styles: bytes) -> None:
 
 
 def set_language(document: Any) -> None:
-    styles = document.styles.element
-    doc_defaults = styles.find(w("docDefaults"))
-    if doc_defaults is None:
-        doc_defaults = el("docDefaults")
-        styles.insert(0, doc_defaults)
-    rpr_default = doc_defaults.find(w("rPrDefault"))
-    if rpr_default is None:
-        rpr_default = el("rPrDefault")
-        doc_defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(w("rPr"))
-    if rpr is None:
-        rpr = sub(rpr_default, "rPr")
+    doc_defaults = child(document.styles.element, "docDefaults", first=True)
+    rpr = child(child(doc_defaults, "rPrDefault", first=True), "rPr")
     lang = rpr.find(w("lang"))
     if lang is None:
         lang = replace(rpr, "lang")

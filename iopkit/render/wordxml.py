@@ -120,6 +120,18 @@ def insert_ppr_child(ppr: Any, element: Any) -> None:
     _sort(ppr, _PPR_ORDER)
 
 
+def child(parent: Any, tag: str, first: bool = False) -> Any:
+    """The w:`tag` child of `parent`, added (last, or first) when missing."""
+    element = parent.find(w(tag))
+    if element is None:
+        element = el(tag)
+        if first:
+            parent.insert(0, element)
+        else:
+            parent.append(element)
+    return element
+
+
 def replace(parent: Any, tag: str, **attrs: str) -> Any:
     """Set a single child element (removing any existing ones)."""
     for element in parent.findall(w(tag)):
