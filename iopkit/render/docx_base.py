@@ -10,26 +10,23 @@ checks that the shipped file is what this code produces). A user's reference doc
 
 from __future__ import annotations
 
-import copy
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ..files import UsageProblem, describe_os_error
+from .base_styles import import_missing_styles, set_language, tune_default_styles
 from .wordxml import (
     A4_HEIGHT,
     A4_WIDTH,
     HEADER_DISTANCE,
-    LANGUAGE,
     MARGIN,
     NSID_PREFIX,
     STYLES,
     el,
     insert_ppr_child,
-    order_rpr,
-    order_tblpr,
-    replace,
     style_name,
     sub,
     w,
@@ -42,11 +39,8 @@ TEMPLATE_CTS = (
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
     "application/vnd.ms-word.document.macroEnabled.main+xml",
 )
-# Styles kept from python-docx's default template besides the ones we use.
-_KEEP_ALSO = ("Default Paragraph Font", "Normal Table", "No List")
-_DARK = "1F3864"
 #: Zip timestamp of the shipped base (any fixed value; 1980-01-01 is the zip epoch).
-_BASE_STAMP = (1980, 1, 1, 0, 0, 0)
+_BASE_DATE = dt.date(1980, 1, 1)
 
 
 def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool]:
@@ -57,11 +51,11 @@ def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool
     if reference is None:
         document = docx.Document()
         _slim_default_package(document)
-        _tune_default_styles(document)
+        tune_default_styles(document)
     else:
         document = _open_reference(reference)
-        _import_missing_styles(document)
-    _set_language(document)
+        import_missing_styles(document, _own_styles())
+    set_language(document)
     document.core_properties.title = ""  # makes sure the package has core properties
 
     body = document.element.body
@@ -96,22 +90,26 @@ def build_base_package(reference: Path | None = None) -> tuple[bytes, bool, bool
 
 def normalise_zip(data: bytes) -> bytes:
     """The same members in the same order, with fixed timestamps and attributes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_BASE_STAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 0
-            fixed.external_attr = 0
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    from .ooxml_package import read_package, zip_package
+
+    return zip_package(read_package(data), _BASE_DATE)
+
+
+def _own_styles() -> bytes:
+    """word/styles.xml of iopkit's own base."""
+    if SHIPPED_BASE.is_file():
+        base = SHIPPED_BASE.read_bytes()
+    else:  # pragma: no cover - only while the shipped file is being regenerated
+        base, _, _ = build_base_package(None)
+    with zipfile.ZipFile(io.BytesIO(base)) as package:
+        return package.read("word/styles.xml")
 
 
 def _style_id(styles_root: Any, name: str) -> str | None:
     for style in styles_root.findall(w("style")):
         if style_name(style).lower() == name.lower():
-            return style.get(w("styleId"))
+            style_id: str | None = style.get(w("styleId"))
+            return style_id
     return None
 
 
@@ -184,165 +182,11 @@ def _slim_default_package(document: Any) -> None:
     for tag in ("rsids", "proofState", "attachedTemplate"):
         for element in settings.findall(w(tag)):
             settings.remove(element)
-
-
-def _tune_default_styles(document: Any) -> None:
-    """Keep only the styles we use (and what they are based on) and give them a sober,
-    professional look: dark headings, no coloured rules, Swedish language."""
-    styles = document.styles.element
-    by_id = {s.get(w("styleId")): s for s in styles.findall(w("style"))}
-    by_name = {style_name(s).lower(): s for s in styles.findall(w("style"))}
-    keep: set[str] = set()
-    wanted = [name.lower() for name in list(STYLES.values()) + list(_KEEP_ALSO)]
-    queue = [by_name[n] for n in wanted if n in by_name]
-    while queue:
-        style = queue.pop()
-        style_id = style.get(w("styleId"))
-        if style_id in keep:
-            continue
-        keep.add(style_id)
-        for tag in ("basedOn", "link", "next"):
-            ref = style.find(w(tag))
-            if ref is not None and ref.get(w("val")) in by_id:
-                queue.append(by_id[ref.get(w("val"))])
-    for style_id, style in by_id.items():
-        if style_id not in keep:
-            styles.remove(style)
-
-    doc_defaults = styles.find(w("docDefaults"))
-    rpr = doc_defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
-    replace(rpr, "sz", val="22")
-    replace(rpr, "szCs", val="22")
-    ppr_default = doc_defaults.find(w("pPrDefault"))
-    if ppr_default is None:
-        ppr_default = sub(doc_defaults, "pPrDefault")
-    ppr = ppr_default.find(w("pPr"))
-    if ppr is None:
-        ppr = sub(ppr_default, "pPr")
-    replace(ppr, "spacing", after="120", line="264", lineRule="auto")
-
-    def restyle(name: str, *, size: int | None = None, color: str | None = _DARK,
-                before: int | None = None, after: int | None = None, bold: bool | None = None,
-                italic: bool | None = False, drop: tuple[str, ...] = ()) -> None:
-        style = by_name.get(name.lower())
-        if style is None:
-            return
-        ppr = style.find(w("pPr"))
-        if ppr is None:
-            ppr = el("pPr")
-            rpr_existing = style.find(w("rPr"))
-            if rpr_existing is not None:
-                rpr_existing.addprevious(ppr)
-            else:
-                style.append(ppr)
-        for tag in drop:
-            for element in ppr.findall(w(tag)):
-                ppr.remove(element)
-        if before is not None or after is not None:
-            spacing = ppr.find(w("spacing"))
-            if spacing is None:
-                spacing = el("spacing")
-                insert_ppr_child(ppr, spacing)
-            if before is not None:
-                spacing.set(w("before"), str(before))
-            if after is not None:
-                spacing.set(w("after"), str(after))
-        rpr = style.find(w("rPr"))
-        if rpr is None:
-            rpr = sub(style, "rPr")
-        if color is not None:
-            replace(rpr, "color", val=color)
-        if size is not None:
-            replace(rpr, "sz", val=str(size))
-            replace(rpr, "szCs", val=str(size))
-        if italic is False:
-            for tag in ("i", "iCs"):
-                for element in rpr.findall(w(tag)):
-                    rpr.remove(element)
-        if bold:
-            replace(rpr, "b")
-        order_rpr(rpr)
-
-    grid = by_name.get("table grid")
-    if grid is not None and grid.find(w("tblPr")) is not None:
-        tblpr = grid.find(w("tblPr"))
-        for old in tblpr.findall(w("tblCellMar")):
-            tblpr.remove(old)
-        margins = sub(tblpr, "tblCellMar")
-        for side, width in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
-            sub(margins, side, w=str(width), type="dxa")
-        order_tblpr(tblpr)
-        # Tables in 10 pt: the resource table has five columns.
-        table_rpr = grid.find(w("rPr"))
-        if table_rpr is None:
-            table_rpr = el("rPr")
-            grid.find(w("tblPr")).addprevious(table_rpr)
-        replace(table_rpr, "sz", val="20")
-        replace(table_rpr, "szCs", val="20")
-
-    restyle("Title", size=44, before=0, after=360, drop=("pBdr",))
-    restyle("Subtitle", size=26, color="404040", after=120, drop=("numPr",))
-    restyle("heading 1", size=28, before=360, after=120)
-    restyle("heading 2", size=24, before=240, after=80)
-    restyle("heading 3", size=22, before=200, after=60, bold=True)
-    restyle("Quote", color="404040", italic=None)
-    for name in ("header", "footer"):
-        restyle(name, size=18, color="595959", italic=None)
-
-
-def _import_missing_styles(document: Any) -> None:
-    """A reference document may lack a style we use (say, List Number): bring it over
-    from iopkit's own base, with what it is based on, so every paragraph has its style."""
-    from lxml import etree
-
-    if SHIPPED_BASE.is_file():
-        base = SHIPPED_BASE.read_bytes()
-    else:  # pragma: no cover - only while the shipped file is being regenerated
-        base, _, _ = build_base_package(None)
-    with zipfile.ZipFile(io.BytesIO(base)) as package:
-        source = etree.fromstring(package.read("word/styles.xml"))
-    target = document.styles.element
-    source_by_id = {s.get(w("styleId")): s for s in source.findall(w("style"))}
-    target_names = {style_name(s).lower() for s in target.findall(w("style"))}
-    target_ids = {s.get(w("styleId")) for s in target.findall(w("style"))}
-    queue = [s for s in source.findall(w("style"))
-             if style_name(s).lower() in {n.lower() for n in STYLES.values()}]
-    while queue:
-        style = queue.pop(0)
-        if style_name(style).lower() in target_names or style.get(w("styleId")) in target_ids:
-            continue
-        imported = copy.deepcopy(style)
-        for numpr in imported.iter(w("numPr")):
-            numpr.getparent().remove(numpr)
-        target.append(imported)
-        target_names.add(style_name(style).lower())
-        target_ids.add(style.get(w("styleId")))
-        based_on = style.find(w("basedOn"))
-        if based_on is not None and based_on.get(w("val")) in source_by_id:
-            queue.append(source_by_id[based_on.get(w("val"))])
-
-
-def _set_language(document: Any) -> None:
-    styles = document.styles.element
-    doc_defaults = styles.find(w("docDefaults"))
-    if doc_defaults is None:
-        doc_defaults = el("docDefaults")
-        styles.insert(0, doc_defaults)
-    rpr_default = doc_defaults.find(w("rPrDefault"))
-    if rpr_default is None:
-        rpr_default = el("rPrDefault")
-        doc_defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(w("rPr"))
-    if rpr is None:
-        rpr = sub(rpr_default, "rPr")
-    lang = rpr.find(w("lang"))
-    if lang is None:
-        lang = replace(rpr, "lang")
-    lang.set(w("val"), LANGUAGE)
-    settings = document.settings.element
-    theme_lang = settings.find(w("themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(w("val"), LANGUAGE)
+    # python-docx's template says <w:zoom w:val="bestFit"/>, but the schema requires
+    # w:percent (the zoom to use where "best fit" cannot be computed); Word writes 100.
+    for zoom in settings.findall(w("zoom")):
+        if zoom.get(w("percent")) is None:
+            zoom.set(w("percent"), "100")
 
 
 def _page_setup(section: Any) -> None:

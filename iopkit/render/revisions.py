@@ -1,4 +1,4 @@
-"""Word's tracked changes between two rendered documents: alignment and paragraphs.
+"""Word's tracked changes between two rendered documents: the revision marks.
 
 The result is the whole NEW document in which every difference from the OLD one is a
 revision by one author at one date: inserted and deleted text (`w:ins`, `w:del` with
@@ -7,11 +7,9 @@ revision by one author at one date: inserted and deleted text (`w:ins`, `w:del` 
 `w:pPrChange`, `w:tcPrChange`, `w:tblGridChange`). Word's *Accept all* then gives the
 new document and *Reject all* the old one.
 
-The merge knows nothing of agreements: it aligns the body blocks (paragraphs and tables)
-of any two documents made from the same base, so it keeps working when the templates
-change. Blocks are first matched on identical text (difflib); among the rest, blocks
-of the same kind that are similar enough are paired and compared word by word, and
-tables row by row and cell by cell. What is left is a whole inserted or deleted block.
+block_alignment.py pairs the blocks of the two versions; this module writes paragraphs
+(whole, or compared word by word) with their revisions; tracked.py does tables and the
+package.
 """
 
 from __future__ import annotations
@@ -19,19 +17,13 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .wordxml import insert_ppr_child, local, w
-
-#: Blocks of the same kind at least this similar are compared word by word; less
-#: similar ones are shown as a whole deletion followed by a whole insertion.
-SIMILAR = 0.5
-#: Above this many candidate pairs in one changed stretch, pairing is skipped (the
-#: stretch is then replaced whole): keeps the merge fast on wholly rewritten documents.
-MAX_PAIRINGS = 250_000
+from .block_alignment import canonical, paragraph_runs
+from .numbering import append_num, next_num_id
+from .wordxml import el, insert_ppr_child, local, w
 
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
 
@@ -66,14 +58,6 @@ class Revisions:
         return element
 
 
-# ---------------------------------------------------------------------------------
-# Reading blocks
-
-
-def _runs(p: Any) -> list[Any]:
-    return [child for child in p if local(child) == "r"]
-
-
 def _plain_paragraph(p: Any) -> bool:
     """Only properties and runs: what can be compared word by word."""
     return all(local(child) in ("pPr", "r") for child in p)
@@ -81,7 +65,7 @@ def _plain_paragraph(p: Any) -> bool:
 
 def _tokens(p: Any) -> list[_Token]:
     tokens = []
-    for run in _runs(p):
+    for run in paragraph_runs(p):
         rpr = run.find(w("rPr"))
         for child in run:
             name = local(child)
@@ -93,130 +77,6 @@ def _tokens(p: Any) -> list[_Token]:
             else:
                 tokens.append(_Token("\x00" + canonical(child), rpr, child))
     return tokens
-
-
-def _text(block: Any) -> str:
-    if local(block) == "p":
-        parts = []
-        for run in _runs(block):
-            for child in run:
-                name = local(child)
-                if name == "t":
-                    parts.append(child.text or "")
-                elif name == "tab":
-                    parts.append("\t")
-                elif name in ("br", "cr"):
-                    parts.append("\n")
-        return "".join(parts)
-    if local(block) == "tbl":
-        return "\x1e".join(row_text(tr) for tr in block.findall(w("tr")))
-    return canonical(block)
-
-
-def row_text(tr: Any) -> str:
-    return "\x1f".join("\n".join(_text(b) for b in tc if local(b) in ("p", "tbl"))
-                       for tc in tr.findall(w("tc")))
-
-
-def canonical(element: Any) -> str:
-    from lxml import etree
-
-    if element is None:
-        return ""
-    return etree.tostring(element, method="c14n", exclusive=True).decode()
-
-
-def _key(block: Any) -> str:
-    return f"{local(block)}:{_text(block)}"
-
-
-# ---------------------------------------------------------------------------------
-# Alignment
-
-
-@dataclass
-class _Shape:
-    """What pairing compares: the kind of block, its columns, and its words as a bag
-    (order-free, so that comparing every candidate pair stays cheap)."""
-
-    kind: str
-    columns: int
-    words: Counter[str]
-    size: int
-
-
-_BAG_WORD = re.compile(r"\w+|[^\w\s]")
-
-
-def _shape(block: Any) -> _Shape:
-    kind = local(block)
-    if kind == "tr":
-        columns, text = len(block.findall(w("tc"))), row_text(block)
-    else:
-        columns, text = (len(_grid(block)) if kind == "tbl" else 0), _text(block)
-    words = Counter(_BAG_WORD.findall(text))
-    return _Shape(kind, columns, words, sum(words.values()))
-
-
-def _similarity(old: _Shape, new: _Shape) -> float:
-    if old.kind != new.kind or old.kind not in ("p", "tbl", "tr") or \
-            old.columns != new.columns:
-        return 0.0
-    if not old.size and not new.size:
-        ratio = 1.0
-    else:
-        common = sum((old.words & new.words).values())
-        ratio = 2 * common / (old.size + new.size)
-    # Tables with the same columns are always compared row by row.
-    return 0.5 + 0.5 * ratio if old.kind == "tbl" else ratio
-
-
-def _grid(tbl: Any) -> list[Any]:
-    grid = tbl.find(w("tblGrid"))
-    return [] if grid is None else grid.findall(w("gridCol"))
-
-
-def _pair_similar(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any]]:
-    """Order-keeping pairs of similar blocks with the greatest total similarity."""
-    n, m = len(old), len(new)
-    if not n or not m or n * m > MAX_PAIRINGS:
-        return [(o, None) for o in old] + [(None, b) for b in new]
-    new_shapes = [_shape(b) for b in new]
-    sim = [[_similarity(shape, other) for other in new_shapes] for shape in map(_shape, old)]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            take = sim[i][j] + best[i + 1][j + 1] if sim[i][j] >= SIMILAR else -1.0
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
-    pairs: list[tuple[Any, Any]] = []
-    i = j = 0
-    while i < n and j < m:
-        if sim[i][j] >= SIMILAR and best[i][j] == sim[i][j] + best[i + 1][j + 1]:
-            pairs.append((old[i], new[j]))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            pairs.append((old[i], None))
-            i += 1
-        else:
-            pairs.append((None, new[j]))
-            j += 1
-    pairs += [(o, None) for o in old[i:]] + [(None, b) for b in new[j:]]
-    return pairs
-
-
-def align(old: Sequence[Any], new: Sequence[Any],
-          key: Callable[[Any], str] = _key) -> list[tuple[Any, Any]]:
-    """(old, new) pairs in document order; None on one side for a block that exists
-    only in the other version."""
-    matcher = difflib.SequenceMatcher(None, [key(b) for b in old], [key(b) for b in new],
-                                      autojunk=False)
-    pairs: list[tuple[Any, Any]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            pairs.extend(zip(old[i1:i2], new[j1:j2]))
-        else:
-            pairs.extend(_pair_similar(old[i1:i2], new[j1:j2]))
-    return pairs
 
 
 # ---------------------------------------------------------------------------------
@@ -239,15 +99,9 @@ def mark_paragraph(p: Any, revisions: Revisions, tag: str) -> None:
     ppr = _properties(p, "pPr")
     rpr = ppr.find(w("rPr"))
     if rpr is None:
-        rpr = w_element("rPr")
+        rpr = el("rPr")
         insert_ppr_child(ppr, rpr)
     rpr.insert(0, revisions.mark(tag))
-
-
-def w_element(tag: str) -> Any:
-    from lxml import etree
-
-    return etree.Element(w(tag))
 
 
 def _as_deleted(run: Any) -> Any:
@@ -262,7 +116,7 @@ def _as_deleted(run: Any) -> Any:
 
 def wrap_runs(p: Any, revisions: Revisions, tag: str) -> None:
     """Put every run of the paragraph inside one w:ins or w:del."""
-    runs = _runs(p)
+    runs = paragraph_runs(p)
     if not runs:
         return
     wrapper = revisions.mark(tag)
@@ -297,22 +151,17 @@ def _import_num(old_id: str, revisions: Revisions) -> str:
     source = revisions.old_nums.get(old_id)
     if source is None or numbering is None:
         return old_id
-    ids = [int(n.get(w("numId"))) for n in numbering.findall(w("num"))]
-    new_id = str(max(ids, default=0) + 1)
+    new_id = str(next_num_id(numbering))
     num = copy.deepcopy(source)
     num.set(w("numId"), new_id)
-    cleanup = numbering.find(w("numIdMacAtCleanup"))
-    if cleanup is not None:
-        cleanup.addprevious(num)
-    else:
-        numbering.append(num)
+    append_num(numbering, num)
     return new_id
 
 
 def _bare(ppr: Any) -> Any:
     """A copy of paragraph properties without the mark's run properties, a section
     break or a recorded change: what w:pPrChange may hold."""
-    bare = copy.deepcopy(ppr) if ppr is not None else w_element("pPr")
+    bare = copy.deepcopy(ppr) if ppr is not None else el("pPr")
     for tag in ("rPr", "sectPr", "pPrChange"):
         for child in bare.findall(w(tag)):
             bare.remove(child)
@@ -327,7 +176,7 @@ def with_ppr_change(ppr: Any, old_bare: Any, revisions: Revisions) -> Any:
     """`ppr` (created when None) with a w:pPrChange holding `old_bare` when the
     paragraph's properties were different before."""
     if ppr is None:
-        ppr = w_element("pPr")
+        ppr = el("pPr")
     if _same(_bare(ppr), old_bare):
         return ppr
     change = revisions.mark("pPrChange")
@@ -414,7 +263,7 @@ def settle_last_mark(blocks: list[Any], revisions: Revisions) -> None:
 def _run(rpr: Any, tokens: Sequence[_Token], deleted: bool) -> Any:
     from lxml import etree
 
-    run = w_element("r")
+    run = el("r")
     if rpr is not None:
         run.append(copy.deepcopy(rpr))
     text: list[str] = []
@@ -462,10 +311,10 @@ def _emit(p: Any, pieces: list[_Piece], revisions: Revisions) -> None:
             end += 1
         run_rpr = first.rpr
         if first.restyled:
-            run_rpr = copy.deepcopy(first.rpr) if first.rpr is not None else w_element("rPr")
+            run_rpr = copy.deepcopy(first.rpr) if first.rpr is not None else el("rPr")
             change = revisions.mark("rPrChange")
             change.append(copy.deepcopy(first.old_rpr) if first.old_rpr is not None
-                          else w_element("rPr"))
+                          else el("rPr"))
             run_rpr.append(change)
         run = _run(run_rpr, [piece.token for piece in pieces[index:end]],
                    first.status == "del")
@@ -485,7 +334,7 @@ def merge_paragraph(old: Any, new: Any, revisions: Revisions) -> list[Any]:
         if canonical(old) == canonical(new):
             return [copy.deepcopy(new)]
         return [whole_paragraph(old, revisions, "del"), whole_paragraph(new, revisions, "ins")]
-    p = w_element("p")
+    p = el("p")
     for name, value in new.attrib.items():
         p.set(name, value)
     ppr = _paragraph_properties(old, new, revisions)

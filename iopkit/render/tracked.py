@@ -4,33 +4,29 @@
 --mallar, --referens-docx) and `tracked_changes_docx` merges the two documents: the new
 one, with every difference from the old one as a revision by "iopkit" dated with the
 render date, so that Word's Accept all gives the new agreement and Reject all the old.
-Alignment, word-level changes and paragraph revisions are in revisions.py; tables
-and the package are here.
+Alignment is in block_alignment.py, word-level changes and paragraph revisions in
+revisions.py; tables and the package are here.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
+from .ooxml_package import part_targets, read_package, serialize, zip_package
+from .block_alignment import align, canonical, row_text
 from .revisions import (
     Revisions,
-    align,
-    canonical,
     map_numbering,
     mark_paragraph,
     merge_paragraph,
-    row_text,
     settle_last_mark,
-    w_element,
     whole_paragraph,
     wrap_runs,
 )
-from .wordxml import RT_NUMBERING, RT_OFFICE_DOCUMENT, local, w
+from .wordxml import RT_NUMBERING, RT_OFFICE_DOCUMENT, el, local, w
 
 AUTHOR = "iopkit"
 _RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
@@ -55,7 +51,7 @@ def _whole_row(tr: Any, revisions: Revisions, tag: str) -> Any:
     tr = copy.deepcopy(tr)
     trpr = tr.find(w("trPr"))
     if trpr is None:
-        trpr = w_element("trPr")
+        trpr = el("trPr")
         prex = tr.find(w("tblPrEx"))
         if prex is not None:
             prex.addnext(trpr)
@@ -84,9 +80,9 @@ def _changed_properties(old: Any, new: Any, tag: str, change_tag: str,
     if canonical(old_props) == canonical(new_props):
         return new_props
     if new_props is None:
-        new_props = w_element(tag)
+        new_props = el(tag)
     change = revisions.mark(change_tag)
-    previous = copy.deepcopy(old_props) if old_props is not None else w_element(tag)
+    previous = copy.deepcopy(old_props) if old_props is not None else el(tag)
     for child in previous.findall(w(change_tag)):
         previous.remove(child)
     change.append(previous)
@@ -95,14 +91,14 @@ def _changed_properties(old: Any, new: Any, tag: str, change_tag: str,
 
 
 def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
-    tr = w_element("tr")
+    tr = el("tr")
     for name, value in new.attrib.items():
         tr.set(name, value)
     for child in new:
         if local(child) != "tc":
             tr.append(copy.deepcopy(child))
     for old_tc, new_tc in zip(old.findall(w("tc")), new.findall(w("tc"))):
-        tc = w_element("tc")
+        tc = el("tc")
         tcpr = _changed_properties(old_tc, new_tc, "tcPr", "tcPrChange", revisions)
         if tcpr is not None:
             tc.append(tcpr)
@@ -116,7 +112,7 @@ def _merge_row(old: Any, new: Any, revisions: Revisions) -> Any:
 
 
 def _merge_table(old: Any, new: Any, revisions: Revisions) -> Any:
-    tbl = w_element("tbl")
+    tbl = el("tbl")
     for child in new:
         name = local(child)
         if name == "tblGrid":
@@ -185,17 +181,11 @@ def merge_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) -
 # The package
 
 
-def _package(data: bytes) -> list[tuple[str, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return [(info.filename, package.read(info.filename)) for info in package.infolist()]
-
-
 def _part_names(members: dict[str, bytes]) -> tuple[str, str | None, str | None]:
     """The main document, numbering and settings parts."""
-    from .docx import _targets
-
-    document = next(n for t, n in _targets(members, "").values() if t == RT_OFFICE_DOCUMENT)
-    related = {t: n for t, n in _targets(members, document).values()}
+    document = next(n for t, n in part_targets(members, "").values()
+                    if t == RT_OFFICE_DOCUMENT)
+    related = {t: n for t, n in part_targets(members, document).values()}
     return document, related.get(RT_NUMBERING), related.get(_RT_SETTINGS)
 
 
@@ -204,7 +194,7 @@ def _track_further_edits(settings: Any) -> None:
     if settings.find(w("trackRevisions")) is not None:
         return
     before = [child for child in settings if local(child) in _BEFORE_TRACK_REVISIONS]
-    track = w_element("trackRevisions")
+    track = el("trackRevisions")
     if before:
         before[-1].addnext(track)
     else:
@@ -224,9 +214,7 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
     styles, header and footer are taken from the new one."""
     from lxml import etree
 
-    from .docx import _serialize, _zip
-
-    old_members, new_members = dict(_package(old_docx)), _package(new_docx)
+    old_members, new_members = dict(read_package(old_docx)), read_package(new_docx)
     new_by_name = dict(new_members)
     document_name, numbering_name, settings_name = _part_names(new_by_name)
     old_document_name, old_numbering_name, _ = _part_names(old_members)
@@ -261,14 +249,14 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
         else:
             body.append(block)
 
-    replaced = {document_name: _serialize(new_document)}
+    replaced = {document_name: serialize(new_document)}
     if numbering_name is not None:
-        replaced[numbering_name] = _serialize(revisions.numbering)
+        replaced[numbering_name] = serialize(revisions.numbering)
     if settings_name is not None:
         settings = etree.fromstring(new_by_name[settings_name])
         _track_further_edits(settings)
-        replaced[settings_name] = _serialize(settings)
-    return _zip([(name, replaced.get(name, data)) for name, data in new_members], when)
+        replaced[settings_name] = serialize(settings)
+    return zip_package([(name, replaced.get(name, data)) for name, data in new_members], when)
 
 
 def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:

@@ -120,6 +120,18 @@ def insert_ppr_child(ppr: Any, element: Any) -> None:
     _sort(ppr, _PPR_ORDER)
 
 
+def child(parent: Any, tag: str, first: bool = False) -> Any:
+    """The w:`tag` child of `parent`, added (last, or first) when missing."""
+    element = parent.find(w(tag))
+    if element is None:
+        element = el(tag)
+        if first:
+            parent.insert(0, element)
+        else:
+            parent.append(element)
+    return element
+
+
 def replace(parent: Any, tag: str, **attrs: str) -> Any:
     """Set a single child element (removing any existing ones)."""
     for element in parent.findall(w(tag)):
@@ -145,3 +157,46 @@ def style_ids(styles_root: Any) -> dict[str, str]:
         if ids.get(key) is None:
             ids[key] = ids.get(fallback)
     return ids  # type: ignore[return-value]
+
+
+def set_ppr_flag(p: Any, tag: str) -> None:
+    """Add an empty flag element (keepNext, keepLines) to a paragraph, in schema order."""
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        ppr = el("pPr")
+        p.insert(0, ppr)
+    if ppr.find(w(tag)) is None:
+        insert_ppr_child(ppr, el(tag))
+
+
+def add_run(p: Any, text: str, bold: bool = False, italic: bool = False,
+            code: bool = False) -> None:
+    """A run of text (a tab in it becomes w:tab) at the end of paragraph `p`."""
+    from lxml import etree
+
+    r = etree.SubElement(p, w("r"))
+    if bold or italic or code:
+        rpr = etree.SubElement(r, w("rPr"))
+        if code:
+            fonts = etree.SubElement(rpr, w("rFonts"))
+            for key in ("ascii", "hAnsi", "cs"):
+                fonts.set(w(key), "Consolas")
+        if bold:
+            etree.SubElement(rpr, w("b"))
+        if italic:
+            etree.SubElement(rpr, w("i"))
+    for number, piece in enumerate(text.split("\t")):
+        if number:
+            etree.SubElement(r, w("tab"))
+        if piece:
+            t = etree.SubElement(r, w("t"))
+            t.text = piece
+            if piece[0].isspace() or piece[-1].isspace():
+                t.set(f"{{{XML_NS}}}space", "preserve")
+
+
+def add_break(p: Any) -> None:
+    """A line break at the end of paragraph `p`."""
+    from lxml import etree
+
+    etree.SubElement(etree.SubElement(p, w("r")), w("br"))
