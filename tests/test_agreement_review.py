@@ -5,10 +5,11 @@ user starts from and from the canonical example with one key changed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 import pytest
 
 from conftest import EXAMPLES, dump, load_canonical_data
-from render_helpers import docx_text, norm
+from render_helpers import docx_part, docx_text, norm
 from test_agreement_text import render, section
 
 
@@ -182,3 +183,29 @@ def test_defined_terms_and_single_writing_requirement(canonical):
     assert "Avtalet har företräde framför" in section(canonical, "Överlåtelse och rangordning")
     assert "social resursnämnden personuppgiftsansvarig" in canonical
     assert "Offentlig part (kommun)" in section(canonical, "Parter")
+
+
+def _word_body(example: str) -> Any:
+    from lxml import etree
+
+    from iopkit.check import check_file
+    from iopkit.render.pipeline import RenderOptions, build_outputs
+
+    result = check_file(EXAMPLES / example)
+    outputs = dict(build_outputs([(result, None)], ("docx",),
+                                 RenderOptions(date=dt.date(2026, 11, 30))))
+    docx = next(data for path, data in outputs.items() if path.name.endswith("-avtal.docx"))
+    return etree.fromstring(docx_part(docx, "word/document.xml")).find(W + "body")
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_title_page_has_no_running_header_and_bilagor_keeps_company():
+    body = _word_body("paraply.yaml")
+    # A different first page: the title page does not repeat "UTKAST" from the header.
+    assert body.find(f"{W}sectPr/{W}titlePg") is not None
+    paragraphs = body.findall(f"{W}p")
+    texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in paragraphs]
+    bilagor = texts.index("Bilagor")
+    assert paragraphs[bilagor - 1].find(f"{W}pPr/{W}keepNext") is not None, texts[bilagor - 1]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import UsageProblem, describe_os_error
+from .docx_layout import finish_layout
 from .markdown import clean_text, parser
 from .wordxml import (
     A4_WIDTH,
@@ -760,7 +761,10 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     document = etree.fromstring(base.member(base.document_name))
     numbering = etree.fromstring(base.member(base.numbering_name))
     builder = _Builder(document, base, _Numbering(numbering))
-    _walk(builder, parser().parse(clean_text(markdown)))
+    tokens = parser().parse(clean_text(markdown))
+    _walk(builder, tokens)
+    finish_layout(builder.body, heading_style=base.styles["h1"],
+                  title_page=_has_title_page(tokens) and base.header_name is not None)
 
     replaced = {base.document_name: _serialize(document),
                 base.numbering_name: _serialize(numbering),
