@@ -209,3 +209,11 @@ def test_title_page_has_no_running_header_and_bilagor_keeps_company():
     texts = ["".join(t.text or "" for t in p.iter(W + "t")) for p in paragraphs]
     bilagor = texts.index("Bilagor")
     assert paragraphs[bilagor - 1].find(f"{W}pPr/{W}keepNext") is not None, texts[bilagor - 1]
+
+
+def test_party_rows_keep_with_their_resources():
+    body = _word_body("paraply.yaml")
+    rows = list(body.iter(W + "tr"))
+    group = next(r for r in rows
+                 if "".join(t.text or "" for t in r.iter(W + "t")) == "Strömsby IF")
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in group.iter(W + "p"))
