@@ -32,8 +32,8 @@ def canonical(tmp_path_factory):
 
 def test_meddelarskydd_is_conditional_and_quotes_the_conditions(canonical):
     text = section(canonical, "Meddelarskydd")
-    assert ("enskild verksamhet som bedrivs yrkesmässigt, som delvis är offentligt finansierad "
-            "och som avser verksamhet enligt socialtjänstlagen (2025:400)") in text
+    assert ("gäller enligt 2 § yrkesmässigt bedriven enskild verksamhet som till någon del är "
+            "offentligt finansierad och som bedrivs enligt socialtjänstlagen (2025:400).") in text
     assert "Om organisationen inom partnerskapet bedriver verksamhet som uppfyller dessa villkor" \
         in text
     assert "bara bedrivs ideellt, omfattas inte av lagen" in text

@@ -48,18 +48,20 @@ SOL_LSS_AREAS = ("socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtj
                  "personlig assistans")
 
 #: How lag (2017:151) 2 § names the field an activity area belongs to (the clause quotes
-#: the law's conditions; it never says that the activity is covered).
+#: the law's conditions; it never says that the activity is covered). The law still
+#: cites socialtjänstlagen (2001:453); a reference to it applies to socialtjänstlagen
+#: (2025:400) since 1 July 2025, so the agreement names the law in force.
+_SOL = "bedrivs enligt socialtjänstlagen (2025:400)"
 WHISTLEBLOWER_FIELDS = {
-    "socialtjänst": "verksamhet enligt socialtjänstlagen (2025:400)",
-    "skyddat boende": "verksamhet enligt socialtjänstlagen (2025:400)",
-    "HVB": "verksamhet enligt socialtjänstlagen (2025:400)",
-    "stödboende": "verksamhet enligt socialtjänstlagen (2025:400)",
-    "hemtjänst": "verksamhet enligt socialtjänstlagen (2025:400)",
-    "LSS": "verksamhet enligt lagen (1993:387) om stöd och service till vissa "
+    "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
+    "hemtjänst": _SOL,
+    "LSS": "bedrivs enligt lagen (1993:387) om stöd och service till vissa "
            "funktionshindrade (LSS)",
-    "personlig assistans": "personlig assistans",
-    "skolväsendet": "skolväsendet",
-    "hälso- och sjukvård": "hälso- och sjukvård",
+    "personlig assistans": "utgör personlig assistans som utförs med assistansersättning "
+                           "enligt 51 kap. socialförsäkringsbalken",
+    "skolväsendet": "tillhör skolväsendet enligt skollagen (2010:800)",
+    "hälso- och sjukvård": "utgör hälso- och sjukvård enligt hälso- och sjukvårdslagen "
+                           "(2017:30)",
 }
 
 #: Public party types that kommunallagen (2017:725) governs.
