@@ -154,13 +154,15 @@ def test_group_prepares_and_each_partys_body_decides(canonical):
     text = section(canonical, "Organisation och styrning")
     assert "bereder och föreslår" in text
     assert "Partnerskapsgruppen kan inte fatta sådana beslut" in text
-    assert ("fattas av varje parts behöriga organ: social resursnämnd och styrelsen för "
+    assert ("fattas av varje parts behöriga organ: social resursnämnden och styrelsen för "
             "Föreningen Vinternatt.") in text
     assert "kommunallagen (2017:725)" in text and "6 kap. 37 §" in text and "6 kap. 38 §" in text
     assert "undertecknat" in text
     assert "genom beslut i partnerskapsgruppen" not in canonical
-    assert "Avtalet har godkänts genom följande beslut" in canonical
-    assert ("Göteborgs Stad genom social resursnämnd: social resursnämnd den 24 november "
+    # The draft (dated 4 May 2026) precedes the decisions: they are planned, not taken.
+    assert "Avtalet ska godkännas genom följande beslut" in canonical
+    assert "har godkänts" not in canonical
+    assert ("Göteborgs Stad genom social resursnämnd: social resursnämnden den 24 november "
             "2026, § 214") in canonical
 
 
@@ -386,8 +388,12 @@ def test_budget_reservation_only_when_chosen(tmp_path, canonical):
     data = load_canonical_data()
     data["ekonomi"]["budgetförbehåll"] = True
     ekonomi = section(render(tmp_path, data), "Ekonomi")
-    assert ("Budgetförbehåll. Medlen för 2028 och 2029 förutsätter att den offentliga partens "
-            "behöriga organ beslutar om budget för respektive år") in ekonomi
+    assert ("Budgetförbehåll. Medlen för 2028 och 2029 lämnas med förbehåll för att de "
+            "beviljas i budgeten för respektive år: fullmäktiges budget för året och den "
+            "ansvariga nämndens beslut om sin budget för året.") in ekonomi
+    assert "Medel som inte beviljas betalas inte ut." in ekonomi
+    assert ("Enas parterna inte inom två månader från meddelandet får varje part säga upp "
+            "avtalet med en månads uppsägningstid.") in ekonomi
 
 
 def test_standard_clauses_always_present(canonical):

@@ -47,6 +47,23 @@ RESOURCE_WORDS = {"ideell tid": "ideellt arbete"}
 SOL_LSS_AREAS = ("socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS",
                  "personlig assistans")
 
+#: How lag (2017:151) 2 § names the field an activity area belongs to (the clause quotes
+#: the law's conditions; it never says that the activity is covered). The law still
+#: cites socialtjänstlagen (2001:453); a reference to it applies to socialtjänstlagen
+#: (2025:400) since 1 July 2025, so the agreement names the law in force.
+_SOL = "bedrivs enligt socialtjänstlagen (2025:400)"
+WHISTLEBLOWER_FIELDS = {
+    "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
+    "hemtjänst": _SOL,
+    "LSS": "bedrivs enligt lagen (1993:387) om stöd och service till vissa "
+           "funktionshindrade (LSS)",
+    "personlig assistans": "utgör personlig assistans som utförs med assistansersättning "
+                           "enligt 51 kap. socialförsäkringsbalken",
+    "skolväsendet": "tillhör skolväsendet enligt skollagen (2010:800)",
+    "hälso- och sjukvård": "utgör hälso- och sjukvård enligt hälso- och sjukvårdslagen "
+                           "(2017:30)",
+}
+
 #: Public party types that kommunallagen (2017:725) governs.
 KL_TYPES = ("kommun", "region")
 
@@ -119,6 +136,9 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
         "Org": org[0].upper() + org[1:],
         "org_gen": "de idéburna organisationernas" if many else "organisationens",
         # Duties that each organisation has for itself.
+        # The grants: one to each organisation that receives money.
+        "bidraget": "bidragen" if many else "bidraget",
+        "Bidraget": "Bidragen" if many else "Bidraget",
         "varje_org": "varje idéburen organisation" if many else "organisationen",
         "Varje_org": "Varje idéburen organisation" if many else "Organisationen",
         "varje_org_gen": "varje idéburen organisations" if many else "organisationens",
@@ -158,8 +178,32 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         named = body.casefold() in party["namn"].casefold()
         out.append({"part": party, "organ": body,
                     "känt": party["id"] in decided or through is not None,
-                    "benämning": body if named else f"{body} för {party['namn']}"})
+                    "benämning": definite(body) if named
+                    else f"{definite(body)} för {party['namn']}"})
     return out
+
+
+def definite(body: str) -> str:
+    """A body's name in the definite form a contract uses ("social resursnämnden" for
+    "social resursnämnd"); only the endings where the form is certain are changed."""
+    words = body.rstrip()
+    if words.endswith("nämnd"):
+        return words + "en"
+    if words.endswith("styrelse"):
+        return words + "n"
+    return body
+
+
+def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """`process.beslut` split at the draft's date: a decision dated after it is one the
+    draft must call planned ("ska godkännas"), never one already taken."""
+    draft = context["utkast_datum"]
+    taken, planned = [], []
+    for decision in context["process"]["beslut"]:
+        decision["organ_bestämd"] = definite(decision["organ"])
+        date = decision["datum"]
+        (planned if date is not None and date > draft else taken).append(decision)
+    return {"fattade": taken, "planerade": planned}
 
 
 def data_controllers(bodies: list[dict[str, Any]]) -> list[str]:
@@ -263,4 +307,12 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "kommun_part": any(p["typ"] == "kommun" for p in context["offentliga_parter"]),
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
+        "beslut_enligt_datum": decisions_by_draft_date(context),
+        # The later years whose money depends on the public party's budget decision for
+        # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
+        "förbehållsår": context["år"][1:]
+        if context["ekonomi"]["budgetförbehåll"] and transfers else [],
+        "meddelarskydd_områden": list(dict.fromkeys(
+            WHISTLEBLOWER_FIELDS.get(a, a)
+            for a in context["bedömning"]["meddelarskydd_områden"])),
     }

@@ -339,6 +339,21 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     }
 
 
+def _aid_parts(transfers: list[Any]) -> list[dict[str, Any]]:
+    """The aid to one recipient split by resource type (money, premises, material), so
+    that the de minimis notice shows what its sum is made of."""
+    parts: dict[str, dict[str, Any]] = {}
+    for transfer in transfers:
+        if transfer.by_year is None:
+            continue
+        part = parts.setdefault(transfer.resource.type, {"typ": transfer.resource.type,
+                                                         "per_år": {}, "summa": 0})
+        for year, amount in transfer.by_year.items():
+            part["per_år"][year] = part["per_år"].get(year, 0) + amount
+        part["summa"] += sum(transfer.by_year.values())
+    return list(parts.values())
+
+
 def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
                 ) -> dict[str, Any]:
     """The legal facts decided in rules/assessment.py, for the templates."""
@@ -352,6 +367,7 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
             "räknat": counted,
             "räknade_år": counted_years,
             "ej_värderade": [t.resource.description for t in recipient.unvalued],
+            "delar": _aid_parts(recipient.transfers),
         })
     return {
         "meddelarskydd_möjligt": facts.whistleblower_possible,

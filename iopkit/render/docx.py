@@ -30,7 +30,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .docx_body import BodyWriter, write_body
+from .docx_body import BodyWriter, has_title_page, write_body
+from .docx_layout import finish_layout
 from .header_footer import fill_footer, fill_header
 from .markdown import clean_text, parser
 from .numbering import Numbering
@@ -67,7 +68,10 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     document = etree.fromstring(base.member(base.document_name))
     numbering = etree.fromstring(base.member(base.numbering_name))
     writer = BodyWriter(document, base, Numbering(numbering))
-    write_body(writer, parser().parse(clean_text(markdown)))
+    tokens = parser().parse(clean_text(markdown))
+    write_body(writer, tokens)
+    finish_layout(writer.body, heading_style=base.styles["h1"],
+                  title_page=has_title_page(tokens) and base.header_name is not None)
 
     replaced = {base.document_name: serialize(document),
                 base.numbering_name: serialize(numbering),

@@ -271,7 +271,7 @@ class BodyWriter:
         self.last_paragraph = None
 
 
-def _has_title_page(tokens: list[Any]) -> bool:
+def has_title_page(tokens: list[Any]) -> bool:
     """A document that opens with `# Title` and has a `---` before its next heading has
     a title page: the paragraphs in between are set in Subtitle."""
     if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
@@ -286,7 +286,7 @@ def _has_title_page(tokens: list[Any]) -> bool:
 
 def write_body(writer: BodyWriter, tokens: list[Any]) -> None:
     """Walk the block tokens of a Markdown document and write them."""
-    title_page = _has_title_page(tokens)
+    title_page = has_title_page(tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]

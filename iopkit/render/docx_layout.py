@@ -1,0 +1,73 @@
+"""Page layout touches applied to a finished Word body (after the Markdown is converted).
+
+- The last section of a document (an agreement's "Bilagor") never stands alone on a
+  nearly empty last page: the paragraph before its heading is kept with it, so at least
+  the last signature block moves along.
+- A group row in a table (a party's name over its resources: text in the first cell
+  only) stays on the page of the row after it (rows themselves never split: docx.py).
+- A document with a title page gets a different first page (`w:titlePg`): the running
+  header ("Namn … UTKAST") and the footer start on page 2 and do not repeat what the
+  title page already says. Only when the header is iopkit's own: a user's reference
+  document keeps its own first-page setting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .wordxml import el, insert_ppr_child, w
+
+#: The elements that follow w:titlePg in a w:sectPr (ECMA-376 schema order).
+_AFTER_TITLE_PG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings",
+                   "sectPrChange")
+
+
+def finish_layout(body: Any, *, title_page: bool, heading_style: str) -> None:
+    """Apply the layout touches above to the w:body element `body`; `heading_style` is
+    the style id of the section headings (Heading 1)."""
+    _keep_last_section_with_previous(body, heading_style)
+    for row in body.iter(w("tr")):
+        _keep_row(row)
+    if title_page:
+        _different_first_page(body)
+
+
+def _keep_last_section_with_previous(body: Any, heading_style: str) -> None:
+    paragraphs = body.findall(w("p"))
+    for index in range(len(paragraphs) - 1, 0, -1):
+        style = paragraphs[index].find(f"{w('pPr')}/{w('pStyle')}")
+        if style is not None and style.get(w("val")) == heading_style:
+            previous = paragraphs[index].getprevious()
+            if previous is not None and previous.tag == w("p"):
+                _set_flag(previous, "keepNext")
+            return
+
+
+def _keep_row(row: Any) -> None:
+    cells = row.findall(w("tc"))
+    texts = ["".join(t.text or "" for t in cell.iter(w("t"))).strip() for cell in cells]
+    if len(cells) > 1 and texts[0] and not any(texts[1:]):
+        for paragraph in row.iter(w("p")):
+            _set_flag(paragraph, "keepNext")
+
+
+def _set_flag(p: Any, tag: str) -> None:
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        ppr = el("pPr")
+        p.insert(0, ppr)
+    if ppr.find(w(tag)) is None:
+        insert_ppr_child(ppr, el(tag))
+
+
+def _different_first_page(body: Any) -> None:
+    sect_pr = body.find(w("sectPr"))
+    if sect_pr is None or sect_pr.find(w("titlePg")) is not None:
+        return
+    flag = el("titlePg")
+    for tag in _AFTER_TITLE_PG:
+        following = sect_pr.find(w(tag))
+        if following is not None:
+            following.addprevious(flag)
+            return
+    sect_pr.append(flag)
