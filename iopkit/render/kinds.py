@@ -49,6 +49,9 @@ KINDS: tuple[DocumentKind, ...] = (
                  SPEC_CONTEXT, ("render",), numbered=True),
     DocumentKind("checklista", "Checklista för IOP-processen", "CHECKLISTA",
                  SPEC_CONTEXT, ("render",), numbered=True),
+    DocumentKind("tjansteskrivelse", "Tjänsteskrivelse om idéburet offentligt partnerskap "
+                 "(IOP)", "TJÄNSTESKRIVELSE", ".memo:memo_context", ("render",),
+                 short_title="Tjänsteskrivelse"),
     DocumentKind("uppfoljning", "Uppföljning av idéburet offentligt partnerskap (IOP)",
                  "UPPFÖLJNING", ".followup:followup_context", ("uppfoljning", "render"),
                  short_title="Uppföljning"),
