@@ -67,6 +67,13 @@ def test_canonical_memo_sections_amounts_decisions_and_officer_marker(runner, ca
         assert cited in text, cited
     assert "anknytning till Göteborgs Stad och dess medlemmar" in text
     assert "ger inga öppna varningar" in text
+    # No aid (ingen ekonomisk verksamhet): the amount, but not counted as granted aid.
+    assert "Föreningen Vinternatt får 7 200 000 kr under avtalsperioden." in text
+    assert "räknas som beviljat" not in text
+    assert "Lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter kan gälla " \
+           "(socialtjänst)" in text
+    # The goals and the activities are two tables (Word merges adjacent tables).
+    assert ["Insats", "Mål", "Ansvarig part"] in rows
     # No officer in the spec: a marker the officer cannot miss, in the header and at the end.
     assert text.count("FYLL I: handläggarens namn och titel (process.handläggare)") == 2
 
@@ -98,7 +105,8 @@ def test_multi_party_memo_amounts_per_recipient_and_year(runner, tmp_path):
     # De minimis: the regulation's term, the ceiling, the steps before and after.
     assert "Stödet lämnas som stöd av mindre betydelse enligt kommissionens förordning " \
            "(EU) 2023/2831" in text
-    assert "Strömsby IF får 1 710 000 kr under avtalsperioden" in text
+    assert "Strömsby IF får 1 710 000 kr under avtalsperioden; hela beloppet räknas som " \
+           "beviljat när avtalet skrivs under" in text
     assert "skriftlig försäkran" in text and "12 a § lagen (2013:388)" in text
     assert "lagen (2013:852)" in text  # children: the voluntary registerkontroll
     # A silenced warning is shown with its reason, not as an open risk.
