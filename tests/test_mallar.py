@@ -79,3 +79,22 @@ def test_never_writes_through_a_symlinked_folder(runner, tmp_path):
     assert result.exit_code == 2 and "symbolisk länk" in result.stderr
     assert not list(outside.iterdir())
     assert not Path(own / "checklista").exists()
+
+
+def test_the_amendment_annex_uses_the_copied_templates(runner, tmp_path):
+    old = tmp_path / "avtal.yaml"
+    new = tmp_path / "avtal-2028.yaml"
+    shutil.copy(CANONICAL, old)
+    shutil.copy(CANONICAL.parent.parent / "tests" / "data" / "dagverksamhet-v2.yaml", new)
+    own = tmp_path / "mallar"
+    assert run(runner, "mallar", own).exit_code == 0
+    clause = own / "tillagg" / "05-giltighet.md.j2"
+    clause.write_text(clause.read_text(encoding="utf-8").replace(
+        "I övrigt gäller avtalet oförändrat.",
+        "I övrigt gäller avtalet, med tidigare tillägg, oförändrat."), encoding="utf-8")
+    result = run(runner, "diff", old, new, "-f", "md", "--mallar", own, "--datum",
+                 "2027-11-01")
+    assert result.exit_code == 0, result.output
+    annex = norm(new.with_name("avtal-2028-tillagg.md").read_text(encoding="utf-8"))
+    assert "I övrigt gäller avtalet, med tidigare tillägg, oförändrat." in annex
+    assert "Tillägg nr 1 till avtal om idéburet offentligt partnerskap" in annex

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..render.kinds import kind_names
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -35,9 +36,9 @@ def render(
     date_text: str = date_option("Utkastets"),
     documents: list[str] = typer.Option(
         None, "--dokument", "-d", metavar="DOKUMENT", show_default=False,
-        help="Vilka dokument som skapas, med komma emellan: avtal, checklista, "
-             "tjansteskrivelse (underlaget till nämndens beslut), uppfoljning. "
-             "Standard: avtal,checklista."),
+        help="Vilka dokument som skapas, med komma emellan: "
+             f"{', '.join(kind_names('render'))} (tjansteskrivelse: underlaget till "
+             "nämndens beslut). Standard: avtal,checklista."),
     jobs: int = typer.Option(
         None, "--jobs", "-j", metavar="N", show_default=False, min=1,
         help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
