@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .diff import NO_CHANGES, Change, count_text, date_text, normalise, quote
-from .render.format import datum, lista
-from .render.markdown import escape_inline
 
 if TYPE_CHECKING:
+    from .render.pipeline import RenderedMarkdown, RenderOptions
     from .spec.findings import CheckResult
     from .spec.model import Spec
 
@@ -190,101 +189,90 @@ def annex_title(number: int) -> str:
     return f"Tillägg nr {number} till avtal om idéburet offentligt partnerskap"
 
 
-def render_annex_markdown(changes: Sequence[Change], old: "Spec", new: "Spec",
-                          number: int = 1, date: dt.date | None = None, *,
-                          effective: dt.date | None = None,
-                          findings: Sequence[str] = ()) -> str:
-    """A draft annex "Ändringar och tillägg" to sign: every change a numbered clause that
-    names the § of the agreement it amends (see the module docstring), the date the changes
-    take effect (`effective`; None: the day after all parties have signed), signature
-    blocks for every signatory of the new version, and the new version's `findings`
-    after the signatures. Consequences (new totals) follow their clause unnumbered, so
-    the count in the text matches the numbered clauses. Spec text is escaped, so
-    Markdown characters in it stay text."""
-    esc = escape_inline
-    out: list[str] = []
-    add = out.append
-    add(f"# {annex_title(number)}")
-    add("")
-    add(esc(new.partnership.name))
-    add("")
-    add(f"**UTKAST** – {datum(date)}" if date else "**UTKAST**")
-    add("")
-    if new.partnership.case_number:
-        add(f"Diarienummer: {esc(normalise(new.partnership.case_number))}")
-        add("")
-    add("## Parter")
-    add("")
-    add("Detta tillägg har träffats mellan följande parter.")
-    add("")
-    for party in new.parties:
-        add(f"- {esc(party.name)}, organisationsnummer {party.org_number}")
-    add("")
-    add("## Bakgrund")
-    add("")
-    case = (f", diarienummer {esc(normalise(old.partnership.case_number))}"
-            if old.partnership.case_number else "")
-    add(f"{esc(lista([p.name for p in old.parties]))} har ingått avtal om idéburet offentligt "
-        "partnerskap avseende "
-        f"{esc(normalise(old.partnership.name))}{case}, för perioden "
-        f"{date_text(old.period.start)} till och med {date_text(old.period.end)}. Enligt "
-        "avtalet ska ändringar och tillägg göras skriftligen och undertecknas av samtliga "
-        "parter.")
-    add("")
+def annex_context(changes: Sequence[Change], old: "Spec", new: "Spec", number: int = 1,
+                  date: dt.date | None = None, *, effective: dt.date | None = None,
+                  findings: Sequence[str] = ()) -> dict[str, Any]:
+    """What the templates in `iopkit/templates/tillagg/` see (document kind `tillagg`):
+
+    - `tillägg`: `nummer`, `titel`, `datum` (the draft's date or None), `gäller` (from
+      when the changes take effect, as running text), `antal` ("21 ändringar") and
+      `inga_ändringar` (the sentence for an empty list);
+    - `ändringar`: in the agreement's order, each with `nr` (None for a consequence such
+      as a new total, which follows its clause unnumbered), `följd`, `paragraf` (the §
+      it amends, see the module docstring) and `text` (the formal sentence);
+    - `gammalt_avtal`: `parter` (names), `namn`, `diarienummer`, `start`, `slut`;
+    - `partnerskap` (`namn`, `diarienummer`) and `parter` (`namn`,
+      `organisationsnummer`, `firmatecknare` with `namn` and `titel`) of the new version;
+    - `exemplar`: the number of copies in words; `fynd_rader`: the new version's
+      findings, one line each.
+    """
     when = (f"från och med {date_text(effective)}" if effective else
             "från och med dagen efter den dag då tillägget har undertecknats av samtliga "
             "parter")
-    add("## Ändringar och tillägg")
-    add("")
-    if not changes:
-        add(esc(NO_CHANGES))
-        add("")
-    else:
-        add(f"Parterna är överens om följande {count_text(changes)} i avtalet. Varje punkt "
-            f"anger den paragraf i avtalet som ändras. Ändringarna gäller {when}.")
-        add("")
+    clauses: list[dict[str, Any]] = []
+    if changes:
         numbers = agreement_sections(old)
         placed = sorted(((place(c, old, numbers), i, c) for i, c in enumerate(changes)),
                         key=lambda item: (item[0].order, item[1]))
         counter = 0
         for placement, _, change in placed:
-            if change.derived:
-                add(f"*Till följd av ändringarna ({esc(placement.label)}):* "
-                    f"{esc(change.sentence)}")
-            else:
+            if not change.derived:
                 counter += 1
-                add(f"**{counter}.** *{esc(placement.label)}, {when}:* {esc(change.sentence)}")
-            add("")
-    add("## Giltighet")
-    add("")
-    add(f"Ändringarna gäller {when}. I övrigt gäller avtalet oförändrat.")
-    add("")
-    add("## Underskrifter")
-    add("")
-    copies = _NUMBER_WORDS.get(len(new.parties), str(len(new.parties)))
-    add(f"Detta tillägg har upprättats i {copies} likalydande exemplar, av vilka parterna "
-        "har tagit var sitt. Tillägget kan också undertecknas elektroniskt.")
-    add("")
-    for party in new.parties:
-        add(f"### För {esc(party.name)}")
-        add("")
-        for signatory in party.signatories:
-            # The same signature block as the agreement draft (avtal/18-underskrifter).
-            add("Ort och datum: ……………………………………………………\\")
-            add("\\")
-            add("\\")
-            add("……………………………………………………………………\\")
-            add(esc(signatory.name) + (f"\\\n{esc(signatory.title)}" if signatory.title else ""))
-            add("")
-    add("## Kontroll av den nya versionen")
-    add("")
-    add("Detta avsnitt är en arbetsanteckning från iopkit check och tas bort före "
-        "undertecknandet.")
-    add("")
-    if findings:
-        for line in findings:
-            add(f"- {esc(line)}")
-    else:
-        add("iopkit check har inga anmärkningar på den nya versionen.")
-    add("")
-    return "\n".join(out).rstrip("\n") + "\n"
+            clauses.append({"nr": None if change.derived else counter,
+                            "följd": change.derived, "paragraf": placement.label,
+                            "text": change.sentence})
+    return {
+        "tillägg": {"nummer": number, "titel": annex_title(number), "datum": date,
+                    "gäller": when, "antal": count_text(changes) if changes else "",
+                    "inga_ändringar": NO_CHANGES},
+        "ändringar": clauses,
+        "gammalt_avtal": {
+            "parter": [p.name for p in old.parties],
+            "namn": normalise(old.partnership.name),
+            "diarienummer": normalise(old.partnership.case_number)
+            if old.partnership.case_number else None,
+            "start": old.period.start,
+            "slut": old.period.end,
+        },
+        "partnerskap": {
+            "namn": new.partnership.name,
+            "diarienummer": normalise(new.partnership.case_number)
+            if new.partnership.case_number else None,
+        },
+        "parter": [{"namn": p.name, "organisationsnummer": p.org_number,
+                    "firmatecknare": [{"namn": s.name, "titel": s.title}
+                                      for s in p.signatories]} for p in new.parties],
+        "exemplar": _NUMBER_WORDS.get(len(new.parties), str(len(new.parties))),
+        "fynd_rader": list(findings),
+    }
+
+
+def render_annex_markdown(changes: Sequence[Change], old: "Spec", new: "Spec",
+                          number: int = 1, date: dt.date | None = None, *,
+                          effective: dt.date | None = None,
+                          findings: Sequence[str] = (),
+                          options: "RenderOptions | None" = None) -> str:
+    """A draft annex "Ändringar och tillägg" to sign, from the templates of the document
+    kind `tillagg` (the user's from options.templates_dir first): every change a
+    numbered clause that names the § of the agreement it amends (see the module
+    docstring), the date the changes take effect (`effective`; None: the day after all
+    parties have signed), signature blocks for every signatory of the new version, and
+    the new version's `findings` after the signatures. Consequences (new totals) follow
+    their clause unnumbered, so the count in the text matches the numbered clauses.
+    Spec text is escaped, so Markdown characters in it stay text. Raises
+    render.templates.TemplateProblem when a template fails."""
+    return render_annex(changes, old, new, number, date, effective=effective,
+                        findings=findings, options=options).markdown
+
+
+def render_annex(changes: Sequence[Change], old: "Spec", new: "Spec", number: int = 1,
+                 date: dt.date | None = None, *, effective: dt.date | None = None,
+                 findings: Sequence[str] = (),
+                 options: "RenderOptions | None" = None) -> "RenderedMarkdown":
+    """The annex as a rendered document (Markdown, title, header) for the pipeline."""
+    from .render.pipeline import RenderOptions, render_document
+
+    context = annex_context(changes, old, new, number, date, effective=effective,
+                            findings=findings)
+    return render_document("tillagg", context, new, options or RenderOptions(date=date),
+                           title=annex_title(number), marker=f"TILLÄGG NR {number}")

@@ -12,6 +12,7 @@ from .cli_sv import install as _install_swedish
 from .commands import check as _check
 from .commands import diff as _diff
 from .commands import kalender as _kalender
+from .commands import mallar as _mallar
 from .commands import new as _new
 from .commands import regler as _regler
 from .commands import render as _render
@@ -66,6 +67,7 @@ app.command("kalender", short_help="Uppföljningsmöten som kalenderfil (.ics)."
     _kalender.kalender)
 app.command("uppfoljning", short_help="Mall för uppföljningsrapporten.")(
     _uppfoljning.uppfoljning)
+app.command("mallar", short_help="Kopiera mallarna för att göra egna.")(_mallar.mallar)
 
 
 def main() -> None:

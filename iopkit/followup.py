@@ -23,15 +23,12 @@ from .render.pipeline import (
     RenderOptions,
     SpecHasErrors,
     check_and_write,
-    document_author,
-    draft_date,
+    spec_context,
     spec_stem,
 )
 from .spec.findings import CheckResult
 
-FOLDER = "uppfoljning"
-SUBJECT = "Uppföljning av idéburet offentligt partnerskap (IOP)"
-MARKER = "UPPFÖLJNING"
+FOLDER = "uppfoljning"  # the document kind (render.kinds) and its template folder
 
 
 def output_paths(spec_path: Path | str, out_dir: Path | None,
@@ -45,12 +42,10 @@ def output_paths(spec_path: Path | str, out_dir: Path | None,
 def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The agreement's template context plus the follow-up schedule."""
     from .calendar import annual_report_dates, recurring_dates, stated_day
-    from .render.context import build_context
 
     spec = result.spec
     assert spec is not None
-    context = build_context(spec, result, draft_date=draft_date(options),
-                            spec_file=Path(result.file).name)
+    context = spec_context(result, options)
     first = spec.follow_up.first_date or spec.period.start
     dates = recurring_dates(first, spec.follow_up.interval, spec.period.end)
     context["uppföljningsmöten"] = [{"nr": n, "datum": d} for n, d in enumerate(dates, 1)]
@@ -64,48 +59,27 @@ def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, A
 def render_followup_markdown(result: CheckResult, options: RenderOptions | None = None) -> str:
     """The report as Markdown. Raises SpecHasErrors, and render.templates.TemplateProblem
     when a template fails."""
-    from .render.templates import make_environment, render_folder
+    from .render.pipeline import render_document
 
     options = options or RenderOptions()
     if result.spec is None or not result.ok:
         raise SpecHasErrors(result)
-    env = make_environment(options.templates_dir)
-    return render_folder(env, FOLDER, followup_context(result, options))
+    return render_document(FOLDER, followup_context(result, options), result.spec,
+                           options).markdown
 
 
 def build_followup_outputs(result: CheckResult, out_dir: Path | None,
                            formats: Sequence[str],
                            options: RenderOptions) -> list[tuple[Path, bytes]]:
     """Every requested format in memory, in the order of `output_paths`."""
-    markdown = render_followup_markdown(result, options)
-    assert result.spec is not None
-    name = " ".join(result.spec.partnership.name.split())
-    title = f"{name} – Uppföljning"
-    outputs: list[tuple[Path, bytes]] = []
-    docx_bytes: bytes | None = None
-    for path, fmt in zip(output_paths(result.file, out_dir, formats), formats):
-        if fmt == "md":
-            outputs.append((path, markdown.encode("utf-8")))
-        elif fmt == "html":
-            from .render.html import markdown_to_html
+    from .render.pipeline import document_outputs, finish_pdfs, render_document
 
-            outputs.append((path, markdown_to_html(markdown, title=title).encode("utf-8")))
-        else:
-            if docx_bytes is None:
-                from .render.docx import markdown_to_docx
-
-                docx_bytes = markdown_to_docx(
-                    markdown, title=title, header_text=f"{name}\t{MARKER}", subject=SUBJECT,
-                    reference_docx=options.reference_docx, date=draft_date(options),
-                    author=document_author(result.spec))
-            if fmt == "docx":
-                outputs.append((path, docx_bytes))
-            else:
-                from .render.pdf import docx_to_pdf
-
-                (pdf,) = docx_to_pdf([(f"{path.stem}.docx", docx_bytes)])
-                outputs.append((path, pdf))
-    return outputs
+    if result.spec is None or not result.ok:
+        raise SpecHasErrors(result)
+    document = render_document(FOLDER, followup_context(result, options), result.spec,
+                               options)
+    return finish_pdfs(document_outputs(document, output_paths(result.file, out_dir, formats),
+                                        formats, options))
 
 
 def write_followup(spec_path: Path | str, out_dir: Path | None = None,

@@ -51,7 +51,7 @@ def diff(
         help="Med --format docx: skriv hela det nya avtalet med varje skillnad mot det "
              "gamla som spårade ändringar i Word (Granska > Godkänn alla ger det nya avtalet, "
              "Avvisa alla det gamla). Standardnamn: NY-avtal-andringar.docx."),
-    templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
+    templates_dir: Path = templates_option("tillagg/04-andringar.md.j2"),
     reference_docx: Path = reference_docx_option(),
     effective: str = typer.Option(
         None, "--gäller-från", "--galler-fran", metavar="ÅÅÅÅ-MM-DD", show_default=False,
@@ -79,16 +79,15 @@ def diff(
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
     """
-    from ..amendment import render_annex_markdown
+    from ..amendment import default_effective_date, finding_lines
     from ..diff import NO_CHANGES, count_text, diff_specs, render_text
     from ..files import UsageProblem, check_can_write, write_atomic
-    from ..amendment import default_effective_date, finding_lines
     from ..render.dates import default_date, parse_date_option
 
     if tracked and output_format is not DiffFormat.docx:
         fail("--spårade-ändringar ger ett Word-dokument: ange också --format docx.")
-    if templates_dir is not None and not tracked:
-        fail("--mallar används bara med --spårade-ändringar (tillägget har inga egna mallar).")
+    if templates_dir is not None and output_format is DiffFormat.text:
+        fail("--mallar används bara med --format md eller docx.")
     if reference_docx is not None and output_format is not DiffFormat.docx:
         fail("--referens-docx används bara med --format docx.")
     draft_date = effective_date = None
@@ -129,14 +128,8 @@ def diff(
         if tracked:
             data = _tracked_docx(old_result, new_result, options)
         else:
-            markdown = render_annex_markdown(
-                changes, old, new, number, draft_date,
-                effective=effective_date or default_effective_date(old, new),
-                findings=findings)
-            if output_format is DiffFormat.md:
-                data = markdown
-            else:
-                data = _annex_docx(markdown, new, number, options)
+            data = _annex(changes, old, new, number, output_format, options,
+                          effective_date or default_effective_date(old, new), findings)
     try:
         check_can_write([output], force, inputs=[old_file, new_file])
         write_atomic(output, data, force=force)
@@ -157,12 +150,19 @@ def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
         fail(str(exc), EXIT_INVALID)
 
 
-def _annex_docx(markdown: str, new: Any, number: int, options: Any) -> bytes:
-    from ..amendment import annex_title
-    from ..render.docx import markdown_to_docx
+def _annex(changes: Any, old: Any, new: Any, number: int, output_format: DiffFormat,
+           options: Any, effective: Any, findings: list[str]) -> bytes:
+    """The annex (document kind `tillagg`) as Markdown or Word."""
+    from ..amendment import render_annex
+    from ..render.pipeline import document_outputs
+    from ..render.templates import TemplateProblem
 
-    name = " ".join(new.partnership.name.split())
-    return markdown_to_docx(markdown, title=f"{name} – {annex_title(number)}",
-                            header_text=f"{name}\tTILLÄGG NR {number}",
-                            subject="Ändringar och tillägg",
-                            reference_docx=options.reference_docx, date=options.date)
+    try:
+        document = render_annex(changes, old, new, number, options.date,
+                                effective=effective, findings=findings, options=options)
+    except TemplateProblem as exc:
+        fail(str(exc), EXIT_INVALID)
+    fmt = output_format.value
+    ((_, data),) = document_outputs(document, [Path(f"tillagg.{fmt}")], [fmt], options)
+    assert isinstance(data, bytes)
+    return data

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..render.kinds import kind_names
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -33,6 +34,11 @@ def render(
     templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
     reference_docx: Path = reference_docx_option(),
     date_text: str = date_option("Utkastets"),
+    documents: list[str] = typer.Option(
+        None, "--dokument", "-d", metavar="DOKUMENT", show_default=False,
+        help="Vilka dokument som skapas, med komma emellan: "
+             f"{', '.join(kind_names('render'))} (tjansteskrivelse: underlaget till "
+             "nämndens beslut). Standard: avtal,checklista."),
     jobs: int = typer.Option(
         None, "--jobs", "-j", metavar="N", show_default=False, min=1,
         help="Antal processer som arbetar samtidigt när flera beskrivningar renderas. "
@@ -42,6 +48,8 @@ def render(
     """Skapa avtalsutkast och checklista från partnerskapsbeskrivningar.
 
     För beskrivningen avtal.yaml skrivs avtal-avtal.docx och avtal-checklista.docx.
+    Med --dokument väljs andra dokument, till exempel tjänsteskrivelsen till nämnden:
+    --dokument tjansteskrivelse ger avtal-tjansteskrivelse.docx.
     En beskrivning med fel skapas inte (samma meddelanden som iopkit check); varningar
     visas och filerna skapas ändå. Ingenting skrivs över utan --force.
 
@@ -57,6 +65,7 @@ def render(
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
     from ..render.dates import default_date, parse_date_option
+    from ..render.kinds import parse_documents
     from ..render.pipeline import (
         RenderOptions,
         finish_pdfs,
@@ -70,7 +79,7 @@ def render(
         chosen = parse_formats(formats)
         date = parse_date_option(date_text) if date_text is not None else default_date()
         options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                                date=date, force=force)
+                                date=date, force=force, documents=parse_documents(documents))
         if out_dir is not None:
             ensure_output_dir(out_dir)
         notes = validate_options(options, chosen)

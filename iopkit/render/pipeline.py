@@ -1,4 +1,4 @@
-"""From checked specs to files: the agreement draft and the checklist in each format.
+"""From checked specs to files: every document kind (`render.kinds`) in each format.
 
 `render_file` is the one-call library entry point. The CLI uses the steps separately
 (`output_paths`, `build_outputs`) so that it can check every target before anything is
@@ -16,14 +16,13 @@ from typing import Any
 
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
+from .kinds import DEFAULT_DOCUMENTS, KINDS, kind
 
 FORMATS = ("docx", "md", "html", "pdf")
 SUFFIXES = {"docx": ".docx", "md": ".md", "html": ".html", "pdf": ".pdf"}
-#: The documents made from one spec: template folder, subject, right-hand header text.
-DOCUMENTS = (
-    ("avtal", "Avtal om idéburet offentligt partnerskap (IOP)", "UTKAST"),
-    ("checklista", "Checklista för IOP-processen", "CHECKLISTA"),
-)
+#: The documents `render` makes by default: template folder, subject, header marker
+#: (kept for callers that predate the registry in render.kinds).
+DOCUMENTS = tuple((k.name, k.subject, k.marker) for k in KINDS if k.name in DEFAULT_DOCUMENTS)
 
 
 class SpecHasErrors(Exception):
@@ -40,6 +39,7 @@ class RenderOptions:
     reference_docx: Path | None = None  # --referens-docx
     date: dt.date | None = None  # --datum; None: SOURCE_DATE_EPOCH, else today
     force: bool = False
+    documents: tuple[str, ...] = DEFAULT_DOCUMENTS  # --dokument: kinds in render.kinds
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,13 @@ def spec_stem(spec_path: Path | str) -> str:
     return Path(name).stem
 
 
-def output_paths(spec_path: Path | str, out_dir: Path | None,
-                 formats: Sequence[str]) -> list[Path]:
+def output_paths(spec_path: Path | str, out_dir: Path | None, formats: Sequence[str],
+                 documents: Sequence[str] = DEFAULT_DOCUMENTS) -> list[Path]:
     """`<spec>-avtal.docx`, `<spec>-checklista.docx` … next to the spec or in out_dir."""
     directory = out_dir if out_dir is not None else Path(spec_path).parent
     stem = spec_stem(spec_path)
-    return [directory / f"{stem}-{kind}{SUFFIXES[fmt]}"
-            for kind, _, _ in DOCUMENTS for fmt in formats]
+    return [directory / f"{stem}-{name}{SUFFIXES[fmt]}"
+            for name in documents for fmt in formats]
 
 
 def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str]:
@@ -131,29 +131,76 @@ def document_author(spec: Any) -> str:
     return ", ".join(" ".join(p.name.split()) for p in spec.public_parties) or "iopkit"
 
 
-def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
-    """The Markdown of every document for one valid spec. Raises SpecHasErrors, and
-    templates.TemplateProblem when a template fails."""
-    from .agreement import render_numbered
+def spec_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
+    """The context of the documents made from one spec (avtal, checklista): the spec
+    under its Swedish keys, the findings of `check` and the draft date."""
     from .context import build_context
+
+    assert result.spec is not None
+    return build_context(result.spec, result, draft_date=draft_date(options),
+                         spec_file=Path(result.file).name)
+
+
+def render_document(name: str, context: dict[str, Any], spec: Any, options: RenderOptions,
+                    *, title: str | None = None, marker: str | None = None
+                    ) -> RenderedMarkdown:
+    """One document kind rendered from its `context` with the templates of its folder
+    (the user's from --mallar first). `title` and `marker` replace the kind's own
+    (the amendment annex carries its number). Raises templates.TemplateProblem."""
+    from .agreement import render_numbered
     from .templates import make_environment, render_folder
 
+    entry = kind(name)
+    env = make_environment(options.templates_dir)
+    if entry.numbered:
+        # Every numbered document counts from § 1; the agreement refers to its own §§.
+        markdown = render_numbered(lambda ctx: render_folder(env, name, ctx), context)
+    else:
+        markdown = render_folder(env, name, context)
+    partnership = " ".join(spec.partnership.name.split())
+    keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", name,
+                          spec.partnership.name, *(party.name for party in spec.parties)])
+    return RenderedMarkdown(name, markdown, f"{partnership} – {title or entry.title_end}",
+                            entry.subject, f"{partnership}\t{marker or entry.marker}",
+                            document_author(spec), keywords)
+
+
+def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
+    """The Markdown of every chosen document (options.documents) for one valid spec.
+    Raises SpecHasErrors, and templates.TemplateProblem when a template fails."""
     if result.spec is None or not result.ok:
         raise SpecHasErrors(result)
-    env = make_environment(options.templates_dir)
-    name = result.spec.partnership.name
-    context = build_context(result.spec, result, draft_date=draft_date(options),
-                            spec_file=Path(result.file).name)
-    author = document_author(result.spec)
     rendered = []
-    for kind, subject, marker in DOCUMENTS:
-        # Every document counts from § 1; the agreement refers to its own §§.
-        markdown = render_numbered(lambda ctx: render_folder(env, kind, ctx), context)
-        keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", kind, name,
-                              *(party.name for party in result.spec.parties)])
-        rendered.append(RenderedMarkdown(kind, markdown, f"{name} – {subject}", subject,
-                                         f"{name}\t{marker}", author, keywords))
+    for name in options.documents:
+        context = kind(name).context_builder()(result, options)
+        rendered.append(render_document(name, context, result.spec, options))
     return rendered
+
+
+def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
+                     formats: Sequence[str], options: RenderOptions
+                     ) -> list[tuple[Path, bytes | PendingPdf]]:
+    """One rendered document in each format, at `paths` (one per format)."""
+    from .docx import markdown_to_docx
+    from .html import markdown_to_html
+
+    outputs: list[tuple[Path, bytes | PendingPdf]] = []
+    docx_bytes: bytes | None = None
+    for path, fmt in zip(paths, formats):
+        if fmt == "md":
+            outputs.append((path, document.markdown.encode("utf-8")))
+        elif fmt == "html":
+            html = markdown_to_html(document.markdown, title=document.title)
+            outputs.append((path, html.encode("utf-8")))
+        else:
+            if docx_bytes is None:
+                docx_bytes = markdown_to_docx(
+                    document.markdown, title=document.title,
+                    header_text=document.header_text, subject=document.subject,
+                    reference_docx=options.reference_docx, date=draft_date(options),
+                    author=document.author, keywords=document.keywords)
+            outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
+    return outputs
 
 
 @dataclass(frozen=True)
@@ -166,30 +213,12 @@ class PendingPdf:
 
 def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Sequence[str],
                        options: RenderOptions) -> list[tuple[Path, bytes | PendingPdf]]:
-    """Every document of one checked spec in memory, in the order of `output_paths`."""
-    from .docx import markdown_to_docx
-    from .html import markdown_to_html
-
-    when = draft_date(options)
+    """Every chosen document of one checked spec in memory, in the order of
+    `output_paths`."""
     outputs: list[tuple[Path, bytes | PendingPdf]] = []
-    paths = iter(output_paths(result.file, out_dir, formats))
     for document in render_markdown(result, options):
-        docx_bytes: bytes | None = None
-        for fmt in formats:
-            path = next(paths)
-            if fmt == "md":
-                outputs.append((path, document.markdown.encode("utf-8")))
-            elif fmt == "html":
-                html = markdown_to_html(document.markdown, title=document.title)
-                outputs.append((path, html.encode("utf-8")))
-            else:
-                if docx_bytes is None:
-                    docx_bytes = markdown_to_docx(
-                        document.markdown, title=document.title,
-                        header_text=document.header_text, subject=document.subject,
-                        reference_docx=options.reference_docx, date=when,
-                        author=document.author, keywords=document.keywords)
-                outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
+        paths = output_paths(result.file, out_dir, formats, (document.kind,))
+        outputs.extend(document_outputs(document, paths, formats, options))
     return outputs
 
 
@@ -257,6 +286,8 @@ def render_file(spec_path: Path | str, out_dir: Path | None = None,
     """Check `spec_path` and write its agreement draft and checklist in `formats` next to
     it (or in `out_dir`). Returns the paths written; raises as `check_and_write`."""
     return check_and_write(
-        spec_path, out_dir, formats, options, output_paths,
+        spec_path, out_dir, formats, options,
+        lambda path, directory, chosen: output_paths(
+            path, directory, chosen, (options or RenderOptions()).documents),
         lambda result, directory, chosen, opts: build_outputs([(result, directory)], chosen,
                                                               opts))

@@ -232,6 +232,8 @@ def unused_user_templates(user_dir: Path, folders: list[str] | None = None) -> l
         if not path.is_file() or path.name.startswith("."):
             continue
         relative = path.relative_to(user_dir)
+        if relative.as_posix() == "grund.docx":  # the Word base `iopkit mallar` copies
+            continue
         if len(relative.parts) < 2 or relative.parts[0] not in folders or \
                 not path.name.endswith(SUFFIX):
             unused.append(path)
