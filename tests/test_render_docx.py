@@ -341,3 +341,20 @@ def test_shipped_base_is_what_the_code_produces():
 
     assert members(built) == members(SHIPPED_BASE.read_bytes()), (
         "Kör `python -m iopkit.render.docx_base` för att skapa om grund.docx.")
+
+
+def test_two_tables_in_a_row_stay_two_tables():
+    import io
+
+    import docx
+
+    from iopkit.render.docx import markdown_to_docx
+
+    data = markdown_to_docx("# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |\n",
+                            title="T", header_text="T")
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.tables) == 2
+    body = document.element.body
+    tables = body.findall(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl")
+    between = tables[0].getnext()
+    assert between.tag.endswith("}p"), "an empty paragraph keeps Word from joining them"

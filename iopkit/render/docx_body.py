@@ -219,6 +219,10 @@ class BodyWriter:
 
         if not rows:
             return
+        if self.after_table:
+            # Word joins two tables that touch into one: keep an empty paragraph between.
+            self._append(etree.Element(_P))
+            self.after_table = False
         self.keep_lead_in(always=True)
         columns = max(len(r) for r in rows)
         widths = column_widths(rows, columns, self.base.text_width)
