@@ -96,7 +96,8 @@ def agreement_sections(spec: "Spec") -> dict[str, Any]:
     """The § numbers of the agreement `spec` renders to ({"ekonomi": "§ 7", …})."""
     from .render.context import build_context
 
-    return build_context(spec, draft_date=spec.period.start)["avsnitt"]
+    sections: dict[str, Any] = build_context(spec, draft_date=spec.period.start)["avsnitt"]
+    return sections
 
 
 def _number(label: str) -> int:

@@ -92,7 +92,7 @@ def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.da
     working day moves to the next working day (which may be just after `last`: the
     last follow-up still takes place)."""
     months, days = STEPS[frequency]
-    dates = []
+    dates: list[dt.date] = []
     n = 0
     while True:
         planned = add_months(first, months * n) + dt.timedelta(days=days * n)
@@ -127,7 +127,7 @@ def annual_report_dates(spec: "Spec") -> list[tuple[int, dt.date]]:
         day, month = day_month
         return [(year, next_working_day(_on(year + 1, day, month)))
                 for year in range(start.year, end.year + 1)]
-    result = []
+    result: list[tuple[int, dt.date]] = []
     n = 1
     while True:
         if add_months(start, 12 * (n - 1)) > end:
@@ -149,7 +149,7 @@ def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
     if spec.partnership.case_number:
         about += f" (diarienummer {' '.join(spec.partnership.case_number.split())})"
     about += "."
-    group = ", ".join(spec.party(p).name if spec.party(p) else p
+    group = ", ".join(party.name if (party := spec.party(p)) is not None else p
                       for p in spec.governance.group)
     period = (f"Avtalsperiod: {datum_lang(spec.period.start)} till och med "
               f"{datum_lang(spec.period.end)}.")
@@ -242,4 +242,4 @@ def to_ics(spec: "Spec", events: list[Event], exported: dt.date | None = None) -
             alarm.add("trigger", dt.timedelta(days=-REMINDER_DAYS))
             item.add_component(alarm)
         cal.add_component(item)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -135,10 +135,11 @@ def _match(old: Sequence[T], new: Sequence[T], key: Callable[[T], Any] | None,
         for i in left_old:
             index.setdefault(get(old[i]), i)
         for j in list(left_new):
-            i = index.pop(get(new[j]), None)
-            if i is not None:
-                pairs.append((i, j))
-                left_old.remove(i)
+            key = get(new[j])
+            if key in index:
+                found = index.pop(key)
+                pairs.append((found, j))
+                left_old.remove(found)
                 left_new.remove(j)
 
     if key is not None:
@@ -214,7 +215,7 @@ class _Differ:
             return
         if old_n is None:
             self.add(section, ChangeKind.ADDED, subject,
-                     f"{subject} läggs till med följande lydelse: {quote(new_n)}", path,
+                     f"{subject} läggs till med följande lydelse: {quote(new_n or '')}", path,
                      new=new_n)
         elif new_n is None:
             self.add(section, ChangeKind.REMOVED, subject, f"{subject} utgår", path,
@@ -236,8 +237,8 @@ class _Differ:
         suffix = f" {unit}" if unit else ""
         if old is None:
             self.add(section, ChangeKind.ADDED, subject,
-                     f"{subject} anges till {kronor(new)}{suffix}", path,
-                     new=kronor(new), difference=new)
+                     f"{subject} anges till {kronor(new or 0)}{suffix}", path,
+                     new=kronor(new or 0), difference=new)
         elif new is None:
             self.add(section, ChangeKind.REMOVED, subject,
                      f"{subject} utgår (tidigare {kronor(old)}{suffix})", path,

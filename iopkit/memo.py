@@ -40,7 +40,8 @@ BUSINESS_TYPES = ("ekonomisk förening", "aktiebolag med särskild vinstutdelnin
 def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
     officer = context["process"]["handläggare"]
     if officer and officer["part"] and officer["part"].get("offentlig"):
-        return officer["part"]
+        party: dict[str, Any] = officer["part"]
+        return party
     public = context["offentliga_parter"]
     return public[0] if public else None
 

@@ -157,7 +157,7 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
 
 def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
     """Per party, the body that decides on the agreement and its amendments."""
-    decided = {}
+    decided: dict[str, str] = {}
     for decision in context["process"]["beslut"]:
         decided.setdefault(decision["part"]["id"], decision["organ"])
     out = []
@@ -198,7 +198,8 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
     """`process.beslut` split at the draft's date: a decision dated after it is one the
     draft must call planned ("ska godkännas"), never one already taken."""
     draft = context["utkast_datum"]
-    taken, planned = [], []
+    taken: list[dict[str, Any]] = []
+    planned: list[dict[str, Any]] = []
     for decision in context["process"]["beslut"]:
         decision["organ_bestämd"] = definite(decision["organ"])
         date = decision["datum"]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..spec.findings import CheckResult
 from .pipeline import PendingPdf, RenderOptions, build_spec_outputs
@@ -110,7 +111,7 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_star(arg: tuple) -> SpecOutcome:
+def _render_star(arg: tuple[Any, ...]) -> SpecOutcome:
     return render_one(*arg)
 
 
@@ -133,8 +134,8 @@ class LazyProgress:
         self.label = label
         self.done = 0
         self.started = time.monotonic()
-        self.progress = None
-        self.task = None
+        self.progress: Any = None  # a rich Progress once shown
+        self.task: Any = None
         self.enabled = total > 1 and _stderr_is_terminal()
 
     def advance(self, _outcome: object = None) -> None:

@@ -72,19 +72,21 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         return party_by_id.get(party_id) or {"id": party_id, "namn": party_id}
 
     inventory = spec.needs_inventory
-    needs = [{"id": n.id, "beskrivning": n.description} for n in inventory.needs]
+    needs: list[dict[str, Any]] = [{"id": n.id, "beskrivning": n.description}
+                                   for n in inventory.needs]
     need_by_id = {n["id"]: n for n in needs}
-    goals = []
-    for goal in spec.goals:
+    goals: list[dict[str, Any]] = []
+    for spec_goal in spec.goals:
         goals.append({
-            "id": goal.id,
-            "beskrivning": goal.description,
-            "behov": [need_by_id.get(n) or {"id": n, "beskrivning": ""} for n in goal.needs],
+            "id": spec_goal.id,
+            "beskrivning": spec_goal.description,
+            "behov": [need_by_id.get(n) or {"id": n, "beskrivning": ""}
+                      for n in spec_goal.needs],
             "indikatorer": [{"beskrivning": i.description, "målvärde": i.target,
-                             "källa": i.source} for i in goal.indicators],
+                             "källa": i.source} for i in spec_goal.indicators],
         })
     goal_by_id = {g["id"]: g for g in goals}
-    activities = [{
+    activities: list[dict[str, Any]] = [{
         "id": a.id,
         "beskrivning": a.description,
         "mål": [goal_by_id.get(g) or {"id": g, "beskrivning": ""} for g in a.goals],
@@ -98,7 +100,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     facts = assess(spec)
     period = spec.period
     years = period_years(period.start, period.end)
-    resources = []
+    resources: list[dict[str, Any]] = []
     for r in spec.resources:
         per_year = r.by_year(period)
         resources.append({
@@ -118,7 +120,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "värde": _constant(r.yearly),
             "pengar": r.is_money,
         })
-    per_party = []
+    per_party: list[dict[str, Any]] = []
     for party in parties:
         own = [r for r in resources if r["part"] is party]
         valued = [r for r in own if not r["ej_värderad"]]
@@ -296,7 +298,7 @@ def _constant_sum(resources: list[dict[str, Any]]) -> int | None:
     (the documents then show the year-by-year table)."""
     if any(r["värde"] is None for r in resources):
         return None
-    return sum(r["värde"] for r in resources)
+    return sum(int(r["värde"]) for r in resources)
 
 
 def _sum_years(years: list[int], resources: list[dict[str, Any]]) -> dict[int, int]:

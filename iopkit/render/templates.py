@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -287,7 +287,7 @@ def describe_error(env: Any, name: str, exc: BaseException) -> str:
 
     if isinstance(exc, TemplateSyntaxError):
         where = _display_name(env, exc.filename, exc.name or name)
-        line = exc.lineno
+        line: int | None = exc.lineno
         what = "syntaxfel: " + _syntax_message(exc.message or str(exc))
     else:
         filename, line = _template_frame(env, exc)
@@ -357,7 +357,7 @@ def _runtime_message(exc: BaseException) -> str:
 def _filename_of(env: Any, name: str) -> str | None:
     try:
         _, filename, _ = env.loader.get_source(env, name)
-        return filename
+        return str(filename) if filename is not None else None
     except Exception:
         return None
 
@@ -385,7 +385,7 @@ def _security_message(message: str) -> str:
     return message.rstrip(".")
 
 
-_SYNTAX: list[tuple[str, Any]] = [
+_SYNTAX: list[tuple[str, Callable[..., str]]] = [
     (r"^Unexpected end of template\. Jinja was looking for the following tags: (.+)\. "
      r"The innermost block that needs to be closed is '(.+)'\.$",
      lambda tags, block: f"mallen tar slut innan blocket `{block}` är avslutat. Lägg till "
@@ -405,6 +405,6 @@ def _syntax_message(message: str) -> str:
     for pattern, swedish in _SYNTAX:
         match = re.match(pattern, message, re.S)
         if match:
-            return swedish(*match.groups())
+            return str(swedish(*match.groups()))
     return ("Kontrollera taggarna på raden: varje {% … %} och {{ … }} ska vara hel och "
             "skriven som i de inbyggda mallarna")

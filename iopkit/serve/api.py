@@ -36,7 +36,8 @@ def error(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def _workspace(request: Request) -> Workspace:
-    return request.app.state.workspace
+    workspace: Workspace = request.app.state.workspace
+    return workspace
 
 
 async def _body_text(request: Request) -> str:

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import api
 from .security import LocalOnly
@@ -85,9 +86,9 @@ def create_app(workspace: Workspace, token: str, port: int) -> LocalOnly:
     return LocalOnly(_with_headers(app), token, port)
 
 
-def _with_headers(app):
-    async def wrapped(scope, receive, send):
-        async def send_with_headers(message):
+def _with_headers(app: ASGIApp) -> ASGIApp:
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()

@@ -37,7 +37,7 @@ def trailing_comments(text: str) -> list[dict[str, Any]]:
         match = _TRAILING.match(lines[end.line][end.column:])
         return match.group(1) if match else None
 
-    def visit(node: yaml.Node, path: tuple) -> None:
+    def visit(node: yaml.Node, path: tuple[str | int, ...]) -> None:
         budget[0] -= 1
         if budget[0] < 0:
             return

@@ -85,8 +85,9 @@ class Workspace:
             current = self.read()
             if version_of(current) != loaded_version:
                 raise Conflict(_decode(current), version_of(current))
-            if current is not None:
-                write_atomic(self.backup_path, current, force=True)
+            backup = self.backup_path
+            if current is not None and backup is not None:
+                write_atomic(backup, current, force=True)
             write_atomic(self.path, data, force=True)
         return version_of(data)
 

@@ -147,9 +147,9 @@ def decode_spec_bytes(data: bytes, file: str) -> str:
                     f"Filen börjar som {encoding.upper()} men innehåller ogiltiga tecken. "
                     "Spara om filen som UTF-8.", 1, 1)) from None
     else:
-        encoding = _bomless_utf16(data)
+        guessed = _bomless_utf16(data)
         try:
-            text = data.decode(encoding or "utf-8")
+            text = data.decode(guessed or "utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1

@@ -20,7 +20,14 @@ from .types import (
     STATE_AID_GROUNDS,
     UNUSED_FUNDS,
     Bool,
-    Choice,
+    ActivityArea,
+    DataResponsibility,
+    Frequency,
+    PartyType,
+    PaymentForm,
+    ResourceType,
+    StateAidGround,
+    UnusedFunds,
     Date,
     Email,
     EurRate,
@@ -58,7 +65,7 @@ class Partnership(SpecModel):
         "exempel \"Socialnämndens mål 2027: minskad hemlöshet\"."))
     scope_limits: Text | None = Field(None, alias="avgränsning", description=(
         "Vad partnerskapet inte omfattar, till exempel \"Skyddat boende ingår inte.\""))
-    activity_areas: list[Choice(ACTIVITY_AREAS)] = Field(  # type: ignore[valid-type]
+    activity_areas: list[ActivityArea] = Field(
         default_factory=list, alias="verksamhetsområden", description=(
             "Vilka slags verksamhet de idéburna parterna själva bedriver i partnerskapet. "
             "Avgör vilka lagar och avtalsvillkor som gäller (meddelarskydd, tillstånd från "
@@ -85,7 +92,7 @@ class Party(SpecModel):
     id: PartyId = Field(alias="id", description="Kort id som andra avsnitt hänvisar till, "
                                                 "med små bokstäver a–z, siffror, - och _.")
     name: Text = Field(alias="namn", description="Partens fullständiga namn.")
-    type: Choice(PARTY_TYPES) = Field(alias="typ", description=(
+    type: PartyType = Field(alias="typ", description=(
         "Partens typ. Offentliga: kommun, region, statlig myndighet. Idéburna: ideell "
         "förening, stiftelse, registrerat trossamfund, ekonomisk förening, aktiebolag med "
         "särskild vinstutdelningsbegränsning."))
@@ -156,7 +163,7 @@ class Activity(SpecModel):
 
 class Resource(SpecModel):
     party: Text = Field(alias="part", description="Id för den part som bidrar med resursen.")
-    type: Choice(RESOURCE_TYPES) = Field(alias="typ", description=(
+    type: ResourceType = Field(alias="typ", description=(
         "Slag av resurs: ekonomiska medel, personal, lokaler, kompetens, ideell tid, "
         "material eller övrigt."))
     description: Text = Field(alias="beskrivning", description="Vad resursen är.")
@@ -192,13 +199,13 @@ class Resource(SpecModel):
 
 
 class Economy(SpecModel):
-    payment_form: Choice(PAYMENT_FORMS) = Field(alias="ersättningsform", description=(
+    payment_form: PaymentForm = Field(alias="ersättningsform", description=(
         "`bidrag` eller `per prestation` (betalning per utförd enhet). Betalning per "
         "prestation hör inte hemma i ett IOP: då är avtalet ett offentligt kontrakt."))
     disbursement: Text = Field(alias="utbetalning", description="Hur och när pengar betalas ut.")
     reporting: Text = Field(alias="redovisning",
                             description="Hur användningen av medlen redovisas.")
-    unused_funds: Choice(UNUSED_FUNDS) = Field(alias="outnyttjade_medel", description=(
+    unused_funds: UnusedFunds = Field(alias="outnyttjade_medel", description=(
         "Vad som händer med pengar som inte används: `återbetalas` eller `får behållas`."))
     other_grants: Text | None = Field(None, alias="andra_bidrag", description=(
         "Hur medlen förhåller sig till andra bidrag från samma offentliga part, till exempel "
@@ -219,7 +226,7 @@ class LegalAssessment(SpecModel):
         "offentlig upphandling."))
     state_aid: Text | None = Field(None, alias="statsstöd", description=(
         "Bedömningen av om stödet är statsstöd (och i så fall vilket undantag som gäller)."))
-    state_aid_ground: Choice(STATE_AID_GROUNDS) | None = Field(  # type: ignore[valid-type]
+    state_aid_ground: StateAidGround | None = Field(
         None, alias="statsstöd_grund", description=(
             "Den grund som statsstödsbedömningen vilar på: " + ", ".join(STATE_AID_GROUNDS) +
             ". Styr avtalsvillkor och steg i checklistan."))
@@ -233,12 +240,12 @@ class Governance(SpecModel):
         "Id för de parter som ingår i partnerskapsgruppen."))
     decision_making: Text = Field(alias="beslutsform",
                                   description="Hur partnerskapsgruppen fattar beslut.")
-    meeting_frequency: Choice(FREQUENCIES) = Field(alias="mötesfrekvens", description=(
+    meeting_frequency: Frequency = Field(alias="mötesfrekvens", description=(
         "Hur ofta gruppen möts: " + ", ".join(FREQUENCIES) + "."))
 
 
 class FollowUp(SpecModel):
-    interval: Choice(FREQUENCIES) = Field(alias="intervall", description=(
+    interval: Frequency = Field(alias="intervall", description=(
         "Hur ofta partnerskapet följs upp: " + ", ".join(FREQUENCIES) + "."))
     first_date: Date | None = Field(None, alias="första_datum",
                                     description="Datum för första uppföljningen (ÅÅÅÅ-MM-DD).")
@@ -264,7 +271,7 @@ class Period(SpecModel):
 class PersonalData(SpecModel):
     processed: Bool | None = Field(None, alias="behandlas",
                                    description="Om personuppgifter behandlas (ja/nej).")
-    responsibility: Choice(DATA_RESPONSIBILITY) | None = Field(None, alias="ansvar", description=(
+    responsibility: DataResponsibility | None = Field(None, alias="ansvar", description=(
         "`var för sig` (varje part är personuppgiftsansvarig för sin behandling), "
         "`gemensamt` (parterna är gemensamt personuppgiftsansvariga; ett arrangemang enligt "
         "dataskyddsförordningen artikel 26 bifogas) eller `biträde` (organisationen "

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -177,7 +177,8 @@ def _nonnegative_int(value: Any) -> int:
     return number
 
 
-def bounded_int_validator(maximum: int, unit: str = "", minimum: int = 0):
+def bounded_int_validator(maximum: int, unit: str = "",
+                          minimum: int = 0) -> Callable[[Any], int]:
     """A validator for a whole number in `minimum`..`maximum`; the message names the
     range (and `unit`, e.g. "månader"), so a typo like 100000 is caught by `check`."""
 
@@ -357,7 +358,7 @@ def _id(value: Any) -> str:
     return text
 
 
-def choice_validator(values: tuple[str, ...]):
+def choice_validator(values: tuple[str, ...]) -> Callable[[Any], str]:
     """A validator that accepts one of `values`, suggesting the closest on a typo."""
 
     def validate(value: Any) -> str:
@@ -379,8 +380,29 @@ def choice_validator(values: tuple[str, ...]):
 
 
 def Choice(values: tuple[str, ...]) -> Any:
-    return Annotated[str, PlainValidator(choice_validator(values)),
-                     WithJsonSchema({"type": "string", "enum": list(values)})]
+    """A validated choice as a runtime type (for code that builds checks at run time)."""
+    return Annotated[str, PlainValidator(choice_validator(values)), _enum(values)]
+
+
+def _enum(values: tuple[str, ...]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
+# The model's choices, written out as aliases so that type checkers read them as `str`.
+PartyType = Annotated[str, PlainValidator(choice_validator(PARTY_TYPES)), _enum(PARTY_TYPES)]
+ResourceType = Annotated[str, PlainValidator(choice_validator(RESOURCE_TYPES)),
+                         _enum(RESOURCE_TYPES)]
+PaymentForm = Annotated[str, PlainValidator(choice_validator(PAYMENT_FORMS)),
+                        _enum(PAYMENT_FORMS)]
+UnusedFunds = Annotated[str, PlainValidator(choice_validator(UNUSED_FUNDS)),
+                        _enum(UNUSED_FUNDS)]
+StateAidGround = Annotated[str, PlainValidator(choice_validator(STATE_AID_GROUNDS)),
+                           _enum(STATE_AID_GROUNDS)]
+Frequency = Annotated[str, PlainValidator(choice_validator(FREQUENCIES)), _enum(FREQUENCIES)]
+DataResponsibility = Annotated[str, PlainValidator(choice_validator(DATA_RESPONSIBILITY)),
+                               _enum(DATA_RESPONSIBILITY)]
+ActivityArea = Annotated[str, PlainValidator(choice_validator(ACTIVITY_AREAS)),
+                         _enum(ACTIVITY_AREAS)]
 
 
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]

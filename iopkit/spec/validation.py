@@ -14,6 +14,7 @@ import typing
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .findings import Finding, KeyPath, Severity, format_path
 from .loader import SpecDocument
@@ -109,7 +110,7 @@ def model_at(path: KeyPath) -> type[BaseModel] | None:
     return model
 
 
-def _field_info(path: KeyPath):
+def _field_info(path: KeyPath) -> FieldInfo | None:
     parent = model_at(path[:-1])
     if parent is None or not path:
         return None
@@ -243,7 +244,8 @@ def structural_findings(document: SpecDocument) -> list[Finding]:
     needs = _ids(document, ("behovsinventering", "behov"))
     goals = _ids(document, ("mål",))
 
-    def check(refs: list[tuple[KeyPath, str]], known: list[str], noun: str, list_key: str):
+    def check(refs: list[tuple[KeyPath, str]], known: list[str], noun: str,
+              list_key: str) -> None:
         for ref_path, ref in refs:
             if ref in known:
                 continue
