@@ -15,6 +15,11 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+# UsageProblem (exit 2: what was asked or the file system) and InputProblem (an input is
+# missing or not a regular file) live with the other errors; imported from here too.
+from .errors import InputProblem as InputProblem
+from .errors import UsageProblem as UsageProblem
+
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -51,13 +56,6 @@ def describe_os_error(exc: OSError) -> str:
     code = errno.errorcode.get(exc.errno or 0)
     return f"ett fel i filsystemet ({code})" if code else "ett fel i filsystemet"
 
-
-class UsageProblem(Exception):
-    """A problem with what the user asked for or with the file system: exit code 2."""
-
-
-class InputProblem(UsageProblem):
-    """An input is missing, not a regular file, or cannot be reached: exit 2."""
 
 
 def check_input_file(path: Path, what: str = "Filen", directory_hint: str = "") -> int:

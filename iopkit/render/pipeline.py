@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserInputError
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
 
@@ -26,7 +27,7 @@ DOCUMENTS = (
 )
 
 
-class SpecHasErrors(Exception):
+class SpecHasErrors(UserInputError):
     """The spec has errors; nothing is rendered from it (exit code 1)."""
 
     def __init__(self, result: CheckResult):
