@@ -49,7 +49,6 @@ def render(
     filsystemet (till exempel en fil som redan finns).
     """
     from ..files import (
-        UsageProblem,
         ensure_output_dir,
         expand_spec_paths,
         prepare_targets,
@@ -66,17 +65,14 @@ def render(
     )
     from ..report import print_findings
 
-    try:
-        chosen = parse_formats(formats)
-        date = parse_date_option(date_text) if date_text is not None else default_date()
-        options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                                date=date, force=force)
-        if out_dir is not None:
-            ensure_output_dir(out_dir)
-        notes = validate_options(options, chosen)
-        spec_files = expand_spec_paths(files)
-    except UsageProblem as exc:
-        fail(str(exc))
+    chosen = parse_formats(formats)
+    date = parse_date_option(date_text) if date_text is not None else default_date()
+    options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
+                            date=date, force=force)
+    if out_dir is not None:
+        ensure_output_dir(out_dir)
+    notes = validate_options(options, chosen)
+    spec_files = expand_spec_paths(files)
     for note in notes:
         sys.stderr.write(note + "\n")
 
@@ -107,17 +103,14 @@ def render(
     if template_problems:
         fail(template_problems[0], EXIT_INVALID)
 
-    try:
-        pending = [output for outcome in outcomes if outcome.rendered
-                   for output in outcome.outputs]
-        targets = [path for path, _ in pending]
-        prepare_targets(targets, force, run_inputs(spec_files, options))
-        finished = finish_pdfs(pending)
-        write_set(finished, force)
-        for path, _ in finished:
-            out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
-    except UsageProblem as exc:
-        fail(str(exc))
+    pending = [output for outcome in outcomes if outcome.rendered
+               for output in outcome.outputs]
+    targets = [path for path, _ in pending]
+    prepare_targets(targets, force, run_inputs(spec_files, options))
+    finished = finish_pdfs(pending)
+    write_set(finished, force)
+    for path, _ in finished:
+        out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
 
     if io_problems:
         raise typer.Exit(EXIT_USAGE)

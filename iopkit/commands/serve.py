@@ -31,19 +31,15 @@ def serve(
     `iopkit check`, och avtalsutkastet visas bredvid formuläret. Avsluta med Ctrl-C.
     Exempel: iopkit serve avtal.yaml
     """
-    from ..files import UsageProblem
     from ..scaffold import get_scaffold
     from ..serve.server import bind, serve as run
     from ..serve.workspace import Workspace, check_startable
     from .common import fail
 
-    try:
-        if typ is not None:
-            get_scaffold(typ)
-        if file is not None:
-            check_startable(file)
-    except UsageProblem as exc:
-        fail(str(exc))
+    if typ is not None:
+        get_scaffold(typ)
+    if file is not None:
+        check_startable(file)
     try:
         sock = bind(port or 0)
     except OSError:
