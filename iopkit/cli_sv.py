@@ -30,11 +30,14 @@ SUBCOMMAND_METAVAR = "KOMMANDO [ARGUMENT]..."
 
 # English click messages and their Swedish wording; groups carry names and values over.
 _MESSAGES: list[tuple[str, str]] = [
-    (r"^No such option: (?P<a>\S+)(?: Did you mean (?P<b>\S+)\?)?$",
+    # Click's wording varies between versions: "No such option: --x" or "No such option
+    # '--x'.", typer's and click's "Did you mean" both, or one of them.
+    (r"^No such option:? '?(?P<a>[^'\s]+?)'?\.?(?: Did you mean (?P<b>\S+?)\?)?$",
      "Flaggan {a} finns inte.{did_you_mean}"),
-    (r"^No such option: (?P<a>\S+) \(Possible options: (?P<b>.*)\)$",
+    (r"^No such option:? '?(?P<a>[^'\s]+?)'?\.? \(Possible options: (?P<b>.*)\)$",
      "Flaggan {a} finns inte. Möjliga flaggor: {b}."),
-    (r"^No such command '(?P<a>.*?)'\.(?: Did you mean (?P<b>.*)\?)?$",
+    (r"^No such command '(?P<a>.*?)'\.(?: Did you mean (?P<b>[^?]*)\?)?"
+     r"(?: \(Did you mean one of: (?P<c>[^?]*)\?\))?$",
      "Kommandot '{a}' finns inte.{did_you_mean}"),
     (r"^Missing argument '(?P<a>.*)'\.$", "Argumentet {a} saknas."),
     (r"^Missing option '(?P<a>.*)'\.$", "Flaggan {a} saknas."),
@@ -94,7 +97,7 @@ def translate_message(message: str) -> str:
             groups = {k: (v or "") for k, v in match.groupdict().items()}
             if pattern.endswith("(?P<b>.*)$"):
                 groups["b"] = _translate_detail(groups["b"])
-            suggestion = groups.get("b")
+            suggestion = groups.get("b") or groups.get("c")
             groups["did_you_mean"] = (f" Menade du {_alternatives(suggestion)}?"
                                       if suggestion else "")
             return swedish.format(**groups)

@@ -83,7 +83,8 @@ def check_paths(paths: list[Path], settings: Any = None):
 def out_dir_option() -> Any:
     return typer.Option(
         None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
-        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas.")
+        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen skapas om den inte "
+             "finns.")
 
 
 def formats_option(example: str) -> Any:

@@ -49,8 +49,9 @@ def render(
     filsystemet (till exempel en fil som redan finns).
     """
     from ..files import (
-        ensure_output_dir,
+        check_output_dir,
         expand_spec_paths,
+        make_output_dir,
         prepare_targets,
         write_set,
     )
@@ -70,7 +71,7 @@ def render(
     options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
                             date=date, force=force)
     if out_dir is not None:
-        ensure_output_dir(out_dir)
+        check_output_dir(out_dir)
     notes = validate_options(options, chosen)
     spec_files = expand_spec_paths(files)
     for note in notes:
@@ -83,7 +84,8 @@ def render(
     finally:
         progress.close()
 
-    out = output_console()
+    # The documents are render's output; findings and "Skrev …" are messages: stderr.
+    out = output_console(stderr=True)
     invalid = 0
     io_problems = 0
     template_problems = []
@@ -106,6 +108,8 @@ def render(
     pending = [output for outcome in outcomes if outcome.rendered
                for output in outcome.outputs]
     targets = [path for path, _ in pending]
+    if out_dir is not None and pending:
+        make_output_dir(out_dir)
     prepare_targets(targets, force, run_inputs(spec_files, options))
     finished = finish_pdfs(pending)
     write_set(finished, force)

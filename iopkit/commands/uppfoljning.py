@@ -38,7 +38,7 @@ def uppfoljning(
     Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import ensure_output_dir, prepare_targets, write_set
+    from ..files import check_output_dir, make_output_dir, prepare_targets, write_set
     from ..followup import build_followup_outputs, output_paths
     from ..render.dates import default_date, parse_date_option
     from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
@@ -49,13 +49,15 @@ def uppfoljning(
     options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
                             date=date, force=force)
     if out_dir is not None:
-        ensure_output_dir(out_dir)
+        check_output_dir(out_dir)
     notes = validate_options(options, chosen)
     for note in notes:
         sys.stderr.write(note + "\n")
 
     # Exit 1 with check's findings when the spec has errors, 2 when it cannot be read.
     (result,) = load_valid_results([spec_file])
+    if out_dir is not None:
+        make_output_dir(out_dir)
     prepare_targets(output_paths(spec_file, out_dir, chosen), force,
                     run_inputs([spec_file], options))
     outputs = build_followup_outputs(result, out_dir, chosen, options)
