@@ -193,3 +193,42 @@ def test_the_console_script_uses_the_door(tmp_path):
                              str(CANONICAL)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2
     assert "Ogiltigt värde för --format: 'xml'." in result.stderr
+
+
+# --- Data to stdout, messages to stderr ---------------------------------------------------
+
+
+def test_commands_that_write_files_print_messages_only_on_stderr(runner, tmp_path):
+    """render, uppfoljning, kalender, new, schema -o and diff -f md write files; what they
+    say about them (findings, "Skrev …", next steps) is a message: stdout stays empty."""
+    new = tmp_path / "ny.yaml"
+    calls = [
+        ("new", new, "--typ", "dagverksamhet"),
+        ("render", CANONICAL, "-o", tmp_path / "ut", "-f", "md"),
+        ("render", new, "-o", tmp_path / "ut2", "-f", "md"),  # with warnings (FYLL I)
+        ("uppfoljning", CANONICAL, "-o", tmp_path / "ut", "-f", "md"),
+        ("kalender", CANONICAL, "-o", tmp_path / "k.ics"),
+        ("schema", "-o", tmp_path / "s.json"),
+        ("diff", CANONICAL, new, "-f", "md", "-o", tmp_path / "t.md"),
+    ]
+    for args in calls:
+        result = run(runner, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout == "", (args, result.stdout)
+        assert result.stderr.strip(), args
+
+
+def test_commands_whose_output_is_data_print_it_on_stdout(runner, tmp_path):
+    for args, start in [
+        (("check", CANONICAL), f"{CANONICAL}: OK"),
+        (("check", "-f", "json", CANONICAL), "{"),
+        (("regler", "-f", "json"), "{"),
+        (("regler",), ""),
+        (("schema",), "{"),
+        (("diff", CANONICAL, CANONICAL), ""),
+        (("new", "--lista"), "Typer för iopkit new --typ:"),
+    ]:
+        result = run(runner, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.strip() and result.stdout.startswith(start), (args, result.stdout)
+        assert result.stderr == "", (args, result.stderr)

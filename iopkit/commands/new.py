@@ -94,10 +94,12 @@ def new(
         outputs.append((schema_target, schema_text))
     write_set(outputs, force)
 
-    typer.echo(f"Skrev {file}" + (f" och {schema_target}" if schema_target else "") + ".")
-    typer.echo(describe_placeholders(text))
+    # The file is the output; what was written and what to do next are messages.
+    typer.echo(f"Skrev {file}" + (f" och {schema_target}" if schema_target else "") + ".",
+               err=True)
+    typer.echo(describe_placeholders(text), err=True)
     typer.echo(f"Nästa steg: `iopkit check {file}` visar vad som återstår, och "
-               f"`iopkit render {file}` skapar ett avtalsutkast.")
+               f"`iopkit render {file}` skapar ett avtalsutkast.", err=True)
 
 
 def _same_content(path: Path, text: str) -> bool:

@@ -51,10 +51,11 @@ def serve(
                    "en ny fil.", err=True)
 
     def announce(address: str) -> None:
+        # The address is the data a script reads (stdout); the rest is a message.
         typer.echo("Webbredigeraren är igång. Öppna adressen (den innehåller en "
-                   "åtkomstnyckel; dela den inte):")
+                   "åtkomstnyckel; dela den inte):", err=True)
         typer.echo(f"    {address}")
-        typer.echo("Avsluta med Ctrl-C.")
+        typer.echo("Avsluta med Ctrl-C.", err=True)
         sys.stdout.flush()
 
     try:
