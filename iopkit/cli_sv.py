@@ -128,8 +128,8 @@ def _is_argument(param: Any) -> bool:
 
 
 def _bounds(param: Any) -> tuple[Any, Any]:
-    """min and max of a numeric parameter: attributes of the parameter in typer 0.28 and
-    later, of its click type (IntRange) before."""
+    """min and max of a numeric parameter: attributes of the parameter itself in typer
+    0.28 and later, of its click type (IntRange) in 0.26 and 0.27."""
     kind = getattr(param, "type", None)
     low = getattr(param, "min", None)
     high = getattr(param, "max", None)
