@@ -7,8 +7,7 @@ import sys
 import typer
 
 from . import __version__
-from .cli_sv import IopkitGroup
-from .cli_sv import install as _install_swedish
+from .cli_sv import IopkitCommand, IopkitGroup
 from .commands import check as _check
 from .commands import diff as _diff
 from .commands import kalender as _kalender
@@ -19,8 +18,6 @@ from .commands import render as _render
 from .commands import schema as _schema
 from .commands import serve as _serve
 from .commands import uppfoljning as _uppfoljning
-
-_install_swedish()
 
 app = typer.Typer(
     name="iopkit",
@@ -56,31 +53,25 @@ def _root(
 
 
 # In the order a user meets them; the short help is what `iopkit --help` lists.
-app.command("new", short_help="Skapa en ny partnerskapsbeskrivning.")(_new.new)
-app.command("check", short_help="Kontrollera beskrivningar: fel och varningar.")(_check.check)
-app.command("render", short_help="Skapa avtalsutkast och checklista.")(_render.render)
-app.command("serve", short_help="Webbredigeraren: formulär i webbläsaren.")(_serve.serve)
-app.command("regler", short_help="Visa IOP-reglerna som check prövar.")(_regler.regler)
-app.command("schema", short_help="JSON Schema för editorer.")(_schema.schema)
-app.command("diff", short_help="Jämför två versioner; utkast till tillägg.")(_diff.diff)
-app.command("kalender", short_help="Uppföljningsmöten som kalenderfil (.ics).")(
-    _kalender.kalender)
-app.command("uppfoljning", short_help="Mall för uppföljningsrapporten.")(
-    _uppfoljning.uppfoljning)
-app.command("mallar", short_help="Kopiera mallarna för att göra egna.")(_mallar.mallar)
+COMMANDS = (
+    ("new", "Skapa en ny partnerskapsbeskrivning.", _new.new),
+    ("check", "Kontrollera beskrivningar: fel och varningar.", _check.check),
+    ("render", "Skapa avtalsutkast och checklista.", _render.render),
+    ("serve", "Webbredigeraren: formulär i webbläsaren.", _serve.serve),
+    ("regler", "Visa IOP-reglerna som check prövar.", _regler.regler),
+    ("schema", "JSON Schema för editorer.", _schema.schema),
+    ("diff", "Jämför två versioner; utkast till tillägg.", _diff.diff),
+    ("kalender", "Uppföljningsmöten som kalenderfil (.ics).", _kalender.kalender),
+    ("uppfoljning", "Mall för uppföljningsrapporten.", _uppfoljning.uppfoljning),
+    ("mallar", "Kopiera mallarna för att göra egna.", _mallar.mallar),
+)
+for _name, _short_help, _function in COMMANDS:
+    app.command(_name, short_help=_short_help, cls=IopkitCommand)(_function)
 
 
 def main() -> None:
-    """Console entry point: no traceback ever reaches the user."""
-    try:
-        app(prog_name="iopkit")
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        sys.stderr.write("Avbrutet.\n")
-        sys.exit(130)
-    except Exception as exc:  # a bug in iopkit: say so plainly, without a traceback
-        sys.stderr.write(
-            "Internt fel i iopkit: " + type(exc).__name__ + ". Det här är ett fel i "
-            "programmet, inte i din fil. Rapportera det gärna tillsammans med filen.\n")
-        sys.exit(3)
+    """Console entry point. The door (door.py) turns every ending into a Swedish message
+    and an exit status; it also guards building the command from the functions above."""
+    from .door import run_at_door
+
+    sys.exit(run_at_door(lambda: app(prog_name="iopkit", standalone_mode=False)))

@@ -1,24 +1,44 @@
-"""Swedish wording for the parts of the help and usage errors that typer/click write.
+"""Swedish help pages and usage errors, by subclassing typer's public command classes.
 
-Click's texts are English and not translatable through gettext in the copy typer ships,
-so we replace the few that users meet. Every patch is guarded: if typer's internals
-change, the CLI still works and those texts merely fall back to English.
+Click's texts are English and not translatable through gettext in the copy typer ships.
+Instead of patching click or typer, `IopkitCommand` and `IopkitGroup` write the whole
+help page themselves (usage line, sections, option rows, defaults and ranges) from the
+parameters' public attributes, and the door (door.py) translates click's usage errors
+with `translate_message`. A typer or click upgrade that changes these attributes makes
+the tests fail (every command's help and usage errors are checked for English); it
+cannot silently turn the CLI English.
+
+We write plain help on purpose: typer's rich help imports rich.markdown and markdown-it,
+which would cost more than the whole `iopkit --help` budget.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from enum import Enum
 from typing import Any
 
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from .errors import EXIT_USAGE, Interrupted
+
+HELP_OPTION_TEXT = "Visa den här hjälpen och avsluta."
+OPTIONS_METAVAR = "[FLAGGOR]"
+SUBCOMMAND_METAVAR = "KOMMANDO [ARGUMENT]..."
 
 # English click messages and their Swedish wording; groups carry names and values over.
 _MESSAGES: list[tuple[str, str]] = [
-    (r"^No such option: (?P<a>\S+)(?: Did you mean (?P<b>\S+)\?)?$",
+    # Click's wording varies between versions: "No such option: --x" or "No such option
+    # '--x'.", typer's and click's "Did you mean" both, or one of them.
+    (r"^No such option:? '?(?P<a>[^'\s]+?)'?\.?(?: Did you mean (?P<b>\S+?)\?)?$",
      "Flaggan {a} finns inte.{did_you_mean}"),
-    (r"^No such option: (?P<a>\S+) \(Possible options: (?P<b>.*)\)$",
+    (r"^No such option:? '?(?P<a>[^'\s]+?)'?\.? \(Possible options: (?P<b>.*)\)$",
      "Flaggan {a} finns inte. Möjliga flaggor: {b}."),
-    (r"^No such command '(?P<a>.*)'\.$", "Kommandot '{a}' finns inte."),
+    (r"^No such command '(?P<a>.*?)'\.(?: Did you mean (?P<b>[^?]*)\?)?"
+     r"(?: \(Did you mean one of: (?P<c>[^?]*)\?\))?$",
+     "Kommandot '{a}' finns inte.{did_you_mean}"),
     (r"^Missing argument '(?P<a>.*)'\.$", "Argumentet {a} saknas."),
     (r"^Missing option '(?P<a>.*)'\.$", "Flaggan {a} saknas."),
     (r"^Missing command\.$", "Ange ett kommando."),
@@ -37,7 +57,8 @@ _MESSAGES: list[tuple[str, str]] = [
 ]
 
 
-# Details typer's pydantic-based parameter checks give after "Invalid value for X:".
+# Details typer's parameter checks give after "Invalid value for X:" (pydantic-based in
+# typer 0.28 and later, click's own wording before).
 _DETAILS: list[tuple[str, str]] = [
     (r"^Input should be greater than or equal to (?P<n>\S+)$", "värdet måste vara minst {n}."),
     (r"^Input should be greater than (?P<n>\S+)$", "värdet måste vara större än {n}."),
@@ -45,6 +66,10 @@ _DETAILS: list[tuple[str, str]] = [
     (r"^Input should be a valid integer.*$", "ange ett heltal."),
     (r"^Input should be a valid number.*$", "ange ett tal."),
     (r"^Input should be a valid date.*$", "ange ett datum i formen ÅÅÅÅ-MM-DD."),
+    (r"^(?P<v>-?\d+) is not in the range x>=(?P<n>-?\d+)\.?$", "värdet måste vara minst {n}."),
+    (r"^(?P<v>-?\d+) is not in the range x<=(?P<n>-?\d+)\.?$", "värdet får vara högst {n}."),
+    (r"^(?P<v>-?\d+) is not in the range (?P<a>-?\d+)<=x<=(?P<b>-?\d+)\.?$",
+     "värdet måste vara mellan {a} och {b}."),
     (r"^(?:Path|File|Directory) '(?P<p>.*)' does not exist\.$", "{p} finns inte."),
 ]
 
@@ -57,26 +82,30 @@ def _translate_detail(detail: str) -> str:
     return detail
 
 
+def _alternatives(text: str) -> str:
+    """"'check', 'schema'" -> "'check' eller 'schema'"."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
+
+
 def translate_message(message: str) -> str:
+    """Click's English usage message in Swedish; an unknown one gets a general Swedish
+    sentence, never English."""
     for pattern, swedish in _MESSAGES:
         match = re.match(pattern, message.strip(), re.DOTALL)
         if match:
             groups = {k: (v or "") for k, v in match.groupdict().items()}
             if pattern.endswith("(?P<b>.*)$"):
                 groups["b"] = _translate_detail(groups["b"])
-            suggestion = groups.get("b")
-            groups["did_you_mean"] = f" Menade du {suggestion}?" if suggestion else ""
+            suggestion = groups.get("b") or groups.get("c")
+            groups["did_you_mean"] = (f" Menade du {_alternatives(suggestion)}?"
+                                      if suggestion else "")
             return swedish.format(**groups)
-    if message.strip().startswith(("Kommandot ", "Ange ett kommando", "Avbrutet")):
-        return message  # already Swedish through _GETTEXT
-    # Never English: a message we do not know gets a general Swedish one.
     return "Anropet kunde inte tolkas. Kontrollera flaggorna och argumenten."
 
 
 def usage_error(exc: Any) -> None:
     """A click usage error as a plain two- or three-line Swedish message on stderr."""
-    if exc.__class__.__name__ == "NoArgsIsHelpError":
-        return
     ctx = getattr(exc, "ctx", None)
     lines = []
     if ctx is not None:
@@ -87,189 +116,187 @@ def usage_error(exc: Any) -> None:
     sys.stderr.write("\n".join(lines) + "\n")
 
 
-# Type labels typer shows beside options; flags and arguments (whose name says it) get none.
-_TYPE_WORDS = {"bool": None, "boolean": None, "Path": None, "path": None, "list[Path]": None,
-               "str": "TEXT", "text": "TEXT", "int": "HELTAL", "integer": "HELTAL",
-               "float": "TAL", "list[str]": "TEXT"}
+# --- The help page ----------------------------------------------------------------------
+
+# Type names for options without a metavar (the commands give one to nearly all).
+_TYPE_WORDS = {"integer": "HELTAL", "int": "HELTAL", "float": "TAL", "text": "TEXT",
+               "str": "TEXT", "path": "SÖKVÄG", "date": "ÅÅÅÅ-MM-DD"}
 
 
-def _swedish_type(label: Any) -> Any:
-    if not isinstance(label, str):
-        return label
-    bare = label.strip("<>")
-    if bare in _TYPE_WORDS:
-        return _TYPE_WORDS[bare]
-    return label
+def _is_argument(param: Any) -> bool:
+    return getattr(param, "param_type_name", "") == "argument"
 
 
-def _patch_typer_parameters() -> None:
-    from typer import core as typer_core
-
-    for cls_name in ("TyperArgument", "TyperOption"):
-        cls = getattr(typer_core, cls_name, None)
-        original = getattr(cls, "display_type_rich", None)
-        if cls is None or original is None:
-            continue
-
-        def display_type_rich(self: Any, ctx: Any, _original: Any = original) -> Any:
-            if getattr(self, "is_flag", False) and not getattr(self, "metavar", None):
-                return None
-            return _swedish_type(_original(self, ctx))
-
-        cls.display_type_rich = display_type_rich
-
-    argument = getattr(typer_core, "TyperArgument", None)
-    if argument is not None and hasattr(argument, "_usage_display_name"):
-        def usage_name(self: Any) -> str:
-            name = self.display_name_raw
-            name = name if self.required else f"[{name}]"
-            return name + ("..." if self.nargs != 1 else "")
-
-        argument._usage_display_name = usage_name
+def _bounds(param: Any) -> tuple[Any, Any]:
+    """min and max of a numeric parameter: attributes of the parameter itself in typer
+    0.28 and later, of its click type (IntRange) in 0.26 and 0.27."""
+    kind = getattr(param, "type", None)
+    low = getattr(param, "min", None)
+    high = getattr(param, "max", None)
+    if low is None and high is None and kind is not None:
+        low, high = getattr(kind, "min", None), getattr(kind, "max", None)
+    return low, high
 
 
-# Section titles and notes typer's plain help formatter passes through gettext.
-_GETTEXT = {
-    "Arguments": "Argument",
-    "Options": "Flaggor",
-    "Commands": "Kommandon",
-    "default: {default}": "standard: {default}",
-    "required": "krävs",
-    "env var: {var}": "miljövariabel: {var}",
-    "(dynamic)": "(beräknas)",
-    "Aborted!": "Avbrutet.",
-    "Missing command.": "Ange ett kommando.",
-    "No such command {name!r}.": "Kommandot {name!r} finns inte.",
-}
+def _choices(param: Any) -> list[str] | None:
+    if isinstance(param.default, Enum):
+        return [str(member.value) for member in type(param.default)]
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    return [str(c.value if isinstance(c, Enum) else c) for c in choices] if choices else None
 
 
-def _gettext(message: str) -> str:
-    return _GETTEXT.get(message, message)
+def _metavar(param: Any) -> str:
+    if param.metavar:
+        return str(param.metavar)
+    choices = _choices(param)
+    if choices:
+        return "[" + "|".join(choices) + "]"
+    kind = getattr(param, "type", None)
+    kind_name = str(getattr(kind, "name", "") or "").lower()
+    return _TYPE_WORDS.get(kind_name, "VÄRDE")
 
 
-def install() -> None:
-    """Patch typer's plain (non-rich) help and error output to Swedish.
+def _argument_name(param: Any) -> str:
+    return str(param.metavar or (param.name or "").upper())
 
-    We use the plain formatter on purpose: typer's rich help imports rich.markdown and
-    markdown-it, which would cost more than the whole `iopkit --help` budget.
-    """
-    try:
-        _patch_typer_parameters()
-    except Exception:  # pragma: no cover - typer internals changed
-        pass
-    try:
-        from typer._click import core as click_core
-        from typer._click import formatting
-    except Exception:  # pragma: no cover - typer that does not vendor click
-        return
-    original_write_usage = formatting.HelpFormatter.write_usage
 
-    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        original_write_usage(self, prog, args, "Användning: " if prefix is None else prefix)
+def _argument_usage(param: Any) -> str:
+    name = _argument_name(param)
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
 
-    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
 
-    from typer import core as typer_core
+def _extras(param: Any) -> list[str]:
+    """What goes in brackets after an option's help: default, range, required."""
+    extras = []
+    default = param.default
+    is_flag = getattr(param, "is_flag", False)
+    if (getattr(param, "show_default", None) is not False and default is not None
+            and not is_flag and not callable(default) and default not in ("", [], ())):
+        shown = default.value if isinstance(default, Enum) else default
+        extras.append(f"standard: {shown}")
+    low, high = _bounds(param)
+    if low is not None and high is not None:
+        extras.append(f"{low}–{high}")
+    elif low is not None:
+        extras.append(f"minst {low}")
+    elif high is not None:
+        extras.append(f"högst {high}")
+    if param.required:
+        extras.append("krävs")
+    return extras
 
-    if hasattr(typer_core, "_"):
-        typer_core._ = _gettext
 
-    original_help_option = click_core.Command.get_help_option
+def _with_extras(help_text: str, extras: list[str]) -> str:
+    if not extras:
+        return help_text
+    return f"{help_text}  [{'; '.join(extras)}]".strip()
 
-    def get_help_option(self: Any, ctx: Any) -> Any:
-        option = original_help_option(self, ctx)
+
+def _option_record(param: Any) -> tuple[str, str]:
+    def names(opts: list[str]) -> str:
+        # Short forms first, as click does: "-o, --utkatalog".
+        return ", ".join(sorted(opts, key=lambda opt: len(opt) - len(opt.lstrip("-"))))
+
+    text = names(list(param.opts))
+    if param.secondary_opts:
+        text += " / " + names(list(param.secondary_opts))
+    if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+        text += " " + _metavar(param)
+    return text, _with_extras(getattr(param, "help", None) or "", _extras(param))
+
+
+def _argument_record(param: Any) -> tuple[str, str] | None:
+    help_text = getattr(param, "help", None)
+    if not help_text:
+        return None
+    extras = ["krävs"] if param.required else []
+    return _argument_name(param), _with_extras(help_text, extras)
+
+
+class _SwedishHelp:
+    """Help page, usage line and help option in Swedish; mixed into typer's classes."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
-            option.help = "Visa den här hjälpen och avsluta."
+            option.help = HELP_OPTION_TEXT
         return option
 
-    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [OPTIONS_METAVAR]
+        pieces += [_argument_usage(p) for p in self.get_params(ctx)  # type: ignore[attr-defined]
+                   if _is_argument(p)]
+        return pieces
 
-    original_pieces = click_core.Command.collect_usage_pieces
-    usage_words = {"[OPTIONS]": "[FLAGGOR]", "COMMAND [ARGS]...": "KOMMANDO [ARGUMENT]..."}
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix="Användning: ")
 
-    def collect_usage_pieces(self: Any, ctx: Any) -> list[str]:
-        return [usage_words.get(piece, piece) for piece in original_pieces(self, ctx)]
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)  # type: ignore[attr-defined]
+        self.format_options(ctx, formatter)
+        self.format_epilog(ctx, formatter)  # type: ignore[attr-defined]
 
-    click_core.Command.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
-
-
-class Interrupted(Exception):
-    """Ctrl-C inside a command. typer would turn KeyboardInterrupt into a silent exit 130;
-    this passes it to the door instead, which says "Avbrutet."."""
-
-
-def _door_class() -> Any:
-    from typer.core import TyperGroup
-
-    class IopkitGroup(TyperGroup):
-        """The entry: click runs with standalone_mode=False and every exception it would
-        print in English is caught here and said in Swedish."""
-
-        def invoke(self, ctx: Any) -> Any:
-            try:
-                return super().invoke(ctx)
-            except KeyboardInterrupt:
-                raise Interrupted() from None
-
-        def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-                 standalone_mode: bool = True, **extra: Any) -> Any:
-            code = run_at_door(lambda: super(IopkitGroup, self).main(
-                args, prog_name, complete_var, standalone_mode=False, **extra))
-            if standalone_mode:
-                sys.exit(code)
-            return code
-
-    return IopkitGroup
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        params = [p for p in self.get_params(ctx)  # type: ignore[attr-defined]
+                  if not getattr(p, "hidden", False)]
+        arguments = [r for r in (_argument_record(p) for p in params if _is_argument(p))
+                     if r is not None]
+        options = [_option_record(p) for p in params if not _is_argument(p)]
+        for title, rows in (("Argument", arguments), ("Flaggor", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
-def run_at_door(call: Any) -> int:
-    """Run the CLI and return its exit status: usage errors in Swedish (2), Ctrl-C (130),
-    output that cannot be written, such as stdout on a full disk (2)."""
-    from typer._click import exceptions as click_exceptions
-    from typer.exceptions import Abort, Exit
+class IopkitCommand(_SwedishHelp, TyperCommand):
+    """Every iopkit command: Swedish help (pass as `cls=` to `app.command`)."""
 
-    try:
+
+class IopkitGroup(_SwedishHelp, TyperGroup):
+    """The entry: Swedish help with the list of commands, and the door (door.py) around
+    the whole run, with click in standalone_mode=False so that every exception it would
+    print in English comes back to the door."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [OPTIONS_METAVAR, SUBCOMMAND_METAVAR]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        super().format_options(ctx, formatter)
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=formatter.width)))
+        if rows:
+            with formatter.section("Kommandon"):
+                formatter.write_dl(rows)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # `iopkit` alone: the help, as a usage message on stderr (exit 2). Click 8.2
+        # raises NoArgsIsHelpError here and older click printed the help and exited 0;
+        # deciding it here keeps the behaviour the same on every version.
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            sys.stderr.write(ctx.get_help() + "\n")
+            raise typer.Exit(EXIT_USAGE)
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+    def invoke(self, ctx: Any) -> Any:
+        # typer turns KeyboardInterrupt into a silent exit 130; pass it to the door,
+        # which says "Avbrutet.".
         try:
-            code = call()
-        finally:
-            _flush_stdout()
-    except Exit as exc:
-        code = exc.exit_code
-    except click_exceptions.ClickException as exc:
-        usage_error(exc)
-        code = exc.exit_code
-    except (Abort, Interrupted, KeyboardInterrupt):
-        sys.stderr.write("\nAvbrutet.\n")
-        code = 130
-    except OSError as exc:
-        from .files import describe_os_error
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
-        if exc.filename:  # a path the user gave, e.g. a name over 255 bytes
-            sys.stderr.write(f"Fel: {exc.filename} kan inte användas: "
-                             f"{describe_os_error(exc)}. Kontrollera sökvägen.\n")
-        else:  # writing to stdout, e.g. redirected to a full disk
-            _silence_stdout()
-            sys.stderr.write(f"Fel: utdata kunde inte skrivas: {describe_os_error(exc)}.\n")
-        code = 2
-    return code if isinstance(code, int) else 0
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from .door import run_at_door
 
-
-def _flush_stdout() -> None:
-    if sys.stdout is not None:
-        sys.stdout.flush()
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that Python's own flush at exit cannot fail again
-    and print an English message."""
-    import os
-
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, AttributeError, ValueError):
-        pass
-
-
-IopkitGroup = _door_class()
+        code = run_at_door(lambda: super(IopkitGroup, self).main(
+            args, prog_name, complete_var, standalone_mode=False, **extra))
+        if standalone_mode:
+            sys.exit(code)
+        return code

@@ -15,6 +15,11 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+# UsageProblem (exit 2: what was asked or the file system) and InputProblem (an input is
+# missing or not a regular file) live with the other errors; imported from here too.
+from .errors import InputProblem as InputProblem
+from .errors import UsageProblem as UsageProblem
+
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -51,13 +56,6 @@ def describe_os_error(exc: OSError) -> str:
     code = errno.errorcode.get(exc.errno or 0)
     return f"ett fel i filsystemet ({code})" if code else "ett fel i filsystemet"
 
-
-class UsageProblem(Exception):
-    """A problem with what the user asked for or with the file system: exit code 2."""
-
-
-class InputProblem(UsageProblem):
-    """An input is missing, not a regular file, or cannot be reached: exit 2."""
 
 
 def check_input_file(path: Path, what: str = "Filen", directory_hint: str = "") -> int:
@@ -103,7 +101,39 @@ def expand_spec_paths(paths: list[Path]) -> list[Path]:
     return result
 
 
+def check_output_dir(directory: Path) -> None:
+    """Refuse an -o directory before any work is done: it must be a directory we can
+    write in, or one we can create (`make_output_dir` creates it when there is
+    something to write, so a spec with errors leaves no empty directory behind)."""
+    if directory.exists():
+        ensure_output_dir(directory)
+        return
+    if os.path.lexists(directory):
+        raise UsageProblem(f"Utdatakatalogen {directory} är en symbolisk länk till något som "
+                           "inte finns. Ta bort länken eller ange en annan katalog med -o.")
+    ancestor = directory.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageProblem(f"Utdatakatalogen {directory} kan inte skapas: {ancestor} är inte "
+                           "en katalog. Ange en annan katalog med -o.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageProblem(f"Utdatakatalogen {directory} kan inte skapas: behörighet saknas "
+                           f"i {ancestor}. Ange en annan katalog med -o.")
+
+
+def make_output_dir(directory: Path) -> None:
+    """Create the -o directory (and its missing parents) if it does not exist yet."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageProblem(f"Utdatakatalogen {directory} kunde inte skapas: "
+                           f"{describe_os_error(exc)}. Ange en annan katalog med -o.") from None
+    ensure_output_dir(directory)
+
+
 def ensure_output_dir(directory: Path) -> None:
+    """An existing directory we can write in, or a Swedish UsageProblem."""
     if not directory.exists():
         raise UsageProblem(f"Utdatakatalogen {directory} finns inte. Skapa den först eller "
                            "ange en annan med -o.")

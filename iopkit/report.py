@@ -33,11 +33,11 @@ class Summary:
         self.infos += len(result.infos)
         self.silenced += sum(1 for f in result.findings if f.silenced)
 
-    def text(self, verb: str = "Kontrollerade") -> str:
+    def text(self) -> str:
         parts = [plural(self.errors, "fel", "fel"),
                  plural(self.warnings, "varning", "varningar"),
                  plural(self.infos, "upplysning", "upplysningar")]
-        line = f"{verb} {plural(self.files, 'fil', 'filer')}: " + ", ".join(parts)
+        line = f"Kontrollerade {plural(self.files, 'fil', 'filer')}: " + ", ".join(parts)
         if self.silenced:
             line += f" ({plural(self.silenced, 'undantagen regel', 'undantagna regler')})"
         if self.unreadable:
@@ -48,13 +48,6 @@ class Summary:
         return {"files": self.files, "errors": self.errors, "warnings": self.warnings,
                 "info": self.infos, "silenced": self.silenced,
                 "unreadable": len(self.unreadable)}
-
-
-def finding_line(finding: Finding) -> str:
-    """One finding as `fil:rad:kolumn: fel IOP011 parter[0].nman: meddelande`."""
-    where = f" {finding.path_text}:" if finding.path_text else ""
-    return (f"{finding.location_text()}: {finding.severity.value} {finding.code}{where} "
-            f"{finding.message}")
 
 
 #: From this many findings of one code in one file, text output shows them as one line

@@ -46,7 +46,7 @@ def test_invalid_spec_in_a_batch_is_skipped_and_fails_the_run(runner, tmp_path, 
     result = run(runner, "render", specs, "-o", out, "--jobs", "2")
     assert result.exit_code == 1
     assert "trasig.yaml har fel och har inte skapats" in result.stderr
-    assert " IOP015 " in result.stdout
+    assert " IOP015 " in result.stderr
     written = sorted(p.name for p in out.iterdir())
     assert len(written) == 8
     assert not any(name.startswith("trasig") for name in written)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
+import sys
+
 from conftest import ROOT
-from iopkit import docs
 from iopkit.spec.types import FREQUENCIES, PARTY_TYPES, RESOURCE_TYPES
+
+# tools/docs.py reads the repository and is not part of the installed package.
+_spec = importlib.util.spec_from_file_location("iopkit_tools_docs", ROOT / "tools" / "docs.py")
+assert _spec is not None and _spec.loader is not None
+docs = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = docs  # dataclasses look their module up there
+_spec.loader.exec_module(docs)
 
 FORMAT_MD = ROOT / "docs" / "format.md"
 
@@ -13,7 +23,7 @@ def test_committed_reference_matches_the_generated_one():
     generated = docs.format_reference()
     committed = FORMAT_MD.read_text(encoding="utf-8")
     assert committed == generated, (
-        "docs/format.md är inte aktuell: kör `python -m iopkit.docs` och checka in filen.")
+        "docs/format.md är inte aktuell: kör `python tools/docs.py` och checka in filen.")
 
 
 def test_every_key_of_the_model_is_documented_with_type_and_example():
@@ -75,3 +85,15 @@ def test_regenerate_and_check_from_the_command_line(tmp_path, capsys):
     assert docs.main(["--check", "--output", str(target)]) == 0
     target.write_text("gammal\n", encoding="utf-8")
     assert docs.main(["--check", "--output", str(target)]) == 1
+
+
+def test_the_script_runs_from_the_repository(tmp_path):
+    """`python tools/docs.py --check`, as the README says, from any directory."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "docs.py"), "--check"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "docs.py"), "--check",
+                             "--output", str(tmp_path / "saknas.md")],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "python tools/docs.py" in result.stderr

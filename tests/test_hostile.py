@@ -212,5 +212,5 @@ def test_deep_nesting_in_render_batch_renders_the_others(tmp_path):
     out.mkdir()
     result = run_limited(["render", str(specs), "-o", str(out), "-f", "md"], tmp_path)
     assert result.returncode == 1, result.stderr
-    assert "för djupt nästlad" in result.stdout
+    assert "för djupt nästlad" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["a-avtal.md", "a-checklista.md"]

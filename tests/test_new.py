@@ -44,7 +44,7 @@ def test_new_file_passes_check_and_each_placeholder_line_is_reported(runner, tmp
     assert text.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_FILE_NAME}"
     lines = placeholder_lines(text)
     assert lines, "a new file has something to fill in"
-    assert f"{len(lines)} rader är markerade FYLL I" in result.stdout
+    assert f"{len(lines)} rader är markerade FYLL I" in result.stderr
 
     checked = check_file(target)
     assert checked.errors == [], [f.message for f in checked.errors]
@@ -152,7 +152,7 @@ def test_schema_is_written_next_to_the_file(runner, tmp_path):
     assert result.exit_code == 0, result.output
     schema_file = tmp_path / SCHEMA_FILE_NAME
     assert schema_file.read_text(encoding="utf-8") == schema_json()
-    assert "iopkit.schema.json" in result.stdout
+    assert "iopkit.schema.json" in result.stderr
 
     # A second spec in the same directory: the schema is current, so nothing to refuse.
     second = run(runner, "new", tmp_path / "andra.yaml", "--schema")

@@ -29,8 +29,8 @@ def test_writes_agreement_and_checklist_next_to_the_spec(runner, canonical):
     agreement = canonical.with_name("dagverksamhet-avtal.docx")
     checklist = canonical.with_name("dagverksamhet-checklista.docx")
     assert agreement.is_file() and checklist.is_file()
-    assert f"Skrev {agreement}" in result.stdout
-    assert f"Skrev {checklist}" in result.stdout
+    assert f"Skrev {agreement}" in result.stderr
+    assert f"Skrev {checklist}" in result.stderr
     assert sorted(p.name for p in canonical.parent.iterdir()) == [
         "dagverksamhet-avtal.docx", "dagverksamhet-checklista.docx", "dagverksamhet.yaml"]
 
@@ -44,10 +44,29 @@ def test_output_directory(runner, canonical, tmp_path):
         "dagverksamhet-avtal.docx", "dagverksamhet-checklista.docx"]
 
 
-def test_missing_output_directory_is_exit_2_and_nothing_written(runner, canonical, tmp_path):
-    result = run(runner, "render", canonical, "-o", tmp_path / "finns-inte")
+def test_missing_output_directory_is_created(runner, canonical, tmp_path):
+    out = tmp_path / "ny" / "utkast"
+    result = run(runner, "render", canonical, "-o", out, "--datum", DATE)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dagverksamhet-avtal.docx", "dagverksamhet-checklista.docx"]
+
+
+def test_output_directory_is_not_created_for_a_spec_with_errors(runner, write_spec,
+                                                                tmp_path):
+    spec = write_spec("iopkit: 1\npartnerskap: [\n")
+    result = run(runner, "render", spec, "-o", tmp_path / "ut")
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "ut").exists()
+
+
+def test_output_directory_under_a_file_is_exit_2_and_nothing_written(runner, canonical,
+                                                                     tmp_path):
+    (tmp_path / "fil").write_text("x", encoding="utf-8")
+    result = run(runner, "render", canonical, "-o", tmp_path / "fil" / "ut")
     assert result.exit_code == 2
-    assert "Utdatakatalogen" in result.stderr and "finns inte" in result.stderr
+    assert "Utdatakatalogen" in result.stderr and "kan inte skapas" in result.stderr
+    assert "är inte en katalog" in result.stderr
     assert not list(tmp_path.glob("**/*.docx"))
 
 
@@ -96,7 +115,7 @@ def test_spec_with_errors_is_exit_1_same_messages_as_check_nothing_written(
     error_lines = [line for line in check.stdout.splitlines() if " fel IOP" in line]
     assert error_lines
     for line in error_lines:
-        assert line in result.stdout
+        assert line in result.stderr
     assert "trasig.yaml har fel och har inte skapats" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trasig.yaml"]
 
@@ -111,7 +130,7 @@ def test_warnings_are_printed_and_rendering_goes_on(runner, write_spec, tmp_path
     result = run(runner, "render", spec, "--datum", DATE)
     assert result.exit_code == 0, result.output
     for line in warnings:
-        assert line in result.stdout
+        assert line in result.stderr
     assert (tmp_path / "varning-avtal.docx").is_file()
 
 
@@ -121,7 +140,7 @@ def test_payment_per_unit_is_an_error_and_nothing_is_rendered(runner, write_spec
     spec = write_spec(dump(data), "prestation.yaml")
     result = run(runner, "render", spec, "--datum", DATE)
     assert result.exit_code == 1
-    assert "fel IOP101" in result.stdout
+    assert "fel IOP101" in result.stderr
     assert not list(tmp_path.glob("prestation-*"))
 
 

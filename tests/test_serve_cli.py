@@ -15,7 +15,7 @@ def test_serve_prints_the_address_serves_the_page_and_ctrl_c_exits_130(tmp_path)
     spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
     with running_server("avtal.yaml", cwd=tmp_path) as (process, url, lines):
         port, token = URL.search(url).groups()
-        assert "åtkomstnyckel" in "".join(lines)
+        assert [line.strip() for line in lines] == [url]  # the address alone on stdout
         assert len(token) >= 32
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/start",
                                          headers={"x-iopkit-token": token})
@@ -30,6 +30,7 @@ def test_serve_prints_the_address_serves_the_page_and_ctrl_c_exits_130(tmp_path)
         assert process.wait(timeout=15) == 130
         stderr = process.stderr.read()
         assert stderr.count("Avbrutet.") == 1 and stderr.strip().endswith("Avbrutet.")
+        assert "åtkomstnyckel" in stderr and "Avsluta med Ctrl-C." in stderr
         assert "Traceback" not in stderr
 
 

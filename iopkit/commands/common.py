@@ -1,4 +1,8 @@
-"""Helpers shared by the commands: consoles, usage failures, checking many files."""
+"""Helpers shared by the commands: consoles, usage failures, checking many files.
+
+Commands let iopkit's errors (errors.py) pass: the door (door.py) prints them and maps
+them to exit codes. A command's own complaint goes through `fail`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ from typing import Any, NoReturn
 
 import typer
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+# The statuses commands end with, re-exported for them.
+from ..errors import EXIT_INVALID as EXIT_INVALID
+from ..errors import EXIT_OK as EXIT_OK
+from ..errors import EXIT_USAGE as EXIT_USAGE
+from ..errors import UsageError, UserInputError
 
 
 def console(stderr: bool = False) -> Any:
@@ -44,22 +50,19 @@ def output_console(stderr: bool = False) -> Any:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print a one-line Swedish error on stderr and exit (2: usage or I/O problem)."""
-    sys.stderr.write(f"Fel: {message}\n")
-    raise typer.Exit(code)
+    """Stop the command with a one-line Swedish error: a usage or I/O problem (exit 2),
+    or with code=EXIT_INVALID a problem in what the user wrote (exit 1)."""
+    raise (UserInputError if code == EXIT_INVALID else UsageError)(message)
 
 
 def check_paths(paths: list[Path], settings: Any = None):
     """Check every spec among `paths` (directories expanded). Returns results (findings
     only) and (file, message) pairs for files that could not be read at all."""
     from ..check import check_file
-    from ..files import UsageProblem, expand_spec_paths
+    from ..files import expand_spec_paths
     from ..spec.loader import SpecIOError
 
-    try:
-        files = expand_spec_paths(paths)
-    except UsageProblem as exc:
-        fail(str(exc))
+    files = expand_spec_paths(paths)
     results, io_problems = [], []
     for file in files:
         try:
@@ -80,7 +83,8 @@ def check_paths(paths: list[Path], settings: Any = None):
 def out_dir_option() -> Any:
     return typer.Option(
         None, "--utkatalog", "-o", metavar="KATALOG", show_default=False,
-        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen måste finnas.")
+        help="Skriv filerna här i stället för bredvid beskrivningen. Katalogen skapas om den inte "
+             "finns.")
 
 
 def formats_option(example: str) -> Any:
@@ -136,16 +140,12 @@ def load_valid_results(paths: list[Path]) -> list[Any]:
     """
     from ..check import check_file
     from ..report import print_findings
-    from ..spec.loader import SpecIOError
 
     results = []
     for path in paths:
         if path.is_dir():
             fail(f"{path} är en katalog. Ange en partnerskapsbeskrivning (.yaml).")
-        try:
-            results.append(check_file(path))
-        except SpecIOError as exc:
-            fail(str(exc))
+        results.append(check_file(path))
     failed = [r for r in results if r.errors or r.spec is None]
     if failed:
         err = console(stderr=True)

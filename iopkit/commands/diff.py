@@ -81,7 +81,7 @@ def diff(
     """
     from ..amendment import default_effective_date, finding_lines
     from ..diff import NO_CHANGES, count_text, diff_specs, render_text
-    from ..files import UsageProblem, check_can_write, write_atomic
+    from ..files import check_can_write, write_atomic
     from ..render.dates import default_date, parse_date_option
 
     if tracked and output_format is not DiffFormat.docx:
@@ -95,16 +95,13 @@ def diff(
     if output_format is not DiffFormat.text:
         from ..render.pipeline import RenderOptions, validate_options
 
-        try:
-            draft_date = parse_date_option(date) if date is not None else default_date()
-            options = RenderOptions(templates_dir=templates_dir,
-                                    reference_docx=reference_docx, date=draft_date)
-            for note in validate_options(options, ["docx"]):
-                typer.echo(note, err=True)
-            if effective is not None:
-                effective_date = parse_date_option(effective, "--gäller-från")
-        except UsageProblem as exc:
-            fail(str(exc))
+        draft_date = parse_date_option(date) if date is not None else default_date()
+        options = RenderOptions(templates_dir=templates_dir,
+                                reference_docx=reference_docx, date=draft_date)
+        for note in validate_options(options, ["docx"]):
+            typer.echo(note, err=True)
+        if effective is not None:
+            effective_date = parse_date_option(effective, "--gäller-från")
     old_result, new_result = load_valid_results([old_file, new_file])
     old, new = old_result.spec, new_result.spec
     findings = finding_lines(new_result)
@@ -130,24 +127,17 @@ def diff(
         else:
             data = _annex(changes, old, new, number, output_format, options,
                           effective_date or default_effective_date(old, new), findings)
-    try:
-        check_can_write([output], force, inputs=[old_file, new_file])
-        write_atomic(output, data, force=force)
-    except UsageProblem as exc:
-        fail(str(exc))
+    check_can_write([output], force, inputs=[old_file, new_file])
+    write_atomic(output, data, force=force)
     how = ", som spårade ändringar" if tracked else ""
     typer.echo(f"Skrev {output} ({count_text(changes)}{how}).", err=True)
     raise typer.Exit(status)
 
 
 def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
-    from ..render.templates import TemplateProblem
     from ..render.tracked import tracked_agreement
 
-    try:
-        return tracked_agreement(old, new, options)
-    except TemplateProblem as exc:
-        fail(str(exc), EXIT_INVALID)
+    return tracked_agreement(old, new, options)
 
 
 def _annex(changes: Any, old: Any, new: Any, number: int, output_format: DiffFormat,
@@ -155,13 +145,9 @@ def _annex(changes: Any, old: Any, new: Any, number: int, output_format: DiffFor
     """The annex (document kind `tillagg`) as Markdown or Word."""
     from ..amendment import render_annex
     from ..render.pipeline import document_outputs
-    from ..render.templates import TemplateProblem
 
-    try:
-        document = render_annex(changes, old, new, number, options.date,
-                                effective=effective, findings=findings, options=options)
-    except TemplateProblem as exc:
-        fail(str(exc), EXIT_INVALID)
+    document = render_annex(changes, old, new, number, options.date,
+                            effective=effective, findings=findings, options=options)
     fmt = output_format.value
     ((_, data),) = document_outputs(document, [Path(f"tillagg.{fmt}")], [fmt], options)
     assert isinstance(data, bytes)

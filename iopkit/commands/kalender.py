@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from .common import fail
-
 
 def kalender(
     spec_file: Path = typer.Argument(
@@ -41,22 +39,18 @@ def kalender(
     skrivas.
     """
     from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
-    from ..files import UsageProblem, check_can_write, write_atomic
+    from ..files import check_can_write, write_atomic
+    from ..render.dates import default_date, parse_date_option
     from ..report import plural
     from .common import load_valid_specs
 
     (spec,) = load_valid_specs([spec_file])
     if output is None:
         output = spec_file.with_name(f"{spec_file.stem}-kalender.ics")
-    try:
-        from ..render.dates import default_date, parse_date_option
-
-        exported = parse_date_option(date) if date is not None else default_date()
-        check_can_write([output], force, inputs=[spec_file])
-        events = plan_events(spec, group_meetings=group_meetings)
-        write_atomic(output, to_ics(spec, events, exported), force=force)
-    except UsageProblem as exc:
-        fail(str(exc))
+    exported = parse_date_option(date) if date is not None else default_date()
+    check_can_write([output], force, inputs=[spec_file])
+    events = plan_events(spec, group_meetings=group_meetings)
+    write_atomic(output, to_ics(spec, events, exported), force=force)
 
     def count(kind: str) -> int:
         return sum(1 for e in events if e.kind == kind)

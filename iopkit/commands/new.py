@@ -51,30 +51,27 @@ def new(
     if file is None:
         fail("Ange filen som ska skapas, till exempel: iopkit new avtal.yaml --typ "
              "dagverksamhet. `iopkit new --lista` visar vilka typer som finns.")
-    try:
-        if typ is not None:
-            get_scaffold(typ)
-        if file.is_dir():
-            raise UsageProblem(f"{file} är en katalog. Ange ett filnamn, till exempel "
-                               f"{file / 'avtal.yaml'}.")
-        if file.exists() and not force:
-            raise UsageProblem(f"Filen {file} finns redan. Ingenting har skrivits. Använd "
-                               "--force för att skriva över den, eller ange ett annat "
-                               "filnamn.")
-        schema_target, schema_text = None, ""
-        if schema:
-            from ..spec.schema import schema_json
+    if typ is not None:
+        get_scaffold(typ)
+    if file.is_dir():
+        raise UsageProblem(f"{file} är en katalog. Ange ett filnamn, till exempel "
+                           f"{file / 'avtal.yaml'}.")
+    if file.exists() and not force:
+        raise UsageProblem(f"Filen {file} finns redan. Ingenting har skrivits. Använd "
+                           "--force för att skriva över den, eller ange ett annat "
+                           "filnamn.")
+    schema_target, schema_text = None, ""
+    if schema:
+        from ..spec.schema import schema_json
 
-            schema_target, schema_text = file.parent / SCHEMA_FILE_NAME, schema_json()
-            if _same_content(schema_target, schema_text):
-                schema_target = None  # already there and current: nothing to write
-            elif schema_target.exists() and not force:
-                raise UsageProblem(
-                    f"Filen {schema_target} finns redan men innehåller inte det aktuella "
-                    "schemat. Ingenting har skrivits. Använd --force för att skriva över "
-                    "den, eller skapa filen utan --schema.")
-    except UsageProblem as exc:
-        fail(str(exc))
+        schema_target, schema_text = file.parent / SCHEMA_FILE_NAME, schema_json()
+        if _same_content(schema_target, schema_text):
+            schema_target = None  # already there and current: nothing to write
+        elif schema_target.exists() and not force:
+            raise UsageProblem(
+                f"Filen {schema_target} finns redan men innehåller inte det aktuella "
+                "schemat. Ingenting har skrivits. Använd --force för att skriva över "
+                "den, eller skapa filen utan --schema.")
 
     if interaktiv:
         try:
@@ -91,19 +88,18 @@ def new(
     else:
         text = scaffold_text(typ or DEFAULT_SCAFFOLD, file.name)
 
-    try:
-        # Both or neither: a schema that cannot be written leaves no spec behind either.
-        outputs = [(file, text)]
-        if schema_target is not None:
-            outputs.append((schema_target, schema_text))
-        write_set(outputs, force)
-    except UsageProblem as exc:
-        fail(str(exc))
+    # Both or neither: a schema that cannot be written leaves no spec behind either.
+    outputs = [(file, text)]
+    if schema_target is not None:
+        outputs.append((schema_target, schema_text))
+    write_set(outputs, force)
 
-    typer.echo(f"Skrev {file}" + (f" och {schema_target}" if schema_target else "") + ".")
-    typer.echo(describe_placeholders(text))
+    # The file is the output; what was written and what to do next are messages.
+    typer.echo(f"Skrev {file}" + (f" och {schema_target}" if schema_target else "") + ".",
+               err=True)
+    typer.echo(describe_placeholders(text), err=True)
     typer.echo(f"Nästa steg: `iopkit check {file}` visar vad som återstår, och "
-               f"`iopkit render {file}` skapar ett avtalsutkast.")
+               f"`iopkit render {file}` skapar ett avtalsutkast.", err=True)
 
 
 def _same_content(path: Path, text: str) -> bool:

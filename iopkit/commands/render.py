@@ -57,9 +57,9 @@ def render(
     filsystemet (till exempel en fil som redan finns).
     """
     from ..files import (
-        UsageProblem,
-        ensure_output_dir,
+        check_output_dir,
         expand_spec_paths,
+        make_output_dir,
         prepare_targets,
         write_set,
     )
@@ -75,17 +75,14 @@ def render(
     )
     from ..report import print_findings
 
-    try:
-        chosen = parse_formats(formats)
-        date = parse_date_option(date_text) if date_text is not None else default_date()
-        options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                                date=date, force=force, documents=parse_documents(documents))
-        if out_dir is not None:
-            ensure_output_dir(out_dir)
-        notes = validate_options(options, chosen)
-        spec_files = expand_spec_paths(files)
-    except UsageProblem as exc:
-        fail(str(exc))
+    chosen = parse_formats(formats)
+    date = parse_date_option(date_text) if date_text is not None else default_date()
+    options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
+                            date=date, force=force, documents=parse_documents(documents))
+    if out_dir is not None:
+        check_output_dir(out_dir)
+    notes = validate_options(options, chosen)
+    spec_files = expand_spec_paths(files)
     for note in notes:
         sys.stderr.write(note + "\n")
 
@@ -96,7 +93,8 @@ def render(
     finally:
         progress.close()
 
-    out = output_console()
+    # The documents are render's output; findings and "Skrev …" are messages: stderr.
+    out = output_console(stderr=True)
     invalid = 0
     io_problems = 0
     template_problems = []
@@ -116,17 +114,16 @@ def render(
     if template_problems:
         fail(template_problems[0], EXIT_INVALID)
 
-    try:
-        pending = [output for outcome in outcomes if outcome.rendered
-                   for output in outcome.outputs]
-        targets = [path for path, _ in pending]
-        prepare_targets(targets, force, run_inputs(spec_files, options))
-        finished = finish_pdfs(pending)
-        write_set(finished, force)
-        for path, _ in finished:
-            out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
-    except UsageProblem as exc:
-        fail(str(exc))
+    pending = [output for outcome in outcomes if outcome.rendered
+               for output in outcome.outputs]
+    targets = [path for path, _ in pending]
+    if out_dir is not None and pending:
+        make_output_dir(out_dir)
+    prepare_targets(targets, force, run_inputs(spec_files, options))
+    finished = finish_pdfs(pending)
+    write_set(finished, force)
+    for path, _ in finished:
+        out.print(f"Skrev {path}", highlight=False, soft_wrap=True)
 
     if io_problems:
         raise typer.Exit(EXIT_USAGE)

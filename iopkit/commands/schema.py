@@ -15,16 +15,12 @@ def schema(
 ) -> None:
     """Skriv ut ett JSON Schema för formatet, så att en editor kan föreslå nycklar och
     visa hjälptexter (till exempel VS Code med YAML-tillägget)."""
-    from ..files import UsageProblem, write_atomic
+    from ..files import write_atomic
     from ..spec.schema import schema_json
-    from .common import fail
 
     text = schema_json()
     if output is None:
         typer.echo(text)
         return
-    try:
-        write_atomic(output, text, force=force)
-    except UsageProblem as exc:
-        fail(str(exc))
+    write_atomic(output, text, force=force)
     typer.echo(f"Skrev {output}.", err=True)

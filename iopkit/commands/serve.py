@@ -31,19 +31,15 @@ def serve(
     `iopkit check`, och avtalsutkastet visas bredvid formuläret. Avsluta med Ctrl-C.
     Exempel: iopkit serve avtal.yaml
     """
-    from ..files import UsageProblem
     from ..scaffold import get_scaffold
     from ..serve.server import bind, serve as run
     from ..serve.workspace import Workspace, check_startable
     from .common import fail
 
-    try:
-        if typ is not None:
-            get_scaffold(typ)
-        if file is not None:
-            check_startable(file)
-    except UsageProblem as exc:
-        fail(str(exc))
+    if typ is not None:
+        get_scaffold(typ)
+    if file is not None:
+        check_startable(file)
     try:
         sock = bind(port or 0)
     except OSError:
@@ -55,10 +51,11 @@ def serve(
                    "en ny fil.", err=True)
 
     def announce(address: str) -> None:
+        # The address is the data a script reads (stdout); the rest is a message.
         typer.echo("Webbredigeraren är igång. Öppna adressen (den innehåller en "
-                   "åtkomstnyckel; dela den inte):")
+                   "åtkomstnyckel; dela den inte):", err=True)
         typer.echo(f"    {address}")
-        typer.echo("Avsluta med Ctrl-C.")
+        typer.echo("Avsluta med Ctrl-C.", err=True)
         sys.stdout.flush()
 
     try:

@@ -8,9 +8,7 @@ from pathlib import Path
 import typer
 
 from .common import (
-    EXIT_INVALID,
     date_option,
-    fail,
     force_option,
     formats_option,
     out_dir_option,
@@ -40,36 +38,29 @@ def uppfoljning(
     Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import UsageProblem, ensure_output_dir, prepare_targets, write_set
+    from ..files import check_output_dir, make_output_dir, prepare_targets, write_set
     from ..followup import build_followup_outputs, output_paths
     from ..render.dates import default_date, parse_date_option
     from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
-    from ..render.templates import TemplateProblem
     from .common import load_valid_results
 
-    try:
-        chosen = parse_formats(formats)
-        date = parse_date_option(date_text) if date_text is not None else default_date()
-        options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                                date=date, force=force)
-        if out_dir is not None:
-            ensure_output_dir(out_dir)
-        notes = validate_options(options, chosen)
-    except UsageProblem as exc:
-        fail(str(exc))
+    chosen = parse_formats(formats)
+    date = parse_date_option(date_text) if date_text is not None else default_date()
+    options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
+                            date=date, force=force)
+    if out_dir is not None:
+        check_output_dir(out_dir)
+    notes = validate_options(options, chosen)
     for note in notes:
         sys.stderr.write(note + "\n")
 
     # Exit 1 with check's findings when the spec has errors, 2 when it cannot be read.
     (result,) = load_valid_results([spec_file])
-    try:
-        prepare_targets(output_paths(spec_file, out_dir, chosen), force,
-                        run_inputs([spec_file], options))
-        outputs = build_followup_outputs(result, out_dir, chosen, options)
-        write_set(outputs, force)
-        for path, _ in outputs:
-            typer.echo(f"Skrev {path}", err=True)
-    except UsageProblem as exc:
-        fail(str(exc))
-    except TemplateProblem as exc:
-        fail(str(exc), EXIT_INVALID)
+    if out_dir is not None:
+        make_output_dir(out_dir)
+    prepare_targets(output_paths(spec_file, out_dir, chosen), force,
+                    run_inputs([spec_file], options))
+    outputs = build_followup_outputs(result, out_dir, chosen, options)
+    write_set(outputs, force)
+    for path, _ in outputs:
+        typer.echo(f"Skrev {path}", err=True)

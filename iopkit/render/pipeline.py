@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserInputError
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
 from .kinds import DEFAULT_DOCUMENTS, KINDS, kind
@@ -25,7 +26,7 @@ SUFFIXES = {"docx": ".docx", "md": ".md", "html": ".html", "pdf": ".pdf"}
 DOCUMENTS = tuple((k.name, k.subject, k.marker) for k in KINDS if k.name in DEFAULT_DOCUMENTS)
 
 
-class SpecHasErrors(Exception):
+class SpecHasErrors(UserInputError):
     """The spec has errors; nothing is rendered from it (exit code 1)."""
 
     def __init__(self, result: CheckResult):

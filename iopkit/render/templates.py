@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserInputError
 from ..files import describe_os_error
 from . import format as fmt
 from .markdown import Md, escape, escape_inline, finalize, tidy
@@ -33,7 +34,7 @@ _lock = threading.Lock()
 _environments: dict[str, Any] = {}
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(UserInputError):
     """A template could not be read, compiled or rendered (exit code 1)."""
 
 

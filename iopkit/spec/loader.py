@@ -18,6 +18,10 @@ from typing import Any
 
 import yaml
 
+# SpecIOError: the file cannot be read at all (exit 2); SpecLoadError: it is not a usable
+# YAML mapping (one finding, exit 1). Both live with the other errors in errors.py.
+from ..errors import SpecIOError as SpecIOError
+from ..errors import SpecLoadError as SpecLoadError
 from ..files import describe_os_error
 from .findings import Finding, KeyPath, Position, Severity
 from .textscan import LineIndex, nesting_too_deep
@@ -36,17 +40,6 @@ MAX_NODES = 20_000
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
-
-class SpecIOError(Exception):
-    """The file could not be read at all (missing, a directory, no permission): exit 2."""
-
-
-class SpecLoadError(Exception):
-    """The file was read but is not a usable YAML mapping: one finding, exit 1."""
-
-    def __init__(self, finding: Finding):
-        super().__init__(finding.message)
-        self.finding = finding
 
 
 @dataclass

@@ -6,8 +6,11 @@ examples/ (the canonical example first): a key's example is the first value foun
 it there, a section's example is that section's text as written in the example file.
 A test fails when the committed docs/format.md differs from what this module generates.
 
-Regenerate with:  python -m iopkit.docs          (writes docs/format.md)
-Check with:       python -m iopkit.docs --check  (exit 1 when out of date)
+It reads the repository (examples/, docs/), so it lives in tools/ and is not installed
+with the package. From the repository's root, with iopkit installed (pip install -e .):
+
+Regenerate with:  python tools/docs.py          (writes docs/format.md)
+Check with:       python tools/docs.py --check  (exit 1 when out of date)
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .spec.loader import SpecDocument, load_spec_file
-from .spec.types import ID_PATTERN, PARTY_ID_PATTERN
+from iopkit.spec.loader import SpecDocument, load_spec_file
+from iopkit.spec.types import ID_PATTERN, PARTY_ID_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "format.md"
@@ -61,7 +64,7 @@ class KeyDoc:
 
 def key_docs() -> list[KeyDoc]:
     """Every key of the format, depth first in the model's order."""
-    from .spec.schema import json_schema
+    from iopkit.spec.schema import json_schema
 
     schema = json_schema()
     defs = schema.get("$defs", {})
@@ -76,11 +79,20 @@ def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _without_null(node: dict[str, Any]) -> dict[str, Any]:
+    node = _unwrapped(node)
     options = node.get("anyOf")
     if not options:
         return node
     rest = [o for o in options if o.get("type") != "null"]
     return rest[0] if len(rest) == 1 else {"anyOf": rest}
+
+
+def _unwrapped(node: dict[str, Any]) -> dict[str, Any]:
+    """pydantic before 2.9 wraps a described reference as {"allOf": [{"$ref": ...}]}."""
+    wrapped = node.get("allOf")
+    if not wrapped or len(wrapped) != 1:
+        return node
+    return {**wrapped[0], **{k: v for k, v in node.items() if k != "allOf"}}
 
 
 def _walk(node: dict[str, Any], defs: dict[str, Any], parts: tuple[str | None, ...],
@@ -218,7 +230,7 @@ def _find(data: Any, parts: tuple[str | None, ...]) -> Any:
 
 def example_yaml(key: str, value: Any) -> str:
     """`key: value` as a user would write it (the loader keeps every value as text)."""
-    from .scaffold import yaml_scalar
+    from iopkit.scaffold import yaml_scalar
 
     if isinstance(value, list):
         items = [str(v) for v in value]
@@ -254,7 +266,7 @@ def section_text(document: SpecDocument, key: str) -> str | None:
 _INTRO = """\
 # Formatreferens: partnerskapsbeskrivningen
 
-<!-- Genererad av `python -m iopkit.docs` från modellen i iopkit/spec/model.py och
+<!-- Genererad av `python tools/docs.py` från modellen i iopkit/spec/model.py och
 exemplen i examples/. Redigera inte för hand: ändra beskrivningarna i modellen och
 generera om filen. -->
 
@@ -359,7 +371,7 @@ def _example_block(doc: KeyDoc, documents: list[SpecDocument]) -> tuple[str, str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m iopkit.docs",
+        prog="python tools/docs.py",
         description="Generera formatreferensen docs/format.md från modellen och exemplen.")
     parser.add_argument("--output", "-o", type=Path, default=DEFAULT_OUTPUT,
                         help="filen som ska skrivas (standard: docs/format.md)")
@@ -375,11 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
     if args.check:
         if current != text:
-            sys.stderr.write(f"{args.output} är inte aktuell. Kör `python -m iopkit.docs`.\n")
+            sys.stderr.write(f"{args.output} är inte aktuell. Kör `python tools/docs.py`.\n")
             return 1
         return 0
     if current != text:
-        from .files import write_atomic
+        from iopkit.files import write_atomic
 
         write_atomic(args.output, text, force=True)
         sys.stderr.write(f"Skrev {args.output}.\n")
