@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from enum import Enum
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -281,7 +282,7 @@ class IopkitGroup(_SwedishHelp, TyperGroup):
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             sys.stderr.write(ctx.get_help() + "\n")
             raise typer.Exit(EXIT_USAGE)
-        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         # typer turns KeyboardInterrupt into a silent exit 130; pass it to the door,
@@ -291,12 +292,14 @@ class IopkitGroup(_SwedishHelp, TyperGroup):
         except KeyboardInterrupt:
             raise Interrupted() from None
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         from .door import run_at_door
 
         code = run_at_door(lambda: super(IopkitGroup, self).main(
-            args, prog_name, complete_var, standalone_mode=False, **extra))
+            args, prog_name, complete_var, standalone_mode=False,
+            windows_expand_args=windows_expand_args, **extra))
         if standalone_mode:
             sys.exit(code)
         return code

@@ -62,7 +62,7 @@ def run_at_door(call: Callable[[], Any]) -> int:
         code = exit_status(exc)
     except ClickException as exc:
         usage_error(exc)
-        code = exc.exit_code
+        code = int(getattr(exc, "exit_code", EXIT_USAGE))
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("\nAvbrutet.\n")
         code = EXIT_INTERRUPTED

@@ -86,6 +86,7 @@ USAGE_ERRORS = [
     (["diff", "a.yaml"], "Argumentet NY saknas."),
     (["kalender", "a.yaml", "--nej"], "Flaggan --nej finns inte."),
     (["uppfoljning", "A.yaml", "B.yaml"], "Oväntade argument: B.yaml."),
+    (["mallar"], "Argumentet KATALOG saknas."),
     (["chek"], "Kommandot 'chek' finns inte. Menade du 'check' eller 'schema'?"),
 ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -17,6 +17,9 @@ from ..errors import EXIT_INVALID as EXIT_INVALID
 from ..errors import EXIT_OK as EXIT_OK
 from ..errors import EXIT_USAGE as EXIT_USAGE
 from ..errors import UsageError, UserInputError
+
+if TYPE_CHECKING:
+    from ..spec.findings import CheckResult
 
 
 def console(stderr: bool = False) -> Any:
@@ -55,15 +58,18 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise (UserInputError if code == EXIT_INVALID else UsageError)(message)
 
 
-def check_paths(paths: list[Path], settings: Any = None):
+def check_paths(paths: list[Path], settings: Any = None
+                ) -> tuple[list["CheckResult"], list[tuple[str, str]]]:
     """Check every spec among `paths` (directories expanded). Returns results (findings
     only) and (file, message) pairs for files that could not be read at all."""
     from ..check import check_file
     from ..files import expand_spec_paths
+    from ..spec.findings import CheckResult
     from ..spec.loader import SpecIOError
 
     files = expand_spec_paths(paths)
-    results, io_problems = [], []
+    results: list[CheckResult] = []
+    io_problems: list[tuple[str, str]] = []
     for file in files:
         try:
             result = check_file(file, settings)

@@ -84,15 +84,18 @@ def diff(
     from ..files import check_can_write, write_atomic
     from ..render.dates import default_date, parse_date_option
 
-    if tracked and output_format is not DiffFormat.docx:
+    # Decided once: mypy narrows an enum wrongly across the `and` tests below.
+    is_docx = output_format is DiffFormat.docx
+    is_text = output_format is DiffFormat.text
+    if tracked and not is_docx:
         fail("--spårade-ändringar ger ett Word-dokument: ange också --format docx.")
-    if templates_dir is not None and output_format is DiffFormat.text:
+    if templates_dir is not None and is_text:
         fail("--mallar används bara med --format md eller docx.")
-    if reference_docx is not None and output_format is not DiffFormat.docx:
+    if reference_docx is not None and not is_docx:
         fail("--referens-docx används bara med --format docx.")
     draft_date = effective_date = None
     options = None
-    if output_format is not DiffFormat.text:
+    if not is_text:
         from ..render.pipeline import RenderOptions, validate_options
 
         draft_date = parse_date_option(date) if date is not None else default_date()
@@ -108,7 +111,7 @@ def diff(
     changes = diff_specs(old, new)
     status = EXIT_INVALID if exit_code and changes else EXIT_OK
 
-    if output_format is DiffFormat.text:
+    if is_text:
         text = render_text(changes, str(old_file), str(new_file), findings=findings)
         if output is None:
             typer.echo(text, nl=False)

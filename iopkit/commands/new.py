@@ -115,7 +115,7 @@ def _ask_type(names: list[str], default: str, listing: str) -> str:
     typer.echo("Vilken sorts partnerskap gäller det?")
     typer.echo(listing)
     while True:
-        answer = typer.prompt("Typ", default=default).strip()
+        answer = str(typer.prompt("Typ", default=default)).strip()
         if answer in names:
             return answer
         typer.echo(f"  \"{answer}\" finns inte. Skriv ett av namnen i listan ovan.")

@@ -103,6 +103,8 @@ def render(
             io_problems += 1
             sys.stderr.write(f"Fel: {outcome.io_problem}\n")
             continue
+        if outcome.result is None:
+            continue
         if outcome.result.active():
             print_findings(out, outcome.result, verbose=verbose)
         if not outcome.result.ok:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
 
-from ..spec.findings import KeyPath, Severity
+from ..spec.findings import Severity
 from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid, assess
 from .registry import Hit, RuleContext, rule, word_pattern
 from .sources import (

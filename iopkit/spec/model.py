@@ -10,15 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .types import (
     ACTIVITY_AREAS,
-    DATA_RESPONSIBILITY,
     FREQUENCIES,
     NONPROFIT_PARTY_TYPES,
-    PARTY_TYPES,
-    PAYMENT_FORMS,
     PUBLIC_PARTY_TYPES,
-    RESOURCE_TYPES,
     STATE_AID_GROUNDS,
-    UNUSED_FUNDS,
     Bool,
     ActivityArea,
     DataResponsibility,
@@ -37,7 +32,6 @@ from .types import (
     NoticeMonths,
     OrgNr,
     PartyId,
-    PositiveNumber,
     Text,
     YearlyAmount,
 )
