@@ -14,6 +14,11 @@ Every change carries a formal Swedish sentence (`Change.sentence`) suitable for 
 numbered clause in an annex to the agreement; `render_text` turns the list into a
 readable report, and `iopkit.amendment.render_annex_markdown` into a draft annex
 ("Tillägg nr N").
+
+Why one module of some 850 lines: it is one algorithm, a walk over the spec's sections in
+the agreement's order, and every section uses the same few primitives of `_Differ`
+(value, text, amount, refs) and the same item matching. Split by section, the walk's
+order, which numbers the annex's points, would be spread over many files.
 """
 
 from __future__ import annotations
