@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import resource
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,13 +16,9 @@ from conftest import CANONICAL
 
 
 def run_limited(args: list[str], cwd: Path, memory_mb: int = 768, timeout: float = 60):
-    def limit() -> None:
-        limit_bytes = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    from test_hostile import run_limited as run_under_limit
 
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "iopkit", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
+    return run_under_limit(args, cwd, memory_mb=memory_mb, timeout=timeout)
 
 
 @pytest.fixture

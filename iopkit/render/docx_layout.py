@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .wordxml import el, insert_ppr_child, w
+from .wordxml import el, set_ppr_flag, w
 
 #: The elements that follow w:titlePg in a w:sectPr (ECMA-376 schema order).
 _AFTER_TITLE_PG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings",
@@ -39,7 +39,7 @@ def _keep_last_section_with_previous(body: Any, heading_style: str) -> None:
         if style is not None and style.get(w("val")) == heading_style:
             previous = paragraphs[index].getprevious()
             if previous is not None and previous.tag == w("p"):
-                _set_flag(previous, "keepNext")
+                set_ppr_flag(previous, "keepNext")
             return
 
 
@@ -48,16 +48,9 @@ def _keep_row(row: Any) -> None:
     texts = ["".join(t.text or "" for t in cell.iter(w("t"))).strip() for cell in cells]
     if len(cells) > 1 and texts[0] and not any(texts[1:]):
         for paragraph in row.iter(w("p")):
-            _set_flag(paragraph, "keepNext")
+            set_ppr_flag(paragraph, "keepNext")
 
 
-def _set_flag(p: Any, tag: str) -> None:
-    ppr = p.find(w("pPr"))
-    if ppr is None:
-        ppr = el("pPr")
-        p.insert(0, ppr)
-    if ppr.find(w(tag)) is None:
-        insert_ppr_child(ppr, el(tag))
 
 
 def _different_first_page(body: Any) -> None:
