@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..spec.findings import Severity
-from .assessment import AREA_NAMES, assess
+from .assessment import AREA_NAMES
 from .registry import Hit, RuleContext, rule
 from .sources import IVO, REGISTRATION, SKATTEVERKET
 
@@ -77,7 +77,7 @@ def not_registered(ctx: RuleContext) -> Iterable[Hit]:
                "`ivo_tillstånd`"),
       source=IVO)
 def ivo_permit_missing(ctx: RuleContext) -> Iterable[Hit]:
-    areas = assess(ctx.spec).ivo_areas
+    areas = ctx.facts.ivo_areas
     if not areas or any(p.ivo_permit for p in ctx.spec.nonprofit_parties):
         return
     responsible = {a.responsible for a in ctx.spec.activities}

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..spec.findings import Severity
-from .assessment import assess
 from .registry import Hit, RuleContext, rule, word_pattern
 from .assessment import AREA_NAMES
 from .sources import GDPR, HFD_2020_15, KL_TASK, LOU, LOU_RESERVED, LOV_RESERVED, UHM, cite
@@ -167,7 +166,7 @@ def processor_role(ctx: RuleContext) -> Iterable[Hit]:
                "hemtjänst, LSS eller personlig assistans"),
       source=cite(HFD_2020_15, KL_TASK))
 def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
-    areas = assess(ctx.spec).statutory_areas
+    areas = ctx.facts.statutory_areas
     if not areas:
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)

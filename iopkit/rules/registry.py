@@ -22,6 +22,7 @@ from ..spec.findings import Finding, KeyPath, Severity
 if TYPE_CHECKING:
     from ..spec.loader import SpecDocument
     from ..spec.model import Spec
+    from .assessment import Assessment
     from .settings import RuleSettings
 
 #: Rules that run on every valid spec.
@@ -48,6 +49,13 @@ class RuleContext:
     document: "SpecDocument"
     settings: "RuleSettings"
     cache: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def facts(self) -> "Assessment":
+        """The legal facts of the spec (assessment.py), decided once for every rule."""
+        from .assessment import assess
+
+        return assess(self.spec)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -6,7 +6,6 @@ from typing import Iterable
 
 from ..spec.findings import Severity
 from ..spec.yearly import period_years
-from .assessment import assess
 from .registry import Hit, RuleContext, rule
 from .sources import DE_MINIMIS, IOPKIT, cite
 
@@ -21,7 +20,7 @@ def recipient_missing(ctx: RuleContext) -> Iterable[Hit]:
     if len(nonprofits) < 2:
         return
     ids = ", ".join(f"`{p.id}`" for p in nonprofits)
-    for transfer in assess(ctx.spec).transfers:
+    for transfer in ctx.facts.transfers:
         if transfer.recipient is None:
             yield Hit(transfer.path, (
                 f"\"{transfer.resource.description}\" ({transfer.resource.type}) från "

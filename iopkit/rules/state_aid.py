@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Iterable
 
 from ..spec.findings import Severity
-from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid, assess
+from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid
 from .registry import Hit, RuleContext, rule, word_pattern
 from .sources import (
     DE_MINIMIS,
@@ -154,7 +154,7 @@ def counted_aid(ctx: RuleContext) -> list[CountedAid]:
     """Each recipient's aid as it counts (cached per check)."""
     if "counted_aid" in ctx.cache:
         return ctx.cache["counted_aid"]  # type: ignore[return-value]
-    facts = assess(ctx.spec)
+    facts = ctx.facts
     rate = eur_rate(ctx)
     out = []
     for aid in facts.aid_by_recipient:
@@ -183,7 +183,7 @@ def _ceiling_text(ctx: RuleContext, eur: Fraction) -> str | None:
 
 
 def _ground(ctx: RuleContext) -> str | None:
-    return assess(ctx.spec).state_aid_ground
+    return ctx.facts.state_aid_ground
 
 
 def _has_text(ctx: RuleContext) -> bool:
