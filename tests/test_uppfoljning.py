@@ -219,3 +219,18 @@ def test_per_year_amounts_and_unvalued_resources(runner, tmp_path):
     assert "| ej värderad |" in text
     assert "**450 000 kr**" in text  # the association: only the valued volunteer work
     assert "Resurser som är ej värderade ingår inte i summan." in text
+
+
+def test_a_year_without_an_amount_is_not_summed_as_a_yearly_amount(runner, tmp_path):
+    # 2 400 000 kr for 2027 and 2028 only: 2029 has nothing, so there is no one sum "per år".
+    from conftest import dump, load_canonical_data
+
+    data = load_canonical_data()
+    data["resurser"][0]["belopp_per_år"] = {2027: 2_400_000, 2028: 2_400_000}
+    spec = tmp_path / "lucka.yaml"
+    spec.write_text(dump(data), encoding="utf-8")
+    result = run(runner, "uppfoljning", spec, "--format", "md", "-o", tmp_path / "ut")
+    assert result.exit_code == 0, result.output
+    text = next((tmp_path / "ut").glob("*.md")).read_text(encoding="utf-8")
+    assert "3\u00a0340\u00a0000\u00a0kr per år" not in text
+    assert "940\u00a0000\u00a0kr för 2029" in text

@@ -117,7 +117,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "ej_värderad": per_year is None,
             "summa": sum(per_year.values()) if per_year is not None else None,
             # One amount for every year, when it is the same every year; else None.
-            "värde": _constant(r.yearly),
+            "värde": _constant(r.yearly, per_year),
             "pengar": r.is_money,
         })
     per_party: list[dict[str, Any]] = []
@@ -285,10 +285,12 @@ def _years(start: dt.date, end: dt.date) -> int | None:
     return None
 
 
-def _constant(value: int | dict[int, int] | None) -> int | None:
-    """The amount when it is the same for every year given; else None."""
+def _constant(value: int | dict[int, int] | None,
+              per_year: dict[int, int] | None) -> int | None:
+    """One amount for every year: the amount itself, or for amounts per year the amount
+    when every year of the period has the same (a year the map leaves out has 0)."""
     if isinstance(value, dict):
-        amounts = set(value.values())
+        amounts = set((per_year or {}).values())
         return amounts.pop() if len(amounts) == 1 else None
     return value
 
