@@ -391,7 +391,7 @@ class _Differ:
                    _yes_no(n.registered_nonprofit))
         self.text(s, f"Verksamhetsidén för {name}", p + ("verksamhetsidé",), o.idea, n.idea)
         self.value(s, f"Tillståndet från IVO för {name}", p + ("ivo_tillstånd",),
-                   normalise(o.ivo_permit), normalise(n.ivo_permit), quote)
+                   normalise(o.ivo_permit_text), normalise(n.ivo_permit_text), quote)
 
     def needs_inventory(self) -> None:
         s, o, n = "Behovsinventering", self.old.needs_inventory, self.new.needs_inventory

@@ -54,7 +54,7 @@ def _party(party: Party) -> dict[str, Any]:
         },
         "firmatecknare": [{"namn": s.name, "titel": s.title} for s in party.signatories],
         "registrerad_idéburen": party.registered_nonprofit,
-        "ivo_tillstånd": party.ivo_permit,
+        "ivo_tillstånd": party.ivo_permit_text,
         "verksamhetsidé": party.idea,
         "offentlig": party.is_public,
         "idéburen": party.is_nonprofit,

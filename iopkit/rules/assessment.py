@@ -20,11 +20,12 @@ from ..spec.model import Party, Resource, Spec
 #: activity, partly publicly funded, in the school system, hälso- och sjukvård, or under
 #: the socialtjänst laws, LVU, LVM, LSS or personal assistance.
 WHISTLEBLOWER_AREAS = frozenset({
-    "socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS",
+    "socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stödboende", "hemtjänst", "LSS",
     "personlig assistans", "skolväsendet", "hälso- och sjukvård"})
 
 #: Activity areas where a professionally run private activity needs IVO's permit.
-IVO_AREAS = ("skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS", "personlig assistans")
+IVO_AREAS = ("skyddat boende", "särskilt boende", "HVB", "stödboende", "hemtjänst", "LSS",
+             "personlig assistans")
 
 #: Activities that a kommun must itself provide to those entitled to them (insatser
 #: decided under socialtjänstlagen or LSS): run by the organisation, a kommunal task

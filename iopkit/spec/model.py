@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .types import (
     ACTIVITY_AREAS,
+    REGULATED_AREAS,
+    UNREGULATED_AREAS,
+    Answer,
     FREQUENCIES,
     NONPROFIT_PARTY_TYPES,
     PUBLIC_PARTY_TYPES,
@@ -28,7 +31,10 @@ from .types import (
     EurRate,
     FormatVersion,
     Id,
+    IndicatorId,
     NonNegativeInt,
+    Number,
+    Year,
     NoticeMonths,
     OrgNr,
     PartyId,
@@ -63,8 +69,8 @@ class Partnership(SpecModel):
         default_factory=list, alias="verksamhetsområden", description=(
             "Vilka slags verksamhet de idéburna parterna själva bedriver i partnerskapet. "
             "Avgör vilka lagar och avtalsvillkor som gäller (meddelarskydd, tillstånd från "
-            "IVO, registerkontroll). Reglerade: " + ", ".join(ACTIVITY_AREAS[:9]) +
-            ". Övriga: " + ", ".join(ACTIVITY_AREAS[9:]) + "."))
+            "IVO, registerkontroll). Reglerade: " + ", ".join(REGULATED_AREAS) +
+            ". Övriga: " + ", ".join(UNREGULATED_AREAS) + "."))
     children: Bool | None = Field(None, alias="barn", description=(
         "Om barn (under 18 år) deltar i eller nås av verksamheten (ja/nej). Ger avsnitt om "
         "barnets rättigheter och registerkontroll, och punkter i checklistan."))
@@ -82,6 +88,21 @@ class Signatory(SpecModel):
     title: Text | None = Field(None, alias="titel", description="Befattning eller roll.")
 
 
+class IvoPermit(SpecModel):
+    case_number: Text | None = Field(None, alias="diarienummer", description=(
+        "Tillståndets diarienummer hos IVO."))
+    date: Date | None = Field(None, alias="datum", description=(
+        "Dagen då IVO beviljade tillståndet (ÅÅÅÅ-MM-DD)."))
+    covers: list[ActivityArea] = Field(default_factory=list, alias="avser", description=(
+        "Vilka verksamhetsområden tillståndet gäller, med samma värden som "
+        "`partnerskap.verksamhetsområden`."))
+
+    def __str__(self) -> str:
+        parts = [f"dnr {self.case_number}" if self.case_number else "",
+                 f"beviljat {self.date.isoformat()}" if self.date else ""]
+        return ", ".join(p for p in parts if p) or "tillstånd från IVO"
+
+
 class Party(SpecModel):
     id: PartyId = Field(alias="id", description="Kort id som andra avsnitt hänvisar till, "
                                                 "med små bokstäver a–z, siffror, - och _.")
@@ -92,6 +113,10 @@ class Party(SpecModel):
         "särskild vinstutdelningsbegränsning."))
     org_number: OrgNr = Field(alias="organisationsnummer", description=(
         "Organisationsnummer, NNNNNN-NNNN (tio siffror eller tolv med 16 först går också)."))
+    body: Text | None = Field(None, alias="organ", description=(
+        "Det organ som beslutar för parten: för en offentlig part dess nämnd eller "
+        "styrelse (till exempel socialnämnden Centrum), för en idéburen part oftast "
+        "styrelsen. Tjänsteskrivelsen ställs till den offentliga partens organ."))
     address: Text | None = Field(None, alias="adress", description="Postadress.")
     contact: ContactPerson = Field(alias="kontaktperson",
                                    description="Partens kontaktperson för partnerskapet.")
@@ -102,10 +127,17 @@ class Party(SpecModel):
         "lagen (2022:900) om registrering av idéburna organisationer."))
     idea: Text | None = Field(None, alias="verksamhetsidé", description=(
         "Endast idéburna parter: organisationens egen idé och värdegrund."))
-    ivo_permit: Text | None = Field(None, alias="ivo_tillstånd", description=(
-        "Endast idéburna parter: tillståndet från Inspektionen för vård och omsorg (IVO), "
-        "med nummer och datum, när verksamheten kräver tillstånd (till exempel skyddat "
-        "boende, HVB, stödboende, hemtjänst eller LSS)."))
+    ivo_permit: Text | IvoPermit | None = Field(None, alias="ivo_tillstånd", description=(
+        "Endast idéburna parter: tillståndet från Inspektionen för vård och omsorg (IVO) "
+        "när verksamheten kräver tillstånd (till exempel skyddat boende, särskilt boende, "
+        "HVB, stödboende, hemtjänst eller LSS). Skriv nummer och datum som text, eller "
+        "`diarienummer`, `datum` och `avser` (de verksamhetsområden tillståndet gäller)."))
+
+    @property
+    def ivo_permit_text(self) -> str | None:
+        """The permit as it reads in a document: the text form as written, the map form
+        as its number and date."""
+        return None if self.ivo_permit is None else str(self.ivo_permit)
 
     @property
     def is_public(self) -> bool:
@@ -133,9 +165,18 @@ class NeedsInventory(SpecModel):
 
 
 class Indicator(SpecModel):
+    id: IndicatorId | None = Field(None, alias="id", description=(
+        "Valfritt id som uppföljningsfilen hänvisar till, till exempel M1-besökare. Utan id "
+        "heter indikatorn M1.1, M1.2 … (målets id, en punkt och dess nummer i målet)."))
     description: Text = Field(alias="beskrivning", description="Vad som mäts.")
-    target: Text | None = Field(None, alias="målvärde", description="Det värde som ska nås.")
+    target: Text | None = Field(None, alias="målvärde", description=(
+        "Det värde som ska nås. Skrivet som \"minst 600\", \"högst 5\" eller ett tal kan "
+        "årsrapporten bedöma om målet nåddes."))
     source: Text | None = Field(None, alias="källa", description="Var uppgiften hämtas.")
+    baseline: Number | None = Field(None, alias="baslinje", description=(
+        "Värdet före partnerskapet."))
+    baseline_year: Year | None = Field(None, alias="baslinje_år", description=(
+        "Året som baslinjen avser."))
 
 
 class Goal(SpecModel):
@@ -201,6 +242,9 @@ class Economy(SpecModel):
                             description="Hur användningen av medlen redovisas.")
     unused_funds: UnusedFunds = Field(alias="outnyttjade_medel", description=(
         "Vad som händer med pengar som inte används: `återbetalas` eller `får behållas`."))
+    financing: Text | None = Field(None, alias="finansiering", description=(
+        "Hur de offentliga parternas medel finansieras i deras budget, till exempel \"ryms "
+        "inom nämndens ram för 2027; för 2028–2029 …\". Tjänsteskrivelsen återger texten."))
     other_grants: Text | None = Field(None, alias="andra_bidrag", description=(
         "Hur medlen förhåller sig till andra bidrag från samma offentliga part, till exempel "
         "att de ersätter ett föreningsbidrag och att samma verksamhet inte får andra medel."))
@@ -214,6 +258,25 @@ class Economy(SpecModel):
         "IOP: de gör organisationens åtaganden till prestationer mot betalning."))
 
 
+class Screening(SpecModel):
+    """Plain answers that feed the procurement signs (HFD 2020 ref. 15); indicators,
+    not the legal test itself."""
+    procured_before: Answer | None = Field(None, alias="tidigare_upphandlad", description=(
+        "Har den offentliga parten tidigare köpt eller upphandlat den här eller en liknande "
+        "verksamhet? (ja, nej eller vet inte)"))
+    statutory: Answer | None = Field(None, alias="lagstadgad_insats", description=(
+        "Är verksamheten något som den offentliga parten enligt lag måste ge enskilda? "
+        "(ja, nej eller vet inte)"))
+    individual_decisions: Answer | None = Field(None, alias="individuella_beslut", description=(
+        "Placeras eller hänvisas deltagare genom den offentliga partens egna beslut om "
+        "enskilda? (ja, nej eller vet inte)"))
+    market: Answer | None = Field(None, alias="marknad", description=(
+        "Erbjuder andra samma verksamhet mot betalning? (ja, nej eller vet inte)"))
+    needed_performed: Answer | None = Field(None, alias="behöver_utföras", description=(
+        "Behöver den offentliga parten få verksamheten utförd, så att den skulle ordna den "
+        "på annat sätt om organisationen slutade? (ja, nej eller vet inte)"))
+
+
 class LegalAssessment(SpecModel):
     procurement: Text | None = Field(None, alias="upphandling", description=(
         "Varför avtalet inte är ett offentligt kontrakt enligt lagen (2016:1145) om "
@@ -224,6 +287,10 @@ class LegalAssessment(SpecModel):
         None, alias="statsstöd_grund", description=(
             "Den grund som statsstödsbedömningen vilar på: " + ", ".join(STATE_AID_GROUNDS) +
             ". Styr avtalsvillkor och steg i checklistan."))
+    screening: Screening | None = Field(None, alias="prövning", description=(
+        "Enkla svar (ja, nej eller vet inte) som visar tecken på ett offentligt kontrakt: "
+        "tidigare_upphandlad, lagstadgad_insats, individuella_beslut, marknad och "
+        "behöver_utföras."))
     eur_rate: EurRate | None = Field(None, alias="eurokurs", description=(
         "Valfri växelkurs, kronor per euro, för beräkningen mot de minimis-taken. Utan den "
         "används iopkits standardkurs."))
@@ -311,6 +378,9 @@ class Process(SpecModel):
         "Datum för en undertecknad avsiktsförklaring, om det finns en."))
     decisions: list[Decision] = Field(default_factory=list, alias="beslut", description=(
         "Varje parts beslut om avtalet."))
+    conflict_of_interest: Text | None = Field(None, alias="jäv", description=(
+        "Bedömningen av jäv i det organ som beslutar: vilka som har prövats och slutsatsen. "
+        "Tjänsteskrivelsen återger den."))
 
 
 class Clause(SpecModel):

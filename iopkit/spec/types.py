@@ -34,8 +34,9 @@ UNUSED_FUNDS = ("återbetalas", "får behållas")
 DATA_RESPONSIBILITY = ("var för sig", "gemensamt", "biträde")
 #: Activity areas the idéburna parties themselves run (partnerskap.verksamhetsområden).
 #: The regulated ones decide meddelarskydd, IVO permits and registerkontroll (IOP.md).
-REGULATED_AREAS = ("socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS",
-                   "personlig assistans", "skolväsendet", "hälso- och sjukvård")
+REGULATED_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stödboende",
+                   "hemtjänst", "LSS", "personlig assistans", "skolväsendet",
+                   "hälso- och sjukvård")
 UNREGULATED_AREAS = ("arbetsmarknad", "integration", "fritid och idrott", "kultur",
                      "folkbildning", "övrigt")
 ACTIVITY_AREAS = REGULATED_AREAS + UNREGULATED_AREAS
@@ -44,6 +45,8 @@ STATE_AID_GROUNDS = ("ingen ekonomisk verksamhet", "ingen påverkan på handeln"
                      "ingen fördel (Altmark)", "stöd av mindre betydelse",
                      "stöd av mindre betydelse för SGEI", "SGEI-beslutet", "gruppundantag",
                      "anmält och godkänt stöd")
+#: Answers to the plain questions of rättslig_bedömning.prövning.
+ANSWERS = ("ja", "nej", "vet inte")
 SUPPORTED_FORMAT_VERSION = 1
 
 
@@ -217,7 +220,32 @@ def _year(key: Any) -> int:
     return int(text)
 
 
-_amount = bounded_int_validator(10**12, "kronor")
+#: Kronor as people write them: groups of three separated by spaces (ordinary,
+#: non-breaking or thin), optionally followed by "kr" or "kronor" ("2 400 000 kr").
+_KRONOR = re.compile(r"^\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s*(?:kr\.?|kronor)?\s*$",
+                     re.IGNORECASE)
+
+
+def _kronor_text(value: Any) -> Any:
+    """"2 400 000 kr" as 2400000; anything that is not unambiguously whole kronor is left
+    for the integer validator, whose message shows the accepted forms."""
+    if isinstance(value, str) and len(value) <= 40:
+        match = _KRONOR.match(value)
+        if match:
+            return re.sub(r"[ \u00a0\u202f]", "", match.group(1))
+        if re.search(r"\d", value) and re.search(r"kr|kronor|[ \u00a0\u202f]", value, re.I):
+            raise PydanticCustomError(
+                "IOP016", "\"{value}\" går inte att läsa som ett belopp i hela kronor. Skriv "
+                "till exempel 2400000, \"2 400 000\" eller \"2 400 000 kr\" (grupper om tre "
+                "siffror, inga decimaler).", {"value": excerpt(value, 20)})
+    return value
+
+
+_amount_number = bounded_int_validator(10**12, "kronor")
+
+
+def _amount(value: Any) -> int:
+    return _amount_number(_kronor_text(value))
 
 
 def _yearly_amount(value: Any) -> int | dict[int, int]:
@@ -259,6 +287,15 @@ def _positive_number(value: Any) -> float:
     if number <= 0:
         raise PydanticCustomError("IOP016", "Talet måste vara större än noll.")
     return number
+
+
+def _number(value: Any) -> float:
+    """A number ≥ 0 (a baseline or an outcome may be zero)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0:
+        return 0.0
+    if isinstance(value, str) and value.strip() in ("0", "0.0", "0,0"):
+        return 0.0
+    return _positive_number(value)
 
 
 def _eur_rate(value: Any) -> float:
@@ -337,6 +374,9 @@ def _email(value: Any) -> str:
 
 PARTY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+#: An indicator's id may be a word ("besök", "M1-besökare"): letters including å, ä, ö,
+#: digits, - and _, no dot (a dot is how the follow-up file numbers indicators: M1.1).
+INDICATOR_ID_PATTERN = r"^[A-Za-z0-9_ÅÄÖåäöÉéÜü-]{1,60}$"
 
 
 def _party_id(value: Any) -> str:
@@ -355,6 +395,16 @@ def _id(value: Any) -> str:
         raise PydanticCustomError(
             "IOP013", "\"{value}\" kan inte användas som id. Använd en kort kod av bokstäver "
             "a–z, siffror, - och _, till exempel B1 eller M2.", {"value": excerpt(value, 30)})
+    return text
+
+
+def _indicator_id(value: Any) -> str:
+    text = _text(value)
+    if not re.match(INDICATOR_ID_PATTERN, text):
+        raise PydanticCustomError(
+            "IOP013", "\"{value}\" kan inte användas som id för en indikator. Använd "
+            "bokstäver (även å, ä och ö), siffror, - och _, utan mellanslag och punkt, till "
+            "exempel besök eller M1-besökare.", {"value": excerpt(value, 30)})
     return text
 
 
@@ -403,6 +453,7 @@ DataResponsibility = Annotated[str, PlainValidator(choice_validator(DATA_RESPONS
                                _enum(DATA_RESPONSIBILITY)]
 ActivityArea = Annotated[str, PlainValidator(choice_validator(ACTIVITY_AREAS)),
                          _enum(ACTIVITY_AREAS)]
+Answer = Annotated[str, PlainValidator(choice_validator(ANSWERS)), _enum(ANSWERS)]
 
 
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
@@ -411,20 +462,26 @@ Bool = Annotated[bool, PlainValidator(_bool), WithJsonSchema(
 Date = Annotated[dt.date, PlainValidator(parse_date),
                  WithJsonSchema({"type": "string", "format": "date"})]
 NonNegativeInt = BoundedInt(MAX_INT)
-#: Kronor, whole: at most a thousand billion.
-Amount = BoundedInt(MAX_INT, "kronor")
+#: Kronor, whole: at most a thousand billion; "2 400 000 kr" is read as 2400000.
+Amount = Annotated[int, PlainValidator(_amount),
+                   WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0,
+                                              "maximum": MAX_INT}, {"type": "string"}]})]
 #: A notice time, in months: ten years is already unusual.
 NoticeMonths = BoundedInt(120, "månader")
 #: A calendar year in a per-year map (`belopp_per_år: {2027: 2400000}`).
 Year = BoundedInt(MAX_YEAR, minimum=MIN_YEAR)
 YearlyAmount = Annotated[int | dict[int, int], PlainValidator(_yearly_amount), WithJsonSchema(
-    {"anyOf": [{"type": "integer", "minimum": 0},
+    {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"},
                {"type": "object", "minProperties": 1,
-                "patternProperties": {r"^\d{4}$": {"type": "integer", "minimum": 0}},
+                "patternProperties": {r"^\d{4}$": {"anyOf": [{"type": "integer", "minimum": 0},
+                                                            {"type": "string"}]}},
                 "additionalProperties": False}]})]
 PositiveNumber = Annotated[float, PlainValidator(_positive_number),
                            WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0},
                                                      {"type": "string"}]})]
+Number = Annotated[float, PlainValidator(_number),
+                   WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
+                                             {"type": "string"}]})]
 EurRate = Annotated[float, PlainValidator(_eur_rate),
                     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 1, "maximum": 100},
                                               {"type": "string"}]})]
@@ -439,3 +496,5 @@ PartyId = Annotated[str, PlainValidator(_party_id),
                     WithJsonSchema({"type": "string", "pattern": PARTY_ID_PATTERN})]
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string",
                                                          "pattern": ID_PATTERN})]
+IndicatorId = Annotated[str, PlainValidator(_indicator_id),
+                        WithJsonSchema({"type": "string", "pattern": INDICATOR_ID_PATTERN})]
