@@ -87,6 +87,7 @@ USAGE_ERRORS = [
     (["kalender", "a.yaml", "--nej"], "Flaggan --nej finns inte."),
     (["uppfoljning", "A.yaml", "B.yaml"], "Oväntade argument: B.yaml."),
     (["rapport", "U.yaml", "--år", "tjugo"], "--år"),
+    (["oversikt", "KATALOG", "--dagar", "många"], "--dagar"),
     (["mallar"], "Argumentet KATALOG saknas."),
     (["chek"], "Kommandot 'chek' finns inte. Menade du 'check' eller 'schema'?"),
 ]
