@@ -23,6 +23,22 @@ def check_file(path: Path | str, settings: Any = None) -> CheckResult:
     return check_document(document, settings)
 
 
+def check_any_file(path: Path | str, settings: Any = None,
+                   today: Any = None) -> CheckResult:
+    """Check a partnership spec or a follow-up file (one with `iopkit_utfall`), whichever
+    `path` is. `today` decides which follow-up years have passed. Raises SpecIOError
+    when the file cannot be read at all."""
+    from .outcomes.check import check_outcomes_document, is_outcomes_document
+
+    try:
+        document = load_spec_file(path)
+    except SpecLoadError as exc:
+        return CheckResult(file=str(path), findings=[exc.finding])
+    if is_outcomes_document(document):
+        return check_outcomes_document(document, today, settings)
+    return check_document(document, settings)
+
+
 def check_text(text: str, file: str = "<text>", settings: Any = None) -> CheckResult:
     try:
         document = parse_spec_text(text, file)

@@ -13,6 +13,8 @@ from .commands import diff as _diff
 from .commands import kalender as _kalender
 from .commands import mallar as _mallar
 from .commands import new as _new
+from .commands import oversikt as _oversikt
+from .commands import rapport as _rapport
 from .commands import regler as _regler
 from .commands import render as _render
 from .commands import schema as _schema
@@ -63,6 +65,8 @@ COMMANDS = (
     ("diff", "Jämför två versioner; utkast till tillägg.", _diff.diff),
     ("kalender", "Uppföljningsmöten som kalenderfil (.ics).", _kalender.kalender),
     ("uppfoljning", "Mall för uppföljningsrapporten.", _uppfoljning.uppfoljning),
+    ("rapport", "Årsrapport från uppföljningsfilen.", _rapport.rapport),
+    ("oversikt", "Alla partnerskap: register, frister, de minimis.", _oversikt.oversikt),
     ("mallar", "Kopiera mallarna för att göra egna.", _mallar.mallar),
 )
 for _name, _short_help, _function in COMMANDS:

@@ -86,6 +86,8 @@ USAGE_ERRORS = [
     (["diff", "a.yaml"], "Argumentet NY saknas."),
     (["kalender", "a.yaml", "--nej"], "Flaggan --nej finns inte."),
     (["uppfoljning", "A.yaml", "B.yaml"], "Oväntade argument: B.yaml."),
+    (["rapport", "U.yaml", "--år", "tjugo"], "--år"),
+    (["oversikt", "KATALOG", "--dagar", "många"], "--dagar"),
     (["mallar"], "Argumentet KATALOG saknas."),
     (["chek"], "Kommandot 'chek' finns inte. Menade du 'check' eller 'schema'?"),
 ]
@@ -136,7 +138,9 @@ def failing_check(monkeypatch):
         def broken(*args, **kwargs):
             raise error
 
+        # `check` reads specs and follow-up files alike through check_any_file.
         monkeypatch.setattr(iopkit.check, "check_file", broken)
+        monkeypatch.setattr(iopkit.check, "check_any_file", broken)
 
     return install
 

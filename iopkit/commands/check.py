@@ -27,7 +27,8 @@ class OutputFormat(str, Enum):
 def check(
     files: list[Path] = typer.Argument(
         ..., metavar="FIL", show_default=False,
-        help="En eller flera partnerskapsbeskrivningar (.yaml), eller kataloger med sådana."),
+        help="En eller flera partnerskapsbeskrivningar eller uppföljningsfiler (.yaml), "
+             "eller kataloger med sådana."),
     output_format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f", case_sensitive=False,
         help="text för människor, json för skript och CI."),
@@ -38,8 +39,14 @@ def check(
         None, "--eurokurs", metavar="KURS", show_default=False,
         help="Kronor per euro när stödet räknas om mot de minimis-taken, till exempel "
              "11,20. Går före rättslig_bedömning.eurokurs och iopkits standardkurs."),
+    date_text: str | None = typer.Option(
+        None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
+        help="Dagen som kontrollen utgår från (standard: i dag): för uppföljningsfiler "
+             "avgör den vilka år som har passerat."),
 ) -> None:
-    """Kontrollera partnerskapsbeskrivningar och visa alla fel och varningar.
+    """Kontrollera partnerskapsbeskrivningar och uppföljningsfiler och visa alla fel och
+    varningar. En uppföljningsfil (med iopkit_utfall) kontrolleras också mot avtalet
+    den följer upp.
 
     Slutstatus: 0 inga fel, 1 fel i någon fil (med --strict även varningar),
     2 fel i anropet eller en fil som inte kan läsas.
@@ -53,7 +60,10 @@ def check(
             settings = settings.with_eur_rate(parse_eur_rate(eur_rate))
         except ValueError as exc:
             fail(str(exc))
-    results, io_problems = check_paths(files, settings)
+    from ..render.dates import default_date, parse_date_option
+
+    today = parse_date_option(date_text) if date_text is not None else default_date()
+    results, io_problems = check_paths(files, settings, today)
     summary = Summary()
     for result in results:
         summary.add(result)

@@ -58,11 +58,12 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise (UserInputError if code == EXIT_INVALID else UsageError)(message)
 
 
-def check_paths(paths: list[Path], settings: Any = None
+def check_paths(paths: list[Path], settings: Any = None, today: Any = None,
                 ) -> tuple[list["CheckResult"], list[tuple[str, str]]]:
-    """Check every spec among `paths` (directories expanded). Returns results (findings
-    only) and (file, message) pairs for files that could not be read at all."""
-    from ..check import check_file
+    """Check every spec and follow-up file among `paths` (directories expanded). Returns
+    results (findings only) and (file, message) pairs for files that could not be read
+    at all. `today` decides which follow-up years have passed."""
+    from ..check import check_any_file
     from ..files import expand_spec_paths
     from ..spec.findings import CheckResult
     from ..spec.loader import SpecIOError
@@ -72,7 +73,7 @@ def check_paths(paths: list[Path], settings: Any = None
     io_problems: list[tuple[str, str]] = []
     for file in files:
         try:
-            result = check_file(file, settings)
+            result = check_any_file(file, settings, today)
             # Only the findings are reported; keeping every parsed spec would make memory
             # grow with the size of the batch.
             result.spec = result.document = None

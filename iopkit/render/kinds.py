@@ -57,6 +57,9 @@ KINDS: tuple[DocumentKind, ...] = (
                  short_title="Uppföljning"),
     DocumentKind("tillagg", "Ändringar och tillägg", "TILLÄGG", ".amendment:annex_context",
                  ("diff",)),
+    DocumentKind("arsrapport", "Årsrapport för idéburet offentligt partnerskap (IOP)",
+                 "ÅRSRAPPORT", ".outcomes.report:report_context", ("rapport",),
+                 short_title="Årsrapport"),
 )
 
 #: What `iopkit render` writes without --dokument.

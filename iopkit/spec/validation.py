@@ -59,7 +59,7 @@ def validate_document(document: SpecDocument) -> tuple[Spec | None, list[Finding
     try:
         spec = Spec.model_validate(document.data)
     except ValidationError as exc:
-        findings.extend(_translate(exc, document))
+        findings.extend(translate_errors(exc, document))
     findings.extend(structural_findings(document))
     if any(f.severity is Severity.ERROR for f in findings):
         spec = None
@@ -97,9 +97,10 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def model_at(path: KeyPath) -> type[BaseModel] | None:
-    """The model class that describes the mapping at `path` (alias path), if any."""
-    model: type[BaseModel] | None = Spec
+def model_at(path: KeyPath, root: type[BaseModel] = Spec) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path` (alias path) under `root`
+    (the spec, or another file kind such as the follow-up file), if any."""
+    model: type[BaseModel] | None = root
     for part in path:
         if isinstance(part, int) or model is None:
             continue
@@ -110,15 +111,15 @@ def model_at(path: KeyPath) -> type[BaseModel] | None:
     return model
 
 
-def _field_info(path: KeyPath) -> FieldInfo | None:
-    parent = model_at(path[:-1])
+def _field_info(path: KeyPath, root: type[BaseModel] = Spec) -> FieldInfo | None:
+    parent = model_at(path[:-1], root)
     if parent is None or not path:
         return None
     return next((f for f in parent.model_fields.values() if f.alias == path[-1]), None)
 
 
-def _known_keys(path: KeyPath) -> list[str]:
-    model = model_at(path)
+def _known_keys(path: KeyPath, root: type[BaseModel] = Spec) -> list[str]:
+    model = model_at(path, root)
     if model is None:
         return []
     return [f.alias for f in model.model_fields.values() if f.alias]
@@ -128,7 +129,10 @@ def _where(path: KeyPath) -> str:
     return f"under `{format_path(path)}`" if path else "på översta nivån"
 
 
-def _translate(exc: ValidationError, document: SpecDocument) -> list[Finding]:
+def translate_errors(exc: ValidationError, document: SpecDocument,
+                     root: type[BaseModel] = Spec) -> list[Finding]:
+    """pydantic's errors for `document` validated against `root` as located Swedish
+    findings."""
     findings = []
     for err in exc.errors(include_url=False):
         path: KeyPath = tuple(err["loc"])
@@ -137,7 +141,7 @@ def _translate(exc: ValidationError, document: SpecDocument) -> list[Finding]:
             findings.append(_error(document, kind, err["msg"], path))
         elif kind == "missing":
             key = path[-1]
-            info = _field_info(path)
+            info = _field_info(path, root)
             about = f" ({info.description})" if info is not None and info.description else ""
             findings.append(_error(
                 document, "IOP010",
@@ -145,7 +149,7 @@ def _translate(exc: ValidationError, document: SpecDocument) -> list[Finding]:
                 path, at_value=False))
         elif kind == "extra_forbidden":
             key = str(path[-1])
-            known = _known_keys(path[:-1])
+            known = _known_keys(path[:-1], root)
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
             if close:
                 hint = f"Menade du `{close[0]}`?"
