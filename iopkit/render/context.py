@@ -425,4 +425,9 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
                              if t.recipient is None],
         "de_minimis": facts.de_minimis,
         "budgetförbehåll": facts.budget_reservation,
+        # The rate the ceilings are measured with; a default is an estimate and the
+        # documents say so (eurokurs_text is plain Swedish for the nämnd).
+        "eurokurs": facts.eur_rate,
+        "eurokurs_uppskattad": facts.eur_rate_is_default,
+        "eurokurs_text": facts.eur_rate_document_text,
     }
