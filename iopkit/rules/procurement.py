@@ -321,8 +321,9 @@ def _fullmaktige_decides(ctx: RuleContext) -> bool:
     process = ctx.spec.process
     if process is not None and any("fullmäktige" in d.body.lower() for d in process.decisions):
         return True
+    # "fullmäktige" also inside a word: kommunfullmäktige, regionfullmäktige.
     text = ctx.spec.legal.procurement if ctx.spec.legal else None
-    return bool(text) and word_pattern(("fullmäktige",)).search(text or "") is not None
+    return "fullmäktige" in (text or "").lower()
 
 
 def _public_names(ctx: RuleContext) -> str:
