@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .rules.verdict import blocks
 from .spec.findings import CheckResult, Finding, Severity
 
 
@@ -123,6 +124,8 @@ def print_findings(console: Any, result: CheckResult, strict: bool = False,
         if finding.path_text:
             segments.append((f" {finding.path_text}:", "bold"))
         segments.append((f" {finding.message}", None))
+        if blocks(finding):
+            segments.append((" (hindrar beslut)", "bold"))
         emit(segments)
         if finding.source:
             emit([(f"    Källa: {finding.source}", "dim")])
@@ -133,10 +136,12 @@ def print_findings(console: Any, result: CheckResult, strict: bool = False,
 
 def json_report(results: list[CheckResult], summary: Summary,
                 io_problems: list[tuple[str, str]]) -> str:
-    findings = [f.to_json() for r in results for f in r.findings]
+    findings = [{**f.to_json(), "blocks_decision": blocks(f)}
+                for r in results for f in r.findings]
     findings += [{"file": file, "line": None, "column": None, "path": "", "code": "IOP000",
                   "severity": "fel", "message": message, "source": None, "silenced": False,
-                  "silence_reason": None} for file, message in io_problems]
+                  "silence_reason": None, "blocks_decision": True}
+                 for file, message in io_problems]
     files = [{"file": r.file, "ok": r.ok, "errors": len(r.errors),
               "warnings": len(r.warnings), "info": len(r.infos)} for r in results]
     files += [{"file": file, "ok": False, "errors": 1, "warnings": 0, "info": 0}

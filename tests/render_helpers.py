@@ -97,8 +97,8 @@ def agreement_facts(spec) -> list[str]:
         # A public party's legal form is not written out ("Organisationsform: kommun").
         add("Offentlig part" if party.is_public else f"Idéburen part ({party.type})")
         add(party.org_number)
-        if party.ivo_permit:
-            add(party.ivo_permit)
+        if party.ivo_permit_text:
+            add(party.ivo_permit_text)
         for value in (party.address, party.contact.name, party.contact.title,
                       party.contact.email, party.contact.phone, party.idea):
             if value:

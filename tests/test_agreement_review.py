@@ -153,7 +153,7 @@ def test_plural_grants_with_several_organisations(unga, canonical):
 
 
 def test_decisions_after_the_draft_date_are_planned(tmp_path):
-    """The canonical decisions are dated 10 and 24 November 2026."""
+    """The canonical decisions are dated 8 and 15 December 2026."""
     from iopkit.check import check_file
     from iopkit.render.pipeline import RenderOptions, render_markdown
 
@@ -165,13 +165,13 @@ def test_decisions_after_the_draft_date_are_planned(tmp_path):
         text = norm(render_markdown(result, RenderOptions(date=date))[0].markdown)
         return text[text.index("## Underskrifter"):]
 
-    before = signatures(dt.date(2026, 11, 1))
+    before = signatures(dt.date(2026, 12, 1))
     assert "Avtalet ska godkännas genom följande beslut" in before and "har godkänts" not in before
-    between = signatures(dt.date(2026, 11, 15))
-    assert "Avtalet har godkänts av styrelsen för Föreningen Vinternatt den 10 november 2026" \
+    between = signatures(dt.date(2026, 12, 10))
+    assert "Avtalet har godkänts av styrelsen för Föreningen Vinternatt den 8 december 2026" \
         in between
-    assert "Avtalet ska godkännas av social resursnämnden den 24 november 2026" in between
-    after = signatures(dt.date(2026, 11, 30))
+    assert "Avtalet ska godkännas av socialnämnden Centrum den 15 december 2026" in between
+    after = signatures(dt.date(2026, 12, 20))
     assert "Avtalet har godkänts genom följande beslut" in after and "ska godkännas" not in after
 
 
@@ -181,7 +181,7 @@ def test_defined_terms_and_single_writing_requirement(canonical):
     assert "görs genom ett tillägg enligt § 16" in avtalstid
     assert "betalas tillbaka till den offentliga parten" in section(canonical, "Ekonomi")
     assert "Avtalet har företräde framför" in section(canonical, "Överlåtelse och rangordning")
-    assert "social resursnämnden personuppgiftsansvarig" in canonical
+    assert "socialnämnden Centrum personuppgiftsansvarig" in canonical
     assert "Offentlig part (kommun)" in section(canonical, "Parter")
 
 

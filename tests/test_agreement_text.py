@@ -154,7 +154,7 @@ def test_group_prepares_and_each_partys_body_decides(canonical):
     text = section(canonical, "Organisation och styrning")
     assert "bereder och föreslår" in text
     assert "Partnerskapsgruppen kan inte fatta sådana beslut" in text
-    assert ("fattas av varje parts behöriga organ: social resursnämnden och styrelsen för "
+    assert ("fattas av varje parts behöriga organ: socialnämnden Centrum och styrelsen för "
             "Föreningen Vinternatt.") in text
     assert "kommunallagen (2017:725)" in text and "6 kap. 37 §" in text and "6 kap. 38 §" in text
     assert "undertecknat" in text
@@ -162,8 +162,8 @@ def test_group_prepares_and_each_partys_body_decides(canonical):
     # The draft (dated 4 May 2026) precedes the decisions: they are planned, not taken.
     assert "Avtalet ska godkännas genom följande beslut" in canonical
     assert "har godkänts" not in canonical
-    assert ("Göteborgs Stad genom social resursnämnd: social resursnämnden den 24 november "
-            "2026, § 214") in canonical
+    assert ("Göteborgs kommun genom socialnämnden Centrum: socialnämnden Centrum den 15 "
+            "december 2026 (diarienummer SNC 2026/0418)") in canonical
 
 
 def test_meddelarskydd_only_where_the_law_can_apply(canonical, tmp_path):
@@ -183,7 +183,7 @@ def test_personuppgifter_present_when_the_key_is_missing(tmp_path):
     text = render(tmp_path, data)
     body = section(text, "Personuppgifter och sekretess")
     assert "Innan personuppgifter om deltagarna behandlas" in body
-    assert "på den offentliga sidan är det social resursnämnd" in body
+    assert "på den offentliga sidan är det socialnämnden Centrum" in body
     assert "26 kap. 1 § OSL" in body and "12 kap. 2 § OSL" in body
 
 
@@ -335,7 +335,8 @@ def test_personuppgifter_controller_arrangement(tmp_path, ansvar, expected, bila
     text = render(tmp_path, data)
     body = section(text, "Personuppgifter och sekretess")
     assert expected in body
-    assert "social resursnämnd" in body  # the nämnd, not the kommun, is the controller
+    # The nämnd, not the kommun, is the controller (not only in the party's name).
+    assert re.search(r"(?<!genom )socialnämnden Centrum", body), body
     appendices = text[text.rindex("Bilagor"):]
     if bilaga:
         assert f"enligt {bilaga} i dataskyddsförordningen (EU) 2016/679" in body

@@ -24,21 +24,21 @@ EXPECTED = [
     "Målet M2 (”Besökare får vägledning som stärker deras möjlighet att göra egna val.”) utgår",
     "Målet M1 får en ny indikator: ”Antal besökare som fått kontakt med vården”, målvärde "
     "minst 100",
-    "Målvärdet för indikatorn ”Antal unika besökare per år” (målet M1) ändras från ”minst 400” "
-    "till ”minst 450”",
+    "Målvärdet för indikatorn ”Antal besök per år” (målet M1) ändras från ”minst 15 000” "
+    "till ”minst 16 000”",
     "Insatsen I4 läggs till: ”Sjuksköterska på plats en förmiddag i veckan.”",
     "De mål som insatsen I2 bidrar till ändras från M2 till M3",
     "Insatsen I3 får följande lydelse: ”Socialsekreterare på plats två dagar i veckan",
     "De mål som insatsen I3 bidrar till ändras från M2 till M3",
     "Stiftelsen Gatans Hopp bidrar med en ny resurs: personal, ”Sjuksköterska fyra timmar i "
     "veckan”, uppskattat värde 90 000 kr per år",
-    "Beloppet per år för resursen ”Bidrag till personal och drift” (Göteborgs Stad genom "
-    "social resursnämnd, ekonomiska medel) ändras från 2 400 000 kr till 2 600 000 kr "
+    "Beloppet per år för resursen ”Bidrag till personal och drift” (Göteborgs kommun genom "
+    "socialnämnden Centrum, ekonomiska medel) ändras från 2 400 000 kr till 2 600 000 kr "
     "(+200 000 kr)",
     "Villkoren för utbetalning får följande lydelse: ”Halvårsvis i förskott, senast den 15 "
     "januari och den 15 juli.”",
-    "Partnerskapsgruppen ändras från Göteborgs Stad genom social resursnämnd och Föreningen "
-    "Vinternatt till Göteborgs Stad genom social resursnämnd, Föreningen Vinternatt och "
+    "Partnerskapsgruppen ändras från Göteborgs kommun genom socialnämnden Centrum och Föreningen "
+    "Vinternatt till Göteborgs kommun genom socialnämnden Centrum, Föreningen Vinternatt och "
     "Stiftelsen Gatans Hopp",
     "Datumet för den första uppföljningen ändras från den 15 mars 2027 till den 15 april 2027",
     "Avtalsperiodens slutdatum ändras från den 31 december 2029 till den 31 december 2030",
@@ -50,7 +50,7 @@ EXPECTED = [
 
 # Consequences of the changes: the new totals, with the difference.
 TOTALS = [
-    "Resurserna från Göteborgs Stad genom social resursnämnd uppgår därmed till 2 730 000 kr "
+    "Resurserna från Göteborgs kommun genom socialnämnden Centrum uppgår därmed till 2 730 000 kr "
     "per år (tidigare 2 530 000 kr, +200 000 kr)",
     "Resurserna från Stiftelsen Gatans Hopp uppgår därmed till 90 000 kr per år (tidigare "
     "0 kr, +90 000 kr)",
@@ -128,7 +128,7 @@ def test_markdown_annex_ready_to_sign(runner, versions):
     assert f"Skrev {annex}" in result.stderr
     text = annex.read_text(encoding="utf-8")
     assert text.startswith("# Tillägg nr 2 till avtal om idéburet offentligt partnerskap\n")
-    assert "Diarienummer: SRN 2026/0418" in text
+    assert "Diarienummer: SNC 2026/0418" in text
     assert "**UTKAST** – 4 maj 2028" in text
     assert "## Ändringar och tillägg" in text
     body = flat(text)
@@ -155,11 +155,11 @@ def test_markdown_annex_ready_to_sign(runner, versions):
     assert "*Till följd av ändringarna (§ 6 Parternas resurser):* Parternas sammanlagda" in text
     # The old parties entered the agreement; the annex is signed by the new version's
     # signatories, the new party included.
-    assert ("Göteborgs Stad genom social resursnämnd och Föreningen Vinternatt har ingått "
+    assert ("Göteborgs kommun genom socialnämnden Centrum och Föreningen Vinternatt har ingått "
             "avtal om idéburet offentligt partnerskap") in body
     signatures = text[text.index("## Underskrifter"):]
     for party, name, title in (
-            ("Göteborgs Stad genom social resursnämnd", "Per Lund", "Förvaltningsdirektör"),
+            ("Göteborgs kommun genom socialnämnden Centrum", "Per Lund", "Förvaltningsdirektör"),
             ("Föreningen Vinternatt", "Lars Berg", "Ordförande"),
             ("Föreningen Vinternatt", "Ana Popescu", "Verksamhetsledare"),
             ("Stiftelsen Gatans Hopp", "Eva Holm", "Styrelseordförande")):

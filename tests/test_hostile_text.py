@@ -30,7 +30,7 @@ def test_bidi_control_in_a_text_is_a_warning_naming_the_key(runner, write_spec, 
 
 
 def test_bidi_control_deep_in_the_spec(runner, write_spec, canonical_text):
-    text = canonical_text.replace("namn: Göteborgs Stad", "namn: Göteborgs \u2067Stad", 1)
+    text = canonical_text.replace("namn: Göteborgs kommun", "namn: Göteborgs \u2067kommun", 1)
     spec = write_spec(text)
     result = run(runner, "check", spec)
     assert "varning IOP170 parter[0].namn: Texten innehåller" in result.stdout, result.stdout

@@ -62,11 +62,12 @@ def test_canonical_calendar(runner, canonical):
         D(y, m, 15) for y in (2027, 2028, 2029) for m in (3, 6, 9, 12)][:10] + [
         D(2029, 9, 17), D(2029, 12, 17)]
     assert str(follow_ups[0]["SUMMARY"]) == "Uppföljning 1 av 12: Dagcenter Väst"
-    # "senast den 31 januari varje år": after each calendar year of the agreement.
+    # "senast den 31 mars året efter": after each calendar year of the agreement. 31 March
+    # 2029 is a Saturday and 2 April annandag påsk; 31 March 2030 is a Sunday.
     reports = by_summary(items, "Årsrapport")
-    assert [start(e) for e in reports] == [D(2028, 1, 31), D(2029, 1, 31), D(2030, 1, 31)]
+    assert [start(e) for e in reports] == [D(2028, 3, 31), D(2029, 4, 3), D(2030, 4, 1)]
     assert "årsrapporten för 2029" in str(reports[-1]["DESCRIPTION"])
-    assert "senast den 31 januari varje år" in str(reports[0]["DESCRIPTION"])
+    assert "senast den 31 mars året efter" in str(reports[0]["DESCRIPTION"])
     assert reports[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
     assert len(items) == 15
     for event in items:

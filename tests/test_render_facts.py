@@ -106,7 +106,7 @@ def test_title_page_shows_name_case_number_draft_marking_and_date(rendered):
     text = "\n".join(title_page)
     assert "UTKAST" in text
     assert "4 maj 2026" in text
-    assert "SRN 2026/0418" in text
+    assert "SNC 2026/0418" in text
 
 
 def test_amounts_use_non_breaking_spaces(rendered):
@@ -121,7 +121,7 @@ def test_resource_totals_per_party_and_in_all(rendered):
     rows = [[c.text for c in row.cells] for row in table.rows]
     totals = {r[0]: r[-1] for r in rows if r[0].startswith("Summa")}
     assert totals == {
-        "Summa Göteborgs Stad genom social resursnämnd": "2\u00a0530\u00a0000\u00a0kr",
+        "Summa Göteborgs kommun genom socialnämnden Centrum": "2\u00a0530\u00a0000\u00a0kr",
         "Summa Föreningen Vinternatt": "810\u00a0000\u00a0kr",
         "Summa för alla parter": "3\u00a0340\u00a0000\u00a0kr",
     }
@@ -133,8 +133,16 @@ def test_dates_in_running_text_are_swedish(rendered):
     assert "den 15 september 2026" in text
 
 
-def test_checklist_ticks_what_the_spec_documents(rendered):
-    _, paragraphs = docx_paragraphs(rendered / "dagverksamhet-checklista.docx")
+def test_checklist_ticks_what_the_spec_documents(runner, write_spec, tmp_path):
+    from conftest import dump, load_canonical_data
+
+    # The decisions taken, with their paragraphs: rendered after both meetings.
+    data = load_canonical_data()
+    data["process"]["beslut"][0]["paragraf"] = "§ 9"
+    data["process"]["beslut"][1]["paragraf"] = "§ 214"
+    spec = write_spec(dump(data), "beslutat.yaml")
+    assert run(runner, "render", spec, "--datum", "2026-12-21").exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "beslutat-checklista.docx")
     steps = {p.text.split(".")[0][2:]: p.text[0] for p in paragraphs
              if p.style.name == "List Number"}
     assert steps["Gemensam behovsinventering"] == "☒"
@@ -151,8 +159,8 @@ def test_checklist_ticks_what_the_spec_documents(rendered):
     assert steps["Diarieföring och arkiv"] == "☐"
     text = "\n".join(p.text for p in paragraphs)
     assert "Föreningen Vinternatt tog initiativet den 20 april 2026." in text
-    assert "social resursnämnd beslutade den 24 november 2026, § 214" in text
-    assert "styrelsen beslutade den 10 november 2026, § 9" in text
+    assert "socialnämnden Centrum beslutade den 15 december 2026, § 214" in text
+    assert "styrelsen beslutade den 8 december 2026, § 9" in text
     assert "Ange anslagsdagen i process.beslut (anslaget)" in text
 
 
@@ -160,8 +168,10 @@ def test_checklist_states_the_last_day_for_laglighetsprovning(runner, write_spec
     from conftest import dump, load_canonical_data
 
     data = load_canonical_data()
-    # Posted Friday 4 December 2026: three weeks later is Friday 25 December (juldagen),
-    # 26 and 27 are a holiday and a Sunday, so the last day is Monday 28 December.
+    # Decided on 1 December, posted Friday 4 December 2026: three weeks later is Friday
+    # 25 December (juldagen), 26 and 27 are a holiday and a Sunday, so the last day is
+    # Monday 28 December.
+    data["process"]["beslut"][1]["datum"] = "2026-12-01"
     data["process"]["beslut"][1]["anslaget"] = "2026-12-04"
     spec = write_spec(dump(data), "anslaget.yaml")
     assert run(runner, "render", spec, "--datum", DATE).exit_code == 0

@@ -7,6 +7,7 @@ adding a rule without a test fail.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from iopkit.rules.registry import all_rules
 FINDING = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): "
                      r"(?P<severity>fel|varning|info) (?P<code>IOP\d{3})\b(?P<rest>.*)$")
 NBSP = "\u00a0"
+D = dt.date
 
 
 def findings(output: str) -> list[tuple[str, str, int]]:
@@ -118,6 +120,29 @@ def unvalued_premises_first(data: dict) -> None:
                                 "beskrivning": "Lokal i stadsdelshuset"})
 
 
+def no_personal_data_words(data: dict) -> None:
+    """The canonical example counts visits "utan personuppgifter": a word IOP151 reads."""
+    data["mål"][0]["indikatorer"][0]["källa"] = "Daglig räkning av besök"
+
+
+sgei_de_minimis = setter("rättslig_bedömning", "statsstöd_grund",
+                         "stöd av mindre betydelse för SGEI")
+
+
+def screening(question: str, answer: str) -> Mutation:
+    return setter("rättslig_bedömning", "prövning", question, answer)
+
+
+def ivo_permit(date: dt.date, covers: list[str]) -> Mutation:
+    return setter("parter", 1, "ivo_tillstånd",
+                  {"diarienummer": "3.5.1-01234/2024", "datum": date, "avser": covers})
+
+
+def council_decision(data: dict) -> None:
+    data["process"]["beslut"].append({"part": "goteborg", "organ": "kommunfullmäktige",
+                                      "datum": D(2026, 12, 17), "paragraf": "§ 40"})
+
+
 def public_only_pays(data: dict) -> None:
     data["resurser"] = [r for r in data["resurser"]
                         if r["part"] != "goteborg" or r["typ"] == "ekonomiska medel"]
@@ -180,12 +205,12 @@ CASES = [
          "- part: goteborg",
          [deleter("rättslig_bedömning", "statsstöd"), no_ground, low_public_money]),
     Case("IOP111", "info", [no_ground], "statsstöd:", [unchanged]),
-    Case("IOP112", "varning", [de_minimis], "statsstöd_grund:", [de_minimis, low_public_money]),
+    Case("IOP112", "fel", [de_minimis], "statsstöd_grund:", [de_minimis, low_public_money]),
     Case("IOP113", "varning", [de_minimis, low_public_money, unvalued_premises_first],
          "- part: goteborg",
          [low_public_money, unvalued_premises_first]),
     Case("IOP114", "varning", [sgei_decision, setter("avtalsperiod", "slut", "2037-01-01")],
-         "slut:", [sgei_decision, setter("avtalsperiod", "slut", "2036-12-31")]),
+         "  slut:", [sgei_decision, setter("avtalsperiod", "slut", "2036-12-31")]),
     Case("IOP115", "varning", [sgei_decision], "upphandling:",
          [sgei_decision, setter("rättslig_bedömning", "upphandling",
                                 "Uppdraget är en SGEI som inte är ett kontrakt, eftersom …")]),
@@ -193,6 +218,23 @@ CASES = [
          [setter("rättslig_bedömning", "statsstöd_grund", "gruppundantag"),
           deleter("rättslig_bedömning", "statsstöd")], "statsstöd_grund:",
          [setter("rättslig_bedömning", "statsstöd_grund", "gruppundantag")]),
+    Case("IOP117", "varning", [sgei_de_minimis], "statsstöd_grund:",
+         [sgei_de_minimis, setter("rättslig_bedömning", "statsstöd",
+                                  "Föreningen har skriftligen fått i uppdrag att driva "
+                                  "dagverksamheten som en tjänst av allmänt ekonomiskt "
+                                  "intresse; uppdraget står i avtalet.")]),
+    Case("IOP118", "varning",
+         [de_minimis, low_public_money,
+          setter("rättslig_bedömning", "statsstöd", "Verksamheten är inte ekonomisk verksamhet.")],
+         "statsstöd: Verksamheten",
+         # A text that reasons on de minimis may say one activity is not economic.
+         [de_minimis, low_public_money,
+          setter("rättslig_bedömning", "statsstöd",
+                 "Läxhjälpen är inte ekonomisk verksamhet, men caféet är det, så stödet "
+                 "lämnas som stöd av mindre betydelse.")]),
+    Case("IOP119", "varning", [screening("marknad", "ja")], "marknad: ja",
+         [screening("marknad", "ja"),
+          setter("rättslig_bedömning", "statsstöd_grund", "ingen påverkan på handeln")]),
     Case("IOP120", "varning", [drop_resources_of("vinternatt")], "- id: vinternatt",
          [drop_resources_of("goteborg")]),
     Case("IOP121", "varning", [setter("behovsinventering", "genomförd_av", ["goteborg"])],
@@ -212,7 +254,15 @@ CASES = [
          "belopp_per_år:",
          [setter("resurser", 0, "belopp_per_år",
                  {2027: 2_400_000, 2028: 2_500_000, 2029: 0})]),
-    Case("IOP130", "varning", [setter("avtalsperiod", "slut", "2031-01-01")], "slut:",
+    Case("IOP129", "varning", [deleter("ekonomi", "finansiering")], "ekonomi:",
+         [deleter("ekonomi", "finansiering"), setter("ekonomi", "budgetförbehåll", "ja")]),
+    Case("IOP134", "fel", [setter("process", "beslut", 1, "anslaget", D(2026, 12, 11))],
+         "anslaget:", [setter("process", "beslut", 1, "anslaget", D(2026, 12, 18))]),
+    Case("IOP135", "varning", [setter("process", "beslut", 1, "datum", D(2027, 1, 5))],
+         "datum: 2027-01-05",
+         # The association's board may decide late; the public party's decision matters.
+         [setter("process", "beslut", 0, "datum", D(2027, 1, 5))]),
+    Case("IOP130", "varning", [setter("avtalsperiod", "slut", "2031-01-01")], "  slut:",
          [setter("avtalsperiod", "slut", "2030-12-31")]),  # exactly four years
     Case("IOP131", "varning",
          [setter("avtalsperiod", "förlängning", "Avtalet förlängs tills vidare med ett år i "
@@ -234,18 +284,47 @@ CASES = [
          "- id: vinternatt",
          [setter("partnerskap", "verksamhetsområden", ["HVB"]),
           setter("parter", 1, "ivo_tillstånd", "IVO 3.5.1-12345/2026, 2026-10-01")]),
+    Case("IOP146", "varning",
+         [setter("partnerskap", "verksamhetsområden", ["skyddat boende"]),
+          ivo_permit(D(2023, 11, 1), ["skyddat boende"])], "datum: 2023-11-01",
+         [setter("partnerskap", "verksamhetsområden", ["skyddat boende"]),
+          ivo_permit(D(2024, 5, 2), ["skyddat boende"])]),
+    Case("IOP147", "varning",
+         [setter("partnerskap", "verksamhetsområden", ["särskilt boende"]),
+          ivo_permit(D(2025, 1, 10), ["HVB"])], "avser:",
+         [setter("partnerskap", "verksamhetsområden", ["särskilt boende"]),
+          ivo_permit(D(2025, 1, 10), ["särskilt boende"])]),
     Case("IOP150", "varning", [setter("personuppgifter", "ansvar", "biträde")],
          "ansvar: biträde",
          [setter("personuppgifter", "ansvar", "biträde"),
           setter("bilagor", ["Verksamhetsplan 2027", "Personuppgiftsbiträdesavtal"])]),
     Case("IOP151", "varning",
-         [deleter("personuppgifter"),
+         [deleter("personuppgifter"), no_personal_data_words,
           setter("insatser", 1, "beskrivning", "Rådgivning som dokumenteras i en journal.")],
-         "journal", [deleter("personuppgifter")]),
+         "journal", [deleter("personuppgifter"), no_personal_data_words]),
     Case("IOP152", "varning", [setter("personuppgifter", {"behandlas": "ja"})], "behandlas:",
          [setter("personuppgifter", {"behandlas": "nej"})]),
     Case("IOP153", "varning", [setter("partnerskap", "barn", "ja"), deleter("personuppgifter")],
          "barn:", [setter("partnerskap", "barn", "ja")]),
+    Case("IOP180", "varning", [screening("behöver_utföras", "ja")], "behöver_utföras: ja",
+         [screening("behöver_utföras", "ja"),
+          setter("rättslig_bedömning", "upphandling",
+                 "Verksamheten har inget direkt ekonomiskt intresse för kommunen, som inte "
+                 "skulle ordna den på annat sätt; bidraget stöder föreningens egen "
+                 "verksamhet.")]),
+    Case("IOP181", "varning", [screening("marknad", "vet inte")], "marknad: vet inte",
+         [screening("marknad", "nej")]),
+    Case("IOP182", "varning", [screening("tidigare_upphandlad", "ja")], "prövning:",
+         # An assessment that deals with the earlier purchase lifts both signs.
+         [screening("tidigare_upphandlad", "ja"),
+          setter("rättslig_bedömning", "upphandling",
+                 "Platser i dagverksamheten upphandlades tidigare; det avtalet har upphört "
+                 "och bidraget stöder nu föreningens egen verksamhet utan köp av platser.")]),
+    Case("IOP183", "varning",
+         [screening("lagstadgad_insats", "ja"), screening("individuella_beslut", "ja")],
+         "lagstadgad_insats: ja",
+         [screening("lagstadgad_insats", "ja"), screening("individuella_beslut", "ja"),
+          council_decision]),
     Case("IOP190", "fel",
          [setter("iopkit_undantag", [{"regel": "IOP999", "motivering": "Gäller inte oss."}])],
          "regel: IOP999",
@@ -355,7 +434,7 @@ def test_procurement_words_are_not_searched_in_exemptions(runner, write_spec):
 def test_open_ended_extension_in_block_text_points_at_the_word(runner, write_spec,
                                                                 canonical_text):
     text = canonical_text.replace(
-        "  förlängning: Avtalet kan förlängas med högst två år genom skriftlig överenskommelse.\n",
+        "  förlängning: Avtalet kan förlängas med högst två år.\n",
         "  förlängning: |\n    Parterna ses över avtalet varje år.\n"
         "    Därefter förlängs det automatiskt.\n")
     result = run(runner, "check", write_spec(text))
@@ -378,7 +457,10 @@ def test_state_aid_message_shows_amounts_in_swedish_form(runner, write_spec):
            f"2029: 2{NBSP}400{NBSP}000 kr)" in message
     assert "utan budgetförbehåll räknas hela avtalsperiodens medel (2027–2029) när avtalet " \
            f"skrivs under, 7{NBSP}200{NBSP}000 kr, vilket motsvarar cirka 654{NBSP}545 euro" in message
-    assert "kurs 11,00 kr/euro, iopkits standardkurs" in message
+    # The default rate is an estimate, with its date and source.
+    assert ("kurs 11,00 kr/euro, uppskattad kurs: iopkits standardkurs, fastställd 2026-01-15 "
+            "som ett ungefärligt genomsnitt av Riksbankens dagliga EUR/SEK-kurser 2025") \
+        in message
     assert f"300{NBSP}000 euro" in message and "rättslig_bedömning.statsstöd" in message
     assert "annat stöd av mindre betydelse" in message and "med ränta" in message
     assert "försumbart" not in message and "de minimis" not in message
@@ -491,7 +573,7 @@ def test_state_aid_without_assessment_section_points_at_the_money(runner, write_
 
 
 def test_party_names_and_addresses_do_not_suggest_personal_data(runner, write_spec):
-    text = canonical_variant(deleter("personuppgifter"),
+    text = canonical_variant(deleter("personuppgifter"), no_personal_data_words,
                              setter("parter", 1, "adress", "Journalistgatan 3, Göteborg"))
     result = run(runner, "check", "--strict", write_spec(text))
     assert "IOP151" not in codes(result.stdout)
@@ -500,7 +582,7 @@ def test_party_names_and_addresses_do_not_suggest_personal_data(runner, write_sp
 
 def test_personal_data_words_give_one_warning_at_the_first(runner, write_spec):
     text = canonical_variant(
-        deleter("personuppgifter"),
+        deleter("personuppgifter"), no_personal_data_words,
         setter("insatser", 0, "beskrivning", "Dagcenter med deltagarlista."),
         setter("insatser", 1, "beskrivning", "Individuell rådgivning."))
     result = run(runner, "check", write_spec(text))
@@ -677,3 +759,124 @@ def test_readme_rule_table_is_generated_from_regler(runner):
         f"{README_START} and {README_END} with the output of "
         "`iopkit regler --format markdown`.")
     assert readme.index("## Regler") < readme.index(README_START) < readme.index("## Slutstatus")
+
+
+# --- issue 20: ceilings, SGEI, amounts, statutory insatser ---------------------------------
+
+
+def test_de_minimis_above_the_ceiling_advises_budget_reservation_only_where_it_helps(
+        runner, write_spec):
+    # Three years of 2 400 000 kr: any three-year window is the whole period, so a budget
+    # reservation would not bring the aid under the ceiling.
+    whole = message_of(run(runner, "check", write_spec(canonical_variant(de_minimis))).stdout,
+                       "IOP112")
+    assert "art. 3.7" in whole and "kan inte beslutas på den grunden" in whole
+    assert "`ekonomi.budgetförbehåll: ja`" not in whole
+    # Five years of 1 000 000 kr: 5 000 000 kr at signing is over the ceiling, but no three
+    # years in a row are (3 000 000 kr, about 272 727 euro).
+    five = canonical_variant(de_minimis, setter("avtalsperiod", "slut", D(2031, 12, 31)),
+                             setter("resurser", 0, "belopp_per_år", 1_000_000))
+    result = run(runner, "check", write_spec(five, name="fem.yaml"))
+    assert result.exit_code == 1
+    advice = message_of(result.stdout, "IOP112")
+    assert "`ekonomi.budgetförbehåll: ja`" in advice
+    assert f"mest är 2027–2029, 3{NBSP}000{NBSP}000 kr" in advice
+
+
+def test_sgei_ceiling_needs_the_written_entrustment(runner, write_spec):
+    # 7 200 000 kr (about 654 545 euro): above 300 000, under the SGEI ceiling.
+    message = message_of(run(runner, "check", write_spec(canonical_variant(
+        *no_assessment))).stdout, "IOP110")
+    assert "skriftligen har fått i uppdrag att utföra" in message and "2023/2832" in message
+    sgei = run(runner, "check", write_spec(canonical_variant(sgei_de_minimis), name="s.yaml"))
+    assert "IOP112" not in codes(sgei.stdout)  # under 750 000 euro
+    assert "skriftligen har fått i uppdrag" in message_of(sgei.stdout, "IOP117")
+
+
+@pytest.mark.parametrize("text", ["2 400 000 kr", "2 400 000", "2\u00a0400\u00a0000 kronor"])
+def test_amounts_as_people_write_them(runner, write_spec, text):
+    path = write_spec(canonical_variant(setter("resurser", 0, "belopp_per_år", text)))
+    result = run(runner, "check", "--strict", "--format", "json", path)
+    assert result.exit_code == 0, result.output
+    from iopkit.check import check_file
+
+    assert check_file(path).spec.resources[0].amount_per_year == 2_400_000
+
+
+@pytest.mark.parametrize("text", ["2.400.000", "2 400 000,50 kr", "2,4 miljoner kr",
+                                  "2400 000"])
+def test_ambiguous_amounts_are_errors_that_show_the_accepted_forms(runner, write_spec, text):
+    data_text = canonical_variant(setter("resurser", 0, "belopp_per_år", text))
+    result = run(runner, "check", write_spec(data_text))
+    assert result.exit_code == 1
+    line = line_of(data_text, "belopp_per_år:")
+    message = next(m for m in result.stdout.splitlines() if " IOP016 " in m)
+    assert message.startswith(f"{write_spec(data_text)}:{line}:")
+    assert "resurser[0].belopp_per_år" in message
+    assert "går inte att läsa som ett belopp i hela kronor" in message
+    assert '2400000, "2 400 000" eller "2 400 000 kr"' in message
+
+
+def test_sarskilt_boende_is_an_ivo_area_and_a_statutory_insats(runner, write_spec):
+    from iopkit.check import check_file
+    from iopkit.rules.assessment import assess
+
+    path = write_spec(canonical_variant(
+        setter("partnerskap", "verksamhetsområden", ["särskilt boende"])))
+    facts = assess(check_file(path).spec)
+    assert facts.ivo_areas == ("särskilt boende",)
+    assert facts.statutory_areas == ("särskilt boende",)
+    found = codes(run(runner, "check", path).stdout)
+    assert {"IOP108", "IOP145"} <= found
+
+
+def test_statutory_insats_addressed_by_the_assessment_lifts_the_sign(runner, write_spec):
+    text = canonical_variant(
+        setter("partnerskap", "verksamhetsområden", ["särskilt boende"]),
+        ivo_permit(D(2025, 1, 10), ["särskilt boende"]),
+        setter("rättslig_bedömning", "upphandling",
+               "Föreningen driver sitt eget boende. Kommunens lagstadgade skyldighet att ge "
+               "särskilt boende fullgörs inte genom avtalet: kommunen placerar ingen där."))
+    result = run(runner, "check", write_spec(text))
+    assert "IOP108" not in codes(result.stdout) and "IOP147" not in codes(result.stdout)
+
+
+def test_strong_combination_says_what_to_do_instead(runner, write_spec):
+    text = canonical_variant(screening("lagstadgad_insats", "ja"),
+                             screening("individuella_beslut", "ja"))
+    out = run(runner, "check", write_spec(text)).stdout
+    message = message_of(out, "IOP182")
+    assert "Dela upp avtalet" in message and "LOU 19 kap. 25 a §" in message
+    assert "10 kap. 1 §" in message and "HFD 2020 ref. 15" in message
+    assert {"IOP180", "IOP183"} <= codes(out)
+
+
+def test_euro_rate_facts_for_the_documents(write_spec):
+    from iopkit.check import check_file
+    from iopkit.rules.assessment import assess
+
+    default = assess(check_file(CANONICAL).spec)
+    assert default.eur_rate_is_default and str(default.eur_rate) == "11.00"
+    assert "uppskattad" in default.eur_rate_source_text
+    assert "2026-01-15" in default.eur_rate_source_text
+    assert "uppskattad" in default.eur_rate_document_text
+    assert "`" not in default.eur_rate_document_text
+    assert "eurokurs" not in default.eur_rate_document_text
+    given = assess(check_file(write_spec(canonical_variant(
+        setter("rättslig_bedömning", "eurokurs", "11,37")))).spec)
+    assert not given.eur_rate_is_default and str(given.eur_rate) == "11.37"
+    assert "uppskattad" not in given.eur_rate_source_text
+
+
+def test_check_says_which_findings_stop_the_decision(runner, write_spec):
+    text = canonical_variant(deleter("rättslig_bedömning", "upphandling"),
+                             setter("avtalsperiod", "slut", D(2031, 1, 1)))
+    path = write_spec(text)
+    lines = run(runner, "check", path).stdout.splitlines()
+    blocking = next(line for line in lines if " IOP103 " in line)
+    quality = next(line for line in lines if " IOP130 " in line)
+    assert blocking.endswith("(hindrar beslut)")
+    assert "hindrar beslut" not in quality
+    data = json.loads(run(runner, "check", "--format", "json", path).stdout)
+    flags = {f["code"]: f["blocks_decision"] for f in data["findings"]}
+    assert flags["IOP103"] is True and flags["IOP130"] is False

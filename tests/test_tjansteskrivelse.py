@@ -47,7 +47,7 @@ def test_canonical_memo_sections_amounts_decisions_and_officer_marker(runner, ca
     assert sorted(p.name for p in canonical.parent.iterdir()) == [
         "dagverksamhet-tjansteskrivelse.docx", "dagverksamhet.yaml"]
     # The proposal: approve, the grant per year and in total, who signs.
-    assert "Social resursnämnd föreslås besluta" in text
+    assert "Socialnämnden Centrum föreslås besluta" in text
     assert ("att godkänna avtalet om idéburet offentligt partnerskap Dagverksamhet för "
             "EU-medborgare i utsatthet med Föreningen Vinternatt för perioden den 1 januari "
             "2027 till och med den 31 december 2029") in text
@@ -55,8 +55,8 @@ def test_canonical_memo_sections_amounts_decisions_and_officer_marker(runner, ca
             "sammanlagt 7 200 000 kr") in text
     assert "att uppdra åt Per Lund (Förvaltningsdirektör) att underteckna avtalet" in text
     # Ekonomi: every party's valued resources per year and in total.
-    assert ["Göteborgs Stad genom social resursnämnd", "2 530 000", "2 530 000", "2 530 000",
-            "7 590 000"] in rows
+    assert ["Göteborgs kommun genom socialnämnden Centrum", "2 530 000", "2 530 000",
+            "2 530 000", "7 590 000"] in rows
     assert ["Föreningen Vinternatt", "810 000", "810 000", "810 000", "2 430 000"] in rows
     assert "Avtalet har inget budgetförbehåll" in text
     # The law: kommunallagen, RF, LOU with HFD 2020 ref. 15, the state-aid ground, GDPR.
@@ -65,7 +65,7 @@ def test_canonical_memo_sections_amounts_decisions_and_officer_marker(runner, ca
                   "upphandlingsskadeavgift", "Grund för bedömningen: ingen ekonomisk "
                   "verksamhet", "personuppgiftsansvarig", "artikel 35"):
         assert cited in text, cited
-    assert "anknytning till Göteborgs Stad och dess medlemmar" in text
+    assert "anknytning till Göteborgs kommun och dess medlemmar" in text
     assert "ger inga öppna varningar" in text
     # No aid (ingen ekonomisk verksamhet): the amount, but not counted as granted aid.
     assert "Föreningen Vinternatt får 7 200 000 kr under avtalsperioden." in text
@@ -74,7 +74,18 @@ def test_canonical_memo_sections_amounts_decisions_and_officer_marker(runner, ca
            "(socialtjänst)" in text
     # The goals and the activities are two tables (Word merges adjacent tables).
     assert ["Insats", "Mål", "Ansvarig part"] in rows
-    # No officer in the spec: a marker the officer cannot miss, in the header and at the end.
+    # The officer from process.handläggare, in the header and at the end.
+    assert text.count("Karin Ek") >= 2
+    assert "FYLL I" not in text
+
+
+def test_memo_without_officer_has_a_marker_the_officer_cannot_miss(runner, tmp_path):
+    data = load_canonical_data()
+    del data["process"]["handläggare"]
+    spec = tmp_path / "utan-handlaggare.yaml"
+    spec.write_text(dump(data), encoding="utf-8")
+    _, text, _ = render_memo(runner, spec)
+    # In the header and at the end.
     assert text.count("FYLL I: handläggarens namn och titel (process.handläggare)") == 2
 
 

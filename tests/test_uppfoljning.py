@@ -48,7 +48,7 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
                     "M1 Målgruppen har tillgång till en trygg dagverksamhet året runt.",
                     "M2 Besökare får vägledning som stärker deras möjlighet att göra egna "
                     "val.",
-                    "Göteborgs Stad genom social resursnämnd", "Föreningen Vinternatt"):
+                    "Göteborgs kommun genom socialnämnden Centrum", "Föreningen Vinternatt"):
         assert heading in headings, heading
 
     # One indicator table per goal: description, target value, empty outcome and comment.
@@ -58,8 +58,8 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
         "Indikator", "Målvärde", "Utfall för perioden", "Kommentar och analys"]
     rows = [[c.text for c in row.cells] for t in indicator_tables for row in t.rows[1:]]
     assert rows == [
-        ["Antal unika besökare per år (källa: Besöksregistrering (anonym))", "minst 400", "",
-         ""],
+        ["Antal besök per år (källa: Daglig räkning av besök, utan personuppgifter)",
+         "minst 15 000", "", ""],
         ["Antal öppetdagar per år", "minst 240", "", ""],
         ["Antal vägledningssamtal per år", "minst 600", "", ""],
     ]
@@ -84,14 +84,14 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
     activities = table_with_header(document, "Insats")[0]
     assert [row.cells[0].text[:3] for row in activities.rows[1:]] == ["I1 ", "I2 ", "I3 "]
     assert activities.rows[3].cells[0].text.endswith("(mål M2)")
-    assert activities.rows[3].cells[1].text == "Göteborgs Stad genom social resursnämnd"
+    assert activities.rows[3].cells[1].text == "Göteborgs kommun genom socialnämnden Centrum"
     assert all(row.cells[2].text == "" and row.cells[3].text == ""
                for row in activities.rows[1:])
     questions = table_with_header(document, "Fråga")[0]
     assert len(questions.rows) == 10
     assert questions.rows[1].cells[0].text.startswith("1. Når partnerskapet sina mål?")
     assert all(row.cells[1].text == "" for row in questions.rows[1:])
-    assert ["2027", "2028-01-31"] in table_rows(document)
+    assert ["2027", "2028-03-31"] in table_rows(document)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Mallen skapades 1 mars 2027 från dagverksamhet.yaml." in text
     assert "12 uppföljningar under avtalsperioden, den första den 15 mars 2027" in text
@@ -108,7 +108,7 @@ def test_markdown_and_docx_together(runner, canonical):
     assert "| Antal öppetdagar per år | minst 240 | | |\n" in markdown
     assert "| Socialsekreterare 20 procent av heltid (personal) | 130\u00a0000\u00a0kr | | |\n" \
         in markdown
-    assert "| Göteborgs Stad genom social resursnämnd | |\n" in markdown  # attendance
+    assert "| Göteborgs kommun genom socialnämnden Centrum | |\n" in markdown  # attendance
 
 
 def test_output_directory_and_determinism(runner, canonical, tmp_path):
@@ -156,7 +156,8 @@ def test_spec_text_cannot_break_the_tables(runner, tmp_path):
     document = Document(str(tmp_path / "avtal-uppfoljning.docx"))
     first = table_with_header(document, "Indikator")[0]
     assert [c.text for c in first.rows[1].cells] == [
-        "Besökare | per *år* <b> (källa: Besöksregistrering (anonym))", "minst 400", "", ""]
+        "Besökare | per *år* <b> (källa: Daglig räkning av besök, utan personuppgifter)",
+        "minst 15 000", "", ""]
     # A goal without indicators gets a table for describing how it was reached.
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Målet har ännu inga indikatorer." in text

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from iopkit.spec.loader import SpecDocument, load_spec_file
-from iopkit.spec.types import ID_PATTERN, PARTY_ID_PATTERN
+from iopkit.spec.types import ID_PATTERN, INDICATOR_ID_PATTERN, PARTY_ID_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "docs" / "format.md"
@@ -101,7 +101,7 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], parts: tuple[str | None, .
     for key, prop in node.get("properties", {}).items():
         path = parts + (key,)
         shape = _without_null(prop)
-        target = _resolve(shape, defs)
+        target = _resolve(_group_option(shape), defs)
         items = _resolve(shape["items"], defs) if shape.get("type") == "array" else None
         doc = KeyDoc(
             path=_path_text(path), parts=path,
@@ -110,7 +110,8 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], parts: tuple[str | None, .
             required="ja" if key in required else "nej",
             allowed=tuple(_allowed(shape)),
             default=_default_text(prop.get("default")),
-            is_group="properties" in target or (items is not None and "properties" in items),
+            is_group=("properties" in target and "anyOf" not in shape)
+            or (items is not None and "properties" in items),
         )
         doc.required = CONDITIONALLY_REQUIRED.get(doc.path, doc.required)
         if doc.path in REFERENCES:
@@ -120,6 +121,15 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], parts: tuple[str | None, .
             _walk(target, defs, path, out)
         elif items is not None and "properties" in items:
             _walk(items, defs, path + (None,), out)
+
+
+def _group_option(shape: dict[str, Any]) -> dict[str, Any]:
+    """A key that is either a value or a group (`ivo_tillstånd`: text, or a map): the
+    group's keys are documented below it."""
+    for option in shape.get("anyOf", ()):
+        if "$ref" in option:
+            return dict(option)
+    return shape
 
 
 def _path_text(parts: tuple[str | None, ...]) -> str:
@@ -157,14 +167,21 @@ def _type_text(shape: dict[str, Any], defs: dict[str, Any]) -> str:
     options = shape.get("anyOf")
     if options is not None:
         kinds = {o.get("type") for o in options}
+        if kinds == {None, "string"} and any("$ref" in o for o in options):
+            return "text, eller grupp av nycklar (se nedan)"
         if kinds == {"boolean", "string"}:
             return "ja eller nej"
         if kinds == {"string", "integer"}:
-            return "organisationsnummer, NNNNNN-NNNN"
+            if any(o.get("pattern") for o in options):
+                return "organisationsnummer, NNNNNN-NNNN"
+            return "belopp i hela kronor: 2400000 eller \"2 400 000 kr\""
         if kinds == {"number", "string"}:
+            if any(o.get("minimum") == 0 for o in options):
+                return "tal, 0 eller större, till exempel 420 eller 12,5"
             return "tal, till exempel 11,20"
-        if kinds == {"integer", "object"}:
-            return "heltal i kronor, eller belopp per år: {2027: 2400000, 2028: 2500000}"
+        if kinds in ({"integer", "object"}, {"integer", "string", "object"}):
+            return ("belopp i hela kronor (2400000 eller \"2 400 000 kr\"), eller belopp per "
+                    "år: {2027: 2400000, 2028: 2500000}")
         raise ValueError(f"okänd typ i schemat: {shape}")
     kind = shape.get("type")
     if kind == "array":
@@ -186,6 +203,8 @@ def _type_text(shape: dict[str, Any], defs: dict[str, Any]) -> str:
             return "id (små bokstäver a–z, siffror, - och _)"
         if pattern == ID_PATTERN:
             return "kod (bokstäver a–z, siffror, - och _)"
+        if pattern == INDICATOR_ID_PATTERN:
+            return "id (bokstäver, även å, ä och ö, siffror, - och _, ingen punkt)"
         if pattern is None:
             return "text"
     raise ValueError(f"okänd typ i schemat: {shape}")
@@ -232,6 +251,11 @@ def example_yaml(key: str, value: Any) -> str:
     """`key: value` as a user would write it (the loader keeps every value as text)."""
     from iopkit.scaffold import yaml_scalar
 
+    if isinstance(value, dict):
+        lines = [f"{key}:"]
+        for name, item in value.items():
+            lines.extend(f"  {line}" for line in example_yaml(str(name), item).split("\n"))
+        return "\n".join(lines)
     if isinstance(value, list):
         items = [str(v) for v in value]
         if all(yaml_scalar(v) == v and not set(v) & set(",[]{}") for v in items):
@@ -296,7 +320,9 @@ igenom `iopkit check` direkt.
   `namn: "Stöd: för alla"`. Längre texter skrivs på flera rader efter `|`.
 - Ja/nej skrivs `ja` eller `nej` (`true` och `false` går också).
 - Datum skrivs `ÅÅÅÅ-MM-DD`, till exempel `2027-01-01`.
-- Belopp skrivs i hela kronor utan mellanslag: `2400000`.
+- Belopp skrivs i hela kronor: `2400000`, eller som man skriver dem, i grupper om tre
+  siffror med mellanslag och gärna `kr` efter: `"2 400 000 kr"`. Decimaler och andra
+  skrivsätt är fel, och felet visar de skrivsätt som går.
 - Organisationsnummer skrivs `NNNNNN-NNNN`; tio siffror utan bindestreck eller tolv
   siffror med `16` först går också. Kontrollsiffran kontrolleras.
 - En id är ett kort namn som andra avsnitt hänvisar till: parter har id med små

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
-from ..spec.model import Party, Spec
+from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import period_years
 from ..workdays import next_working_day
 from .agreement import agreement_context
@@ -39,6 +39,30 @@ def paragraph_counter() -> Callable[[], Md]:
     return paragraf
 
 
+class IvoPermitView(dict[str, Any]):
+    """An IVO permit for the templates: `{{ part.ivo_tillstånd }}` reads as the permit's
+    text (the text form as written, the map form as its number and date), and the map
+    form's keys are there too (`.diarienummer`, `.datum`, `.avser`)."""
+
+    def __init__(self, text: str, permit: IvoPermit | None) -> None:
+        super().__init__(text=text,
+                         diarienummer=permit.case_number if permit else None,
+                         datum=permit.date if permit else None,
+                         avser=list(permit.covers) if permit else [])
+        self._text = text
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def _ivo_permit(party: Party) -> IvoPermitView | None:
+    text = party.ivo_permit_text
+    if text is None:
+        return None
+    permit = party.ivo_permit if isinstance(party.ivo_permit, IvoPermit) else None
+    return IvoPermitView(text, permit)
+
+
 def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
@@ -54,7 +78,8 @@ def _party(party: Party) -> dict[str, Any]:
         },
         "firmatecknare": [{"namn": s.name, "titel": s.title} for s in party.signatories],
         "registrerad_idéburen": party.registered_nonprofit,
-        "ivo_tillstånd": party.ivo_permit_text,
+        "organ": party.body,
+        "ivo_tillstånd": _ivo_permit(party),
         "verksamhetsidé": party.idea,
         "offentlig": party.is_public,
         "idéburen": party.is_nonprofit,
@@ -82,8 +107,9 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "beskrivning": spec_goal.description,
             "behov": [need_by_id.get(n) or {"id": n, "beskrivning": ""}
                       for n in spec_goal.needs],
-            "indikatorer": [{"beskrivning": i.description, "målvärde": i.target,
-                             "källa": i.source} for i in spec_goal.indicators],
+            "indikatorer": [{"id": i.id, "beskrivning": i.description, "målvärde": i.target,
+                             "källa": i.source, "baslinje": i.baseline,
+                             "baslinje_år": i.baseline_year} for i in spec_goal.indicators],
         })
     goal_by_id = {g["id"]: g for g in goals}
     activities: list[dict[str, Any]] = [{
@@ -232,12 +258,14 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "viten": economy.penalties,
             "andra_bidrag": economy.other_grants,
             "budgetförbehåll": economy.budget_reservation,
+            "finansiering": economy.financing,
         },
         "rättslig_bedömning": {
             "upphandling": legal.procurement if legal else None,
             "statsstöd": legal.state_aid if legal else None,
             "eurokurs": legal.eur_rate if legal else None,
             "statsstöd_grund": legal.state_aid_ground if legal else None,
+            "prövning": _screening(legal.screening) if legal and legal.screening else None,
         },
         "process": _process(spec, party_ref, facts),
         "bedömning": _assessment(facts, party_ref),
@@ -312,7 +340,7 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     process = spec.process
     if process is None:
         return {"initiativ": None, "handläggare": None, "avsiktsförklaring": None,
-                "beslut": []}
+                "beslut": [], "jäv": None}
     initiative = process.initiative
     officer = process.case_officer
     decisions = []
@@ -340,7 +368,17 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
         if officer else None,
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
+        "jäv": process.conflict_of_interest,
     }
+
+
+def _screening(screening: Screening) -> dict[str, str | None]:
+    """The plain answers of rättslig_bedömning.prövning, under their YAML keys."""
+    return {"tidigare_upphandlad": screening.procured_before,
+            "lagstadgad_insats": screening.statutory,
+            "individuella_beslut": screening.individual_decisions,
+            "marknad": screening.market,
+            "behöver_utföras": screening.needed_performed}
 
 
 def _aid_parts(transfers: list[Any]) -> list[dict[str, Any]]:
@@ -387,4 +425,9 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
                              if t.recipient is None],
         "de_minimis": facts.de_minimis,
         "budgetförbehåll": facts.budget_reservation,
+        # The rate the ceilings are measured with; a default is an estimate and the
+        # documents say so (eurokurs_text is plain Swedish for the nämnd).
+        "eurokurs": facts.eur_rate,
+        "eurokurs_uppskattad": facts.eur_rate_is_default,
+        "eurokurs_text": facts.eur_rate_document_text,
     }

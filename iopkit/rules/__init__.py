@@ -24,6 +24,7 @@ RULE_MODULES = (
     "resources",
     "partnership",
     "period",
+    "decisions",
     "parties",
     "personal_data",
     "placeholders",

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from ..spec.model import Party, Resource, Spec
+from .settings import DEFAULT_EUR_RATE, DEFAULT_EUR_RATE_DATE
 
 #: Activity areas where lag (2017:151) 2 § can apply: professionally run private
 #: activity, partly publicly funded, in the school system, hälso- och sjukvård, or under
@@ -123,8 +125,66 @@ class RecipientAid:
 
 
 @dataclass(frozen=True)
+class EurRate:
+    """The kronor-per-euro rate the ceilings are measured with, and where it is from."""
+
+    value: Decimal
+    #: iopkit's default: an estimate, and every text that uses it says so.
+    is_default: bool
+    #: For `check`'s messages (may name the key or option the rate came from).
+    source_text: str
+    #: For the nämnd's documents: plain Swedish, no keys or options.
+    document_text: str
+
+
+def eur_rate_of(spec: Spec, override: Decimal | None = None) -> EurRate:
+    """The rate from `--eurokurs`, else `rättslig_bedömning.eurokurs`, else the default."""
+    if override is not None:
+        return EurRate(override, False, "angiven med --eurokurs",
+                       "den kurs som förvaltningen har angett")
+    legal = spec.legal
+    if legal is not None and legal.eur_rate is not None:
+        return EurRate(Decimal(str(legal.eur_rate)), False,
+                       "från rättslig_bedömning.eurokurs",
+                       "den kurs som förvaltningen har angett i underlaget")
+    date = DEFAULT_EUR_RATE_DATE.isoformat()
+    return EurRate(
+        DEFAULT_EUR_RATE, True,
+        f"uppskattad kurs: iopkits standardkurs, fastställd {date} som ett ungefärligt "
+        "genomsnitt av Riksbankens dagliga EUR/SEK-kurser 2025; ange kursen när stödet "
+        "beviljas i rättslig_bedömning.eurokurs",
+        f"en uppskattad kurs (ett ungefärligt genomsnitt av Riksbankens dagliga "
+        f"EUR/SEK-kurser 2025, fastställt {date}); den kurs som gäller när stödet beviljas "
+        "ska användas")
+
+
+@dataclass(frozen=True)
 class Assessment:
     spec: Spec
+    #: Kronor per euro from the command line (`--eurokurs`), when given.
+    eur_rate_override: Decimal | None = None
+
+    # --- the euro rate (for the ceilings) -----------------------------------------------
+
+    @cached_property
+    def eur(self) -> EurRate:
+        return eur_rate_of(self.spec, self.eur_rate_override)
+
+    @property
+    def eur_rate(self) -> Decimal:
+        return self.eur.value
+
+    @property
+    def eur_rate_is_default(self) -> bool:
+        return self.eur.is_default
+
+    @property
+    def eur_rate_source_text(self) -> str:
+        return self.eur.source_text
+
+    @property
+    def eur_rate_document_text(self) -> str:
+        return self.eur.document_text
 
     @cached_property
     def areas(self) -> tuple[str, ...]:
@@ -235,5 +295,5 @@ class Assessment:
         return next_working_day(posted + dt.timedelta(weeks=3))
 
 
-def assess(spec: Spec) -> Assessment:
-    return Assessment(spec)
+def assess(spec: Spec, eur_rate: Decimal | None = None) -> Assessment:
+    return Assessment(spec, eur_rate)

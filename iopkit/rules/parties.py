@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
 from ..spec.findings import Severity
+from ..spec.model import IvoPermit
 from .assessment import AREA_NAMES
 from .registry import Hit, RuleContext, rule
 from .sources import IVO, REGISTRATION, SKATTEVERKET
@@ -90,4 +92,66 @@ def ivo_permit_missing(ctx: RuleContext) -> Iterable[Hit]:
             "Inspektionen för vård och omsorg (IVO), också när den offentliga parten står för "
             "lokalerna (tillståndet är knutet till de lokaler där verksamheten bedrivs). Ange "
             f"tillståndets nummer och datum i `ivo_tillstånd` för {party.name}, eller ansök "
-            "hos IVO; verksamheten får inte starta förrän tillståndet har beviljats."))
+            "hos IVO; verksamheten får inte starta förrän tillståndet har beviljats."), todo=(
+            f"{party.name} har inget tillstånd från Inspektionen för vård och omsorg för "
+            f"{', '.join(AREA_NAMES.get(a, a) for a in areas)}. Tillståndet behöver finnas, "
+            "eller vara sökt, innan nämnden beslutar; verksamheten får inte starta utan det."))
+
+
+#: IVO's permit duty for skyddat boende began on this day (socialtjänstlagen; IOP.md):
+#: a permit for it cannot be dated earlier.
+SHELTER_PERMITS_FROM = dt.date(2024, 4, 1)
+
+
+@rule(code="IOP146", severity=Severity.WARNING,
+      title="Tillstånd för skyddat boende före 2024-04-01",
+      trigger=("`ivo_tillstånd` (med `datum`) avser skyddat boende och är daterat före "
+               "2024-04-01"),
+      source=IVO)
+def shelter_permit_too_early(ctx: RuleContext) -> Iterable[Hit]:
+    areas = ctx.facts.areas
+    for index, party in enumerate(ctx.spec.parties):
+        permit = party.ivo_permit
+        if not isinstance(permit, IvoPermit) or permit.date is None:
+            continue
+        shelter = "skyddat boende" in permit.covers or \
+            (not permit.covers and "skyddat boende" in areas)
+        if shelter and permit.date < SHELTER_PERMITS_FROM:
+            yield Hit(("parter", index, "ivo_tillstånd", "datum"), (
+                f"Tillståndet för {party.name} är daterat {permit.date.isoformat()}, men "
+                "kravet på tillstånd från IVO för skyddat boende gäller från 2024-04-01, och "
+                "inget sådant tillstånd kan vara beviljat före det. Kontrollera "
+                "tillståndsbeviset: datumet kan gälla en ansökan (den som redan drev skyddat "
+                "boende fick fortsätta medan en ansökan som lämnats senast 2024-08-01 "
+                "prövades) eller ett tillstånd för en annan verksamhet."))
+
+
+@rule(code="IOP147", severity=Severity.WARNING,
+      title="Tillståndet täcker inte verksamheten",
+      trigger=("`ivo_tillstånd.avser` nämner inte ett tillståndspliktigt område i "
+               "`partnerskap.verksamhetsområden`"),
+      source=IVO)
+def permit_does_not_cover(ctx: RuleContext) -> Iterable[Hit]:
+    areas = ctx.facts.ivo_areas
+    permits = [(index, party) for index, party in enumerate(ctx.spec.parties)
+               if party.ivo_permit is not None]
+    # Only map-form permits that list what they cover can be compared; a text permit may
+    # cover anything.
+    if not areas or not permits or any(
+            not isinstance(p.ivo_permit, IvoPermit) or not p.ivo_permit.covers
+            for _, p in permits):
+        return
+    covered = {a for _, p in permits if isinstance(p.ivo_permit, IvoPermit)
+               for a in p.ivo_permit.covers}
+    missing = [a for a in areas if a not in covered]
+    if not missing:
+        return
+    index, party = permits[0]
+    named = ", ".join(AREA_NAMES.get(a, a) for a in missing)
+    yield Hit(("parter", index, "ivo_tillstånd", "avser"), (
+        f"Verksamheten omfattar {named}, men tillståndet från IVO för {party.name} avser "
+        f"inte det. Ett tillstånd gäller den verksamhet och de lokaler det avser. Kontrollera "
+        "tillståndsbeviset och ange i `avser` vad tillståndet gäller, eller ansök hos IVO om "
+        "tillstånd för den verksamheten innan den startar."), todo=(
+        f"Tillståndet från Inspektionen för vård och omsorg för {party.name} gäller inte "
+        f"{named}. Tillstånd för den verksamheten behöver finnas innan den startar."))

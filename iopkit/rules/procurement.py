@@ -15,7 +15,17 @@ from typing import Iterable
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule, word_pattern
 from .assessment import AREA_NAMES
-from .sources import GDPR, HFD_2020_15, KL_TASK, LOU, LOU_RESERVED, LOV_RESERVED, UHM, cite
+from .sources import (
+    GDPR,
+    HFD_2020_15,
+    KL_FULLMAKTIGE,
+    KL_TASK,
+    LOU,
+    LOU_RESERVED,
+    LOV_RESERVED,
+    UHM,
+    cite,
+)
 
 #: What a message says of the consequences of a public contract that was not procured.
 CONSEQUENCES = (
@@ -51,7 +61,10 @@ def per_unit_payment(ctx: RuleContext) -> Iterable[Hit]:
             "den offentliga parten betalar för. Det är det starkaste tecknet på ett offentligt "
             "kontrakt, och i HFD 2020 ref. 15 fann domstolen ett kontrakt redan med en fast "
             f"årlig summa. Ett IOP kan inte ha betalning per prestation. {CONSEQUENCES} "
-            f"{ROUTES}"))
+            f"{ROUTES}"), todo=(
+            "Avtalet betalar organisationen per prestation, vilket gör det till ett köp av "
+            "tjänster. Det behöver bli ett bidrag till organisationens egen verksamhet, eller "
+            "tjänsten upphandlas."))
 
 
 @rule(code="IOP102", severity=Severity.ERROR,
@@ -66,7 +79,9 @@ def penalties(ctx: RuleContext) -> Iterable[Hit]:
             "HFD 2020 ref. 15. I ett IOP är organisationens skyldigheter villkor för bidraget: "
             "om de inte uppfylls stoppar den offentliga parten utbetalningen och kräver "
             f"tillbaka medel, den kräver inte leverans. Skriv `viten: nej`. {CONSEQUENCES} "
-            f"{ROUTES}"))
+            f"{ROUTES}"), todo=(
+            "Avtalet har viten, som gör organisationens åtaganden till prestationer som kan "
+            "krävas ut. Vitena behöver tas bort."))
 
 
 @rule(code="IOP103", severity=Severity.WARNING,
@@ -84,7 +99,9 @@ def procurement_assessment_missing(ctx: RuleContext) -> Iterable[Hit]:
             "villkor för bidraget (använda medlen för ändamålet, redovisa, betala tillbaka) "
             "och inte prestationer mot betalning, och att båda parter bidrar med resurser. "
             "Att organisationen är idéburen, att avtalet kallas IOP eller att det inte finns "
-            "någon marknad räcker inte som skäl."))
+            "någon marknad räcker inte som skäl."), todo=(
+            "Det saknas en bedömning av om avtalet är ett offentligt kontrakt som ska "
+            "upphandlas. Den behöver göras innan nämnden beslutar."))
 
 
 @rule(code="IOP104", severity=Severity.WARNING,
@@ -123,13 +140,17 @@ def public_only_pays(ctx: RuleContext) -> Iterable[Hit]:
         "leverantör, som i HFD 2020 ref. 15 där en stiftelse drev verksamhet åt kommunen mot "
         f"betalning. {CONSEQUENCES} Beskriv vad de offentliga parterna själva gör i "
         "partnerskapet (egna insatser, personal, kompetens, lokaler), eller pröva om avtalet "
-        "ska upphandlas."))
+        "ska upphandlas."), todo=(
+        f"{_public_names(ctx)} bidrar bara med pengar medan organisationen ansvarar för varje "
+        "insats, vilket liknar ett köp av tjänster. Det behöver bedömas om avtalet ska "
+        "upphandlas innan nämnden beslutar."))
 
 
 @rule(code="IOP106", severity=Severity.WARNING,
       title="Pengar knutna till platser, deltagare eller timmar",
       trigger=("`ekonomi`, en resurs eller en insats talar om pengar \"per plats\", \"per "
-               "deltagare\", \"per timme\", \"per dygn\", \"per besök\" eller liknande"),
+               "deltagare\", \"per timme\", \"per dygn\", \"per natt\", \"per person\", "
+               "\"per besök\" eller liknande"),
       source=cite(HFD_2020_15, LOU))
 def per_unit_wording(ctx: RuleContext) -> Iterable[Hit]:
     pattern = word_pattern(ctx.settings.per_unit_words)
@@ -141,15 +162,22 @@ def per_unit_wording(ctx: RuleContext) -> Iterable[Hit]:
             "eller timme är betalning för utförda tjänster, ett tecken på ett offentligt "
             f"kontrakt enligt HFD 2020 ref. 15. {CONSEQUENCES} Beskriv bidraget som ett stöd "
             "till verksamheten som helhet, utan koppling till antal, eller pröva om avtalet "
-            "ska upphandlas."), line, column)
+            "ska upphandlas."), line, column, todo=(
+            f"Underlaget knyter pengarna till antal (\"{word}\"), vilket är betalning för "
+            "utförda tjänster. Bidraget behöver avse verksamheten som helhet, eller avtalet "
+            "upphandlas."))
 
 
 @rule(code="IOP107", severity=Severity.WARNING,
       title="Organisationen är personuppgiftsbiträde",
-      trigger="`personuppgifter.ansvar` är `biträde`",
+      trigger=("`personuppgifter.ansvar` är `biträde` och `rättslig_bedömning.upphandling` "
+               "nämner inte biträdesrollen"),
       source=cite(HFD_2020_15, f"{GDPR}, art. 28"))
 def processor_role(ctx: RuleContext) -> Iterable[Hit]:
     data = ctx.spec.personal_data
+    text = ctx.spec.legal.procurement if ctx.spec.legal else None
+    if text and word_pattern(("biträde", "personuppgiftsbiträde")).search(text):
+        return  # the procurement assessment addresses the role
     if data is not None and data.responsibility == "biträde":
         yield Hit(("personuppgifter", "ansvar"), (
             "Som personuppgiftsbiträde behandlar organisationen uppgifter för den offentliga "
@@ -162,12 +190,13 @@ def processor_role(ctx: RuleContext) -> Iterable[Hit]:
 
 @rule(code="IOP108", severity=Severity.WARNING,
       title="Verksamheten kan vara en lagstadgad insats",
-      trigger=("`partnerskap.verksamhetsområden` innehåller skyddat boende, HVB, stödboende, "
-               "hemtjänst, LSS eller personlig assistans"),
+      trigger=("`partnerskap.verksamhetsområden` innehåller skyddat boende, särskilt boende, "
+               "HVB, stödboende, hemtjänst, LSS eller personlig assistans, och "
+               "`rättslig_bedömning.upphandling` nämner inte den lagstadgade insatsen"),
       source=cite(HFD_2020_15, KL_TASK))
 def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
     areas = ctx.facts.statutory_areas
-    if not areas:
+    if not areas or addressed(ctx, "lagstadgad_insats"):
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
     yield Hit(("partnerskap", "verksamhetsområden"), (
@@ -178,29 +207,224 @@ def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
         "myndighetsutövning får inte lämnas över utan stöd i lag), och det är ett starkt "
         f"tecken på ett offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} Beskriv i "
         "`rättslig_bedömning.upphandling` varför organisationen bedriver sin egen verksamhet "
-        "och inte utför den offentliga partens insatser, eller pröva om avtalet ska "
-        "upphandlas."))
+        "och inte utför den offentliga partens lagstadgade insatser (texten ska nämna det, "
+        "till exempel \"lagstadgad\" eller \"skyldighet\"), eller pröva om avtalet ska "
+        "upphandlas."), todo=(
+        f"Verksamheten omfattar {named}, insatser som den offentliga parten kan vara skyldig "
+        "att ge enskilda. Det behöver bedömas om organisationen utför den offentliga partens "
+        "egen insats, vilket kräver upphandling och fullmäktiges beslut, innan nämnden "
+        "beslutar."))
 
 
 
 @rule(code="IOP109", severity=Severity.WARNING,
-      title="Upphandlingsbedömningen vilar på att marknad saknas",
-      trigger=("`rättslig_bedömning.upphandling` säger att det inte finns någon marknad "
-               "(\"det finns inte någon marknad\", \"saknas en marknad\" …)"),
+      title="Bedömningen vilar på att marknad saknas",
+      trigger=("`rättslig_bedömning.upphandling` eller `rättslig_bedömning.statsstöd` säger "
+               "att det inte finns någon marknad (\"det finns inte någon marknad\", \"saknas "
+               "en marknad\" …)"),
       source=cite(HFD_2020_15, UHM))
 def no_market_defence(ctx: RuleContext) -> Iterable[Hit]:
+    legal = ctx.spec.legal
+    if legal is None:
+        return
+    pattern = word_pattern(ctx.settings.no_market_words)
+    for key, text in (("upphandling", legal.procurement), ("statsstöd", legal.state_aid)):
+        match = pattern.search(text or "")
+        if not match:
+            continue
+        path = ("rättslig_bedömning", key)
+        line, column = ctx.locate(path, pattern)
+        quoted = " ".join(match.group(0).split())
+        if key == "upphandling":
+            message = (
+                f"Bedömningen stöder sig på att det inte finns någon marknad (\"{quoted}\"). "
+                "Det är inget skäl enligt HFD 2020 ref. 15: ett avtal är ett offentligt "
+                "kontrakt om organisationen utför en tjänst åt den offentliga parten mot "
+                "betalning, tjänsten är av direkt ekonomiskt intresse för den och åtagandena "
+                "är ömsesidiga och rättsligt utkrävbara, oavsett om det finns en marknad. "
+                "Bygg bedömningen på de frågorna i stället.")
+        else:
+            message = (
+                f"Statsstödsbedömningen stöder sig på att det inte finns någon marknad "
+                f"(\"{quoted}\"). Att ingen erbjuder verksamheten mot betalning i dag räcker "
+                "inte ensamt: beskriv varför verksamheten inte erbjuds och inte skulle kunna "
+                "erbjudas mot betalning (till exempel att den är avgiftsfri, bygger på "
+                "solidaritet och ideellt arbete och riktar sig till personer utan "
+                "betalningsförmåga). Samma skäl räcker aldrig i upphandlingsfrågan (HFD 2020 "
+                "ref. 15), så bygg inte `rättslig_bedömning.upphandling` på det.")
+        yield Hit(path, message, line, column)
+
+
+# --- the plain questions (rättslig_bedömning.prövning) -----------------------------------
+
+#: Each question answered `ja` is a sign of a public contract: what it means, in words.
+SIGN_TEXT = {
+    "tidigare_upphandlad": ("den offentliga parten har tidigare köpt eller upphandlat den här "
+                            "eller en liknande verksamhet"),
+    "lagstadgad_insats": "verksamheten är något som den offentliga parten enligt lag måste "
+                         "ge enskilda",
+    "individuella_beslut": ("deltagarna placeras eller hänvisas genom den offentliga partens "
+                            "beslut om enskilda"),
+    "behöver_utföras": ("den offentliga parten behöver få verksamheten utförd och skulle "
+                        "ordna den på annat sätt om organisationen slutade"),
+}
+QUESTION_TEXT = {
+    "tidigare_upphandlad": "om verksamheten eller en liknande har köpts eller upphandlats "
+                           "tidigare",
+    "lagstadgad_insats": "om verksamheten är en insats som den offentliga parten enligt lag "
+                         "måste ge enskilda",
+    "individuella_beslut": "om deltagarna placeras eller hänvisas genom den offentliga "
+                           "partens beslut om enskilda",
+    "marknad": "om andra erbjuder samma verksamhet mot betalning",
+    "behöver_utföras": "om den offentliga parten behöver få verksamheten utförd",
+}
+#: The model's attribute for each question key.
+_ATTRIBUTES = {"tidigare_upphandlad": "procured_before", "lagstadgad_insats": "statutory",
+               "individuella_beslut": "individual_decisions", "marknad": "market",
+               "behöver_utföras": "needed_performed"}
+
+SPLIT = (
+    "Dela upp avtalet: ett IOP för organisationens egen verksamhet (till exempel "
+    "stödsamtal, jourtelefon, gruppverksamhet, opinionsarbete och ideella insatser) och "
+    "platserna eller insatserna åt den offentliga parten genom en vanlig upphandling, en "
+    "upphandling reserverad för idéburna organisationer enligt LOU 19 kap. 25 a § eller "
+    "ett annat lagligt avtal.")
+
+
+def _answers(ctx: RuleContext) -> dict[str, str]:
+    legal = ctx.spec.legal
+    screening = legal.screening if legal else None
+    if screening is None:
+        return {}
+    out = {}
+    for key, attribute in _ATTRIBUTES.items():
+        value = getattr(screening, attribute)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def addressed(ctx: RuleContext, sign: str) -> bool:
+    """Whether `rättslig_bedömning.upphandling` addresses the sign: it uses one of the
+    sign's subject words (settings.screening_words). Conservative by design: a text that
+    does not name the subject has not dealt with it."""
     text = ctx.spec.legal.procurement if ctx.spec.legal else None
     if not text:
+        return False
+    words = dict(ctx.settings.screening_words).get(sign, ())
+    return bool(words) and word_pattern(words).search(text) is not None
+
+
+def _fullmaktige_decides(ctx: RuleContext) -> bool:
+    """Fullmäktige decides or has given a mandate: a decision by a fullmäktige in
+    `process.beslut`, or the procurement assessment names fullmäktige's decision."""
+    process = ctx.spec.process
+    if process is not None and any("fullmäktige" in d.body.lower() for d in process.decisions):
+        return True
+    # "fullmäktige" also inside a word: kommunfullmäktige, regionfullmäktige.
+    text = ctx.spec.legal.procurement if ctx.spec.legal else None
+    return "fullmäktige" in (text or "").lower()
+
+
+def _public_names(ctx: RuleContext) -> str:
+    return " och ".join(p.name for p in ctx.spec.public_parties) or "den offentliga parten"
+
+
+@rule(code="IOP180", severity=Severity.WARNING,
+      title="Tecken på offentligt kontrakt i prövningen",
+      trigger=("en fråga i `rättslig_bedömning.prövning` (tidigare_upphandlad, "
+               "lagstadgad_insats, individuella_beslut, behöver_utföras) är besvarad `ja` och "
+               "`rättslig_bedömning.upphandling` tar inte upp det tecknet"),
+      source=cite(HFD_2020_15, LOU, UHM))
+def screening_signs(ctx: RuleContext) -> Iterable[Hit]:
+    for sign, answer in _answers(ctx).items():
+        if answer != "ja" or sign not in SIGN_TEXT or addressed(ctx, sign):
+            continue
+        words = ", ".join(f"\"{w}\"" for w in dict(ctx.settings.screening_words)[sign][:3])
+        yield Hit(("rättslig_bedömning", "prövning", sign), (
+            f"Prövningen svarar ja: {SIGN_TEXT[sign]}. Det är ett tecken på att den offentliga "
+            "parten får en tjänst utförd mot betalning, det vill säga ett offentligt kontrakt "
+            f"(HFD 2020 ref. 15). {CONSEQUENCES} Ta upp tecknet i "
+            f"`rättslig_bedömning.upphandling` (texten ska nämna det, till exempel {words}) "
+            "och förklara varför avtalet ändå stöder organisationens egen verksamhet, eller "
+            "pröva om avtalet ska upphandlas."), todo=(
+            f"Underlaget visar att {SIGN_TEXT[sign]}, vilket talar för att avtalet är ett "
+            "offentligt kontrakt som ska upphandlas. Det behöver bedömas och förklaras innan "
+            "nämnden beslutar."))
+
+
+@rule(code="IOP181", severity=Severity.WARNING,
+      title="Prövningsfråga obesvarad",
+      trigger="en fråga i `rättslig_bedömning.prövning` är besvarad `vet inte`",
+      source=cite(HFD_2020_15, UHM))
+def screening_unknown(ctx: RuleContext) -> Iterable[Hit]:
+    for question, answer in _answers(ctx).items():
+        if answer != "vet inte":
+            continue
+        yield Hit(("rättslig_bedömning", "prövning", question), (
+            f"Prövningen vet inte {QUESTION_TEXT[question]}. Svaret avgör om avtalet kan "
+            "vara ett offentligt kontrakt (HFD 2020 ref. 15) eller statsstöd. Ta reda på "
+            "det, till exempel hos förvaltningens upphandlingsenhet eller i tidigare avtal "
+            "och beslut, och svara ja eller nej."))
+
+
+@rule(code="IOP182", severity=Severity.WARNING,
+      title="Stark kombination: den offentliga partens egen insats utförs",
+      trigger=("`prövning` svarar `ja` på både lagstadgad_insats och individuella_beslut, "
+               "eller på tidigare_upphandlad, och `rättslig_bedömning.upphandling` tar inte "
+               "upp vart och ett av tecknen"),
+      source=cite(HFD_2020_15, LOU_RESERVED, KL_FULLMAKTIGE))
+def strong_combination(ctx: RuleContext) -> Iterable[Hit]:
+    answers = _answers(ctx)
+    statutory = answers.get("lagstadgad_insats") == "ja" and \
+        answers.get("individuella_beslut") == "ja"
+    bought = answers.get("tidigare_upphandlad") == "ja"
+    if not statutory and not bought:
         return
-    path = ("rättslig_bedömning", "upphandling")
-    pattern = word_pattern(ctx.settings.no_market_words)
-    match = pattern.search(text)
-    if match:
-        line, column = ctx.locate(path, pattern)
-        yield Hit(path, (
-            f"Bedömningen stöder sig på att det inte finns någon marknad (\"{' '.join(match.group(0).split())}\"). "
-            "Det är inget skäl enligt HFD 2020 ref. 15: ett avtal är ett offentligt kontrakt "
-            "om organisationen utför en tjänst åt den offentliga parten mot betalning, "
-            "tjänsten är av direkt ekonomiskt intresse för den och åtagandena är ömsesidiga "
-            "och rättsligt utkrävbara, oavsett om det finns en marknad. Bygg bedömningen på "
-            "de frågorna i stället."), line, column)
+    signs = (["lagstadgad_insats", "individuella_beslut"] if statutory else []) + \
+        (["tidigare_upphandlad"] if bought else [])
+    if all(addressed(ctx, sign) for sign in signs):
+        return
+    if statutory:
+        what = ("verksamheten är en insats som den offentliga parten enligt lag måste ge "
+                "enskilda, och deltagarna kommer dit genom den offentliga partens beslut: "
+                "organisationen utför då den offentliga partens egen insats, som i HFD 2020 "
+                "ref. 15 (ett äldreboende)")
+    else:
+        what = ("den offentliga parten har tidigare köpt eller upphandlat verksamheten: den "
+                "har alltså behandlats som en tjänst som den offentliga parten köper")
+    extra = ""
+    if statutory:
+        extra = (" När en kommunal angelägenhet lämnas över till en privat utförare beslutar "
+                 "fullmäktige (kommunallagen (2017:725) 10 kap. 1 §).")
+    yield Hit(("rättslig_bedömning", "prövning"), (
+        f"Prövningen visar att {what}. Det är ett starkt tecken på ett offentligt kontrakt. "
+        f"{CONSEQUENCES} {SPLIT}{extra}"), todo=(
+        f"Underlaget visar att {what}. Avtalet behöver delas upp innan nämnden beslutar: ett "
+        "partnerskap för organisationens egen verksamhet, och platserna eller insatserna "
+        "genom upphandling eller ett annat lagligt avtal."))
+
+
+@rule(code="IOP183", severity=Severity.WARNING,
+      title="Kommunal angelägenhet lämnas över utan fullmäktige",
+      trigger=("`prövning` svarar `ja` på lagstadgad_insats och individuella_beslut, och "
+               "varken `process.beslut` (ett fullmäktige) eller "
+               "`rättslig_bedömning.upphandling` nämner fullmäktiges beslut"),
+      source=cite(KL_FULLMAKTIGE, KL_TASK))
+def task_without_council(ctx: RuleContext) -> Iterable[Hit]:
+    answers = _answers(ctx)
+    if answers.get("lagstadgad_insats") != "ja" or answers.get("individuella_beslut") != "ja":
+        return
+    if _fullmaktige_decides(ctx):
+        return
+    yield Hit(("rättslig_bedömning", "prövning", "lagstadgad_insats"), (
+        "Organisationen ska utföra en insats som den offentliga parten enligt lag måste ge "
+        "enskilda, åt personer som den offentliga parten har beslutat om. Det är att lämna "
+        "över en kommunal angelägenhet till en privat utförare, och det beslutar fullmäktige "
+        "(kommunallagen (2017:725) 10 kap. 1 §; myndighetsutövning får inte lämnas över utan "
+        "stöd i lag). En nämnd kan inte godkänna avtalet ensam: nämnden föreslår fullmäktige "
+        "att besluta, eller hänvisar till fullmäktiges beslut eller uppdrag i "
+        "`rättslig_bedömning.upphandling` eller `process.beslut`."), todo=(
+        f"Avtalet lämnar över en insats som {_public_names(ctx)} enligt lag måste ge enskilda "
+        "till en privat utförare. Det beslutar fullmäktige (kommunallagen 10 kap. 1 §), så "
+        "ärendet behöver gå till fullmäktige eller stödja sig på fullmäktiges beslut."))

@@ -39,6 +39,8 @@ class Hit:
     message: str
     line: int | None = None
     column: int | None = None
+    #: What must be done first, phrased as the matter for the memo (see verdict.py).
+    todo: str | None = None
 
 
 @dataclass
@@ -140,7 +142,7 @@ class Rule:
     def finding(self, hit: Hit, file: str | None = None) -> Finding:
         return Finding(code=self.code, severity=self.severity, message=hit.message,
                        path=tuple(hit.path), line=hit.line, column=hit.column, file=file,
-                       source=self.source)
+                       source=self.source, todo=hit.todo)
 
     def to_json(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity.value, "title": self.title,

@@ -7,7 +7,7 @@ from typing import Iterable
 from ..spec.findings import Severity
 from ..spec.yearly import period_years
 from .registry import Hit, RuleContext, rule
-from .sources import DE_MINIMIS, IOPKIT, cite
+from .sources import DE_MINIMIS, IOPKIT, KL_BUDGET, cite
 
 
 @rule(code="IOP126", severity=Severity.ERROR,
@@ -68,3 +68,27 @@ def year_without_amount(ctx: RuleContext) -> Iterable[Hit]:
                     "varje år."))
 
 
+
+
+@rule(code="IOP129", severity=Severity.WARNING,
+      title="Flerårigt åtagande utan finansiering",
+      trigger=("avtalsperioden omfattar mer än ett budgetår, en offentlig part ger pengar, "
+               "och varken `ekonomi.budgetförbehåll: ja` eller `ekonomi.finansiering` finns"),
+      source=KL_BUDGET)
+def multi_year_without_financing(ctx: RuleContext) -> Iterable[Hit]:
+    spec = ctx.spec
+    economy = spec.economy
+    if economy.budget_reservation or economy.financing:
+        return
+    years = period_years(spec.period.start, spec.period.end)
+    public = {p.id for p in spec.public_parties}
+    if len(years) < 2 or not any(r.is_money and r.party in public for r in spec.resources):
+        return
+    yield Hit(("ekonomi",), (
+        f"Avtalet binder de offentliga parternas pengar för {years[0]}–{years[-1]}, mer än "
+        "ett budgetår, utan budgetförbehåll. Fullmäktige beslutar om budgeten varje år "
+        "(kommunallagen (2017:725) 11 kap.), och nämnden ska hålla sig inom sin ram: ett "
+        "åtagande utan förbehåll binder senare års budgetar. Beskriv i "
+        "`ekonomi.finansiering` hur varje år finansieras (till exempel inom nämndens ram för "
+        "det första året och hur de senare åren förutsätts), eller låt senare år bero på "
+        "budgetbeslut (`ekonomi.budgetförbehåll: ja`)."))

@@ -7,6 +7,7 @@ or `RuleSettings.with_eur_rate(...)`. `iopkit regler` and the README cite these 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 #: rate that applies when the aid is granted, so users should state the rate they use
 #: (`rättslig_bedömning.eurokurs` in the spec, or `iopkit check --eurokurs`).
 DEFAULT_EUR_RATE = Decimal("11.00")
+#: When the default was set (and the texts that use it say so).
+DEFAULT_EUR_RATE_DATE = dt.date(2026, 1, 15)
 DEFAULT_EUR_RATE_SOURCE = (
     "iopkits standardkurs, fastställd 2026-01-15: ungefärligt genomsnitt av Riksbankens "
     "dagliga EUR/SEK-kurser 2025. Ange aktuell kurs med `rättslig_bedömning.eurokurs` "
@@ -63,7 +66,8 @@ class RuleSettings:
         "vite", "beställare", "leverantör", "kravspecifikation", "upphandl", "anbud", "avrop")
     #: Words that tie money to units (places, participants, hours): payment for services.
     per_unit_words: tuple[str, ...] = (
-        "per plats", "per platser", "per vårddygn", "per dygn", "per deltagare",
+        "per plats", "per platser", "per vårddygn", "per dygn", "per natt", "per nätter",
+        "per övernattning", "per deltagare",
         "per besök", "per besökare", "per brukare", "per timme", "per timma", "per person",
         "per elev", "per barn", "per samtal", "per insats", "per utförd", "timpris",
         "styckpris", "platspris", "dygnspris")
@@ -78,6 +82,22 @@ class RuleSettings:
     #: Top-level keys whose texts are not scanned for procurement or personal-data words:
     #: the legal assessment discusses procurement by nature, and exemptions quote rules.
     unscanned_keys: tuple[str, ...] = ("rättslig_bedömning", "iopkit_undantag")
+
+    # --- the plain questions of rättslig_bedömning.prövning ---------------------------
+    #: For each question answered `ja`, the words a procurement assessment must use to
+    #: count as addressing that sign (a word matches at the start of a word). Kept
+    #: narrow on purpose: "upphandl" alone is in every assessment ("lagen om offentlig
+    #: upphandling"), so the earlier purchase needs "tidigare" or a past tense.
+    screening_words: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("tidigare_upphandlad", ("tidigare upphandl", "tidigare köp", "har upphandlats",
+                                 "upphandlades", "köptes", "tidigare avtal")),
+        ("lagstadgad_insats", ("lagstadgad", "skyldighet", "skyldig att")),
+        ("individuella_beslut", ("individuella beslut", "biståndsbeslut", "placer",
+                                 "hänvis", "anvis")),
+        ("behöver_utföras", ("direkt ekonomiskt intresse", "för egen räkning",
+                             "för kommunens räkning", "för regionens räkning", "utförs åt",
+                             "utföra åt")),
+    )
 
     # --- personal data -----------------------------------------------------------------
     #: Words in the texts that suggest personal data about individuals is processed

@@ -17,10 +17,18 @@ LOV_RESERVED = ("lagen (2008:962) om valfrihetssystem (LOV), 1 kap. 2 a § (rese
 UHM = "Upphandlingsmyndigheten: frågeportalen om IOP, LOU och statsstöd"
 KL = "kommunallagen (2017:725)"
 KL_TASK = "kommunallagen (2017:725) 10 kap. (kommunal angelägenhet som lämnas över)"
+KL_FULLMAKTIGE = ("kommunallagen (2017:725) 10 kap. 1 § (fullmäktige beslutar om att lämna "
+                  "över en kommunal angelägenhet)")
+KL_BUDGET = "kommunallagen (2017:725) 11 kap. (budget)"
+KL_APPEAL = "kommunallagen (2017:725) 13 kap. (laglighetsprövning)"
 
 DE_MINIMIS = ("kommissionens förordning (EU) 2023/2831 (stöd av mindre betydelse, "
               "300 000 euro under tre år)")
 DE_MINIMIS_GRANTED = "kommissionens förordning (EU) 2023/2831, art. 3.3 (när stöd beviljas)"
+DE_MINIMIS_VALUE = ("kommissionens förordning (EU) 2023/2831, art. 3.5 och art. 4 "
+                    "(bruttobidragsekvivalent, transparent stöd)")
+DE_MINIMIS_CUMULATION = ("kommissionens förordning (EU) 2023/2831, art. 3.7 (stöd över taket "
+                         "kan inte lämnas enligt förordningen)")
 SGEI_DE_MINIMIS = ("kommissionens förordning (EU) 2023/2832 (stöd av mindre betydelse för "
                    "tjänster av allmänt ekonomiskt intresse, SGEI, 750 000 euro under tre år)")
 SGEI_DECISION = ("kommissionens beslut 2012/21/EU (SGEI-beslutet, om ersättning för tjänster "
@@ -34,10 +42,10 @@ IVO = ("socialtjänstlagen (2025:400) och lagen (1993:387) om stöd och service 
        "funktionshindrade (LSS): tillstånd från Inspektionen för vård och omsorg (IVO)")
 CHILD_RIGHTS = ("lag (2018:1197) om Förenta nationernas konvention om barnets "
                 "rättigheter")
-REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som arbetar med barn, "
-                  "lag (2007:171) om registerkontroll av personal vid vissa enheter som tar "
-                  "emot barn, lag (2010:479) om registerkontroll av personer som utför vissa "
-                  "insatser enligt lagen om stöd och service till vissa funktionshindrade")
+REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som ska arbeta med barn, "
+                  "lag (2007:171) om registerkontroll av personal vid vissa boenden som tar "
+                  "emot barn, lag (2010:479) om registerkontroll av personal som utför vissa "
+                  "insatser åt barn med funktionshinder")
 GDPR = "dataskyddsförordningen (EU) 2016/679"
 
 FORUM = "Forum – idéburna organisationer med social inriktning: IOP-modellen"
@@ -49,7 +57,8 @@ IOPKIT = "iopkit"
 
 #: Every citation above: a rule's source is made of these, joined by "; ".
 ALL = (HFD_2020_15, LOU, LOU_DAMAGES, LOU_RESERVED, LOV_RESERVED, UHM, KL, KL_TASK,
-       DE_MINIMIS, DE_MINIMIS_GRANTED, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
+       KL_FULLMAKTIGE, KL_BUDGET, KL_APPEAL,
+       DE_MINIMIS, DE_MINIMIS_GRANTED, DE_MINIMIS_VALUE, DE_MINIMIS_CUMULATION, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
        REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
        SKATTEVERKET)
 

@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
 
 from ..spec.findings import Severity
-from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid
+from .assessment import DE_MINIMIS_GROUNDS, REASONED_GROUNDS, RecipientAid, eur_rate_of
 from .registry import Hit, RuleContext, rule, word_pattern
 from .sources import (
     DE_MINIMIS,
+    DE_MINIMIS_CUMULATION,
     DE_MINIMIS_GRANTED,
+    DE_MINIMIS_VALUE,
+    UHM,
     GBER,
     HFD_2020_15,
     SGEI_DE_MINIMIS,
     SGEI_DECISION,
-    STATE_AID_ACT,
     cite,
 )
 
@@ -92,12 +95,11 @@ class Rate:
 
 
 def eur_rate(ctx: RuleContext) -> Rate:
-    settings, legal = ctx.settings, ctx.spec.legal
-    if settings.eur_rate_override is not None:
-        return Rate(settings.eur_rate_override, "angiven med --eurokurs")
-    if legal is not None and legal.eur_rate is not None:
-        return Rate(Decimal(str(legal.eur_rate)), "från rättslig_bedömning.eurokurs")
-    return Rate(settings.default_eur_rate, "iopkits standardkurs")
+    """The rate and, for the messages, where it is from (assessment.eur_rate_of)."""
+    rate = eur_rate_of(ctx.spec, ctx.settings.eur_rate_override)
+    if rate.is_default and ctx.settings.default_eur_rate != rate.value:
+        return Rate(ctx.settings.default_eur_rate, "uppskattad kurs: iopkits standardkurs")
+    return Rate(rate.value, rate.source_text)
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,10 @@ def _ceiling_text(ctx: RuleContext, eur: Fraction) -> str | None:
                 "kommissionens beslut 2012/21/EU (SGEI-beslutet, med en tydlig "
                 "uppdragsakt) den vanliga vägen.")
     if eur > s.de_minimis_eur:
-        return f"Det är över {general} men under {sgei}."
+        return (f"Det är över {general} men under {sgei}. Det högre taket gäller bara om "
+                "verksamheten är en tjänst av allmänt ekonomiskt intresse som organisationen "
+                "skriftligen har fått i uppdrag att utföra, med uppgift om tjänsten "
+                "(förordning (EU) 2023/2832).")
     return None
 
 
@@ -211,7 +216,11 @@ def state_aid_assessment_missing(ctx: RuleContext) -> Iterable[Hit]:
             f"{aid.describe()} {ceiling} Skriv en statsstödsbedömning i "
             "`rättslig_bedömning.statsstöd` och ange grunden i `statsstöd_grund`: till "
             "exempel att verksamheten inte är ekonomisk, eller vilket undantag som gäller. "
-            f"{OTHER_AID} {RECOVERY}"))
+            f"{OTHER_AID} {RECOVERY}"), todo=(
+            f"Stödet till {aid.aid.party.name} är större än taket för stöd av mindre "
+            "betydelse, och det finns ingen bedömning av om det är statsstöd. En "
+            "statsstödsbedömning med den grund stödet lämnas på behöver göras innan "
+            "nämnden beslutar."))
 
 
 @rule(code="IOP111", severity=Severity.INFO,
@@ -242,11 +251,11 @@ def state_aid_ground_missing(ctx: RuleContext) -> Iterable[Hit]:
             f"steg. {OTHER_AID}"))
 
 
-@rule(code="IOP112", severity=Severity.WARNING,
+@rule(code="IOP112", severity=Severity.ERROR,
       title="Stödet är över taket för den valda grunden",
       trigger=("`statsstöd_grund` är `stöd av mindre betydelse` (eller `… för SGEI`) och "
                "stödet till en idéburen part är över taket"),
-      source=SOURCE)
+      source=cite(SOURCE, DE_MINIMIS_CUMULATION))
 def above_chosen_ceiling(ctx: RuleContext) -> Iterable[Hit]:
     ground = _ground(ctx)
     if ground not in DE_MINIMIS_GROUNDS:
@@ -260,17 +269,36 @@ def above_chosen_ceiling(ctx: RuleContext) -> Iterable[Hit]:
             continue
         yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
             f"{aid.describe()} Det är över taket för {ground} ({format_amount(ceiling)} euro "
-            f"under {number_word(s.de_minimis_years)} år, förordning (EU) {regulation}), så "
-            "stödet kan inte lämnas på den grunden. Minska stödet, låt senare år bero på "
-            "budgetbeslut (`ekonomi.budgetförbehåll: ja`) om det passar, eller välj en annan "
-            f"grund. {OTHER_AID} {RECOVERY}"))
+            f"under {number_word(s.de_minimis_years)} år, förordning (EU) {regulation}). Stöd "
+            "som skulle föra mottagaren över taket kan inte lämnas enligt förordningen, inte "
+            "ens till en del (förordning (EU) 2023/2831 art. 3.7), så avtalet kan inte "
+            f"beslutas på den grunden. {_remedy(ctx, aid, ceiling)}"
+            f"{OTHER_AID} {RECOVERY}"), todo=(
+            f"Stödet till {aid.aid.party.name} överstiger taket för {ground}, så det kan inte "
+            "lämnas på den grunden. Stödet behöver minskas eller lämnas på en annan grund "
+            "som bedöms innan nämnden beslutar."))
+
+
+def _remedy(ctx: RuleContext, aid: CountedAid, ceiling: int) -> str:
+    """What brings the aid under the ceiling: a budget reservation only where it does so
+    in every three-year window (the largest window is under the ceiling)."""
+    if not aid.budget_reservation:
+        window_kr, window_years = aid.aid.counted(True, ctx.settings.de_minimis_years)
+        if Fraction(window_kr) / Fraction(aid.rate.value) <= ceiling:
+            return (
+                "Minska stödet, välj en annan grund, eller låt senare år bero på de "
+                "offentliga parternas budgetbeslut (`ekonomi.budgetförbehåll: ja`): då "
+                "beviljas varje år när dess budget beslutas, och inga tre år i följd är då "
+                f"över taket (mest är {_years_text(window_years)}, "
+                f"{format_amount(window_kr)} kr). ")
+    return "Minska stödet eller välj en annan grund. "
 
 
 @rule(code="IOP113", severity=Severity.WARNING,
       title="Ovärderad resurs vid stöd av mindre betydelse",
       trigger=("`statsstöd_grund` är `stöd av mindre betydelse` (eller `… för SGEI`) och en "
                "offentlig part ger en idéburen part en resurs utan `värde_per_år`"),
-      source=cite(DE_MINIMIS, SGEI_DE_MINIMIS, STATE_AID_ACT))
+      source=cite(DE_MINIMIS_VALUE, SGEI_DE_MINIMIS))
 def unvalued_in_kind(ctx: RuleContext) -> Iterable[Hit]:
     if _ground(ctx) not in DE_MINIMIS_GROUNDS:
         return
@@ -279,7 +307,9 @@ def unvalued_in_kind(ctx: RuleContext) -> Iterable[Hit]:
             yield Hit(transfer.path, (
                 f"\"{transfer.resource.description}\" ges till {aid.aid.party.name} men har "
                 "inget värde. Stöd av mindre betydelse förutsätter att hela stödets värde är "
-                "känt: mottagaren ska få ett skriftligt besked om beloppet, och stödet ska "
+                "känt: förordningen gäller bara stöd vars bruttobidragsekvivalent kan "
+                "beräknas exakt i förväg (förordning (EU) 2023/2831 art. 3.5 och art. 4), "
+                "mottagaren ska få ett skriftligt besked om beloppet, och stödet ska "
                 "registreras. Ange ett uppskattat marknadsvärde i `värde_per_år`."))
 
 
@@ -342,3 +372,102 @@ def ground_without_reasoning(ctx: RuleContext) -> Iterable[Hit]:
     yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
         f"Grunden `{ground}` behöver en motivering. Skriv i `rättslig_bedömning.statsstöd` "
         f"varför grunden gäller för det här partnerskapet.{extra} {RECOVERY}"))
+
+
+#: Words that show a written SGEI entrustment is addressed in the state-aid text.
+ENTRUSTMENT_WORDS = ("uppdrag", "anförtro", "tilldela")
+
+
+@rule(code="IOP117", severity=Severity.WARNING,
+      title="Skriftligt SGEI-uppdrag saknas",
+      trigger=("`statsstöd_grund` är `stöd av mindre betydelse för SGEI` och "
+               "`rättslig_bedömning.statsstöd` nämner inte det skriftliga uppdraget "
+               "(\"uppdrag\" …)"),
+      source=SGEI_DE_MINIMIS)
+def sgei_entrustment_missing(ctx: RuleContext) -> Iterable[Hit]:
+    if _ground(ctx) != "stöd av mindre betydelse för SGEI":
+        return
+    text = ctx.spec.legal.state_aid if ctx.spec.legal else None
+    if text and word_pattern(ENTRUSTMENT_WORDS).search(text):
+        return
+    names = " och ".join(a.aid.party.name for a in counted_aid(ctx)) or "organisationen"
+    yield Hit(("rättslig_bedömning", "statsstöd_grund"), (
+        "Stöd av mindre betydelse för tjänster av allmänt ekonomiskt intresse (förordning "
+        "(EU) 2023/2832) förutsätter att mottagaren skriftligen har fått i uppdrag att "
+        "utföra tjänsten, med uppgift om vilken tjänst det gäller. Beskriv uppdraget och "
+        "var det ges skriftligt i `rättslig_bedömning.statsstöd`, eller välj en annan "
+        f"grund. {RECOVERY}"), todo=(
+        f"{names} behöver skriftligen få i uppdrag att utföra den tjänst av allmänt "
+        "ekonomiskt intresse som stödet avser, innan stödet kan lämnas på den grunden."))
+
+
+#: "Not economic activity", "not state aid" in a state-aid text (negation first).
+_NOT_AID = re.compile(
+    r"\b(?:inte|ingen|inget|ej)\s+(?:är\s+|utgör\s+)?(?:någon\s+|en\s+)?"
+    r"(?:ekonomisk\s+verksamhet|statsstöd|statligt\s+stöd)", re.IGNORECASE)
+#: Grounds that say there is no aid at all.
+NO_AID_GROUNDS = ("ingen ekonomisk verksamhet", "ingen påverkan på handeln",
+                  "ingen fördel (Altmark)")
+
+
+@rule(code="IOP118", severity=Severity.WARNING,
+      title="Statsstödsbedömningen motsäger grunden",
+      trigger=("`statsstöd_grund` bygger på stöd av mindre betydelse men "
+               "`rättslig_bedömning.statsstöd` säger bara att verksamheten inte är ekonomisk "
+               "eller att bidraget inte är statsstöd (och nämner inte stöd av mindre "
+               "betydelse), eller grunden säger att det inte är stöd men texten stöder sig "
+               "också på stöd av mindre betydelse"),
+      source=cite(DE_MINIMIS, SGEI_DE_MINIMIS))
+def assessment_contradicts_ground(ctx: RuleContext) -> Iterable[Hit]:
+    ground = _ground(ctx)
+    text = ctx.spec.legal.state_aid if ctx.spec.legal else None
+    if not text or ground is None:
+        return
+    path = ("rättslig_bedömning", "statsstöd")
+    de_minimis_named = word_pattern(ctx.settings.de_minimis_words).search(text)
+    if ground in DE_MINIMIS_GROUNDS:
+        # A text that also reasons on de minimis may say that one activity is not
+        # economic and another is; only a text that never mentions the ground contradicts it.
+        match = None if de_minimis_named else _NOT_AID.search(text)
+        if match:
+            line, column = ctx.locate(path, re.compile(re.escape(match.group(0))
+                                                       .replace(r"\ ", r"\s+"), re.I))
+            yield Hit(path, (
+                f"Bedömningen säger \"{' '.join(match.group(0).split())}\", men grunden är "
+                f"`{ground}`. Stöd av mindre betydelse är statsstöd till ett företag som "
+                "bedriver ekonomisk verksamhet, som lämnas enligt förordningen; är "
+                "verksamheten inte ekonomisk behövs ingen sådan grund. Bestäm vilken grund "
+                "som gäller och skriv bedömningen och `statsstöd_grund` så att de stämmer "
+                "överens."), line, column)
+        return
+    if ground in NO_AID_GROUNDS:
+        pattern = word_pattern(ctx.settings.de_minimis_words)
+        if de_minimis_named:
+            line, column = ctx.locate(path, pattern)
+            yield Hit(path, (
+                f"Grunden är `{ground}`, men bedömningen stöder sig också på stöd av mindre "
+                "betydelse. Är det en andrahandsgrund ska den anges som grund (`stöd av "
+                "mindre betydelse`), eftersom mottagaren då ska få ett skriftligt besked "
+                "och lämna en försäkran innan stödet beviljas och stödet ska registreras; "
+                "annars ta bort hänvisningen."), line, column)
+
+
+@rule(code="IOP119", severity=Severity.WARNING,
+      title="Marknad men ingen ekonomisk verksamhet",
+      trigger=("`rättslig_bedömning.prövning.marknad` är `ja` och `statsstöd_grund` är "
+               "`ingen ekonomisk verksamhet`"),
+      source=cite(DE_MINIMIS, UHM))
+def market_but_no_economic_activity(ctx: RuleContext) -> Iterable[Hit]:
+    legal = ctx.spec.legal
+    screening = legal.screening if legal else None
+    if screening is None or screening.market != "ja":
+        return
+    if _ground(ctx) != "ingen ekonomisk verksamhet":
+        return
+    yield Hit(("rättslig_bedömning", "prövning", "marknad"), (
+        "Prövningen svarar att andra erbjuder samma verksamhet mot betalning, men "
+        "statsstödsbedömningen vilar på att verksamheten inte är ekonomisk. Verksamhet som "
+        "erbjuds på en marknad är som regel ekonomisk verksamhet, och stödet kan då vara "
+        "statsstöd. Förklara i `rättslig_bedömning.statsstöd` varför organisationens egen "
+        "verksamhet ändå inte är ekonomisk, eller välj en annan grund (till exempel stöd av "
+        f"mindre betydelse, med besked och försäkran före beslutet). {RECOVERY}"))

@@ -54,6 +54,10 @@ class Finding:
     source: str | None = None
     silenced: bool = False
     silence_reason: str | None = None
+    #: What must be done before the decision, in plain Swedish for a nämnd (no key
+    #: paths, codes or YAML); set by rules whose findings can stop the decision
+    #: (rules/verdict.py).
+    todo: str | None = None
 
     @property
     def path_text(self) -> str:

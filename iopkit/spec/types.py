@@ -227,13 +227,14 @@ _KRONOR = re.compile(r"^\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s*(?:kr\.?|kro
 
 
 def _kronor_text(value: Any) -> Any:
-    """"2 400 000 kr" as 2400000; anything that is not unambiguously whole kronor is left
-    for the integer validator, whose message shows the accepted forms."""
-    if isinstance(value, str) and len(value) <= 40:
-        match = _KRONOR.match(value)
+    """"2 400 000 kr" as 2400000. Text with digits in any other form ("2.400.000",
+    "2 400 000,50 kr", "2,4 miljoner") is ambiguous: an error that shows the accepted
+    forms. Plain digits and non-text values are left for the integer validator."""
+    if isinstance(value, str):
+        match = _KRONOR.match(value) if len(value) <= 40 else None
         if match:
             return re.sub(r"[ \u00a0\u202f]", "", match.group(1))
-        if re.search(r"\d", value) and re.search(r"kr|kronor|[ \u00a0\u202f]", value, re.I):
+        if re.search(r"\d", value) and not value.strip().isdigit():
             raise PydanticCustomError(
                 "IOP016", "\"{value}\" går inte att läsa som ett belopp i hela kronor. Skriv "
                 "till exempel 2400000, \"2 400 000\" eller \"2 400 000 kr\" (grupper om tre "
