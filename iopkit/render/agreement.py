@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .format import lista
 from .markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
@@ -127,6 +128,7 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
     """Singular or plural words for the idéburna and the public parties."""
     many = len(context["idéburna_parter"]) > 1
     many_public = len(context["offentliga_parter"]) > 1
+    two = len(context["parter"]) == 2
     org = "de idéburna organisationerna" if many else "organisationen"
     off = "de offentliga parterna" if many_public else "den offentliga parten"
     return {
@@ -151,6 +153,13 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
         "Off": off[0].upper() + off[1:],
         "off_gen": "de offentliga parternas" if many_public else "den offentliga partens",
         "varje_off": "varje offentlig part" if many_public else "den offentliga parten",
+        # The public party that paid the money a remedy concerns.
+        "betalaren": "den offentliga part som har betalat ut medlen" if many_public
+        else "den offentliga parten",
+        # The other party or parties: with two parties there is one other.
+        "två_parter": two,
+        "andra": "den andra parten" if two else "de andra parterna",
+        "andras": "den andra partens" if two else "de andra parternas",
         "Varje_off": "Varje offentlig part" if many_public else "Den offentliga parten",
     }
 
@@ -162,13 +171,18 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         decided.setdefault(decision["part"]["id"], decision["organ"])
     out = []
     for party in context["parter"]:
-        body = decided.get(party["id"])
+        # The party's own `organ` first (FORMAT.md), then the body that decided on the
+        # agreement, then what the party's name says.
+        body = party.get("organ") or decided.get(party["id"])
         through = re.search(r"\bgenom (.+)$", party["namn"]) if party["offentlig"] else None
+        unknown_nämnd = False
         if body is None:
             if through:  # "Strömsby kommun genom kommunstyrelsen"
                 body = " ".join(through[1].split())
             elif party["typ"] in KL_TYPES:
-                body = "ansvarig nämnd"
+                # Never "ansvarig nämnden": the words say which body is meant.
+                body = "den nämnd som ansvarar för partnerskapet"
+                unknown_nämnd = True
             elif party["offentlig"]:
                 body = "myndighetens ledning"
             else:
@@ -176,10 +190,14 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # "social resursnämnd", not "social resursnämnd för Göteborgs Stad genom social
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
+        if unknown_nämnd:
+            naming = f"den nämnd hos {party['namn']} som ansvarar för partnerskapet"
+        else:
+            naming = definite(body) if named else f"{definite(body)} för {party['namn']}"
         out.append({"part": party, "organ": body,
-                    "känt": party["id"] in decided or through is not None,
-                    "benämning": definite(body) if named
-                    else f"{definite(body)} för {party['namn']}"})
+                    "känt": bool(party.get("organ")) or party["id"] in decided
+                    or through is not None,
+                    "benämning": naming})
     return out
 
 
@@ -261,6 +279,48 @@ def money_by_recipient(transfers: list[dict[str, Any]], years: list[int]
     return list(out.values())
 
 
+#: How often money is paid, as `ekonomi.utbetalning` says it: instalments per year and
+#: the fraction each is of the year's amount.
+_INSTALMENTS = (
+    (re.compile(r"\b(månadsvis|varje månad|per månad|en gång i månaden)\b", re.I), 12,
+     "en tolftedel"),
+    (re.compile(r"\b(kvartalsvis|varje kvartal|per kvartal|en gång i kvartalet)\b", re.I), 4,
+     "en fjärdedel"),
+    (re.compile(r"\b(halvårsvis|varje halvår|per halvår|två gånger per år)\b", re.I), 2,
+     "hälften"),
+)
+
+
+def instalments(context: dict[str, Any], by_recipient: list[dict[str, Any]]
+                ) -> list[dict[str, Any]]:
+    """Per recipient, the amount of each instalment when `ekonomi.utbetalning` gives the
+    interval (kvartalsvis: a quarter of the year's amount); empty when it does not."""
+    text = context["ekonomi"]["utbetalning"] or ""
+    found = next(((n, share) for pattern, n, share in _INSTALMENTS if pattern.search(text)),
+                 None)
+    if found is None:
+        return []
+    count, share = found
+    years = context["avtalsår"]
+    # A short last avtalsår is not split into the same number of instalments.
+    full = [y["år"] for y in years if y["dagar"] >= 365]
+    out = []
+    for entry in by_recipient:
+        per_year = {y: entry["per_år"].get(y, 0) for y in full}
+        if not any(per_year.values()):
+            continue
+        amounts = {y: (a + count // 2) // count for y, a in per_year.items()}
+        out.append({
+            "part": entry["part"],
+            "andel": share,
+            "lika": len(set(amounts.values())) == 1,
+            "belopp": next(iter(amounts.values())),
+            "per_år": amounts,
+            "avrundat": any(a % count for a in per_year.values()),
+        })
+    return out
+
+
 def signing_date(context: dict[str, Any]) -> dt.date | None:
     """The latest decision date in `process.beslut`: the agreement can be signed only
     when every party's competent body has approved it."""
@@ -278,6 +338,10 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     # of amounts, or a first or last year that the period covers only in part).
     yearly = any(len(set(r["per_år"].values())) > 1
                  for r in context["resurser"] if not r["ej_värderad"])
+    by_recipient = money_by_recipient(transfers, context["år"])
+    labels = context["årsetikett"]
+    reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
+    public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
     return {
         # Accepts a section name, so the agreement's templates also render from a bare
         # build_context (render_numbered replaces it for each document).
@@ -285,7 +349,10 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "avsnitt": section_numbers(context),
         "ord": wording(context),
         "medel": transfers,
-        "medel_per_mottagare": money_by_recipient(transfers, context["år"]),
+        "medel_per_mottagare": by_recipient,
+        "utbetalningar": instalments(context, by_recipient),
+        # The public parties' deciding bodies, by name ("socialnämnden Centrum").
+        "offentliga_organ": public_bodies,
         "medel_summa_period": sum(t["summa"] for t in transfers),
         "medel_per_år": {y: sum(t["per_år"].get(y, 0) for t in transfers)
                          for y in context["år"]},
@@ -311,8 +378,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "beslut_enligt_datum": decisions_by_draft_date(context),
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
-        "förbehållsår": context["år"][1:]
-        if context["ekonomi"]["budgetförbehåll"] and transfers else [],
+        "förbehållsår": reserved,
+        "förbehållsår_text": lista([labels[y] for y in reserved]),
         "meddelarskydd_områden": list(dict.fromkeys(
             WHISTLEBLOWER_FIELDS.get(a, a)
             for a in context["bedömning"]["meddelarskydd_områden"])),
