@@ -21,7 +21,7 @@ from ..spec.model import Party, Spec
 from ..spec.yearly import calendar_years, contract_years
 from ..workdays import next_working_day
 from .agreement import agreement_context
-from .format import MONTHS, add_months
+from .format import MONTHS, add_months, lower_start
 from .markdown import Md
 
 SEVERITY_WORDS = {Severity.ERROR: "fel", Severity.WARNING: "varning", Severity.INFO: "info"}
@@ -49,6 +49,9 @@ def _party(party: Party) -> dict[str, Any]:
         "kontaktperson": {
             "namn": party.contact.name,
             "titel": party.contact.title,
+            # In running text titles and units are in lower case ("enhetschef, enheten
+            # för social mobilisering"); the signature block keeps the title as written.
+            "titel_löptext": lower_start(party.contact.title) if party.contact.title else None,
             "epost": party.contact.email,
             "telefon": party.contact.phone,
         },
