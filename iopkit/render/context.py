@@ -19,7 +19,7 @@ from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
 from ..spec.model import Party, Spec
 from ..spec.yearly import calendar_years, contract_years
-from ..workdays import next_working_day
+from ..workdays import previous_working_day
 from .agreement import agreement_context
 from .format import MONTHS, add_months, lower_start
 from .markdown import Md
@@ -43,6 +43,10 @@ def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
         "namn": party.name,
+        # "Föreningen Vinternatts", "Kvinnojouren Lindans"; a name ending in s, x or z
+        # takes no further s.
+        "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
+        else party.name.rstrip() + "s",
         "typ": party.type,
         "organisationsnummer": party.org_number,
         "adress": party.address,
@@ -199,8 +203,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "personuppgiftsbiträde": bool(personal and personal.processed is not False and
                                       personal.responsibility == "biträde"),
         "biträdesavtal_bilaga": any("biträde" in a.lower() for a in appendices),
-        # A deadline never falls on a weekend or holiday: the next working day.
-        "förlängning_senast": next_working_day(
+        # A planning date never falls on a weekend or holiday, and moves earlier.
+        "förlängning_senast": previous_working_day(
             add_months(period.end, -period.notice_months) if period.notice_months
             else period.end),
     }
