@@ -50,10 +50,11 @@ class ContractYear:
         return (self.end - self.start).days + 1
 
     def label(self, calendar: bool) -> str:
-        """"2027" when the avtalsår are calendar years, else "2027/28"."""
-        if calendar or self.start.year == self.end.year:
+        """"2027" when the avtalsår are calendar years, else "2027/28" (also for a short
+        last avtalsår that ends before the new year)."""
+        if calendar:
             return str(self.key)
-        return f"{self.key}/{self.end.year % 100:02d}"
+        return f"{self.key}/{(self.key + 1) % 100:02d}"
 
 
 def contract_years(start: dt.date, end: dt.date) -> list[ContractYear]:
