@@ -181,8 +181,8 @@ LEX_SARAH = {"skyddat boende": _SOL_LAW, "särskilt boende": _SOL_LAW, "HVB": _S
 
 #: Statutory tystnadsplikt in enskild verksamhet (IOP.md, section 11), by activity area:
 #: the activity it covers and the provision.
-_SECRECY_SOL = ("insatser enligt socialtjänstlagen (2025:400)",
-                "socialtjänstlagen (2025:400)")
+# For socialtjänst the activity already names the law: no provision in parentheses.
+_SECRECY_SOL = ("insatser enligt socialtjänstlagen (2025:400)", "")
 STATUTORY_SECRECY = {
     **{a: _SECRECY_SOL for a in ("socialtjänst", "skyddat boende", "särskilt boende", "HVB",
                                  "stödboende", "hemtjänst")},
