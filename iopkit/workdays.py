@@ -25,6 +25,17 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+def previous_working_day(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the last working day before it: an
+    internal planning date ("ta ställning till förlängning senast …") moves earlier, never
+    later (IOP.md, "Swedish conventions")."""
+    while not is_working_day(day):
+        if day == dt.date.min:
+            return day
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def next_working_day(day: dt.date) -> dt.date:
     """`day` itself when it is a working day, else the first working day after it (or
     `day` unchanged at the very end of the calendar)."""

@@ -8,7 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from iopkit.render.format import datum_lang, kronor, manader, tal
+from iopkit.render.format import datum_lang, kronor, lower_first, lower_start, manader, tal
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -99,7 +99,9 @@ def agreement_facts(spec) -> list[str]:
         add(party.org_number)
         if party.ivo_permit_text:
             add(party.ivo_permit_text)
-        for value in (party.address, party.contact.name, party.contact.title,
+        # A title in running text is in lower case ("enhetschef, enheten för …").
+        title = lower_start(party.contact.title) if party.contact.title else None
+        for value in (party.address, party.contact.name, title,
                       party.contact.email, party.contact.phone, party.idea):
             if value:
                 add(value)
@@ -119,9 +121,9 @@ def agreement_facts(spec) -> list[str]:
         for indicator in goal.indicators:
             add(indicator.description)
             if indicator.target:
-                add(f"målvärde: {indicator.target}")
+                add(f"riktvärde: {lower_first(indicator.target)}")
             if indicator.source:
-                add(f"källa: {indicator.source}")
+                add(f"källa: {lower_first(indicator.source)}")
     for activity in spec.activities:
         add(activity.id)
         add(activity.description)

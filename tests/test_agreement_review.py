@@ -129,8 +129,10 @@ def test_individual_cases_never_handled_in_the_partnership_group(unga, canonical
 
 def test_data_passes_between_parties_only_with_consent(unga, tmp_path):
     text = section(unga, "Personuppgifter och sekretess")
-    assert "Uppgifter om enskilda lämnas mellan parterna bara med den enskildes skriftliga " \
-        "samtycke." in text
+    # Consent needs no written form but is documented (OSL 12 kap. 2 §, issue 21).
+    assert "lämnar uppgifter om enskilda deltagare till den offentliga parten bara med den " \
+        "enskildes samtycke eller när en skyldighet enligt lag kräver det" in text
+    assert "dokumenterar det" in text
     assert "redovisas på gruppnivå" in text
     data = load_canonical_data()
     data["personuppgifter"] = {"behandlas": False}

@@ -273,6 +273,13 @@ CASES = [
          "avtalsperiod:", [long_period]),
     Case("IOP133", "info", [long_period, deleter("uppföljning", "utvärdering")],
          "uppföljning:", [deleter("uppföljning", "utvärdering")]),
+    # A period ending one day into a new avtalsår; 32 days is past the default limit.
+    Case("IOP192", "varning", [setter("avtalsperiod", "slut", "2030-01-01")], "2030-01-01",
+         [setter("avtalsperiod", "slut", "2030-02-01")]),
+    Case("IOP193", "varning",
+         [setter("uppföljning", "årsrapport", "Årsrapport senast den 1 mars året efter.")],
+         "årsrapport:",
+         [setter("uppföljning", "årsrapport", "Årsrapport senast den 30 april året efter.")]),
     Case("IOP140", "varning", [setter("parter", 1, "organisationsnummer", "556036-0793")],
          "556036-0793",
          # A registered religious community may have a number in group 2 or 8.
@@ -423,7 +430,7 @@ def test_each_procurement_word_in_a_text_is_its_own_warning(runner, write_spec):
 
 def test_procurement_words_are_not_searched_in_exemptions(runner, write_spec):
     text = canonical_variant(
-        setter("avtalsperiod", "slut", "2031-01-01"),
+        setter("avtalsperiod", "slut", "2031-03-31"),
         setter("iopkit_undantag", [{"regel": "IOP130",
                                     "motivering": "Leverantör och upphandling prövade."}]))
     result = run(runner, "check", "--strict", write_spec(text))

@@ -23,11 +23,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
+from .format import lista
+from ..rules.assessment import AREA_NAMES
 from .markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
@@ -46,6 +49,10 @@ RESOURCE_WORDS = {"ideell tid": "ideellt arbete"}
 #: agreement imposes a contractual one (IOP.md, section 11).
 SOL_LSS_AREAS = ("socialtjänst", "skyddat boende", "HVB", "stödboende", "hemtjänst", "LSS",
                  "personlig assistans")
+
+#: Activity areas within socialtjänst (socialtjänstlagen (2025:400)).
+SOL_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stödboende",
+             "hemtjänst")
 
 #: How lag (2017:151) 2 § names the field an activity area belongs to (the clause quotes
 #: the law's conditions; it never says that the activity is covered). The law still
@@ -127,6 +134,7 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
     """Singular or plural words for the idéburna and the public parties."""
     many = len(context["idéburna_parter"]) > 1
     many_public = len(context["offentliga_parter"]) > 1
+    two = len(context["parter"]) == 2
     org = "de idéburna organisationerna" if many else "organisationen"
     off = "de offentliga parterna" if many_public else "den offentliga parten"
     return {
@@ -135,6 +143,7 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
         "org": org,
         "Org": org[0].upper() + org[1:],
         "org_gen": "de idéburna organisationernas" if many else "organisationens",
+        "Org_gen": "De idéburna organisationernas" if many else "Organisationens",
         # Duties that each organisation has for itself.
         # The grants: one to each organisation that receives money.
         "bidraget": "bidragen" if many else "bidraget",
@@ -151,8 +160,69 @@ def wording(context: dict[str, Any]) -> dict[str, Any]:
         "Off": off[0].upper() + off[1:],
         "off_gen": "de offentliga parternas" if many_public else "den offentliga partens",
         "varje_off": "varje offentlig part" if many_public else "den offentliga parten",
+        # The public party that paid the money a remedy concerns.
+        "betalaren": "den offentliga part som har betalat ut medlen" if many_public
+        else "den offentliga parten",
+        # The other party or parties: with two parties there is one other.
+        "två_parter": two,
+        "andra": "den andra parten" if two else "de andra parterna",
+        "andras": "den andra partens" if two else "de andra parternas",
         "Varje_off": "Varje offentlig part" if many_public else "Den offentliga parten",
     }
+
+
+#: The law under which those who carry out tasks in a statutory insats report
+#: missförhållanden (lex Sarah); volunteers are not among them.
+_SOL_LAW = "socialtjänstlagen (2025:400)"
+_LSS_LAW = "lagen (1993:387) om stöd och service till vissa funktionshindrade (LSS)"
+LEX_SARAH = {"skyddat boende": _SOL_LAW, "särskilt boende": _SOL_LAW, "HVB": _SOL_LAW,
+             "stödboende": _SOL_LAW, "hemtjänst": _SOL_LAW, "LSS": _LSS_LAW,
+             "personlig assistans": _LSS_LAW}
+
+#: Statutory tystnadsplikt in enskild verksamhet (IOP.md, section 11), by activity area:
+#: the activity it covers and the provision.
+# For socialtjänst the activity already names the law: no provision in parentheses.
+_SECRECY_SOL = ("insatser enligt socialtjänstlagen (2025:400)", "")
+STATUTORY_SECRECY = {
+    **{a: _SECRECY_SOL for a in ("socialtjänst", "skyddat boende", "särskilt boende", "HVB",
+                                 "stödboende", "hemtjänst")},
+    "LSS": ("insatser enligt LSS", "29 § lagen (1993:387) om stöd och service till "
+                                   "vissa funktionshindrade (LSS)"),
+    "personlig assistans": ("insatser enligt LSS", "29 § lagen (1993:387) om stöd "
+                                                   "och service till vissa funktionshindrade "
+                                                   "(LSS)"),
+    "hälso- och sjukvård": ("hälso- och sjukvård", "6 kap. 12 § "
+                                                   "patientsäkerhetslagen (2010:659)"),
+    "skolväsendet": ("utbildning med en enskild huvudman inom skolväsendet",
+                     "29 kap. 14 § skollagen (2010:800)"),
+}
+
+
+def statutory_secrecy(areas: list[str]) -> list[dict[str, str]]:
+    """The statutory tystnadsplikt for the partnership's activity areas, one entry per
+    provision: `verksamhet` (what it covers) and `lag`."""
+    out: dict[str, dict[str, str]] = {}
+    for area in areas:
+        if area in STATUTORY_SECRECY:
+            activity, law = STATUTORY_SECRECY[area]
+            out.setdefault(law, {"verksamhet": activity, "lag": law})
+    return list(out.values())
+
+
+def permit_whistleblower(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The idéburna parties whose IVO-permitted activity lag (2017:151) covers: a permit
+    is strong evidence that the activity is professionally run, and the money of the
+    agreement funds it in part (IOP.md). Each with the permitted areas."""
+    funded = {t["till"]["id"] for t in money_transfers(context) if t["till"] and t["summa"]}
+    ivo_areas = context["bedömning"]["ivo_områden"]
+    out = []
+    for party in context["idéburna_parter"]:
+        if not party.get("ivo_tillstånd") or party["id"] not in funded:
+            continue
+        covered = [a for a in (party.get("ivo_avser") or ivo_areas) if a in ivo_areas]
+        if covered:
+            out.append({"part": party, "områden": [AREA_NAMES.get(a, a) for a in covered]})
+    return out
 
 
 def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -162,13 +232,18 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         decided.setdefault(decision["part"]["id"], decision["organ"])
     out = []
     for party in context["parter"]:
-        body = decided.get(party["id"])
+        # The party's own `organ` first (FORMAT.md), then the body that decided on the
+        # agreement, then what the party's name says.
+        body = party.get("organ") or decided.get(party["id"])
         through = re.search(r"\bgenom (.+)$", party["namn"]) if party["offentlig"] else None
+        unknown_nämnd = False
         if body is None:
             if through:  # "Strömsby kommun genom kommunstyrelsen"
                 body = " ".join(through[1].split())
             elif party["typ"] in KL_TYPES:
-                body = "ansvarig nämnd"
+                # Never "ansvarig nämnden": the words say which body is meant.
+                body = "den nämnd som ansvarar för partnerskapet"
+                unknown_nämnd = True
             elif party["offentlig"]:
                 body = "myndighetens ledning"
             else:
@@ -176,10 +251,14 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # "social resursnämnd", not "social resursnämnd för Göteborgs Stad genom social
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
+        if unknown_nämnd:
+            naming = f"den nämnd hos {party['namn']} som ansvarar för partnerskapet"
+        else:
+            naming = definite(body) if named else f"{definite(body)} för {party['namn']}"
         out.append({"part": party, "organ": body,
-                    "känt": party["id"] in decided or through is not None,
-                    "benämning": definite(body) if named
-                    else f"{definite(body)} för {party['namn']}"})
+                    "känt": bool(party.get("organ")) or party["id"] in decided
+                    or through is not None,
+                    "benämning": naming})
     return out
 
 
@@ -261,6 +340,71 @@ def money_by_recipient(transfers: list[dict[str, Any]], years: list[int]
     return list(out.values())
 
 
+#: How often money is paid, as `ekonomi.utbetalning` says it: instalments per year and
+#: the fraction each is of the year's amount.
+_INSTALMENTS = (
+    (re.compile(r"\b(månadsvis|varje månad|per månad|en gång i månaden)\b", re.I), 12,
+     "en tolftedel"),
+    (re.compile(r"\b(kvartalsvis|varje kvartal|per kvartal|en gång i kvartalet)\b", re.I), 4,
+     "en fjärdedel"),
+    (re.compile(r"\b(halvårsvis|varje halvår|per halvår|två gånger per år)\b", re.I), 2,
+     "hälften"),
+)
+
+
+def instalments(context: dict[str, Any], by_recipient: list[dict[str, Any]]
+                ) -> list[dict[str, Any]]:
+    """Per recipient, the amount of each instalment when `ekonomi.utbetalning` gives the
+    interval (kvartalsvis: a quarter of the year's amount); empty when it does not."""
+    text = context["ekonomi"]["utbetalning"] or ""
+    found = next(((n, share) for pattern, n, share in _INSTALMENTS if pattern.search(text)),
+                 None)
+    if found is None:
+        return []
+    count, share = found
+    years = context["avtalsår"]
+    # A short last avtalsår is not split into the same number of instalments.
+    full = [y["år"] for y in years if y["dagar"] >= 365]
+    out = []
+    for entry in by_recipient:
+        per_year = {y: entry["per_år"].get(y, 0) for y in full}
+        if not any(per_year.values()):
+            continue
+        amounts = {y: (a + count // 2) // count for y, a in per_year.items()}
+        out.append({
+            "part": entry["part"],
+            "andel": share,
+            "lika": len(set(amounts.values())) == 1,
+            "belopp": next(iter(amounts.values())),
+            "per_år": amounts,
+            "avrundat": any(a % count for a in per_year.values()),
+        })
+    return out
+
+
+def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """When a report is due, from the day its text names ("senast den 31 mars året
+    efter"): the first such day after the first avtalsår and after the last one. None
+    when the text names no day."""
+    from ..calendar import stated_day
+
+    day_month = stated_day(text)
+    if day_month is None or not years:
+        return None
+    day, month = day_month
+
+    def after(end: dt.date) -> dt.date:
+        for year in (end.year, end.year + 1):
+            last = calendar.monthrange(year, month)[1]
+            due = dt.date(year, month, min(day, last))
+            if due > end:
+                return due
+        return due
+
+    return {"första": after(years[0]["slut"]), "sista": after(years[-1]["slut"]),
+            "en_gång": len(years) == 1}
+
+
 def signing_date(context: dict[str, Any]) -> dt.date | None:
     """The latest decision date in `process.beslut`: the agreement can be signed only
     when every party's competent body has approved it."""
@@ -278,6 +422,12 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     # of amounts, or a first or last year that the period covers only in part).
     yearly = any(len(set(r["per_år"].values())) > 1
                  for r in context["resurser"] if not r["ej_värderad"])
+    by_recipient = money_by_recipient(transfers, context["år"])
+    areas = context["partnerskap"]["verksamhetsområden"]
+    statutory = context["bedömning"]["lagstadgade_områden"]
+    labels = context["årsetikett"]
+    reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
+    public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
     return {
         # Accepts a section name, so the agreement's templates also render from a bare
         # build_context (render_numbered replaces it for each document).
@@ -285,7 +435,14 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "avsnitt": section_numbers(context),
         "ord": wording(context),
         "medel": transfers,
-        "medel_per_mottagare": money_by_recipient(transfers, context["år"]),
+        "medel_per_mottagare": by_recipient,
+        "utbetalningar": instalments(context, by_recipient),
+        "redovisning_tider": report_schedule(context["ekonomi"]["redovisning"],
+                                             context["avtalsår"]),
+        "årsrapport_tider": report_schedule(context["uppföljning"]["årsrapport"],
+                                            context["avtalsår"]),
+        # The public parties' deciding bodies, by name ("socialnämnden Centrum").
+        "offentliga_organ": public_bodies,
         "medel_summa_period": sum(t["summa"] for t in transfers),
         "medel_per_år": {y: sum(t["per_år"].get(y, 0) for t in transfers)
                          for y in context["år"]},
@@ -294,8 +451,19 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
                                    for g in context["resurser_per_part"]),
         "beslutande_organ": bodies,
         "personuppgiftsansvariga": data_controllers(bodies),
-        "tystnadsplikt_enligt_lag": [a for a in context["partnerskap"]["verksamhetsområden"]
-                                     if a in SOL_LSS_AREAS],
+        "tystnadsplikt_enligt_lag": statutory_secrecy(areas),
+        # Statutory insatser run by an organisation (IOP.md, "Skyddat boende, särskilt
+        # boende and other statutory insatser"): the clauses § Insatser then carries.
+        "lagstadgad_verksamhet": [AREA_NAMES.get(a, a) for a in statutory],
+        "lex_sarah_lagar": list(dict.fromkeys(
+            LEX_SARAH[a] for a in statutory if a in LEX_SARAH)),
+        "skyddat_boende": "skyddat boende" in areas,
+        # The duty to report concern about children to socialnämnden, where it follows
+        # from socialtjänstlagen: professionally run activity that concerns children or
+        # lies within socialtjänst (IOP.md, section 11).
+        "orosanmälan_enligt_lag": bool(context["partnerskap"]["barn"]) or
+        any(a in SOL_AREAS for a in areas),
+        "meddelarskydd_tillstånd": permit_whistleblower(context),
         # Where an SGEI entrustment is served: the public parties' names without
         # "genom nämnden" ("Region Norrmark").
         "offentliga_områden": [re.split(r"\s+genom\s+", p["namn"])[0]
@@ -311,8 +479,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "beslut_enligt_datum": decisions_by_draft_date(context),
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
-        "förbehållsår": context["år"][1:]
-        if context["ekonomi"]["budgetförbehåll"] and transfers else [],
+        "förbehållsår": reserved,
+        "förbehållsår_text": lista([labels[y] for y in reserved]),
         "meddelarskydd_områden": list(dict.fromkeys(
             WHISTLEBLOWER_FIELDS.get(a, a)
             for a in context["bedömning"]["meddelarskydd_områden"])),

@@ -18,10 +18,10 @@ from typing import Any
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
 from ..spec.model import IvoPermit, Party, Screening, Spec
-from ..spec.yearly import period_years
-from ..workdays import next_working_day
+from ..spec.yearly import calendar_years, contract_years, period_years
+from ..workdays import next_working_day, previous_working_day
 from .agreement import agreement_context
-from .format import add_months
+from .format import MONTHS, add_months, lower_start
 from .markdown import Md
 
 SEVERITY_WORDS = {Severity.ERROR: "fel", Severity.WARNING: "varning", Severity.INFO: "info"}
@@ -67,12 +67,19 @@ def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
         "namn": party.name,
+        # "Föreningen Vinternatts", "Kvinnojouren Lindans"; a name ending in s, x or z
+        # takes no further s.
+        "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
+        else party.name.rstrip() + "s",
         "typ": party.type,
         "organisationsnummer": party.org_number,
         "adress": party.address,
         "kontaktperson": {
             "namn": party.contact.name,
             "titel": party.contact.title,
+            # In running text titles and units are in lower case ("enhetschef, enheten
+            # för social mobilisering"); the signature block keeps the title as written.
+            "titel_löptext": lower_start(party.contact.title) if party.contact.title else None,
             "epost": party.contact.email,
             "telefon": party.contact.phone,
         },
@@ -80,6 +87,8 @@ def _party(party: Party) -> dict[str, Any]:
         "registrerad_idéburen": party.registered_nonprofit,
         "organ": party.body,
         "ivo_tillstånd": _ivo_permit(party),
+        "ivo_avser": list(party.ivo_permit.covers)
+        if party.ivo_permit is not None and not isinstance(party.ivo_permit, str) else [],
         "verksamhetsidé": party.idea,
         "offentlig": party.is_public,
         "idéburen": party.is_nonprofit,
@@ -125,7 +134,11 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
 
     facts = assess(spec)
     period = spec.period
-    years = period_years(period.start, period.end)
+    # Amounts are per avtalsår (spec/yearly.py): the calendar years when the period
+    # starts on 1 January, else years from the start date, labelled "2027/28".
+    contract = contract_years(period.start, period.end)
+    years = [y.key for y in contract]
+    calendar = calendar_years(period.start)
     resources: list[dict[str, Any]] = []
     for r in spec.resources:
         per_year = r.by_year(period)
@@ -157,6 +170,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "pengar_per_år": _sum_years(years, [r for r in valued if r["pengar"]]),
             "summa_period": sum(r["summa"] for r in valued),
             "ej_värderade": [r for r in own if r["ej_värderad"]],
+            # Resources, none of them valued: the sum row says "ej värderad", never 0 kr.
+            "bara_ej_värderade": bool(own) and not valued,
             "summa": _constant_sum(valued),
             "pengar": _constant_sum([r for r in valued if r["pengar"]]),
             "timmar": sum(r["timmar_per_år"] or 0 for r in own),
@@ -193,6 +208,11 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                                    if g["part"]["idéburen"] and not g["resurser"]],
         "idéburna_resurser": sum(g["summa_period"] for g in per_party
                                  if g["part"]["idéburen"]),
+        # The idéburna parties bring resources but none has a value: never "0 kr".
+        "idéburna_ej_värderade": any(g["bara_ej_värderade"] for g in per_party
+                                     if g["part"]["idéburen"]) and
+                                 not any(g["summa_period"] for g in per_party
+                                         if g["part"]["idéburen"]),
         "idéburna_timmar": sum(g["timmar"] for g in per_party if g["part"]["idéburen"]),
         "offentliga_pengar": sum(sum(g["pengar_per_år"].values()) for g in per_party
                                  if g["part"]["offentlig"]),
@@ -208,8 +228,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "personuppgiftsbiträde": bool(personal and personal.processed is not False and
                                       personal.responsibility == "biträde"),
         "biträdesavtal_bilaga": any("biträde" in a.lower() for a in appendices),
-        # A deadline never falls on a weekend or holiday: the next working day.
-        "förlängning_senast": next_working_day(
+        # A planning date never falls on a weekend or holiday, and moves earlier.
+        "förlängning_senast": previous_working_day(
             add_months(period.end, -period.notice_months) if period.notice_months
             else period.end),
     }
@@ -249,7 +269,14 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "resurser_pengar": _constant_sum([r for r in valued_all if r["pengar"]]),
         "resurser_per_år": _sum_years(years, valued_all),
         "resurser_summa_period": sum(r["summa"] for r in valued_all),
+        "resurser_bara_ej_värderade": bool(resources) and not valued_all,
         "år": years,
+        # Whether the years are calendar years; else each avtalsår's label ("2027/28").
+        "kalenderår": calendar,
+        "årsetikett": {y.key: y.label(calendar) for y in contract},
+        "avtalsår_börjar": f"den {period.start.day} {MONTHS[period.start.month - 1]}",
+        "avtalsår": [{"år": y.key, "etikett": y.label(calendar), "start": y.start,
+                      "slut": y.end, "dagar": y.days} for y in contract],
         "ekonomi": {
             "ersättningsform": economy.payment_form,
             "utbetalning": economy.disbursement,

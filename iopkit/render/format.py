@@ -57,6 +57,28 @@ def datum_kort(value: dt.date) -> str:
     return value.isoformat()
 
 
+def lower_start(text: str) -> str:
+    """Text spliced into a sentence (after a colon, after a name) starts in lower case
+    (Myndigheternas skrivregler): "Enhetschef, Enheten för …" -> "enhetschef, enheten
+    för …". Each comma-separated part is changed only when its first word is an ordinary
+    capitalised word; "IVO", "EU-kommissionen" and names after the first part are kept
+    when they are not capitalised words at a part's start."""
+    def one(part: str) -> str:
+        stripped = part.lstrip()
+        lead = part[:len(part) - len(stripped)]
+        if len(stripped) > 1 and stripped[0].isupper() and stripped[1].islower():
+            return lead + stripped[0].lower() + stripped[1:]
+        return part
+    return ",".join(one(p) for p in text.split(","))
+
+
+def lower_first(text: str) -> str:
+    """Only the first letter of `text` in lower case (when it begins an ordinary word)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def lista(items: Iterable[Any], conjunction: str = "och") -> str:
     """Swedish enumeration: ["a", "b", "c"] -> "a, b och c"."""
     words = [str(item) for item in items]

@@ -97,6 +97,11 @@ def _filters() -> dict[str, Any]:
     def antal(value: Any, singular: str, plural: str) -> str:
         return fmt.antal(int(_number(value, "antal")), singular, plural)
 
+    def gemen_borjan(value: Any) -> Any:
+        # Escaped Markdown stays escaped: only a letter changes case.
+        text = fmt.lower_first(str(value))
+        return Md(text) if isinstance(value, Md) else text
+
     return {
         "kronor": kronor,
         "tal": tal,
@@ -109,6 +114,7 @@ def _filters() -> dict[str, Any]:
         "månader": manader,
         "manader": manader,
         "antal": antal,
+        "gemen_början": gemen_borjan,
     }
 
 

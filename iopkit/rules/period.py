@@ -1,4 +1,6 @@
-"""The agreement period: long-term but limited, with review and a bounded extension.
+"""The agreement period: long-term but limited, with review and a bounded extension, and
+dates that agree with each other (a last avtalsår of a few days, an annual report due
+before the financial report it builds on).
 
 These are quality rules with the kommuner's own IOP guidelines as source. The length of
 the period or an open-ended extension was not what HFD 2020 ref. 15 decided, so no rule
@@ -7,12 +9,14 @@ here cites it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
 from ..spec.findings import Severity
+from ..spec.yearly import contract_years
 from .registry import Hit, RuleContext, rule, word_pattern
-from .sources import FORUM, MUNICIPAL, SKR, cite
-from .state_aid import add_years, number_word
+from .sources import FORUM, IOPKIT, MUNICIPAL, SKR, cite
+from .state_aid import add_years, format_amount, number_word
 
 
 def _longer_than(ctx: RuleContext, years: int) -> bool:
@@ -86,3 +90,58 @@ def long_without_evaluation(ctx: RuleContext) -> Iterable[Hit]:
             f"Avtalet löper i mer än {number_word(years)} år men det står inte hur "
             "partnerskapet ska utvärderas. Beskriv utvärderingen i `uppföljning.utvärdering`, "
             "så att parterna har ett underlag när de prövar en förlängning."))
+
+
+@rule(code="IOP192", severity=Severity.WARNING,
+      title="Sista avtalsåret är bara några dagar",
+      trigger=("det sista avtalsåret i `avtalsperiod` är högst 31 dagar, till exempel när "
+               "perioden slutar den 1 januari"),
+      source=IOPKIT)
+def short_last_year(ctx: RuleContext) -> Iterable[Hit]:
+    period = ctx.spec.period
+    years = contract_years(period.start, period.end)
+    if len(years) < 2:
+        return
+    last = years[-1]
+    if last.days > ctx.settings.short_last_year_days:
+        return
+    label = last.label((period.start.month, period.start.day) == (1, 1))
+    days = "en dag" if last.days == 1 else f"{last.days} dagar"
+    money = []
+    for resource in ctx.spec.resources:
+        by_year = resource.by_year(period)
+        if resource.is_money and by_year and by_year.get(last.key):
+            money.append(by_year[last.key])
+    amount = (f" Det ger {format_amount(sum(money))} kr i ekonomiska medel för {label}."
+              if money else "")
+    day_before = last.start - dt.timedelta(days=1)
+    yield Hit(("avtalsperiod", "slut"), (
+        f"Avtalsperioden slutar {period.end.isoformat()}, {days} in i ett nytt avtalsår "
+        f"({label}), så avtalet får ett extra år i tabellerna och summorna.{amount} "
+        f"Menade ni att perioden skulle sluta {day_before.isoformat()}? Ändra "
+        "`avtalsperiod.slut`, eller motivera de extra dagarna i `iopkit_undantag`."))
+
+
+@rule(code="IOP193", severity=Severity.WARNING,
+      title="Årsrapporten före den ekonomiska redovisningen",
+      trigger=("`uppföljning.årsrapport` anger en dag som kommer före den dag som "
+               "`ekonomi.redovisning` anger"),
+      source=IOPKIT)
+def annual_report_before_accounts(ctx: RuleContext) -> Iterable[Hit]:
+    from ..calendar import MONTHS, stated_day
+
+    annual = stated_day(ctx.spec.follow_up.annual_report)
+    accounts = stated_day(ctx.spec.economy.reporting)
+    if annual is None or accounts is None:
+        return
+    if (annual[1], annual[0]) >= (accounts[1], accounts[0]):
+        return
+
+    def day(dm: tuple[int, int]) -> str:
+        return f"den {dm[0]} {MONTHS[dm[1] - 1]}"
+
+    yield Hit(("uppföljning", "årsrapport"), (
+        f"Årsrapporten ska lämnas senast {day(annual)}, men den ekonomiska redovisningen "
+        f"som den bygger på lämnas först senast {day(accounts)}. Flytta årsrapporten till "
+        "efter redovisningen i `uppföljning.årsrapport`, eller redovisningen till före "
+        "årsrapporten i `ekonomi.redovisning`."))

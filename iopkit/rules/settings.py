@@ -54,6 +54,9 @@ class RuleSettings:
     #: A period longer than this many years should say what happens at its end
     #: (`förlängning`) and how the partnership is evaluated (`utvärdering`).
     long_period_years: int = 3
+    #: A last avtalsår of at most this many days is probably a mistaken end date (a
+    #: period ending on 1 January, one day into a new year).
+    short_last_year_days: int = 31
     #: Words in `avtalsperiod.förlängning` that make an extension open-ended.
     open_ended_words: tuple[str, ...] = (
         "tills vidare", "tillsvidare", "obegränsat", "obegränsad", "utan begränsning",

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 from .findings import Finding, KeyPath, Severity, format_path
 from .loader import SpecDocument
 from .model import Spec
+from .yearly import period_years
 from .types import (
     NONPROFIT_PARTY_TYPES,
     PARTY_TYPES,
@@ -334,7 +335,12 @@ def _years_outside_period(document: SpecDocument) -> list[Finding]:
     period = _period(document)
     if period is None:
         return []
-    first, last = period[0].year, period[1].year
+    # Amounts are per avtalsår, named by the year each begins in (spec/yearly.py).
+    keys = period_years(period[0], period[1])
+    if not keys:  # an end before the start: IOP023
+        return []
+    first, last = keys[0], keys[-1]
+    span = f"{first}–{last}" if first != last else str(first)
     findings = []
     for item_path, item in _items(document, ("resurser",)):
         for key in ("belopp_per_år", "värde_per_år"):
@@ -343,11 +349,13 @@ def _years_outside_period(document: SpecDocument) -> list[Finding]:
                 continue
             for year in amounts:
                 if isinstance(year, str) and year.strip().isdigit() and \
-                        not first <= int(year) <= last:
+                        int(year) not in keys:
                     findings.append(_error(
                         document, "IOP026",
-                        f"Året {year.strip()} ligger utanför avtalsperioden ({first}–{last}). "
-                        f"Ta bort beloppet eller ändra `avtalsperiod`.",
+                        f"Året {year.strip()} ligger utanför avtalsperioden ({span}). "
+                        "Beloppen gäller avtalsår, som börjar på avtalsperiodens "
+                        "startdag och anges med det år då avtalsåret börjar. Ta bort "
+                        "beloppet eller ändra `avtalsperiod`.",
                         item_path + (key, year), at_value=False))
     return findings
 
