@@ -267,6 +267,8 @@ class BodyWriter:
                            ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "1"),
                            ("noVBand", "1")):
             look.set(w(key), value)
+        # A layout table: no header row, and its alternative text says what it holds.
+        etree.SubElement(tblpr, w("tblCaption")).set(_VAL, "Underskrifter")
         grid = etree.SubElement(tbl, w("tblGrid"))
         for _ in range(2):
             etree.SubElement(grid, w("gridCol")).set(w("w"), str(half))

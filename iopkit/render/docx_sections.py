@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ class Sections:
     titles: dict[int, str]  # § number -> the heading's text after the number
     num_id: int = 0  # the w:num of the section list (set by the writer)
     bookmarks: dict[int, str] = field(default_factory=dict)  # § number -> bookmark name
-    next_bookmark_id: int = 1
+    bookmark_ids: set[int] = field(default_factory=set)
 
     @property
     def active(self) -> bool:
@@ -166,9 +167,15 @@ def number_heading(ppr: Any, num_id: int) -> None:
 
 def bookmark_heading(p: Any, sections: Sections, number: int) -> None:
     """Wrap the heading's runs (written already) in its bookmark."""
-    bookmark_id = str(sections.next_bookmark_id)
-    sections.next_bookmark_id += 1
-    start = el("bookmarkStart", id=bookmark_id, name=sections.bookmark(number))
+    name = sections.bookmark(number)
+    # The id follows from the name, not from the heading's place: the same heading has
+    # the same paragraph XML in two versions of an agreement (tracked.py compares them).
+    value = zlib.crc32(name.encode()) % 1_000_000_000
+    while value in sections.bookmark_ids:
+        value += 1
+    sections.bookmark_ids.add(value)
+    bookmark_id = str(value)
+    start = el("bookmarkStart", id=bookmark_id, name=name)
     runs = p.findall(w("r"))
     if runs:
         runs[0].addprevious(start)

@@ -130,10 +130,6 @@ def whole_paragraph(p: Any, revisions: Revisions, tag: str) -> Any:
     p = copy.deepcopy(p)
     if tag == "del":
         map_numbering(p, revisions)
-        # A § heading's bookmark belongs to the new version of the heading (the
-        # references point at it); a deleted copy must not carry the name twice.
-        for mark in [*p.iter(w("bookmarkStart")), *p.iter(w("bookmarkEnd"))]:
-            mark.getparent().remove(mark)
     wrap_runs(p, revisions, tag)
     mark_paragraph(p, revisions, tag)
     return p
