@@ -293,6 +293,10 @@ def test_signature_blocks_side_by_side(rendered):
         # The heading "För …" above stays with the table.
         heading = table.getprevious()
         assert _text(heading) == f"För {party['namn']}"
+    # "Bilagor" never stands alone on the last page: the last row keeps with it.
+    last_row = tables[-1].findall(f"{W}tr")[-1]
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last_row.iter(f"{W}p"))
+    assert _text(tables[-1].getnext()) == "Bilagor"
 
 
 def test_two_signatories_share_a_row():
