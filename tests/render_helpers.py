@@ -36,9 +36,50 @@ def docx_paragraphs(data: bytes | Path):
     return document, paragraphs
 
 
+def section_labels(document) -> dict:
+    """The § numbers Word shows before the agreement's headings (a list whose level
+    text is "§ %1", bound to Heading 1): paragraph element -> "§ N ". The numbers
+    count the list's paragraphs in body order, as Word and LibreOffice do."""
+    numbering = document.part.numbering_part.element
+    abstracts = {a.get(f"{W}abstractNumId") for a in numbering.findall(f"{W}abstractNum")
+                 if (a.find(f"{W}lvl/{W}lvlText") is not None and
+                     a.find(f"{W}lvl/{W}lvlText").get(f"{W}val").startswith("§"))}
+    nums = {n.get(f"{W}numId") for n in numbering.findall(f"{W}num")
+            if n.find(f"{W}abstractNumId").get(f"{W}val") in abstracts}
+    styled = {}
+    for style in document.styles.element.findall(f"{W}style"):
+        num = style.find(f"{W}pPr/{W}numPr/{W}numId")
+        if num is not None:
+            styled[style.get(f"{W}styleId")] = num.get(f"{W}val")
+    labels, count = {}, 0
+    for p in document.element.body.iter(f"{W}p"):
+        num = p.find(f"{W}pPr/{W}numPr/{W}numId")
+        style = p.find(f"{W}pPr/{W}pStyle")
+        num_id = num.get(f"{W}val") if num is not None else \
+            styled.get(style.get(f"{W}val") if style is not None else "")
+        if num_id in nums:
+            count += 1
+            labels[p] = f"§\u00a0{count} "
+    return labels
+
+
+def shown_text(paragraph, labels: dict) -> str:
+    """A paragraph's text with the list number Word shows before it."""
+    return labels.get(paragraph._p, "") + paragraph.text
+
+
+def docx_headings(data: bytes | Path, style: str = "Heading 1") -> list[str]:
+    """The headings of one style as Word shows them ("§ 7 Ekonomi")."""
+    document, paragraphs = docx_paragraphs(data)
+    labels = section_labels(document)
+    return [shown_text(p, labels) for p in paragraphs if p.style.name == style]
+
+
 def docx_text(data: bytes | Path) -> str:
-    _, paragraphs = docx_paragraphs(data)
-    return "\n".join(p.text for p in paragraphs)
+    """The text as Word shows it, § numbers of the headings included."""
+    document, paragraphs = docx_paragraphs(data)
+    labels = section_labels(document)
+    return "\n".join(shown_text(p, labels) for p in paragraphs)
 
 
 class _TextExtractor(html.parser.HTMLParser):

@@ -12,6 +12,7 @@ from conftest import EXAMPLES, run
 from render_helpers import (
     agreement_facts,
     checklist_facts,
+    docx_headings,
     docx_paragraphs,
     docx_text,
     html_text,
@@ -71,8 +72,7 @@ def test_checklist_states_assessments_and_findings(rendered, example):
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_sections_in_order_and_numbered(rendered, example):
-    _, paragraphs = docx_paragraphs(rendered / f"{example.stem}-avtal.docx")
-    headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    headings = docx_headings(rendered / f"{example.stem}-avtal.docx")
     numbered = [h for h in headings if h.startswith("§")]
     assert [h.split()[1] for h in numbered] == [str(n) for n in range(1, len(numbered) + 1)]
     # The order of IOP.md, "Sections of the agreement draft"; meddelarskydd and barn only

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CANONICAL, dump, load_canonical_data, run
-from render_helpers import docx_paragraphs, docx_text, html_text, markdown_text, norm
+from render_helpers import (
+    docx_headings,
+    docx_paragraphs,
+    docx_text,
+    html_text,
+    markdown_text,
+    norm,
+)
 
 DATE = "2026-05-04"
 SPECIAL = "* _ # | < > [ ] & ` ~ \\"
@@ -74,8 +81,10 @@ def test_spec_text_never_becomes_structure(hostile_outputs):
     assert not any("Inte en rubrik" in h for h in headings)
     assert not any(p.text.startswith(("inte en lista", "inte numrerad", "inget citat"))
                    for p in paragraphs)
-    # The only tables are iopkit's own (activities, resources).
-    assert len(document.tables) == 2
+    # The only tables are iopkit's own (activities, resources; and the signature
+    # blocks side by side, one table without a style per party).
+    assert len([t for t in document.tables if t.style.name == "Table Grid"]) == 2
+    assert len(document.tables) == 2 + len(load_canonical_data()["parter"])
     page = (hostile_outputs / "fientlig-avtal.html").read_text(encoding="utf-8")
     body = page.split("<body>", 1)[1]
     for markup in ("<script>", "<b>", "<tagg>", "<a ", "<code>", "<s>", "<del>",
@@ -164,8 +173,7 @@ def test_user_template_overrides_a_section_by_name(runner, canonical, tmp_path):
         "Med vår egen formulering.\n")})
     result = run(runner, "render", canonical, "--mallar", templates, "--datum", DATE)
     assert result.exit_code == 0, result.output
-    _, paragraphs = docx_paragraphs(canonical.with_name("dagverksamhet-avtal.docx"))
-    texts = [p.text for p in paragraphs]
+    texts = docx_text(canonical.with_name("dagverksamhet-avtal.docx")).split("\n")
     assert "§\u00a02 Vår bakgrund" in texts
     assert "Med vår egen formulering." in texts
     assert not any("bygger på principerna" in t for t in texts)
@@ -177,13 +185,12 @@ def test_user_template_can_add_a_section(runner, canonical, tmp_path):
         "## {{ paragraf() }} Särskild insyn\n\nEn egen paragraf.\n")})
     result = run(runner, "render", canonical, "--mallar", templates, "--datum", DATE)
     assert result.exit_code == 0, result.output
-    _, paragraphs = docx_paragraphs(canonical.with_name("dagverksamhet-avtal.docx"))
-    headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    headings = docx_headings(canonical.with_name("dagverksamhet-avtal.docx"))
     index = headings.index("§\u00a016 Särskild insyn")
     assert headings[index - 1] == "§\u00a015 Avtalstid, förlängning och uppsägning"
     assert headings[index + 1] == "§\u00a017 Ändringar och tillägg"
     # The clauses that refer to § Ändringar follow the new number, earlier ones too.
-    text = "\n".join(p.text for p in paragraphs)
+    text = docx_text(canonical.with_name("dagverksamhet-avtal.docx"))
     assert "görs enligt §\u00a017" in text and "görs enligt §\u00a016" not in text
 
 

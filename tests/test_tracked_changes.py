@@ -215,8 +215,14 @@ def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_p
     marks = list(root.iter(f"{W}ins", f"{W}del"))
     assert marks and all(m.get(f"{W}author") == "iopkit" for m in marks)
     assert {m.get(f"{W}date") for m in marks} == {f"{DATE}T00:00:00Z"}
-    ids = [m.get(f"{W}id") for m in root.iter() if m.get(f"{W}id") is not None]
-    assert len(ids) == len(set(ids)), "every revision has its own id"
+    # (A bookmark's end repeats the id of its start.)
+    ids = [m.get(f"{W}id") for m in root.iter()
+           if m.get(f"{W}id") is not None and m.tag != f"{W}bookmarkEnd"]
+    assert len(ids) == len(set(ids)), "every revision and bookmark has its own id"
+    names = [m.get(f"{W}name") for m in root.iter(f"{W}bookmarkStart")]
+    assert names and len(names) == len(set(names))
+    ends = {m.get(f"{W}id") for m in root.iter(f"{W}bookmarkEnd")}
+    assert ends == {m.get(f"{W}id") for m in root.iter(f"{W}bookmarkStart")}
     # Word level: "minst 400" -> "minst 450" deletes and inserts the number only.
     deleted = [("".join(t.text for t in d.iter(f"{W}delText"))) for d in root.iter(f"{W}del")]
     inserted = [("".join(t.text for t in i.iter(f"{W}t"))) for i in root.iter(f"{W}ins")]
@@ -299,7 +305,8 @@ def test_any_two_agreements_round_trip(runner, tmp_path, example):
         numbering = etree.fromstring(package.read("word/numbering.xml"))
     defined = {n.get(f"{W}numId") for n in numbering.iter(f"{W}num")}
     used = {n.get(f"{W}val") for n in body(data).iter(f"{W}numId")}
-    assert used and used <= defined
+    # numId 0 is "no list": the headings outside the § list (Underskrifter, Bilagor).
+    assert used and used - {"0"} <= defined
 
 
 def test_with_own_templates_and_reference_docx(runner, versions, tmp_path):
@@ -396,3 +403,34 @@ def test_opens_in_libreoffice_with_changes(runner, versions, tmp_path):
     assert "<text:tracked-changes" in content
     assert content.count("<text:changed-region") >= 20
     assert "iopkit" in content
+
+
+def test_a_section_inserted_in_the_middle(runner, tmp_path):
+    """The new version has one § more in the middle (children take part): the § headings
+    after it are the same paragraphs as before (Word's list gives them their new
+    numbers), and the references to them change only in their field results."""
+    old, new = tmp_path / "utan-barn.yaml", tmp_path / "med-barn.yaml"
+    shutil.copy(CANONICAL, old)
+    new.write_text(CANONICAL.read_text(encoding="utf-8").replace("  barn: nej", "  barn: ja", 1),
+                   encoding="utf-8")
+    data = round_trip(runner, old, new, tmp_path)
+    root = body(data)
+
+    def text(p):
+        return "".join(t.text or "" for t in p.iter(f"{W}t"))
+
+    headings = {text(p): p for p in root.iter(f"{W}p")
+                if p.find(f"{W}bookmarkStart") is not None}
+    inserted = headings["Barnets rättigheter och registerkontroll"]
+    assert _mark_of(inserted, "ins")
+    kept = headings["Ändringar och tillägg"]
+    assert not _mark_of(kept, "ins") and not _mark_of(kept, "del")
+    assert kept.find(f".//{W}ins") is None and kept.find(f".//{W}del") is None
+    # "enligt § 16" became "enligt § 17": inside the REF field's result only.
+    name = kept.find(f"{W}bookmarkStart").get(f"{W}name")
+    changed = [instr for instr in root.iter(f"{W}instrText") if name in instr.text]
+    assert changed
+    for instr in changed:
+        paragraph = next(instr.iterancestors(f"{W}p"))
+        deleted = "".join(t.text for t in paragraph.iter(f"{W}delText"))
+        assert deleted.strip(), text(paragraph)

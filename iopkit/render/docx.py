@@ -7,7 +7,8 @@ base document:
 | Markdown | Word |
 |---|---|
 | `# …` | Title (the first heading; when a `---` follows before the next heading, the paragraphs in between are a title page, in Subtitle) |
-| `## …`, `### …`, `#### …` | Heading 1, Heading 2, Heading 3 |
+| `## …`, `### …`, `#### …` | Heading 1, Heading 2, Heading 3; `## § 7 Rubrik` numbered by a Word list, "§ 7" in the text a cross-reference (docx_sections.py) |
+| signature blocks (lines, one of them "……") | two by two in a table without borders |
 | paragraphs | Normal; **bold**, *italic*; a line ending in `\\` is a line break |
 | `1.` lists, `-` lists | List Number (every list starts again at its own first number), List Bullet; nested: … 2, … 3 |
 | tables | Table Grid, header row repeated on every page, column alignment kept |
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from .docx_body import BodyWriter, has_title_page, write_body
 from .docx_layout import finish_layout
+from .docx_sections import add_section_list, bind_heading_style, find_sections
 from .header_footer import fill_footer, fill_header
 from .markdown import clean_text, parser
 from .numbering import Numbering
@@ -51,11 +53,12 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     """Convert Markdown (see the module docstring for what maps to what) to a .docx.
 
     `header_text` goes in the page header; a tab in it splits it into a left part and a
-    right-aligned, bold part (`"Namn\\tUTKAST"`). The footer reads "Sida X av Y" (PAGE and
-    NUMPAGES fields). With `reference_docx`, that document's styles, page setup, header
-    and footer are used; its own header and footer are kept as they are when it has
-    them. `date` pins every timestamp in the file (default: SOURCE_DATE_EPOCH, else
-    today). `title`, `subject`, `author` and `keywords` go in the document properties
+    right-aligned part whose last piece is bold (`"Namn\\tUTKAST"`,
+    `"Namn\\tDnr 12\\tUTKAST"`). The footer reads "2 (10)" (PAGE and NUMPAGES fields).
+    § headings and references to them are Word numbering and fields (docx_sections.py).
+    With `reference_docx`, that document's styles, page setup, header and footer are
+    used; its own header and footer are kept as they are when it has them. `date` pins
+    every timestamp in the file (default: SOURCE_DATE_EPOCH, else today). `title`, `subject`, `author` and `keywords` go in the document properties
     (and from there into a PDF's metadata). Raises files.UsageProblem when the
     reference document cannot be used.
     """
@@ -67,15 +70,26 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     base = base_for(Path(reference_docx) if reference_docx is not None else None)
     document = etree.fromstring(base.member(base.document_name))
     numbering = etree.fromstring(base.member(base.numbering_name))
-    writer = BodyWriter(document, base, Numbering(numbering))
+    lists = Numbering(numbering)
     tokens = parser().parse(clean_text(markdown))
+    sections = find_sections(tokens)
+    replaced: dict[str, bytes] = {}
+    if sections.active:
+        sections.num_id = lists.next_id
+        lists.next_id += 1
+        add_section_list(numbering, base.styles["h1"], sections.num_id)
+        styles = etree.fromstring(base.member(base.styles_name))
+        bind_heading_style(styles, base.styles["h1"], sections.num_id)
+        replaced[base.styles_name] = serialize(styles)
+    writer = BodyWriter(document, base, lists, sections=sections)
     write_body(writer, tokens)
     finish_layout(writer.body, heading_style=base.styles["h1"],
                   title_page=has_title_page(tokens) and base.header_name is not None)
 
-    replaced = {base.document_name: serialize(document),
-                base.numbering_name: serialize(numbering),
-                base.core_name: core_properties_xml(title, subject, when, author, keywords)}
+    replaced.update({base.document_name: serialize(document),
+                     base.numbering_name: serialize(numbering),
+                     base.core_name: core_properties_xml(title, subject, when, author,
+                                                         keywords)})
     if base.header_name:
         header = etree.fromstring(base.member(base.header_name))
         fill_header(header, header_text)

@@ -7,9 +7,17 @@ object layer is convenient but several times slower, and a batch renders thousan
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .docx_sections import (
+    Sections,
+    add_text_with_references,
+    bookmark_heading,
+    number_heading,
+)
 from .markdown import clean_text
 from .numbering import Numbering
 from .pages import PageEstimate, cell_lines
@@ -51,6 +59,7 @@ class BodyWriter:
     table_rows: list[list[Cell]] | None = None
     bullet_num: int | None = None
     pages: PageEstimate = field(default_factory=PageEstimate)
+    sections: Sections = field(default_factory=lambda: Sections({}))
 
     def __post_init__(self) -> None:
         self.body = self.document.find(w("body"))
@@ -147,7 +156,18 @@ class BodyWriter:
             # A title page sets its title a third of the way down the page. (A title
             # never has spacing of its own: paragraph() adds none to headings.)
             insert_ppr_child(paragraph.element.find(_PPR), el("spacing", before="3600"))
-        self.inline(paragraph, inline.children or [])
+        children = list(inline.children or [])
+        section = self.sections.heading(inline.content or "") if key == "h1" else None
+        if key == "h1" and self.sections.active:
+            # In a document with § headings every Heading 1 is in the section list
+            # (bound to the style): the § headings at their level, the others unnumbered.
+            number_heading(paragraph.element.find(_PPR), self.sections.num_id
+                           if section is not None else 0)
+        if section is not None:
+            children = _without_number(children)
+        self.inline(paragraph, children)
+        if section is not None:
+            bookmark_heading(paragraph.element, self.sections, section[0])
         self.pages.count_lines(1, 80, lines - 1)
 
     def page_break(self) -> None:
@@ -176,8 +196,11 @@ class BodyWriter:
             nonlocal written
             text = clean_text("".join(buffer))
             buffer.clear()
-            if text:
+            if text and self.sections.active and not code:
+                add_text_with_references(p, text, self.sections, bold_on, italic_on)
+            elif text:
                 add_run(p, text, bold_on, italic_on, code)
+            if text:
                 paragraph.text += text
                 written += len(text)
 
@@ -213,6 +236,81 @@ class BodyWriter:
         return written
 
     # -- tables ----------------------------------------------------------------------
+
+    def signature_table(self, blocks: list[Any]) -> None:
+        """Signature blocks two by two, side by side, in a table without borders (the
+        layout of a signed agreement). No row splits, and the rows and the heading above
+        ("För …") stay on one page."""
+        from lxml import etree
+
+        if self.after_table:
+            self._append(etree.Element(_P))
+            self.after_table = False
+        self.keep_lead_in(always=True)
+        half = self.base.text_width // 2
+        tbl = etree.Element(w("tbl"))
+        tblpr = etree.SubElement(tbl, w("tblPr"))
+        tblw = etree.SubElement(tblpr, w("tblW"))
+        tblw.set(w("w"), str(2 * half))
+        tblw.set(w("type"), "dxa")
+        borders = etree.SubElement(tblpr, w("tblBorders"))
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            etree.SubElement(borders, w(side)).set(_VAL, "nil")
+        etree.SubElement(tblpr, w("tblLayout")).set(w("type"), "fixed")
+        margins = etree.SubElement(tblpr, w("tblCellMar"))
+        for side in ("left", "right"):
+            margin = etree.SubElement(margins, w(side))
+            margin.set(w("w"), "0")
+            margin.set(w("type"), "dxa")
+        look = etree.SubElement(tblpr, w("tblLook"))
+        for key, value in (("val", "0000"), ("firstRow", "0"), ("lastRow", "0"),
+                           ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "1"),
+                           ("noVBand", "1")):
+            look.set(w(key), value)
+        # A layout table: no header row, and its alternative text says what it holds.
+        etree.SubElement(tblpr, w("tblCaption")).set(_VAL, "Underskrifter")
+        grid = etree.SubElement(tbl, w("tblGrid"))
+        for _ in range(2):
+            etree.SubElement(grid, w("gridCol")).set(w("w"), str(half))
+        page_break = self.pending_page_break
+        self.pending_page_break = False
+        rows = [blocks[i:i + 2] for i in range(0, len(blocks), 2)]
+        for number, row in enumerate(rows):
+            tr = etree.SubElement(tbl, w("tr"))
+            etree.SubElement(etree.SubElement(tr, w("trPr")), w("cantSplit"))
+            row_lines = 1
+            for column in range(2):
+                tc = etree.SubElement(tr, w("tc"))
+                tcw = etree.SubElement(etree.SubElement(tc, w("tcPr")), w("tcW"))
+                tcw.set(w("w"), str(half))
+                tcw.set(w("type"), "dxa")
+                p = etree.SubElement(tc, _P)
+                ppr = etree.SubElement(p, _PPR)
+                if number < len(rows) - 1:
+                    etree.SubElement(ppr, w("keepNext"))
+                if page_break:
+                    etree.SubElement(ppr, w("pageBreakBefore"))
+                    page_break = False
+                    self.pages.new_page()
+                # Room between the rows of blocks; the cell's right edge is the gap
+                # between the two blocks of a row.
+                if number:
+                    etree.SubElement(ppr, w("spacing")).set(w("before"), "360")
+                # The dotted lines to write on end at the cell's edge: a tab with a
+                # dotted leader, whatever the font (the dots would wrap in half a page).
+                tab = etree.SubElement(etree.SubElement(ppr, w("tabs")), w("tab"))
+                for key, value in (("val", "right"), ("leader", "dot"),
+                                   ("pos", str(half - _SIGNATURE_GAP))):
+                    tab.set(w(key), value)
+                etree.SubElement(ppr, w("ind")).set(w("right"), str(_SIGNATURE_GAP))
+                if column < len(row):
+                    self.inline(_Paragraph(p), _dots_as_tabs(row[column].children or []))
+                    row_lines = max(row_lines, 1 + sum(
+                        1 for c in row[column].children or [] if c.type == "hardbreak"))
+            self.pages.count_table_row(row_lines + 1)
+        self._append(tbl)
+        self.after_table = True
+        self.last_paragraph = None
 
     def table(self, rows: list[list[Cell]]) -> None:
         from lxml import etree
@@ -275,6 +373,45 @@ class BodyWriter:
         self.last_paragraph = None
 
 
+#: The signature line of a signature block: dots or underscores only.
+_SIGNATURE_LINE = frozenset("….·_ ")
+
+
+#: The space between two signature blocks side by side (twips: 1 cm).
+_SIGNATURE_GAP = 567
+_DOTS = re.compile(r"[….]{3,}")
+
+
+def _dots_as_tabs(children: list[Any]) -> list[Any]:
+    """A signature block's dotted lines as tabs (to a stop with a dotted leader)."""
+    out = []
+    for child in children:
+        if child.type == "text" and _DOTS.search(child.content):
+            child = copy.copy(child)
+            child.content = _DOTS.sub("\t", child.content)
+        out.append(child)
+    return out
+
+
+def is_signature_block(inline: Any) -> bool:
+    """A paragraph that is a signature block as the agreement writes it: lines (hard
+    breaks) of which one is only a signature line ("……………")."""
+    children = inline.children or []
+    breaks = sum(1 for c in children if c.type == "hardbreak")
+    return breaks >= 2 and any(
+        c.type == "text" and len(c.content.strip()) >= 10
+        and set(c.content) <= _SIGNATURE_LINE for c in children)
+
+
+def _without_number(children: list[Any]) -> list[Any]:
+    """A § heading's inline tokens without the leading "§ 7 " (Word's list numbers it)."""
+    if not children or children[0].type != "text":
+        return children
+    first = copy.copy(children[0])
+    first.content = re.sub(r"^§[\u00a0 ]\d+[\u00a0 ]+", "", first.content)
+    return [first, *children[1:]]
+
+
 def has_title_page(tokens: list[Any]) -> bool:
     """A document that opens with `# Title` and has a `---` before its next heading has
     a title page: the paragraphs in between are set in Subtitle."""
@@ -298,6 +435,15 @@ def write_body(writer: BodyWriter, tokens: list[Any]) -> None:
         if kind == "heading_open":
             writer.heading(int(token.tag[1:]), tokens[index + 1], title_page)
             index += 3
+            continue
+        if kind == "paragraph_open" and writer.table_rows is None and not writer.lists \
+                and not writer.quote_depth and is_signature_block(tokens[index + 1]):
+            blocks = []
+            while (index < len(tokens) and tokens[index].type == "paragraph_open"
+                   and is_signature_block(tokens[index + 1])):
+                blocks.append(tokens[index + 1])
+                index += 3
+            writer.signature_table(blocks)
             continue
         if kind == "paragraph_open":
             if writer.table_rows is None:

@@ -3,8 +3,10 @@
 - The last section of a document (an agreement's "Bilagor") never stands alone on a
   nearly empty last page: the paragraph before its heading is kept with it, so at least
   the last signature block moves along.
+  When that paragraph is the last row of signature blocks (a table), the row is kept.
 - A group row in a table (a party's name over its resources: text in the first cell
   only) stays on the page of the row after it (rows themselves never split: docx.py).
+  Tables without a table style (the signature blocks) keep their rows themselves.
 - A document with a title page gets a different first page (`w:titlePg`): the running
   header ("Namn … UTKAST") and the footer start on page 2 and do not repeat what the
   title page already says. Only when the header is iopkit's own: a user's reference
@@ -26,8 +28,10 @@ def finish_layout(body: Any, *, title_page: bool, heading_style: str) -> None:
     """Apply the layout touches above to the w:body element `body`; `heading_style` is
     the style id of the section headings (Heading 1)."""
     _keep_last_section_with_previous(body, heading_style)
-    for row in body.iter(w("tr")):
-        _keep_row(row)
+    for table in body.iter(w("tbl")):
+        if table.find(f"{w('tblPr')}/{w('tblStyle')}") is not None:
+            for row in table.iter(w("tr")):
+                _keep_row(row)
     if title_page:
         _different_first_page(body)
 
@@ -40,6 +44,10 @@ def _keep_last_section_with_previous(body: Any, heading_style: str) -> None:
             previous = paragraphs[index].getprevious()
             if previous is not None and previous.tag == w("p"):
                 set_ppr_flag(previous, "keepNext")
+            elif previous is not None and previous.tag == w("tbl"):
+                rows = previous.findall(w("tr"))
+                for paragraph in rows[-1].iter(w("p")) if rows else ():
+                    set_ppr_flag(paragraph, "keepNext")
             return
 
 

@@ -161,9 +161,12 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     partnership = " ".join(spec.partnership.name.split())
     keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", name,
                           spec.partnership.name, *(party.name for party in spec.parties)])
+    # The running header: the partnership, the public party's diarienummer, the marker.
+    case = " ".join((spec.partnership.case_number or "").split())
+    header = "\t".join([partnership, *([f"Dnr {case}"] if case else []),
+                         marker or entry.marker])
     return RenderedMarkdown(name, markdown, f"{partnership} – {title or entry.title_end}",
-                            entry.subject, f"{partnership}\t{marker or entry.marker}",
-                            document_author(spec), keywords)
+                            entry.subject, header, document_author(spec), keywords)
 
 
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:

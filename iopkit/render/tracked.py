@@ -201,6 +201,45 @@ def _track_further_edits(settings: Any) -> None:
         settings.insert(0, track)
 
 
+def _settle_bookmarks(blocks: list[Any], revisions: Revisions) -> None:
+    """The § headings' bookmarks (docx_sections.py) in the merged body: a name that both
+    a deleted and a kept or inserted paragraph carry stays on the latter only (the
+    references of the new text point there; a heading whose text changed has another
+    name and keeps it, so Reject all gives references that still resolve). Every
+    bookmark then gets an id after the revisions' ids: no w:id is used twice."""
+    def end_of(start: Any) -> Any:
+        # iopkit writes a bookmark's start and end in the same paragraph; ids repeat
+        # between the two versions, so the end is looked up next to its start.
+        return next((end for end in start.getparent().iter(w("bookmarkEnd"))
+                     if end.get(w("id")) == start.get(w("id"))), None)
+
+    def deleted(element: Any) -> bool:
+        paragraph = next(element.iterancestors(w("p")), None)
+        return paragraph is not None and \
+            paragraph.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
+
+    pairs = [(start, end_of(start))
+             for block in blocks for start in block.iter(w("bookmarkStart"))]
+    kept: dict[str, tuple[Any, Any]] = {}
+    for pair in pairs:
+        name = pair[0].get(w("name"))
+        other = kept.get(name)
+        if other is not None:
+            if deleted(other[0]) and not deleted(pair[0]):
+                pair, other = other, pair
+            for element in pair:
+                if element is not None:
+                    element.getparent().remove(element)
+            pair = other
+        kept[name] = pair
+    for start, end in kept.values():
+        new_id = str(revisions.next_id)
+        revisions.next_id += 1
+        start.set(w("id"), new_id)
+        if end is not None:
+            end.set(w("id"), new_id)
+
+
 def _body_blocks(document: Any) -> list[Any]:
     body = document.find(w("body"))
     return [child for child in body if local(child) != "sectPr"]
@@ -239,6 +278,7 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
 
     merged = merge_blocks(old_blocks, new_blocks, revisions)
     settle_last_mark(merged, revisions)
+    _settle_bookmarks(merged, revisions)
     body = new_document.find(w("body"))
     for block in new_blocks:
         body.remove(block)

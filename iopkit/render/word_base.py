@@ -30,6 +30,7 @@ class Base:
     members: list[tuple[str, bytes]]  # the zip entries, in order
     document_name: str
     numbering_name: str
+    styles_name: str
     core_name: str
     header_name: str | None  # iopkit's own header part, filled per document
     footer_name: str | None
@@ -115,6 +116,7 @@ def _load_base(data: bytes, own_header: bool, own_footer: bool) -> Base:
         members=members,
         document_name=document_name,
         numbering_name=numbering_name,
+        styles_name=styles_name,
         core_name=core_name,
         header_name=reference_part("headerReference") if own_header else None,
         footer_name=reference_part("footerReference") if own_footer else None,

@@ -195,6 +195,31 @@ def add_run(p: Any, text: str, bold: bool = False, italic: bool = False,
                 t.set(f"{{{XML_NS}}}space", "preserve")
 
 
+def add_field(p: Any, instruction: str, cached: str, bold: bool = False,
+              italic: bool = False) -> None:
+    """A complex field (PAGE, NUMPAGES, REF) with its result already written, so that
+    every viewer shows it before (or without) updating fields; Word and LibreOffice
+    recompute it when they update fields."""
+    from lxml import etree
+
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        r = etree.SubElement(p, w("r"))
+        if bold or italic:
+            rpr = etree.SubElement(r, w("rPr"))
+            if bold:
+                etree.SubElement(rpr, w("b"))
+            if italic:
+                etree.SubElement(rpr, w("i"))
+        if kind == "instr":
+            instr = etree.SubElement(r, w("instrText"))
+            instr.set(f"{{{XML_NS}}}space", "preserve")
+            instr.text = f" {instruction} "
+        elif kind == "result":
+            etree.SubElement(r, w("t")).text = cached
+        else:
+            etree.SubElement(r, w("fldChar")).set(w("fldCharType"), kind)
+
+
 def add_break(p: Any) -> None:
     """A line break at the end of paragraph `p`."""
     from lxml import etree
