@@ -14,6 +14,7 @@ import secrets
 import shutil
 import stat
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -641,3 +642,25 @@ def portable_name(name: str, fallback: str = "iopkit") -> str:
     if base in _WINDOWS_RESERVED:
         cleaned = "_" + cleaned
     return cleaned
+
+
+#: Folders whose files the system or a program removes on its own: an attachment opened
+#: from Outlook lands in Content.Outlook (under INetCache or Temporary Internet Files).
+_TEMPORARY_PARTS = ("content.outlook", "inetcache", "temporary internet files", "temp",
+                    "tmp")
+
+
+def in_temporary_folder(path: Path) -> bool:
+    """True when `path` lies in a temporary folder (%TEMP%, /tmp, Outlook's attachment
+    cache): what is saved there can vanish without a word."""
+    try:
+        resolved = Path(os.path.abspath(path))
+    except (OSError, ValueError):
+        return False
+    roots = {tempfile.gettempdir(), os.environ.get("TEMP", ""), os.environ.get("TMP", ""),
+             os.environ.get("TMPDIR", "")}
+    for root in filter(None, roots):
+        root_path = Path(os.path.abspath(root))
+        if resolved.is_relative_to(root_path) and str(root_path) not in ("/", ""):
+            return True
+    return any(part.lower() in _TEMPORARY_PARTS for part in resolved.parent.parts)

@@ -46,6 +46,8 @@ def serve(
         fail(f"Porten {port} på 127.0.0.1 är upptagen eller inte tillåten. Välj en annan "
              "med --port, eller låt iopkit välja en ledig port.")
 
+    if file is not None:
+        warn_if_temporary(file)
     if typ is not None and file is not None and file.exists():
         typer.echo(f"Obs: {file} finns redan och öppnas som den är; --typ används bara för "
                    "en ny fil.", err=True)
@@ -66,3 +68,16 @@ def serve(
     # (typer would turn KeyboardInterrupt into a silent exit 130; say it in Swedish.)
     sys.stderr.write("Avbrutet.\n")
     raise typer.Exit(130)
+
+
+TEMPORARY_WARNING = (
+    "Obs: {file} ligger i en tillfällig mapp (till exempel en bilaga som du öppnat från "
+    "Outlook). Det du sparar där kan försvinna utan förvarning. Spara filen i en vanlig "
+    "mapp, till exempel Dokument, och öppna den därifrån.")
+
+
+def warn_if_temporary(file: Path) -> None:
+    from ..files import in_temporary_folder
+
+    if in_temporary_folder(file):
+        typer.echo(TEMPORARY_WARNING.format(file=file), err=True)
