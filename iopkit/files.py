@@ -499,13 +499,16 @@ def _commit(staged: list[tuple[str, Path]], force: bool = True) -> None:
     stops the set."""
     backups: dict[Path, str] = {}
     replaced: list[Path] = []
+    current = staged[0][1] if staged else Path(".")
     try:
         for _, target in staged:
+            current = target
             if os.path.lexists(target):
                 if not force:
                     raise FileExistsError(errno.EEXIST, "exists", str(target))
                 backups[target] = _backup(target)
         for tmp_name, target in staged:
+            current = target
             if target in backups or force:
                 _keep_mode_and_owner(tmp_name, target)
                 os.replace(tmp_name, target)
@@ -528,8 +531,7 @@ def _commit(staged: list[tuple[str, Path]], force: bool = True) -> None:
                                "arbetade). Ingenting har skrivits. Använd --force för att "
                                "skriva över.") from None
         if isinstance(exc, OSError):
-            failed = staged[len(replaced)][1] if len(replaced) < len(staged) else staged[-1][1]
-            raise write_failure(failed, exc, "Ingenting har ändrats; de filer som fanns är "
+            raise write_failure(current, exc, "Ingenting har ändrats; de filer som fanns är "
                                 "orörda.") from None
         raise
     for backup in backups.values():
