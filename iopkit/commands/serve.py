@@ -40,14 +40,13 @@ def serve(
         get_scaffold(typ)
     if file is not None:
         check_startable(file)
+        warn_if_temporary(file)
     try:
         sock = bind(port or 0)
     except OSError:
         fail(f"Porten {port} på 127.0.0.1 är upptagen eller inte tillåten. Välj en annan "
              "med --port, eller låt iopkit välja en ledig port.")
 
-    if file is not None:
-        warn_if_temporary(file)
     if typ is not None and file is not None and file.exists():
         typer.echo(f"Obs: {file} finns redan och öppnas som den är; --typ används bara för "
                    "en ny fil.", err=True)

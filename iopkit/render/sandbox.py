@@ -301,14 +301,17 @@ def _watchdog(deadline: float) -> Iterator[None]:
     target = threading.get_ident()
     lock = threading.Lock()
     state = {"done": False, "fired": False}
-    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-    set_async_exc.argtypes = [ctypes.c_ulong, ctypes.py_object]
+    # Own prototypes (not pythonapi's shared one): raise a class, or NULL to withdraw.
+    set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+        ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+    clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
+        ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
 
     def fire() -> None:
         with lock:
             if not state["done"]:
                 state["fired"] = True
-                set_async_exc(target, ctypes.py_object(_Deadline))
+                set_async_exc(target, _Deadline)
 
     timer = threading.Timer(max(0.01, deadline - time.monotonic()), fire)
     timer.daemon = True
@@ -321,7 +324,7 @@ def _watchdog(deadline: float) -> Iterator[None]:
             timer.cancel()
             if state["fired"]:
                 # Not yet delivered (the block ended first): withdraw it, raise it here.
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+                clear_async_exc(target, None)
         if state["fired"]:
             raise _Deadline()
 
