@@ -55,6 +55,8 @@ _ERRNO_SWEDISH = {
 
 def describe_os_error(exc: OSError) -> str:
     """A short Swedish description of a file-system error (strerror is English)."""
+    if getattr(exc, "winerror", None) in (32, 33):  # see file_in_use
+        return "filen används av ett annat program (till exempel Word); stäng den först"
     if exc.errno in _ERRNO_SWEDISH:
         return _ERRNO_SWEDISH[exc.errno]
     code = errno.errorcode.get(exc.errno or 0)
@@ -317,6 +319,9 @@ def _directory_of(target: Path) -> Path:
 _TEMP_NAME = re.compile(r"^\..*\.iopkit-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
 #: A temporary file this old is stale whatever its process (process ids are reused).
 STALE_AFTER_SECONDS = 24 * 3600
+#: One whose process has gone is stale after this long: a run on another computer
+#: (a shared folder: its process id means nothing here) finishes its set well within.
+STALE_ORPHAN_SECONDS = 600
 
 
 def _temp_name(target: Path, suffix: str) -> str:
@@ -340,8 +345,9 @@ def _process_gone(pid: int) -> bool:
 
 def remove_stale_temporaries(directory: Path) -> list[Path]:
     """Remove the temporary files of iopkit runs that ended without cleaning up (killed,
-    power cut): named as `_temp_name` makes them, and their process gone or older than
-    STALE_AFTER_SECONDS. Returns what was removed."""
+    power cut): named as `_temp_name` makes them, and either their process gone and
+    older than STALE_ORPHAN_SECONDS, or older than STALE_AFTER_SECONDS. Returns what was
+    removed."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
@@ -358,7 +364,9 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
-        if _process_gone(int(match["pid"])) or now - info.st_mtime > STALE_AFTER_SECONDS:
+        age = now - info.st_mtime
+        if age > STALE_AFTER_SECONDS or (age > STALE_ORPHAN_SECONDS
+                                         and _process_gone(int(match["pid"]))):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

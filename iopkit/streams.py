@@ -179,7 +179,7 @@ def safe_streams() -> Iterator[None]:
         return
     out = old_out if isinstance(old_out, SafeStream) else SafeStream(_prepare(old_out))
     err = old_err if isinstance(old_err, SafeStream) else SafeStream(_prepare(old_err))
-    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    sys.stdout, sys.stderr = out, err
     try:
         yield
     finally:

@@ -146,13 +146,17 @@ def test_a_later_run_removes_the_temporary_files_a_killed_run_left(runner, tmp_p
     users = out / ".min-egen.tmp"
     for path in (dead, old, alive, users):
         path.write_text("rester", encoding="utf-8")
+    young_orphan = out / f".dagverksamhet-avtal.md.iopkit-{_dead_pid()}-01234567.tmp"
+    young_orphan.write_text("en körning på en annan dator, just nu", encoding="utf-8")
     day_ago = time.time() - 2 * 24 * 3600
     os.utime(old, (day_ago, day_ago))
+    hour_ago = time.time() - 3600
+    os.utime(dead, (hour_ago, hour_ago))
     result = run(runner, "render", CANONICAL, "-o", out, "-f", "md", *DATE)
     assert result.exit_code == 0, result.output
     left = sorted(p.name for p in out.iterdir())
     assert dead.name not in left and old.name not in left
-    assert alive.name in left and users.name in left
+    assert alive.name in left and users.name in left and young_orphan.name in left
 
 
 def test_force_keeps_the_mode_of_a_private_file(runner, tmp_path):
