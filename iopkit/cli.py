@@ -79,3 +79,20 @@ def main() -> None:
     from .door import run_at_door
 
     sys.exit(run_at_door(lambda: app(prog_name="iopkit", standalone_mode=False)))
+
+
+def serve_main() -> None:
+    """`iopkit-serve FIL`: the web editor on one file, for a double-click or "Öppna med"
+    (Windows passes the file as the only argument). A console window opened just for
+    this closes at once, so after a failure it waits for Enter."""
+    from .door import run_at_door
+
+    code = run_at_door(lambda: app(args=["serve", *sys.argv[1:]], prog_name="iopkit-serve",
+                                   standalone_mode=False))
+    if code not in (0, 130) and sys.platform == "win32" and sys.stdin is not None \
+            and sys.stdin.isatty():
+        try:
+            input("Tryck Enter för att stänga fönstret.")
+        except (EOFError, OSError, KeyboardInterrupt):
+            pass
+    sys.exit(code)

@@ -5,17 +5,21 @@ Ctrl-C, iopkit's own errors (errors.py) and bugs all come back here:
 
 - iopkit's errors: "Fel: <message>", the status from errors.exit_status (1, 2 or 130);
 - click's usage errors: usage line, Swedish message, hint (2);
-- Ctrl-C: "Avbrutet." (130);
+- Ctrl-C, and SIGTERM (a closed terminal, a stopped service): "Avbrutet." (130), after
+  the `finally` blocks on the way have removed their temporary files;
 - an OSError nobody turned into a message, such as stdout on a full disk (2);
 - anything else is a bug: one Swedish line (3), with the traceback when IOPKIT_DEBUG=1.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
@@ -46,7 +50,16 @@ def debugging() -> bool:
 
 
 def run_at_door(call: Callable[[], Any]) -> int:
-    """Run the CLI and return its exit status; nothing but Swedish reaches the user."""
+    """Run the CLI and return its exit status; nothing but Swedish reaches the user, and
+    it reaches them through streams.SafeStream (control characters escaped, what the
+    encoding lacks replaced, a closed or broken stream silent)."""
+    from .streams import safe_streams
+
+    with safe_streams(), _sigterm_as_interrupt():
+        return _run(call)
+
+
+def _run(call: Callable[[], Any]) -> int:
     from .cli_sv import usage_error
 
     try:
@@ -102,3 +115,33 @@ def _silence_stdout() -> None:
         os.close(null)
     except (OSError, AttributeError, ValueError):
         pass
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C does, so every
+    `finally` and `except BaseException` on the way cleans up (staged temporary files,
+    locks) before the run ends with "Avbrutet."; Python's default would end at once."""
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    main_pid = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker (render -j): end as usual
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

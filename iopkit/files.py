@@ -9,9 +9,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import shutil
 import stat
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -51,6 +55,8 @@ _ERRNO_SWEDISH = {
 
 def describe_os_error(exc: OSError) -> str:
     """A short Swedish description of a file-system error (strerror is English)."""
+    if getattr(exc, "winerror", None) in (32, 33):  # see file_in_use
+        return "filen används av ett annat program (till exempel Word); stäng den först"
     if exc.errno in _ERRNO_SWEDISH:
         return _ERRNO_SWEDISH[exc.errno]
     code = errno.errorcode.get(exc.errno or 0)
@@ -270,36 +276,212 @@ def write_atomic(target: Path, data: bytes | str, force: bool = False) -> None:
 def write_set(outputs: Sequence[tuple[Path, bytes | str]], force: bool = False) -> None:
     """Write every output or none: each goes to a temporary file first; only when all are
     on disk do they replace the targets, and if a replacement fails the old files are
-    put back. No temporary file remains, whatever happens (disk full, Ctrl-C)."""
+    put back. No temporary file remains, whatever happens (disk full, Ctrl-C, SIGTERM).
+
+    The set is published under a lock on each target directory, so two runs into one
+    directory never mix their files; whether a target exists is decided at the moment
+    it is published (without `force` a file that appeared meanwhile is never replaced).
+    A replaced file keeps its permissions (and owner, where allowed); a new one follows
+    the umask."""
+    directories: set[Path] = set()
     for target, _ in outputs:
         _refuse_non_regular(target)
         if os.path.lexists(target) and not force:
             raise UsageProblem(f"Filen {target} finns redan. Använd --force för att skriva "
                                "över.")
-        directory = target.parent if str(target.parent) else Path(".")
+        directory = _directory_of(target)
         if not directory.is_dir():
             raise UsageProblem(f"Katalogen {directory} finns inte. Skapa den först eller "
                                "välj en annan plats.")
+        directories.add(directory)
     staged: list[tuple[str, Path]] = []
     try:
         for target, data in outputs:
             staged.append((_stage(target, data), target))
-        with _signals_deferred():
-            _commit(staged)
+        with contextlib.ExitStack() as locks:
+            for directory in sorted(directories, key=str):
+                locks.enter_context(directory_lock(directory))
+                remove_stale_temporaries(directory)
+            with _signals_deferred():
+                _commit(staged, force)
     except BaseException:
         for tmp_name, _ in staged:
             _remove_quietly(tmp_name)
         raise
 
 
+def _directory_of(target: Path) -> Path:
+    return target.parent if str(target.parent) else Path(".")
+
+
+#: Temporary and backup files are named `.<target>.iopkit-<pid>-<random>.tmp` (or
+#: `.old`): a later run recognises the ones a killed run left behind.
+_TEMP_NAME = re.compile(r"^\..*\.iopkit-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+#: A temporary file this old is stale whatever its process (process ids are reused).
+STALE_AFTER_SECONDS = 24 * 3600
+#: One whose process has gone is stale after this long: a run on another computer
+#: (a shared folder: its process id means nothing here) finishes its set well within.
+STALE_ORPHAN_SECONDS = 600
+
+
+def _temp_name(target: Path, suffix: str) -> str:
+    return str(_directory_of(target) / (f".{target.name[:180]}.iopkit-{os.getpid()}-"
+                                        f"{secrets.token_hex(4)}{suffix}"))
+
+
+def _process_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    if sys.platform == "win32":  # os.kill would end the process there: go by age only
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Remove the temporary files of iopkit runs that ended without cleaning up (killed,
+    power cut): named as `_temp_name` makes them, and either their process gone and
+    older than STALE_ORPHAN_SECONDS, or older than STALE_AFTER_SECONDS. Returns what was
+    removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        age = now - info.st_mtime
+        if age > STALE_AFTER_SECONDS or (age > STALE_ORPHAN_SECONDS
+                                         and _process_gone(int(match["pid"]))):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+LOCK_NAME = ".iopkit.lock"
+#: How long a run waits for another run writing into the same directory.
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextlib.contextmanager
+def directory_lock(directory: Path) -> Iterator[None]:
+    """Only one iopkit run publishes into `directory` at a time. On POSIX a lock on the
+    directory itself (nothing is left behind); on Windows, where a directory cannot be
+    locked, on a file `.iopkit.lock` in it. Waits up to LOCK_WAIT_SECONDS."""
+    if sys.platform == "win32":
+        lock_path = directory / LOCK_NAME
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    else:
+        lock_path = directory
+        flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(lock_path, flags)
+    except OSError as exc:
+        raise UsageProblem(f"Det går inte att skriva i katalogen {directory}: "
+                           f"{describe_os_error(exc)}. Ingenting har skrivits.") from None
+    try:
+        _acquire(fd, directory)
+        try:
+            yield
+        finally:
+            _release(fd)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, directory: Path) -> None:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+                return  # a file system without locks (some network shares): go on
+        if time.monotonic() > deadline:
+            raise UsageProblem(f"En annan körning av iopkit skriver i katalogen {directory} "
+                               "och blir inte klar. Vänta tills den är klar och försök "
+                               "igen. Ingenting har skrivits.")
+        time.sleep(0.05)
+
+
+def _release(fd: int) -> None:
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass
+
+
+#: Windows' ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: another program (Word,
+#: Excel, a preview pane) has the file open.
+_WINDOWS_IN_USE = (32, 33)
+IN_USE_MESSAGE = ("Filen används av ett annat program (till exempel Word). Stäng den och "
+                  "försök igen.")
+
+
+def file_in_use(exc: OSError) -> bool:
+    return getattr(exc, "winerror", None) in _WINDOWS_IN_USE
+
+
+def write_failure(target: Path, exc: OSError, consequence: str) -> UsageProblem:
+    """The Swedish message for a failed write of `target` (exit 2)."""
+    if file_in_use(exc):
+        return UsageProblem(f"Det gick inte att skriva {target}. {IN_USE_MESSAGE} "
+                            f"{consequence}")
+    return UsageProblem(f"Det gick inte att skriva {target}: {describe_os_error(exc)}. "
+                        f"{consequence}")
+
+
 def _stage(target: Path, data: bytes | str) -> str:
     """The data in a temporary file beside `target`, flushed to disk; returns its name."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = _directory_of(target)
+    tmp_name = ""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:200]}.", suffix=".tmp",
-                                        dir=directory)
+        for _ in range(100):
+            tmp_name = _temp_name(target, ".tmp")
+            try:
+                fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_BINARY", 0), 0o600)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name")
     except OSError as exc:
         raise UsageProblem(f"Det går inte att skriva i katalogen {directory}: "
                            f"{describe_os_error(exc)}. Ingenting har skrivits.") from None
@@ -312,24 +494,34 @@ def _stage(target: Path, data: bytes | str) -> str:
     except BaseException as exc:
         _remove_quietly(tmp_name)
         if isinstance(exc, OSError):
-            raise UsageProblem(f"Det gick inte att skriva {target}: {describe_os_error(exc)}. "
-                               "Ingenting har skrivits; de filer som fanns är orörda.") from None
+            raise write_failure(target, exc, "Ingenting har skrivits; de filer som fanns är "
+                                "orörda.") from None
         raise
     return tmp_name
 
 
-def _commit(staged: list[tuple[str, Path]]) -> None:
+def _commit(staged: list[tuple[str, Path]], force: bool = True) -> None:
     """Move staged files into place, keeping each old file as a backup until all are in
-    place; on failure, restore every old file and remove every new one."""
+    place; on failure, restore every old file and remove every new one. Without
+    `force`, a target that exists now (another program wrote it since the run began)
+    stops the set."""
     backups: dict[Path, str] = {}
     replaced: list[Path] = []
+    current = staged[0][1] if staged else Path(".")
     try:
         for _, target in staged:
-            backup = _backup(target) if os.path.lexists(target) else None
-            if backup is not None:
-                backups[target] = backup
+            current = target
+            if os.path.lexists(target):
+                if not force:
+                    raise FileExistsError(errno.EEXIST, "exists", str(target))
+                backups[target] = _backup(target)
         for tmp_name, target in staged:
-            os.replace(tmp_name, target)
+            current = target
+            if target in backups or force:
+                _keep_mode_and_owner(tmp_name, target)
+                os.replace(tmp_name, target)
+            else:
+                _publish_new(tmp_name, target)
             replaced.append(target)
     except BaseException as exc:
         for target in reversed(replaced):
@@ -342,30 +534,76 @@ def _commit(staged: list[tuple[str, Path]]) -> None:
                 pass
         for backup in backups.values():
             _remove_quietly(backup)
+        if isinstance(exc, FileExistsError) and exc.filename:
+            raise UsageProblem(f"Filen {exc.filename} finns redan (den skrevs medan iopkit "
+                               "arbetade). Ingenting har skrivits. Använd --force för att "
+                               "skriva över.") from None
         if isinstance(exc, OSError):
-            failed = staged[len(replaced)][1] if len(replaced) < len(staged) else staged[-1][1]
-            raise UsageProblem(f"Det gick inte att skriva {failed}: {describe_os_error(exc)}. "
-                               "Ingenting har ändrats; de filer som fanns är orörda.") from None
+            raise write_failure(current, exc, "Ingenting har ändrats; de filer som fanns är "
+                                "orörda.") from None
         raise
     for backup in backups.values():
         _remove_quietly(backup)
 
 
-def _backup(target: Path) -> str | None:
-    """A hard link to the old file under a free temporary name (the old file stays in
-    place meanwhile). None where the file system has no hard links (FAT, some network
-    shares): there each file is still replaced atomically, only not the set."""
+def _publish_new(tmp_name: str, target: Path) -> None:
+    """Put a new file in place only if nothing is there: an O_EXCL placeholder claims
+    the name (it fails if another program wrote the file meanwhile), and the staged
+    file replaces our own placeholder. Works where hard links do not (FAT, exFAT)."""
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+    try:
+        os.replace(tmp_name, target)
+    except BaseException:
+        _remove_quietly(str(target))
+        raise
+
+
+def _keep_mode_and_owner(tmp_name: str, target: Path) -> None:
+    """The new file gets the permissions of the one it replaces (a 0600 file stays
+    private), and its owner and group where we may set them."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return
+    try:
+        os.chmod(tmp_name, stat.S_IMODE(info.st_mode))
+    except OSError:
+        pass
+    if hasattr(os, "chown"):
+        try:
+            current = os.stat(tmp_name)
+            if (current.st_uid, current.st_gid) != (info.st_uid, info.st_gid):
+                os.chown(tmp_name, info.st_uid, info.st_gid)
+        except OSError:
+            pass
+
+
+def _backup(target: Path) -> str:
+    """The old file under a free temporary name while it stays in place: a hard link,
+    or a copy where a hard link is refused for any reason (FAT and exFAT say EINVAL,
+    other file systems EPERM, ENOTSUP or EXDEV; a network share may say anything)."""
     for _ in range(100):
-        name = str(target.parent / f".{target.name[:200]}.{secrets.token_hex(4)}.old")
+        name = _temp_name(target, ".old")
         try:
             os.link(target, name, follow_symlinks=False)
             return name
         except FileExistsError:
             continue
-        except OSError as exc:
-            if exc.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                             errno.EMLINK):
-                return None
+        except OSError:
+            break
+    for _ in range(100):
+        name = _temp_name(target, ".old")
+        try:
+            with open(target, "rb") as source, open(name, "xb") as copy:
+                shutil.copyfileobj(source, copy)
+            return name
+        except FileExistsError:
+            continue
+        except BaseException:
+            _remove_quietly(name)
             raise
     raise FileExistsError(errno.EEXIST, "no free backup name")
 
@@ -393,3 +631,46 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+#: Names Windows reserves for devices, with any extension ("CON.docx", "aux.yaml").
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in "123456789"]
+    + [f"{d}{n}" for d in ("COM", "LPT") for n in "\u00b9\u00b2\u00b3"])
+_WINDOWS_REFUSED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def portable_name(name: str, fallback: str = "iopkit") -> str:
+    """`name` as a file name every system accepts, Windows too: the characters Windows
+    refuses become "_", trailing dots and spaces go, and a reserved device name (CON,
+    AUX, COM1 … with any extension) gets a "_" in front. Used for every output name
+    derived from a spec."""
+    cleaned = _WINDOWS_REFUSED.sub("_", name).rstrip(". ")
+    if not cleaned:
+        return fallback
+    base = cleaned.split(".", 1)[0].rstrip(" ").upper()
+    if base in _WINDOWS_RESERVED:
+        cleaned = "_" + cleaned
+    return cleaned
+
+
+#: Folders whose files the system or a program removes on its own: an attachment opened
+#: from Outlook lands in Content.Outlook (under INetCache or Temporary Internet Files).
+_TEMPORARY_PARTS = ("content.outlook", "inetcache", "temporary internet files", "temp",
+                    "tmp")
+
+
+def in_temporary_folder(path: Path) -> bool:
+    """True when `path` lies in a temporary folder (%TEMP%, /tmp, Outlook's attachment
+    cache): what is saved there can vanish without a word."""
+    try:
+        resolved = Path(os.path.abspath(path))
+    except (OSError, ValueError):
+        return False
+    roots = {tempfile.gettempdir(), os.environ.get("TEMP", ""), os.environ.get("TMP", ""),
+             os.environ.get("TMPDIR", "")}
+    for root in filter(None, roots):
+        root_path = Path(os.path.abspath(root))
+        if resolved.is_relative_to(root_path) and str(root_path) not in ("/", ""):
+            return True
+    return any(part.lower() in _TEMPORARY_PARTS for part in resolved.parent.parts)

@@ -217,14 +217,16 @@ def test_output_directory_without_permission_as_unprivileged_user(tmp_path, spec
 
 def test_directory_refusing_writes_is_exit_2(runner, spec, tmp_path, monkeypatch):
     """What an unwritable directory does to the write itself (root passes os.access)."""
-    import tempfile
+    real_open = os.open
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    def refuse(path, *args, **kwargs):
+        if str(path).startswith(str(out)):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
 
     out = tmp_path / "ut"
     out.mkdir()
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run(runner, "render", spec, "-o", out)
     assert result.exit_code == 2, result.output
     assert "behörighet saknas" in result.stderr and "Ingenting har skrivits" in result.stderr

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 
 def console(stderr: bool = False) -> Any:
-    from rich.console import Console
+    from ..streams import safe_console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return safe_console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class PlainConsole:

@@ -81,7 +81,7 @@ def diff(
     """
     from ..amendment import default_effective_date, finding_lines
     from ..diff import NO_CHANGES, count_text, diff_specs, render_text
-    from ..files import check_can_write, write_atomic
+    from ..files import check_can_write, portable_name, write_atomic
     from ..render.dates import default_date, parse_date_option
 
     # Decided once: mypy narrows an enum wrongly across the `and` tests below.
@@ -124,7 +124,8 @@ def diff(
             raise typer.Exit(status)
         if output is None:
             suffix = "avtal-andringar" if tracked else "tillagg"
-            output = new_file.with_name(f"{new_file.stem}-{suffix}.{output_format.value}")
+            output = new_file.with_name(
+                f"{portable_name(new_file.stem)}-{suffix}.{output_format.value}")
         if tracked:
             data = _tracked_docx(old_result, new_result, options)
         else:

@@ -39,14 +39,14 @@ def kalender(
     skrivas.
     """
     from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
-    from ..files import check_can_write, write_atomic
+    from ..files import check_can_write, portable_name, write_atomic
     from ..render.dates import default_date, parse_date_option
     from ..report import plural
     from .common import load_valid_specs
 
     (spec,) = load_valid_specs([spec_file])
     if output is None:
-        output = spec_file.with_name(f"{spec_file.stem}-kalender.ics")
+        output = spec_file.with_name(f"{portable_name(spec_file.stem)}-kalender.ics")
     exported = parse_date_option(date) if date is not None else default_date()
     check_can_write([output], force, inputs=[spec_file])
     events = plan_events(spec, group_meetings=group_meetings)

@@ -40,6 +40,7 @@ def serve(
         get_scaffold(typ)
     if file is not None:
         check_startable(file)
+        warn_if_temporary(file)
     try:
         sock = bind(port or 0)
     except OSError:
@@ -66,3 +67,16 @@ def serve(
     # (typer would turn KeyboardInterrupt into a silent exit 130; say it in Swedish.)
     sys.stderr.write("Avbrutet.\n")
     raise typer.Exit(130)
+
+
+TEMPORARY_WARNING = (
+    "Obs: {file} ligger i en tillfällig mapp (till exempel en bilaga som du öppnat från "
+    "Outlook). Det du sparar där kan försvinna utan förvarning. Spara filen i en vanlig "
+    "mapp, till exempel Dokument, och öppna den därifrån.")
+
+
+def warn_if_temporary(file: Path) -> None:
+    from ..files import in_temporary_folder
+
+    if in_temporary_folder(file):
+        typer.echo(TEMPORARY_WARNING.format(file=file), err=True)

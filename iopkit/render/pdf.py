@@ -50,8 +50,8 @@ def convert_to_argument() -> str:
 
 
 def find_soffice() -> str | None:
-    """The LibreOffice program: $IOPKIT_SOFFICE, soffice or libreoffice in PATH, or the
-    usual macOS location."""
+    """The LibreOffice program: $IOPKIT_SOFFICE, soffice or libreoffice in PATH, or where
+    the installer puts it on macOS and Windows (which does not add it to PATH)."""
     configured = os.environ.get("IOPKIT_SOFFICE", "").strip()
     if configured:
         return configured if Path(configured).is_file() else shutil.which(configured)
@@ -59,9 +59,17 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    if sys.platform == "darwin" and Path(_MAC_SOFFICE).is_file():
-        return _MAC_SOFFICE
-    return None
+    candidates: list[str] = []
+    if sys.platform == "darwin":
+        candidates.append(_MAC_SOFFICE)
+    elif sys.platform == "win32":
+        # %ProgramFiles% and %ProgramFiles(x86)%, with the usual defaults when unset.
+        for variable, default in (("ProgramFiles", r"C:\Program Files"),
+                                  ("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+                                  ("ProgramW6432", r"C:\Program Files")):
+            base = os.environ.get(variable) or default
+            candidates.append(base + r"\LibreOffice\program\soffice.exe")
+    return next((c for c in candidates if Path(c).is_file()), None)
 
 
 def require_soffice() -> str:

@@ -71,11 +71,15 @@ def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def spec_stem(spec_path: Path | str) -> str:
+    """The start of every output name: the spec's name without .yaml, made valid on
+    Windows too (files.portable_name)."""
+    from ..files import portable_name
+
     name = Path(spec_path).name
     for suffix in (".yaml", ".yml", ".YAML", ".YML"):
         if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return Path(name).stem
+            return portable_name(name[: -len(suffix)])
+    return portable_name(Path(name).stem)
 
 
 def output_paths(spec_path: Path | str, out_dir: Path | None, formats: Sequence[str],

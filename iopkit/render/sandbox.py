@@ -78,7 +78,7 @@ def check_time() -> None:
     loops over large data that do anything at all pass through here."""
     deadline = _deadline.get()
     if deadline and time.monotonic() > deadline:
-        raise TemplateLimit(f"mallarna har arbetat i mer än {MAX_SECONDS:.0f} sekunder")
+        raise TemplateLimit(_time_message())
 
 
 def _bounded_range(*args: int) -> range:
@@ -249,21 +249,25 @@ def render_bounded(template: Any, context: Any) -> str:
 
 @contextlib.contextmanager
 def _alarm() -> Iterator[None]:
-    """A timer signal for what the hooks cannot see (a loop that neither outputs nor
-    calls anything). Only in the main thread, and only when no other timer runs, so it
-    never disturbs a caller's own alarm."""
+    """A deadline for what the hooks cannot see (a loop that neither outputs nor calls
+    anything): a timer signal in the main thread where the system has one, otherwise
+    (Windows, a worker thread, a caller's own timer running) a watchdog thread."""
     import signal
     import threading
 
     deadline = _deadline.get()
-    if not deadline or not hasattr(signal, "setitimer") or \
+    if not deadline:
+        yield
+        return
+    if not hasattr(signal, "setitimer") or not hasattr(signal, "SIGALRM") or \
             threading.current_thread() is not threading.main_thread() or \
             signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        yield
+        with _watchdog(deadline):
+            yield
         return
 
     def on_alarm(signum: int, frame: Any) -> None:
-        raise TemplateLimit(f"mallarna har arbetat i mer än {MAX_SECONDS:.0f} sekunder")
+        raise TemplateLimit(_time_message())
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, max(0.01, deadline - time.monotonic()))
@@ -272,6 +276,57 @@ def _alarm() -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _time_message() -> str:
+    return f"mallarna har arbetat i mer än {MAX_SECONDS:.0f} sekunder"
+
+
+class _Deadline(TemplateLimit):
+    """Raised in the rendering thread by the watchdog (CPython delivers it between two
+    bytecodes, as it does a signal handler's exception)."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*(args or (_time_message(),)))
+
+
+@contextlib.contextmanager
+def _watchdog(deadline: float) -> Iterator[None]:
+    """Without POSIX timer signals: a thread that, at the deadline, raises _Deadline in
+    the thread that renders (PyThreadState_SetAsyncExc, in every CPython on every
+    system). A lock makes sure it never fires after the block has ended."""
+    import ctypes
+    import threading
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+    # Own prototypes (not pythonapi's shared one): raise a class, or NULL to withdraw.
+    set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+        ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+    clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
+        ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                set_async_exc(target, _Deadline)
+
+    timer = threading.Timer(max(0.01, deadline - time.monotonic()), fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["fired"]:
+                # Not yet delivered (the block ended first): withdraw it, raise it here.
+                clear_async_exc(target, None)
+        if state["fired"]:
+            raise _Deadline()
 
 
 class ConfinedLoader(FileSystemLoader):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import webbrowser
 from collections.abc import Callable
 
@@ -17,8 +18,8 @@ def bind(port: int = 0) -> socket.socket:
     """A listening socket on 127.0.0.1; port 0 lets the system choose a free one. Binding
     here (not in uvicorn) means the port is known before the app is built."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
+        _exclusive(sock)
         sock.bind((HOST, port))
     except OSError:
         sock.close()
@@ -26,6 +27,19 @@ def bind(port: int = 0) -> socket.socket:
     sock.listen(64)
     sock.set_inheritable(True)
     return sock
+
+
+def _exclusive(sock: socket.socket) -> None:
+    """A port another program listens on is refused on every system. Windows lets two
+    sockets share a port unless SO_EXCLUSIVEADDRUSE is set (and SO_REUSEADDR there means
+    taking it over); BSD and macOS let SO_REUSEADDR bind 127.0.0.1 beside a wildcard
+    listener. Only Linux gets SO_REUSEADDR: there it merely allows a restart while old
+    connections linger, and a listening port is still refused."""
+    exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+    if exclusive is not None:
+        sock.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+    elif sys.platform.startswith("linux"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 
 
 def url(port: int, token: str) -> str:
