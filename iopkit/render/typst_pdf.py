@@ -467,34 +467,35 @@ def header_parts(header_text: str) -> tuple[str, str]:
 
 
 def document_meta(tree: DocumentTree, *, title: str, header_text: str, author: str,
-                  keywords: str) -> dict[str, Any]:
+                  keywords: str, subject: str = "") -> dict[str, Any]:
     left, right = header_parts(header_text)
     words = [" ".join(word.split()) for word in clean_text(keywords).split(";")]
     return {"title": " ".join(clean_text(title).split()) or "Dokument",
             "author": " ".join(clean_text(author).split()) or "iopkit",
+            "subject": " ".join(clean_text(subject).split()),
             "keywords": [word for word in words if word],
             "header_left": left, "header_right": right, "title_page": tree.title_page,
             "title_runs": tree.title_runs, "title_lines": tree.title_lines}
 
 
 def blocks_to_pdf(tree: DocumentTree, *, title: str, header_text: str = "",
-                  author: str = "iopkit", keywords: str = "", date: dt.date | None = None,
-                  templates_dir: Path | None = None) -> bytes:
+                  author: str = "iopkit", keywords: str = "", subject: str = "",
+                  date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
     """A document tree (from `document_tree`, perhaps with chart blocks added) as PDF."""
     from .dates import default_date
 
     meta = document_meta(tree, title=title, header_text=header_text, author=author,
-                         keywords=keywords)
+                         keywords=keywords, subject=subject)
     return compile_typst({"meta": meta, "blocks": tree.blocks}, load_style(templates_dir),
                          when=date or default_date())
 
 
 def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
-                    author: str = "iopkit", keywords: str = "", date: dt.date | None = None,
-                    templates_dir: Path | None = None) -> bytes:
+                    author: str = "iopkit", keywords: str = "", subject: str = "",
+                    date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
     """Markdown as a PDF/A-2a and PDF/UA-1 file in the house style.
 
-    `title`, `author` and `keywords` (separated by ";") go in the metadata; a tab in
+    `title`, `author`, `subject` and `keywords` (separated by ";") go in the metadata; a tab in
     `header_text` splits the running header into a left part and a right, bold part;
     pages are numbered "2 (10)". A document opening with `# Title` and a `---` before
     its next heading gets a title page (no header or page number on it). `date` pins
@@ -502,5 +503,5 @@ def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
     --mallar directory whose typst/stil.toml is used. Raises UsageProblem.
     """
     return blocks_to_pdf(document_tree(markdown), title=title, header_text=header_text,
-                         author=author, keywords=keywords, date=date,
+                         author=author, keywords=keywords, subject=subject, date=date,
                          templates_dir=templates_dir)
