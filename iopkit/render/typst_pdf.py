@@ -236,7 +236,7 @@ def _template_bytes() -> bytes:
 
 
 def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
-                  output: str = "pdf") -> bytes:
+                  output: str = "pdf", ppi: float | None = None) -> bytes:
     """Compile the fixed template over `payload` (meta, blocks): PDF (PDF/A-2a and
     PDF/UA-1), or PNG or SVG of the first page. Raises UsageProblem if Typst fails."""
     import typst
@@ -253,6 +253,7 @@ def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
                 result = typst.compile(
                     str(root / "dokument.typ"), root=str(root), font_paths=fonts_for(style),
                     ignore_system_fonts=True, format=output,  # type: ignore[arg-type]
+                    ppi=ppi,
                     sys_inputs={"iopkit": json.dumps(payload, ensure_ascii=False)},
                     pdf_standards=PDF_STANDARDS if output == "pdf" else [],  # type: ignore[arg-type]
                     timestamp=timestamp, package_path=str(root),
