@@ -53,9 +53,9 @@ class Series:
         items = sorted(self.values.items(), key=lambda item: str(item[0]))
         for year, value in items:
             _check_number(self.title, str(year), value)
-        for name, value in (("målvärdet", self.target), ("baslinjen", self.baseline)):
-            if value is not None:
-                _check_number(self.title, name, value)
+        for name, line in (("målvärdet", self.target), ("baslinjen", self.baseline)):
+            if line is not None:
+                _check_number(self.title, name, line)
         object.__setattr__(self, "years", tuple(" ".join(clean_text(str(y)).split())
                                                 for y, _ in items))
         object.__setattr__(self, "numbers", tuple(float(v) for _, v in items))

@@ -249,13 +249,15 @@ def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
         if style.logo is not None:
             (root / style.logo.name).write_bytes(style.logo.read_bytes())
         try:
+            # The stub's overloads tie root, input and output to one type variable.
+            compile_function: Any = typst.compile
             with _lock:  # one compile at a time per process (the web editor's threads)
-                result = typst.compile(
+                result = compile_function(
                     str(root / "dokument.typ"), root=str(root), font_paths=fonts_for(style),
-                    ignore_system_fonts=True, format=output,  # type: ignore[arg-type]
+                    ignore_system_fonts=True, format=output,
                     ppi=ppi,
                     sys_inputs={"iopkit": json.dumps(payload, ensure_ascii=False)},
-                    pdf_standards=PDF_STANDARDS if output == "pdf" else [],  # type: ignore[arg-type]
+                    pdf_standards=PDF_STANDARDS if output == "pdf" else [],
                     timestamp=timestamp, package_path=str(root),
                     package_cache_path=str(root / "paket"))
         except RuntimeError as exc:
