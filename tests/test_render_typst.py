@@ -143,10 +143,29 @@ def test_house_style_title_page_header_and_swedish_page_numbers(rendered):
     assert "UTKAST" in pages[0] and "(" + str(total) + ")" not in pages[0]
     for number, page in enumerate(pages[1:], start=2):
         assert f"{number} ({total})" in page
-        assert re.search(r"Dagverksamhet för EU-medborgare i utsatthet\s+UTKAST", page)
+        header = page.strip().splitlines()[0]
+        assert header.startswith("Dagverksamhet för EU-medborgare i utsatthet")
+        assert header.endswith("UTKAST")
     with _pdf(rendered, "avtal") as pdf:
         box = [float(v) for v in pdf.pages[0].MediaBox]
     assert (round(box[2]), round(box[3])) == (595, 842)  # A4
+
+
+def test_running_header_with_diarienummer_as_the_word_writer_reads_it(tmp_path):
+    """"Namn\tDnr …\tUTKAST": the name on the left, the rest on the right."""
+    import datetime as dt
+
+    from iopkit.render.typst_pdf import markdown_to_pdf
+
+    markdown = "# Titel\n\nUndertitel\n\n---\n\n## § 1 Parter\n\nText.\n"
+    path = tmp_path / "h.pdf"
+    path.write_bytes(markdown_to_pdf(markdown, title="Titel",
+                                     header_text="Namn\tDnr SNC 2026/0418\tUTKAST",
+                                     date=dt.date(2026, 5, 4)))
+    pages = _text(path).split("\f")
+    assert "Dnr" not in pages[0] and "UTKAST" not in pages[0]
+    assert re.match(r"\s*Namn\s+Dnr SNC 2026/0418\s+UTKAST", pages[1])
+    assert "2 (2)" in pages[1]
 
 
 def test_same_bytes_every_time(tmp_path, runner):

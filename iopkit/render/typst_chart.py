@@ -107,7 +107,7 @@ def _chart_file(series: Series, output: str, ppi: float | None = None) -> bytes:
     from .typst_pdf import compile_typst, load_style
 
     meta = {"title": series.title, "author": "iopkit", "subject": "", "keywords": [],
-            "header_left": "", "header_right": "", "title_page": False, "title_runs": [],
+            "header_left": "", "header_right": [], "title_page": False, "title_runs": [],
             "title_lines": [], "chart_only": True}
     return compile_typst({"meta": meta, "blocks": [chart_block(series)]}, load_style(),
                          when=_CHART_DATE, output=output, ppi=ppi)

@@ -463,10 +463,13 @@ def _table_block(rows: list[list[Cell]]) -> dict[str, Any]:
 # Documents
 
 
-def header_parts(header_text: str) -> tuple[str, str]:
-    """The running header: a tab splits it into a left part and a right, bold part."""
-    left, _, right = clean_text(header_text).partition("\t")
-    return " ".join(left.split()), " ".join(right.split())
+def header_parts(header_text: str) -> tuple[str, list[str]]:
+    """The running header as the Word writer reads it: the text before the first tab on
+    the left, the tab-separated pieces after it on the right, the last one bold
+    ("Namn\tUTKAST", or "Namn\tDnr SNC 2026/0418\tUTKAST")."""
+    left, *right = clean_text(header_text).split("\t")
+    pieces = [" ".join(piece.split()) for piece in right]
+    return " ".join(left.split()), [piece for piece in pieces if piece]
 
 
 def document_meta(tree: DocumentTree, *, title: str, header_text: str, author: str,
@@ -498,8 +501,8 @@ def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
                     date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
     """Markdown as a PDF/A-2a and PDF/UA-1 file in the house style.
 
-    `title`, `author`, `subject` and `keywords` (separated by ";") go in the metadata; a tab in
-    `header_text` splits the running header into a left part and a right, bold part;
+    `title`, `author`, `subject` and `keywords` (separated by ";") go in the metadata;
+    `header_text` is the running header (see `header_parts`);
     pages are numbered "2 (10)". A document opening with `# Title` and a `---` before
     its next heading gets a title page (no header or page number on it). `date` pins
     the creation date (default: SOURCE_DATE_EPOCH, else today); `templates_dir` is the
