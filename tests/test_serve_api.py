@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -132,6 +133,12 @@ def test_render_pdf_without_libreoffice(client, spec_file, monkeypatch):
     with pikepdf_open(response.content) as pdf, pdf.open_metadata() as xmp:
         assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
     assert client.get("/api/start", headers=authed()).json()["pdf"] is True
+    client.get(f"/?token={TOKEN}")
+    page = client.get("/").text
+    assert re.search(r'<button id="ladda-pdf"[^>]*>', page)
+    assert " hidden" not in re.search(r'<button id="ladda-pdf"[^>]*>', page).group(0)
+    script = client.get("/static/app.js").text
+    assert '"ladda-pdf").hidden' not in script
 
 
 def pikepdf_open(data: bytes):
