@@ -188,7 +188,7 @@ def _setting(path: Path, where: str, kind: str, value: Any) -> Any:
 
 def _logo_file(folder: Path, name: str, style_file: Path) -> Path:
     candidate = folder / name
-    if Path(name).name != name or not candidate.suffix.lower() in _LOGO_SUFFIXES:
+    if Path(name).name != name or candidate.suffix.lower() not in _LOGO_SUFFIXES:
         raise UsageProblem(f"{style_file}: logotyp.fil ska vara namnet på en bild (PNG, JPEG "
                            f"eller SVG) i samma katalog som stilfilen, inte {name!r}.")
     if candidate.is_symlink() or not candidate.is_file():
