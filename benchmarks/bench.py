@@ -11,8 +11,9 @@ canonical example), then times:
 - batch render of N specs to docx with 1 and 2 jobs (per spec), for each N,
 - peak memory (max RSS of iopkit and its worker processes) of each batch,
 - when pandoc is installed, pandoc converting the same rendered Markdown to docx,
-- when LibreOffice is installed, `render --format pdf` of 10 specs (20 documents, tagged
-  PDF/A) in one call, which starts LibreOffice once: seconds per document.
+- when LibreOffice is installed, `render --format pdf --pdf-motor libreoffice` of 10 specs
+  (20 documents, tagged PDF/A) in one call, which starts LibreOffice once: seconds per
+  document. (Both PDF engines side by side: pdf_bench.py.)
 
 Usage:  python benchmarks/bench.py [--n 50 200] [--runs 5] [--out benchmarks/RESULTS.md]
 The machine is noisy: compare medians and ratios, not single numbers.
@@ -216,7 +217,8 @@ def main() -> int:
                 out = work / "out-pdf"
                 out.mkdir()
                 result = median_run([*iopkit, "render", str(pdf_dir), "-o", str(out), "-f",
-                                     "pdf", "--force"], work, max(1, args.runs // 2))
+                                     "pdf", "--pdf-motor", "libreoffice", "--force"], work,
+                                    max(1, args.runs // 2))
                 documents = 2 * len(list(pdf_dir.glob("*.yaml")))
                 seconds = result["median"] / documents
                 label = (f"`iopkit render -f pdf` {documents} dokument i ett anrop "

@@ -243,7 +243,7 @@ def test_bad_date_is_exit_2(runner, canonical, monkeypatch):
 def test_pdf_without_libreoffice_says_how_to_install_it(runner, canonical, monkeypatch,
                                                          tmp_path):
     monkeypatch.setenv("IOPKIT_SOFFICE", str(tmp_path / "inget-soffice"))
-    result = run(runner, "render", canonical, "--format", "pdf")
+    result = run(runner, "render", canonical, "--format", "pdf", "--pdf-motor", "libreoffice")
     assert result.exit_code == 2
     assert "LibreOffice" in result.stderr
     assert "apt install libreoffice-writer" in result.stderr

@@ -1,4 +1,5 @@
-"""PDF through LibreOffice: every example converts and has pages. Skipped without soffice."""
+"""PDF through LibreOffice (--pdf-motor libreoffice): every example converts and has pages.
+Skipped without soffice. The default engine, Typst, is tested in test_render_typst.py."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def pdfs(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("pdf")
     result = run(CliRunner(), "render", EXAMPLES, "-o", out, "--format", "docx,pdf",
-                 "--datum", "2026-05-04")
+                 "--datum", "2026-05-04", "--pdf-motor", "libreoffice")
     assert result.exit_code == 0, result.output
     return out
 

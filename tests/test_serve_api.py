@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -121,25 +122,30 @@ def test_render_refuses_a_spec_with_errors_in_swedish(client):
     assert body["findings"] and all(f["severity"] == "fel" for f in body["findings"])
 
 
-def test_render_pdf_without_libreoffice_says_so(client, spec_file, monkeypatch):
+def test_render_pdf_without_libreoffice(client, spec_file, monkeypatch):
+    """The editor's PDF comes from Typst: no LibreOffice needed, and the page knows."""
     monkeypatch.setenv("IOPKIT_SOFFICE", str(spec_file.parent / "finns-inte" / "soffice"))
-    response = client.post("/api/render?dokument=avtal&format=pdf",
-                           content=spec_file.read_bytes(), headers=authed())
-    assert response.status_code == 501
-    assert "PDF kräver LibreOffice" in response.json()["fel"]
-
-
-@pytest.mark.libreoffice
-def test_render_pdf_with_libreoffice(client, spec_file):
-    from iopkit.render.pdf import find_soffice
-
-    if find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) är inte installerat")
     response = client.post("/api/render?dokument=avtal&format=pdf",
                            content=spec_file.read_bytes(), headers=authed())
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    with pikepdf_open(response.content) as pdf, pdf.open_metadata() as xmp:
+        assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfuaid:part") == "1"
+    assert client.get("/api/start", headers=authed()).json()["pdf"] is True
+    client.get(f"/?token={TOKEN}")
+    page = client.get("/").text
+    assert re.search(r'<button id="ladda-pdf"[^>]*>', page)
+    assert " hidden" not in re.search(r'<button id="ladda-pdf"[^>]*>', page).group(0)
+    script = client.get("/static/app.js").text
+    assert '"ladda-pdf").hidden' not in script
+
+
+def pikepdf_open(data: bytes):
+    import io
+
+    pikepdf = pytest.importorskip("pikepdf")
+    return pikepdf.open(io.BytesIO(data))
 
 
 @pytest.mark.parametrize("query", ["dokument=bilaga&format=docx", "dokument=avtal&format=odt"])

@@ -97,8 +97,16 @@ def out_dir_option() -> Any:
 def formats_option(example: str) -> Any:
     return typer.Option(
         None, "--format", "-f", metavar="FORMAT", show_default=False,
-        help="docx (standard), md, html eller pdf (pdf kräver LibreOffice). Ange flaggan "
-             f"flera gånger eller med komma: --format {example}.")
+        help="docx (standard), md, html eller pdf (PDF/A och PDF/UA, se --pdf-motor). Ange "
+             f"flaggan flera gånger eller med komma: --format {example}.")
+
+
+def pdf_engine_option() -> Any:
+    return typer.Option(
+        None, "--pdf-motor", metavar="MOTOR", show_default=False,
+        help="Hur PDF-filen skapas: typst (standard, inbyggt, inget annat program behövs) "
+             "eller libreoffice (från Word-filen, med formatmallarna i --referens-docx; "
+             "kräver LibreOffice). Standard med --referens-docx: libreoffice.")
 
 
 def force_option() -> Any:

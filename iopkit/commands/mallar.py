@@ -18,10 +18,12 @@ def mallar(
     """Kopiera de inbyggda mallarna och Word-grunden till en katalog att redigera.
 
     Varje dokument får en underkatalog (avtal, checklista, tjansteskrivelse,
-    uppfoljning, tillagg) med en mall per avsnitt, och Word-grunden (formatmallar,
-    sidhuvud och sidfot) skrivs som grund.docx. Ändra det ni vill, ta gärna bort de
-    mallar ni inte ändrar, och använd dem med
-    iopkit render avtal.yaml --mallar KATALOG --referens-docx KATALOG/grund.docx.
+    uppfoljning, tillagg) med en mall per avsnitt, Word-grunden (formatmallar,
+    sidhuvud och sidfot) skrivs som grund.docx och PDF-filens husstil (teckensnitt,
+    färger, marginaler, logotyp) som typst/stil.toml, med en exempellogotyp bredvid.
+    Ändra det ni vill, ta gärna bort de mallar ni inte ändrar, och använd dem med
+    iopkit render avtal.yaml --mallar KATALOG --referens-docx KATALOG/grund.docx
+    (PDF-filen följer då grund.docx; utan --referens-docx följer den stil.toml).
     Ingenting skrivs över utan --force.
 
     Slutstatus: 0 klart, 2 fel i anropet eller i filsystemet (till exempel en fil som
@@ -35,4 +37,5 @@ def mallar(
     except UsageProblem as exc:
         fail(str(exc))
     typer.echo(f"Skrev {len(written)} filer i {directory}. Använd dem med --mallar "
-               f"{directory} och --referens-docx {directory / 'grund.docx'}.", err=True)
+               f"{directory} och --referens-docx {directory / 'grund.docx'}. PDF-filens "
+               f"husstil står i {directory / 'typst' / 'stil.toml'}.", err=True)

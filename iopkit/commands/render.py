@@ -17,6 +17,7 @@ from .common import (
     force_option,
     formats_option,
     out_dir_option,
+    pdf_engine_option,
     output_console,
     reference_docx_option,
     templates_option,
@@ -33,6 +34,7 @@ def render(
     force: bool = force_option(),
     templates_dir: Path = templates_option("avtal/03-bakgrund.md.j2"),
     reference_docx: Path = reference_docx_option(),
+    pdf_engine: str = pdf_engine_option(),
     date_text: str = date_option("Utkastets"),
     documents: list[str] = typer.Option(
         None, "--dokument", "-d", metavar="DOKUMENT", show_default=False,
@@ -65,6 +67,7 @@ def render(
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
     from ..render.dates import default_date, parse_date_option
+    from ..render.pdf import parse_engine
     from ..render.kinds import parse_documents
     from ..render.pipeline import (
         RenderOptions,
@@ -78,7 +81,8 @@ def render(
     chosen = parse_formats(formats)
     date = parse_date_option(date_text) if date_text is not None else default_date()
     options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                            date=date, force=force, documents=parse_documents(documents))
+                            date=date, force=force, documents=parse_documents(documents),
+                            pdf_engine=parse_engine(pdf_engine))
     if out_dir is not None:
         check_output_dir(out_dir)
     notes = validate_options(options, chosen)

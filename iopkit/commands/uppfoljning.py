@@ -12,6 +12,7 @@ from .common import (
     force_option,
     formats_option,
     out_dir_option,
+    pdf_engine_option,
     reference_docx_option,
     templates_option,
 )
@@ -26,6 +27,7 @@ def uppfoljning(
     force: bool = force_option(),
     templates_dir: Path = templates_option("uppfoljning/05-fragor.md.j2"),
     reference_docx: Path = reference_docx_option(),
+    pdf_engine: str = pdf_engine_option(),
     date_text: str = date_option("Mallens"),
 ) -> None:
     """Skapa en mall för uppföljningsrapporten som partnerskapsgruppen fyller i.
@@ -41,13 +43,14 @@ def uppfoljning(
     from ..files import check_output_dir, make_output_dir, prepare_targets, write_set
     from ..followup import build_followup_outputs, output_paths
     from ..render.dates import default_date, parse_date_option
+    from ..render.pdf import parse_engine
     from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
     from .common import load_valid_results
 
     chosen = parse_formats(formats)
     date = parse_date_option(date_text) if date_text is not None else default_date()
     options = RenderOptions(templates_dir=templates_dir, reference_docx=reference_docx,
-                            date=date, force=force)
+                            date=date, force=force, pdf_engine=parse_engine(pdf_engine))
     if out_dir is not None:
         check_output_dir(out_dir)
     notes = validate_options(options, chosen)

@@ -1,4 +1,7 @@
-"""Word to PDF through LibreOffice (soffice --headless), when it is installed.
+"""Word to PDF through LibreOffice (soffice --headless), when it is installed: the
+second PDF engine (`--pdf-motor libreoffice`), for a PDF that must mirror the user's own
+Word template (`--referens-docx`). The default engine is Typst (render/typst_pdf.py),
+which needs no other program.
 
 The PDF is for the archive and for every reader: PDF/A-2b, tagged (a structure tree
 with headings, lists and tables for screen readers), bookmarks from the headings, the
@@ -24,12 +27,36 @@ _MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 TIMEOUT_SECONDS = 300
 
 INSTALL_HINT = (
-    "--format pdf kräver LibreOffice, som inte hittades. Installera det och försök igen: "
+    "PDF med --pdf-motor libreoffice (standard när --referens-docx anges) kräver "
+    "LibreOffice, som inte hittades. Välj --pdf-motor typst (inget annat program behövs; "
+    "PDF-filen får då iopkits husstil), eller installera LibreOffice och försök igen: "
     "på Debian och Ubuntu `sudo apt install libreoffice-writer`, på Fedora "
     "`sudo dnf install libreoffice-writer`, på macOS `brew install --cask libreoffice`, "
     "på Windows från https://www.libreoffice.org/download/. Programmet `soffice` måste "
-    "finnas i PATH (eller ange det i miljövariabeln IOPKIT_SOFFICE). Du kan också välja "
-    "--format docx och spara som PDF från Word.")
+    "finnas i PATH (eller ange det i miljövariabeln IOPKIT_SOFFICE).")
+
+#: The PDF engines: Typst (built in, the default) and LibreOffice (from the Word file).
+ENGINES = ("typst", "libreoffice")
+
+
+def parse_engine(value: str | None) -> str | None:
+    """`--pdf-motor typst|libreoffice`; None when not given. Raises UsageProblem."""
+    if value is None:
+        return None
+    name = value.strip().lower()
+    if name not in ENGINES:
+        raise UsageProblem(f"PDF-motorn {value.strip()!r} finns inte. Välj typst (standard, "
+                           "inbyggd) eller libreoffice (PDF från Word-filen, följer "
+                           "--referens-docx; kräver LibreOffice).")
+    return name
+
+
+def choose_engine(engine: str | None, reference_docx: Path | None) -> str:
+    """The engine of a run: the one asked for; otherwise LibreOffice when the PDF must
+    mirror a reference Word document, else Typst."""
+    if engine is not None:
+        return engine
+    return "libreoffice" if reference_docx is not None else "typst"
 
 
 #: LibreOffice's PDF export options (writer_pdf_Export); SelectPdfVersion 2 is PDF/A-2b.

@@ -41,6 +41,14 @@ class RenderOptions:
     date: dt.date | None = None  # --datum; None: SOURCE_DATE_EPOCH, else today
     force: bool = False
     documents: tuple[str, ...] = DEFAULT_DOCUMENTS  # --dokument: kinds in render.kinds
+    pdf_engine: str | None = None  # --pdf-motor; None: see pdf.choose_engine
+
+    @property
+    def engine(self) -> str:
+        """The PDF engine of the run: "typst" or "libreoffice" (render/pdf.py)."""
+        from .pdf import choose_engine
+
+        return choose_engine(self.pdf_engine, self.reference_docx)
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ def output_paths(spec_path: Path | str, out_dir: Path | None, formats: Sequence[
 
 
 def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str]:
-    """Check --mallar, --referens-docx and LibreOffice before any work; returns notes
+    """Check --mallar, --referens-docx and the PDF engine before any work; returns notes
     (Swedish) about template files that will not be used. Raises UsageProblem."""
     notes = []
     if options.templates_dir is not None:
@@ -118,9 +126,14 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
 
             check_reference(options.reference_docx)
     if "pdf" in formats:
-        from .pdf import require_soffice
+        if options.engine == "libreoffice":
+            from .pdf import require_soffice
 
-        require_soffice()
+            require_soffice()
+        else:
+            from .typst_pdf import check_style
+
+            check_style(options.templates_dir)
     return notes
 
 
@@ -200,6 +213,14 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
         elif fmt == "html":
             html = markdown_to_html(document.markdown, title=document.title)
             outputs.append((path, html.encode("utf-8")))
+        elif fmt == "pdf" and options.engine == "typst":
+            from .typst_pdf import markdown_to_pdf
+
+            outputs.append((path, markdown_to_pdf(
+                document.markdown, title=document.title, header_text=document.header_text,
+                author=document.author, keywords=document.keywords,
+                subject=document.subject, date=draft_date(options),
+                templates_dir=options.templates_dir)))
         else:
             if docx_bytes is None:
                 docx_bytes = markdown_to_docx(
@@ -213,8 +234,8 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
 
 @dataclass(frozen=True)
 class PendingPdf:
-    """A Word document still to be converted: all PDFs of a run go through LibreOffice
-    in one call (starting it costs seconds), see `finish_pdfs`."""
+    """A Word document still to be converted (--pdf-motor libreoffice): all PDFs of a run
+    go through LibreOffice in one call (starting it costs seconds), see `finish_pdfs`."""
 
     docx: bytes
 

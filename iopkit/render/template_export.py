@@ -3,8 +3,9 @@ so that a kommun can edit its clauses and house style and pass them back with
 `--mallar KATALOG` and `--referens-docx KATALOG/grund.docx`.
 
 Every template folder (`KATALOG/avtal/`, `KATALOG/checklista/` … one per document kind)
-is copied with its helper files (`_*.md.j2`), and the Word base document as
-`KATALOG/grund.docx`. Nothing is overwritten without `force`, and nothing is written
+is copied with its helper files (`_*.md.j2`), the Word base document as
+`KATALOG/grund.docx`, and the house style of the PDF (fonts, colours, margins, logo) as
+`KATALOG/typst/stil.toml` with an example logo beside it (render/typst_pdf.py). Nothing is overwritten without `force`, and nothing is written
 through a symbolic link or outside KATALOG.
 """
 
@@ -14,10 +15,14 @@ from pathlib import Path
 
 from ..files import UsageProblem, prepare_targets, write_set
 from .templates import BUILTIN_DIR, SUFFIX, builtin_folders
+from .typst_pdf import DATA_DIR, STYLE_FOLDER, STYLE_NAME
 
 #: The Word base document: its styles, header and footer (`--referens-docx`).
 WORD_BASE = BUILTIN_DIR / "_word" / "grund.docx"
 WORD_BASE_NAME = "grund.docx"
+#: The PDF's house style and an example logo for it (`--mallar` reads typst/stil.toml).
+PDF_STYLE = DATA_DIR / "stil.toml"
+PDF_LOGO = DATA_DIR / "logotyp.svg"
 
 
 def export_files() -> list[tuple[Path, Path]]:
@@ -28,6 +33,8 @@ def export_files() -> list[tuple[Path, Path]]:
             if source.is_file() and source.name.endswith(SUFFIX):
                 files.append((source, Path(folder) / source.name))
     files.append((WORD_BASE, Path(WORD_BASE_NAME)))
+    files.append((PDF_STYLE, Path(STYLE_FOLDER) / STYLE_NAME))
+    files.append((PDF_LOGO, Path(STYLE_FOLDER) / PDF_LOGO.name))
     return files
 
 

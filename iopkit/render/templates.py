@@ -241,6 +241,8 @@ def unused_user_templates(user_dir: Path, folders: list[str] | None = None) -> l
         relative = path.relative_to(user_dir)
         if relative.as_posix() == "grund.docx":  # the Word base `iopkit mallar` copies
             continue
+        if relative.parts[0] == "typst" and len(relative.parts) == 2:
+            continue  # the PDF's house style, its logo and fonts (render/typst_pdf.py)
         if len(relative.parts) < 2 or relative.parts[0] not in folders or \
                 not path.name.endswith(SUFFIX):
             unused.append(path)

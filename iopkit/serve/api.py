@@ -119,13 +119,6 @@ async def render(request: Request) -> Response:
         return error(400, f"Okänt dokument. Välj ett av: {', '.join(_documents())}.")
     if fmt not in FORMATS:
         return error(400, f"Okänt format. Välj ett av: {', '.join(FORMATS)}.")
-    if fmt == "pdf":
-        from ..render.pdf import find_soffice
-
-        if find_soffice() is None:
-            return error(501, "PDF kräver LibreOffice, som inte finns på den här datorn. "
-                              "Ladda ner .docx i stället och spara som PDF från Word, eller "
-                              "installera LibreOffice och starta om webbredigeraren.")
     file = _workspace(request).display_name
     body = await request.body()
     try:
@@ -197,8 +190,6 @@ async def scaffold(request: Request) -> Response:
 async def start(request: Request) -> Response:
     """What the page needs first: the file (or the chosen scaffold), its version, the
     scaffold kinds, whether saving and PDF are possible."""
-    from ..render.pdf import find_soffice
-
     space = _workspace(request)
     try:
         current = space.read()
@@ -207,7 +198,7 @@ async def start(request: Request) -> Response:
     payload: dict[str, Any] = {
         "fil": str(space.path) if space.path is not None else None,
         "kan_spara": space.path is not None,
-        "pdf": find_soffice() is not None,
+        "pdf": True,  # PDF is made with Typst, which iopkit always has
         "typer": _scaffold_choices(),
         "version": version_of(current),
         "text": None, "data": None, "kommentarer": [], "fel": None,

@@ -48,7 +48,6 @@
     IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged });
     $("fil").textContent = info.fil ? `Fil: ${info.fil}` : "Ingen fil: ladda ner YAML-filen när du är klar.";
     $("spara").hidden = !state.canSave;
-    $("ladda-pdf").hidden = !state.pdf;
     if (info.fel) { say(info.fel); return; }
     if (info.data) { open(info.data, info.kommentarer); return; }
     chooseKind(info.typer);
