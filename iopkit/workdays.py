@@ -44,13 +44,3 @@ def next_working_day(day: dt.date) -> dt.date:
             return day
         day += dt.timedelta(days=1)
     return day
-
-
-def previous_working_day(day: dt.date) -> dt.date:
-    """`day` itself when it is a working day, else the last working day before it: an
-    internal planning date ("senast …") moves earlier, never later (IOP.md)."""
-    while not is_working_day(day):
-        if day == dt.date.min:
-            return day
-        day -= dt.timedelta(days=1)
-    return day
