@@ -362,7 +362,8 @@ def test_personuppgifter_when_none_are_processed(tmp_path):
 
 @pytest.mark.parametrize(("ground", "present", "absent"), [
     ("stöd av mindre betydelse",
-     ["Stöd av mindre betydelse.", "(EU) 2023/2831", "7 200 000 kr för hela avtalsperioden",
+     # 3 000 000 kr: under the ceiling (above it the ground is an error, IOP112).
+     ["Stöd av mindre betydelse.", "(EU) 2023/2831", "3 000 000 kr för hela avtalsperioden",
       "12 a § lagen (2013:388)", "skriftligen underrättat organisationen om stödets belopp"],
      ["2023/2832", "2012/21/EU"]),
     ("stöd av mindre betydelse för SGEI",
@@ -380,6 +381,8 @@ def test_personuppgifter_when_none_are_processed(tmp_path):
 def test_state_aid_clause_per_ground(tmp_path, ground, present, absent):
     data = load_canonical_data()
     data["rättslig_bedömning"]["statsstöd_grund"] = ground
+    if ground == "stöd av mindre betydelse":
+        data["resurser"][0]["belopp_per_år"] = 1_000_000
     text = render(tmp_path, data)
     ekonomi = section(text, "Ekonomi")
     for phrase in present:

@@ -223,10 +223,10 @@ def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_p
     assert names and len(names) == len(set(names))
     ends = {m.get(f"{W}id") for m in root.iter(f"{W}bookmarkEnd")}
     assert ends == {m.get(f"{W}id") for m in root.iter(f"{W}bookmarkStart")}
-    # Word level: "minst 400" -> "minst 450" deletes and inserts the number only.
+    # Word level: "minst 15 000" -> "minst 16 000" deletes and inserts the number only.
     deleted = [("".join(t.text for t in d.iter(f"{W}delText"))) for d in root.iter(f"{W}del")]
     inserted = [("".join(t.text for t in i.iter(f"{W}t"))) for i in root.iter(f"{W}ins")]
-    assert "400" in deleted and "450" in inserted
+    assert "15 000" in deleted and "16 000" in inserted
     # Track Changes stays on for the reader's own edits, after w:zoom as the schema says.
     from lxml import etree
 
