@@ -33,3 +33,14 @@ def next_working_day(day: dt.date) -> dt.date:
             return day
         day += dt.timedelta(days=1)
     return day
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the last working day before it: an
+    internal planning date ("ta ställning senast …") moves earlier, never later (or
+    `day` unchanged at the very start of the calendar)."""
+    while not is_working_day(day):
+        if day == dt.date.min:
+            return day
+        day -= dt.timedelta(days=1)
+    return day

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .dates import approving_decisions
 from .markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
@@ -162,7 +163,9 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         decided.setdefault(decision["part"]["id"], decision["organ"])
     out = []
     for party in context["parter"]:
-        body = decided.get(party["id"])
+        # The party's own `organ` first: a decision in `process.beslut` may be a
+        # delegate's or fullmäktige's, not the body that answers for the agreement.
+        body = party.get("organ") or decided.get(party["id"])
         through = re.search(r"\bgenom (.+)$", party["namn"]) if party["offentlig"] else None
         if body is None:
             if through:  # "Strömsby kommun genom kommunstyrelsen"
@@ -177,7 +180,8 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
         out.append({"part": party, "organ": body,
-                    "känt": party["id"] in decided or through is not None,
+                    "känt": bool(party.get("organ")) or party["id"] in decided
+                    or through is not None,
                     "benämning": definite(body) if named
                     else f"{definite(body)} för {party['namn']}"})
     return out
@@ -309,6 +313,12 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
         "beslut_enligt_datum": decisions_by_draft_date(context),
+        # Every public party's approving decision before the draft's date: the title
+        # page then shows the approved text, not "UTKAST".
+        "godkännande_beslut": approving_decisions(context),
+        # The page header's marker per document kind: the approved agreement is no
+        # longer an "UTKAST".
+        "sidhuvud": {"avtal": "AVTAL"} if approving_decisions(context) else {},
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": context["år"][1:]

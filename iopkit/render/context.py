@@ -19,7 +19,7 @@ from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
 from ..spec.model import Party, Spec
 from ..spec.yearly import period_years
-from ..workdays import next_working_day
+from ..workdays import previous_working_day
 from .agreement import agreement_context
 from .format import add_months
 from .markdown import Md
@@ -44,6 +44,7 @@ def _party(party: Party) -> dict[str, Any]:
         "id": party.id,
         "namn": party.name,
         "typ": party.type,
+        "organ": party.body,
         "organisationsnummer": party.org_number,
         "adress": party.address,
         "kontaktperson": {
@@ -161,7 +162,18 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     nonprofit_ids = {p["id"] for p in parties if p["idéburen"]}
     public_ids = {p["id"] for p in parties if p["offentlig"]}
     appendices = list(spec.appendices)
+    # Lag (2017:151) applies to the activity an IVO permit covers (the permit shows it is
+    # run professionally, and the partnership funds it); the other activities are
+    # assessed against 2 § on their own. A permit in text form is taken to cover the
+    # areas that need one.
+    permitted: set[str] = set()
+    for spec_party in spec.parties:
+        permit = spec_party.ivo_permit
+        if permit is not None and spec_party.is_nonprofit:
+            permitted.update(getattr(permit, "covers", None) or facts.ivo_areas)
     checks = {
+        "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
+        "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids for p in inventory.carried_out_by),
         "idéburna_utan_resurser": [g["part"] for g in per_party
                                    if g["part"]["idéburen"] and not g["resurser"]],
@@ -182,8 +194,10 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "personuppgiftsbiträde": bool(personal and personal.processed is not False and
                                       personal.responsibility == "biträde"),
         "biträdesavtal_bilaga": any("biträde" in a.lower() for a in appendices),
-        # A deadline never falls on a weekend or holiday: the next working day.
-        "förlängning_senast": next_working_day(
+        # An internal planning date never falls on a weekend or holiday: it moves to
+        # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
+        # statutory time limits).
+        "förlängning_senast": previous_working_day(
             add_months(period.end, -period.notice_months) if period.notice_months
             else period.end),
     }
@@ -240,6 +254,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "statsstöd_grund": legal.state_aid_ground if legal else None,
         },
         "process": _process(spec, party_ref, facts),
+        "eurokurs": _eur_rate(legal.eur_rate if legal else None),
         "bedömning": _assessment(facts, party_ref),
         "styrning": {
             "partnerskapsgrupp": [party_ref(p) for p in spec.governance.group],
@@ -273,6 +288,19 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     }
     context.update(agreement_context(context))
     return context
+
+
+def _eur_rate(given: float | None) -> dict[str, Any]:
+    """The rate the documents state for the de minimis ceilings, with its source;
+    iopkit's default is an estimate and the documents say so (IOP.md)."""
+    from ..rules.settings import DEFAULT_EUR_RATE
+
+    if given is not None:
+        return {"kurs": float(given), "uppskattad": False,
+                "källa": "den kurs som underlaget anger"}
+    return {"kurs": float(DEFAULT_EUR_RATE), "uppskattad": True,
+            "källa": "ett ungefärligt genomsnitt av Riksbankens dagliga EUR/SEK-kurser "
+                     "2025, fastställt den 15 januari 2026"}
 
 
 def _years(start: dt.date, end: dt.date) -> int | None:
@@ -312,7 +340,7 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     process = spec.process
     if process is None:
         return {"initiativ": None, "handläggare": None, "avsiktsförklaring": None,
-                "beslut": []}
+                "beslut": [], "jäv": None}
     initiative = process.initiative
     officer = process.case_officer
     decisions = []
@@ -340,6 +368,7 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
         if officer else None,
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
+        "jäv": process.conflict_of_interest,
     }
 
 

@@ -97,7 +97,11 @@ def _filters() -> dict[str, Any]:
     def antal(value: Any, singular: str, plural: str) -> str:
         return fmt.antal(int(_number(value, "antal")), singular, plural)
 
+    def antal_ord(value: Any, singular: str, plural: str, one: str = "ett") -> str:
+        return fmt.antal_ord(int(_number(value, "antal_ord")), singular, plural, one)
+
     return {
+        "antal_ord": antal_ord,
         "kronor": kronor,
         "tal": tal,
         "datum": datum,
