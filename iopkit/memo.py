@@ -71,6 +71,9 @@ TODO_TEXTS = {
               "övergångsbestämmelserna.",
 }
 
+#: Words of sentences in a finding's message that speak about the tool, not the matter.
+TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
+
 _CODE = re.compile(r"\s*\(?\bIOP\d{3}\b\)?:?")
 _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
@@ -86,8 +89,10 @@ def plain(message: str) -> str:
 
     text = _TICKED.sub(unticked, message)
     text = _CODE.sub("", text)
+    # Sentences about the tool (how to silence a rule, what the program sees) are for
+    # the officer's checklist, not for the nämnd.
     sentences = [s for s in _SENTENCE.split(text.strip())
-                 if "iopkit" not in s.lower() and "fyll i" not in s.lower()]
+                 if not any(w in s.lower() for w in TOOL_WORDS)]
     text = " ".join(sentences)
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
