@@ -136,6 +136,19 @@ def function_definite(title: str) -> str:
     return lowered
 
 
+def in_running_text(text: str) -> str:
+    """User text placed inside a sentence: a first word written with only its first
+    letter capital ("Kvinnor och barn …") starts in lower case; "EU-medborgare" and
+    other words with more capitals are kept as written."""
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return text
+    first = words[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text.strip()[0].lower() + text.strip()[1:]
+    return text.strip()
+
+
 def fullmaktige(party: dict[str, Any] | None) -> str:
     return "regionfullmäktige" if party and party["typ"] == "region" else "kommunfullmäktige"
 
@@ -262,6 +275,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "organ": organ,
         "Organ": _capital(organ),
         "organ_känt": known,
+        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"]),
         "sammanträde": meeting,
         "delegation": delegated,
         "delegat_vald": delegated and any(w in organ.lower()

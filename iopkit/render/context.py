@@ -17,6 +17,7 @@ from typing import Any
 
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
+from ..rules.verdict import verdict
 from ..spec.model import Party, Spec
 from ..spec.yearly import period_years
 from ..workdays import previous_working_day
@@ -285,6 +286,10 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "iopkit_undantag": [{"regel": e.rule, "motivering": e.reason}
                             for e in spec.exemptions],
         "fynd": findings,
+        # Codes of the open findings that stop the decision (rules.verdict); the memo
+        # proposes no approval while there are any.
+        "hindrar_beslut": sorted({f.code for f in verdict(result).blocking})
+        if result is not None else [],
     }
     context.update(agreement_context(context))
     return context
