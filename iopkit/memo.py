@@ -1,40 +1,117 @@
-"""The tjänsteskrivelse: the officer's decision memo to the nämnd that decides on the
+"""The tjänsteskrivelse: the officer's decision memo to the body that decides on the
 agreement (document kind `tjansteskrivelse`, templates in
 `iopkit/templates/tjansteskrivelse/`).
 
+The memo follows the legal verdict (`rules.verdict`), never the other way round
+(IOP.md, "The decision: what iopkit may propose to a nämnd"): while a finding that the
+law stops is open, it says on its first page that the matter is not ready for decision,
+proposes that the förvaltning completes the beredning, and lists what must be done
+first. Where the organisation would perform a statutory insats (the HFD 2020 ref. 15
+pattern), the nämnd proposes the decision to fullmäktige (kommunallagen 10 kap. 1 §)
+unless fullmäktige's decision is recorded.
+
 The memo is written for one public party: the party of `process.handläggare`, else the
 first public party. Its templates see the agreement's context
-(`render.pipeline.spec_context`, with the findings of `check` as `fynd` and the legal
-facts of `rules.assessment` as `bedömning`) plus `skrivelse`:
-
-- `part`: the public party the memo is written for; `organ`: its deciding body (from
-  `process.beslut`, else "ansvarig nämnd", see `render.agreement.deciding_bodies`) and
-  `Organ` with a capital; `sammanträde`: that body's decision in `process.beslut`, if
-  any (its date is the meeting);
-- `medel`: the money this party gives (the rows of § Ekonomi), `medel_per_år` and
-  `medel_summa`; `andra_offentliga`: the other public parties, which decide in their
-  own bodies;
-- `näringsidkare`: idéburna parties that run a business (ekonomisk förening,
-  aktiebolag): individual support to them needs synnerliga skäl (kommunallagen 2 kap.
-  8 §);
-- `risker`: the open warnings of `check` (not silenced), which the memo puts before the
-  nämnd as risks to decide on; `undantagna`: warnings the spec silenced, with the
-  reason;
-- `handläggare`: `namn` and `titel` from `process.handläggare`, or None.
+(`render.pipeline.spec_context`) plus `skrivelse` (see `memo_context`). Nothing in it
+shows a key path, a rule code or the program's name: findings are phrased as the matter
+(`plain`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from .render.agreement import definite
+from .rules.verdict import verdict as legal_verdict
+
 if TYPE_CHECKING:
     from .render.pipeline import RenderOptions
-    from .spec.findings import CheckResult
+    from .spec.findings import CheckResult, Finding
 
 #: Party types that run a business: support to one of them is individual support to a
 #: näringsidkare (kommunallagen 2 kap. 8 §; IOP.md, "Municipal competence").
 BUSINESS_TYPES = ("ekonomisk förening", "aktiebolag med särskild vinstutdelningsbegränsning")
+
+#: Delegates that are elected (KL 6 kap. 37 §; reported under 6 kap. 40 §); any other
+#: delegate is taken to be an anställd (7 kap. 5 §; reported under 7 kap. 8 §).
+ELECTED_DELEGATE_WORDS = ("utskott", "presidium", "ordförande", "ledamot", "ersättare")
+
+#: What must be done first, per blocking rule, in the officer's words (used until the
+#: verdict carries its own `todo` texts).
+TODO_TEXTS = {
+    "IOP101": "Ersättningen per prestation tas bort. Ett partnerskap kan bara ge bidrag till "
+              "organisationens egen verksamhet; ska den offentliga parten köpa tjänsten "
+              "behöver den upphandlas, eventuellt som en upphandling reserverad för "
+              "idéburna organisationer (19 kap. 25 a § LOU).",
+    "IOP102": "Vitena tas bort ur avtalet. Den offentliga partens sanktion när villkoren inte "
+              "uppfylls är att stoppa utbetalningar och kräva tillbaka medel.",
+    "IOP103": "En bedömning görs och dokumenteras av om avtalet är ett offentligt kontrakt "
+              "enligt lagen (2016:1145) om offentlig upphandling.",
+    "IOP105": "Upphandlingsbedömningen behöver bemöta att den offentliga parten bara bidrar "
+              "med pengar medan organisationen ansvarar för alla insatser, eller så ändras "
+              "fördelningen av insatser och resurser.",
+    "IOP106": "Kopplingen mellan pengarna och platser, deltagare, besök eller timmar tas bort, "
+              "eller så bemöts den i upphandlingsbedömningen.",
+    "IOP108": "Det utreds om verksamheten är en insats som den offentliga parten enligt lag "
+              "ska ge enskilda och som organisationen skulle utföra åt den. I så fall "
+              "behöver avtalet delas: ett partnerskap för organisationens egen verksamhet "
+              "och platserna genom upphandling, och fullmäktige besluta om en kommunal "
+              "angelägenhet lämnas över (10 kap. 1 § kommunallagen).",
+    "IOP110": "En statsstödsbedömning görs: stödet är över taket för stöd av mindre "
+              "betydelse och kan vara otillåtet statsstöd.",
+    "IOP112": "Stödet är över taket för stöd av mindre betydelse och kan inte lämnas på den "
+              "grunden. En annan grund väljs (till exempel kommissionens beslut 2012/21/EU "
+              "med en uppdragsakt), eller så minskas stödet.",
+    "IOP126": "Det anges vilken organisation som tar emot varje belopp.",
+    "IOP127": "Ett bidrag går till en part som inte är idéburen; mottagaren rättas.",
+    "IOP145": "Organisationen visar tillstånd från Inspektionen för vård och omsorg (IVO) för "
+              "verksamheten, eller att den har ansökt om tillstånd enligt "
+              "övergångsbestämmelserna.",
+}
+
+#: Words of sentences in a finding's message that speak about the tool, not the matter.
+TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
+
+_CODE = re.compile(r"\s*\(?\bIOP\d{3}\b\)?:?")
+_TICKED = re.compile(r"`([^`]*)`")
+_KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+
+
+def plain(message: str) -> str:
+    """A finding's message as the matter, for the nämnd: without rule codes, key paths,
+    backticks or the program's name."""
+    def unticked(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        return "underlaget" if _KEYLIKE.match(inner) or ":" in inner else inner
+
+    text = _TICKED.sub(unticked, message)
+    text = _CODE.sub("", text)
+    # Sentences about the tool (how to silence a rule, what the program sees) are for
+    # the officer's checklist, not for the nämnd.
+    sentences = [s for s in _SENTENCE.split(text.strip())
+                 if not any(w in s.lower() for w in TOOL_WORDS)]
+    text = " ".join(sentences)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def todo_texts(result: "CheckResult") -> list[str]:
+    """What must be done before the decision, one plain sentence per blocking finding:
+    the verdict's own texts when it has them, else derived here."""
+    found = legal_verdict(result)
+    given = getattr(found, "todo", None)
+    if given:
+        return [plain(str(t)) for t in given]
+    out: list[str] = []
+    for finding in found.blocking:
+        text = TODO_TEXTS.get(finding.code) or plain(finding.message)
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
@@ -46,35 +123,191 @@ def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
     return public[0] if public else None
 
 
+def function_definite(title: str) -> str:
+    """A signatory's title as a function in running text, lower case and definite:
+    "Förvaltningsdirektör" -> "förvaltningsdirektören", "Kommunstyrelsens ordförande"
+    -> "kommunstyrelsens ordförande"."""
+    words = " ".join(title.split())
+    lowered = words if words[:2].isupper() else words[:1].lower() + words[1:]
+    if lowered.endswith(("ör", "chef")):
+        return lowered + "en"
+    if lowered.endswith("are"):
+        return lowered + "n"
+    return lowered
+
+
+def in_running_text(text: str) -> str:
+    """User text placed inside a sentence: a first word written with only its first
+    letter capital ("Kvinnor och barn …") starts in lower case; "EU-medborgare" and
+    other words with more capitals are kept as written."""
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return text
+    first = words[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text.strip()[0].lower() + text.strip()[1:]
+    return text.strip()
+
+
+def fullmaktige(party: dict[str, Any] | None) -> str:
+    return "regionfullmäktige" if party and party["typ"] == "region" else "kommunfullmäktige"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _ivo_permits(result: "CheckResult") -> list[dict[str, Any]]:
+    """Each idéburen party's IVO permit with the areas it covers (map form)."""
+    out: list[dict[str, Any]] = []
+    spec = result.spec
+    if spec is None:
+        return out
+    for party in spec.parties:
+        permit = party.ivo_permit
+        if permit is None or not party.is_nonprofit:
+            continue
+        covers = list(getattr(permit, "covers", []) or [])
+        out.append({"part": party.name, "text": str(permit), "avser": covers})
+    return out
+
+
+def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
+    """Warnings printed when a memo is rendered (Swedish, with the key to add)."""
+    notices = []
+    party = skrivelse["part"]
+    if not skrivelse["organ_känt"]:
+        where = f"parten {party['id']}" if party else "den offentliga parten"
+        notices.append(
+            f"Tjänsteskrivelsen vet inte vilket organ den ska ställas till. Lägg till "
+            f"organ under parter för {where} (till exempel organ: socialnämnden Centrum).")
+    meeting = skrivelse["sammanträde"]
+    if meeting and meeting["datum"] is not None and meeting["datum"] <= draft:
+        notices.append(
+            f"Tjänsteskrivelsen är daterad {draft.isoformat()}, men beslutet är redan fattat "
+            f"({meeting['organ']} {meeting['datum'].isoformat()} enligt process.beslut). En "
+            "tjänsteskrivelse dateras före sammanträdet: ange ett tidigare datum med --datum.")
+    return notices
+
+
 def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, Any]:
-    """The agreement's context plus `skrivelse` (see the module docstring)."""
-    from .render.pipeline import spec_context
+    """The agreement's context plus `skrivelse`:
+
+    - `klar`: nothing open stops the decision; `att_göra`: what must be done first;
+    - `part`, `område` (the kommun or region without "genom nämnden"), `organ` and
+      `Organ` (the body the memo is addressed to, definite form), `organ_känt`;
+    - `sammanträde`: that body's decision in `process.beslut`, if any;
+      `delegation`: the decision is taken by a delegate (`delegat_vald`: an elected one);
+    - `fullmäktige`: "kommunfullmäktige" or "regionfullmäktige"; `lagstadgad`: the
+      organisation would perform a statutory insats; `fullmäktige_beslut`: fullmäktige's
+      recorded decision or mandate; `till_fullmäktige`: the nämnd proposes the decision
+      to fullmäktige;
+    - `undertecknare`: the functions that sign (lower case, definite form);
+      `förvaltningschef`: a signatory whose title is förvaltningschef or -direktör;
+    - `medel`, `medel_per_år`, `medel_summa`, `binder_år` (later years a commitment
+      without budgetförbehåll binds); `andra_offentliga`; `näringsidkare`;
+    - `eurokurs`: the rate used for the ceilings with `uppskattad`, `källa`;
+    - `risker`: open warnings that do not stop the decision, as the matter;
+      `undantagna`: warnings assessed in the underlag, with the reason;
+    - `ivo_tillstånd`: permits with the areas they cover; `handläggare`;
+    - `varningar`: what `render` prints (no addressee, a decision already taken).
+    """
+    from .render.pipeline import draft_date, spec_context
 
     context = spec_context(result, options)
+    draft = draft_date(options)
     party = memo_party(context)
-    body = next((b for b in context["beslutande_organ"]
-                 if party is not None and b["part"] is party), None)
-    organ = body["organ"] if body else "ansvarig nämnd"
-    meeting = next((d for d in context["process"]["beslut"]
-                    if party is not None and d["part"] is party), None)
+    spec = result.spec
+    decisions = [d for d in context["process"]["beslut"]
+                 if party is not None and d["part"] is party]
+    mandate = next((d for d in decisions if "fullmäktige" in d["organ"].lower()), None)
+    meeting = next((d for d in decisions if d is not mandate), None)
+    delegated = bool(meeting and meeting["delegation"])
+    spec_party = next((p for p in spec.parties if party and p.id == party["id"]), None) \
+        if spec is not None else None
+    organ: str | None = None
+    if delegated and meeting:
+        organ = meeting["organ"]
+    elif spec_party is not None and spec_party.body:
+        organ = spec_party.body
+    elif meeting:
+        organ = meeting["organ"]
+    elif party is not None:
+        through = re.search(r"\bgenom (.+)$", party["namn"])
+        organ = " ".join(through[1].split()) if through else None
+    known = organ is not None
+    organ = definite(" ".join(organ.split())) if organ else "nämnden"
+
+    screening = spec.legal.screening if spec is not None and spec.legal else None
+    answer = screening.statutory if screening is not None else None
+    statutory = answer == "ja" or (answer != "nej" and
+                                   bool(context["bedömning"]["lagstadgade_områden"]))
+    todo = todo_texts(result)
+    ready = not todo
+
     own = [m for m in context["medel"] if party is not None and m["från"] is party]
     per_year = {y: sum(m["per_år"].get(y, 0) for m in own) for y in context["år"]}
-    warnings = [f for f in context["fynd"] if f["allvarlighet"] == "varning"]
-    context["skrivelse"] = {
+    money_years = [y for y in context["år"] if per_year.get(y)]
+    binds = money_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
+
+    signers = party["firmatecknare"] if party else []
+    functions = [function_definite(s["titel"]) for s in signers if s["titel"]]
+    chief = next((s for s in signers if s["titel"] and re.search(
+        r"förvaltnings(chef|direktör)", s["titel"], re.IGNORECASE)), None)
+
+    warnings = [f for f in result.findings if f.severity.value == "varning"]
+    found = legal_verdict(result)
+    blocking = {id(f) for f in found.blocking}
+    open_risks = [plain(f.message) for f in warnings
+                  if not f.silenced and id(f) not in blocking]
+    assessed = [{"meddelande": plain(f.message), "motivering": f.silence_reason}
+                for f in warnings if f.silenced]
+
+    officer = context["process"]["handläggare"]
+    checks = context["kontroller"]
+    skrivelse: dict[str, Any] = {
+        "klar": ready,
+        "att_göra": todo,
         "part": party,
         # The kommun or region whose members the support must serve, without "genom
         # nämnden" (kommunallagen 2 kap. 1 §).
         "område": re.split(r"\s+genom\s+", party["namn"])[0] if party else "",
         "organ": organ,
-        "Organ": organ[:1].upper() + organ[1:],
+        "Organ": _capital(organ),
+        "organ_känt": known,
+        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"]),
         "sammanträde": meeting,
+        "delegation": delegated,
+        "delegat_vald": delegated and any(w in organ.lower()
+                                          for w in ELECTED_DELEGATE_WORDS),
+        "fullmäktige": fullmaktige(party),
+        "lagstadgad": statutory,
+        "fullmäktige_beslut": mandate,
+        "till_fullmäktige": ready and statutory and mandate is None,
+        "undertecknare": functions,
+        "förvaltningschef": chief,
         "medel": own,
         "medel_per_år": per_year,
         "medel_summa": sum(m["summa"] for m in own),
+        "binder_år": binds,
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
-        "risker": [f for f in warnings if not f["undantagen"]],
-        "undantagna": [f for f in warnings if f["undantagen"]],
+        "eurokurs": context["eurokurs"],
+        "risker": open_risks,
+        "undantagna": assessed,
+        "ivo_tillstånd": _ivo_permits(result),
+        "meddelarskydd_gäller": checks["meddelarskydd_gäller"],
+        "meddelarskydd_övriga": checks["meddelarskydd_övriga"],
         "handläggare": context["process"]["handläggare"],
+        # A title on its own line under the name starts with a capital.
+        "handläggare_titel": _capital(officer["titel"]) if officer and officer["titel"]
+        else None,
+        "jäv": spec.process.conflict_of_interest
+        if spec is not None and spec.process is not None else None,
+        "finansiering": spec.economy.financing if spec is not None else None,
     }
+    skrivelse["varningar"] = memo_notices(skrivelse, draft)
+    context["skrivelse"] = skrivelse
+    context["renderingsvarningar"] = list(skrivelse["varningar"])
     return context
+

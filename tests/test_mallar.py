@@ -32,9 +32,9 @@ def test_round_trip_edit_one_clause_and_render_it(runner, tmp_path):
     assert edited != text
     edited += "\nStrömsby kommuns grafiska profil gäller för allt gemensamt material.\n"
     clause.write_text(edited, encoding="utf-8")
-    memo = own / "tjansteskrivelse" / "03-beslutsunderlag.md.j2"
+    memo = own / "tjansteskrivelse" / "03-arendet.md.j2"
     memo.write_text(memo.read_text(encoding="utf-8").replace(
-        "## Beslutsunderlag", "## Underlag för beslut"), encoding="utf-8")
+        "### Beslutsunderlag", "### Underlag för beslut"), encoding="utf-8")
 
     result = run(runner, "render", spec, "--mallar", own, "--referens-docx",
                  own / "grund.docx", "--dokument", "avtal,tjansteskrivelse",

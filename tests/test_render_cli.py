@@ -218,7 +218,10 @@ def test_date_option_and_source_date_epoch(runner, canonical, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01T00:00:00Z
     assert run(runner, "render", canonical, "-f", "docx,md").exit_code == 0
     markdown = canonical.with_name("dagverksamhet-avtal.md").read_text(encoding="utf-8")
-    assert "**UTKAST** – 1 januari 2027" in markdown
+    # The nämnd decided on 15 December 2026: on 1 January 2027 the agreement is the
+    # approved text, no longer a draft.
+    assert "UTKAST" not in markdown.split("---")[0]
+    assert "Godkänt av socialnämnden Centrum den 15 december 2026" in markdown
     core = docx_part(canonical.with_name("dagverksamhet-avtal.docx").read_bytes(),
                      "docProps/core.xml").decode()
     assert "2027-01-01T00:00:00Z" in core
@@ -226,7 +229,11 @@ def test_date_option_and_source_date_epoch(runner, canonical, monkeypatch):
     assert run(runner, "render", canonical, "-f", "md", "--force",
                "--datum", "2026-12-24").exit_code == 0
     markdown = canonical.with_name("dagverksamhet-avtal.md").read_text(encoding="utf-8")
-    assert "**UTKAST** – 24 december 2026" in markdown
+    assert "**UTKAST** – 24 december 2026" not in markdown
+    assert run(runner, "render", canonical, "-f", "md", "--force",
+               "--datum", "2026-12-04").exit_code == 0
+    markdown = canonical.with_name("dagverksamhet-avtal.md").read_text(encoding="utf-8")
+    assert "**UTKAST** – 4 december 2026" in markdown
 
 
 def test_bad_date_is_exit_2(runner, canonical, monkeypatch):

@@ -149,8 +149,8 @@ def test_checklist_ticks_what_the_spec_documents(runner, write_spec, tmp_path):
     # Open: the kommun's competence is always for the officer to assess.
     assert steps["Rättslig bedömning"] == "☐"
     assert steps["Årsrapport"] == "☒"
-    # Ticked from `process`: the initiative; the decisions are documented, but the day
-    # the nämnd's minutes were posted is not, so the appeal deadline is still open.
+    # Ticked from `process`: the initiative. The decisions are planned after the
+    # checklist's date, so they are not taken yet, and the appeal deadline is open.
     assert steps["Initiativ"] == "☒"
     assert steps["Beslut"] == "☐"
     assert steps["Dialog och avsiktsförklaring"] == "☐"
@@ -159,8 +159,10 @@ def test_checklist_ticks_what_the_spec_documents(runner, write_spec, tmp_path):
     assert steps["Diarieföring och arkiv"] == "☐"
     text = "\n".join(p.text for p in paragraphs)
     assert "Föreningen Vinternatt tog initiativet den 20 april 2026." in text
-    assert "socialnämnden Centrum beslutade den 15 december 2026, § 214" in text
-    assert "styrelsen beslutade den 8 december 2026, § 9" in text
+    assert "socialnämnden Centrum ska besluta den 15 december 2026 (diarienummer SNC " \
+           "2026/0418). Tjänsteskrivelsen dateras före sammanträdet." in text
+    assert "styrelsen ska besluta den 8 december 2026." in text
+    assert "beslutade" not in text
     assert "Ange anslagsdagen i process.beslut (anslaget)" in text
 
 
@@ -179,7 +181,7 @@ def test_checklist_states_the_last_day_for_laglighetsprovning(runner, write_spec
     text = "\n".join(p.text for p in paragraphs)
     assert "sista dag är den 28 december 2026" in text
     # The association's board decision cannot be appealed that way.
-    board = next(p.text for p in paragraphs if "styrelsen beslutade" in p.text)
+    board = next(p.text for p in paragraphs if "styrelsen" in p.text and "besluta" in p.text)
     assert "laglighetsprövning" not in board
 
 
@@ -259,10 +261,10 @@ def test_checklist_marks_silenced_findings(runner, write_spec, tmp_path):
     assert result.exit_code == 0, result.output
     document, _ = docx_paragraphs(tmp_path / "prestation-checklista.docx")
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Kod")
-    row = next(r for r in table.rows if r.cells[0].text == finding.code)
-    assert "undantagen" in row.cells[1].text
-    assert "Ersättningen avser bara resor." in row.cells[1].text
-    assert "ekonomi.utbetalning" in row.cells[2].text
+    row = next(r for r in table.rows if r.cells[0].text.startswith(finding.code))
+    assert "undantagen" in row.cells[0].text
+    assert "ekonomi.utbetalning" in row.cells[1].text
+    assert "Motivering för undantaget: Ersättningen avser bara resor." in row.cells[2].text
 
 
 def test_multi_paragraph_text_keeps_its_paragraphs(runner, write_spec, tmp_path):

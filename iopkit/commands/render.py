@@ -111,10 +111,17 @@ def render(
             continue
         if outcome.result.active():
             print_findings(out, outcome.result, verbose=verbose)
+        for notice in outcome.notices:
+            out.print(f"{outcome.file}: varning: {notice}", highlight=False, soft_wrap=True)
         if not outcome.result.ok:
             invalid += 1
-            sys.stderr.write(f"Fel: {outcome.file} har fel och har inte skapats. Rätta felen "
-                             "ovan och kör iopkit render igen.\n")
+            if outcome.rendered:
+                sys.stderr.write(f"Fel: {outcome.file} har fel. Bara tjänsteskrivelsen har "
+                                 "skapats; den anger att ärendet inte är klart för beslut. "
+                                 "Rätta felen ovan och kör iopkit render igen.\n")
+            else:
+                sys.stderr.write(f"Fel: {outcome.file} har fel och har inte skapats. Rätta "
+                                 "felen ovan och kör iopkit render igen.\n")
         elif outcome.template_problem:
             template_problems.append(outcome.template_problem)
     if template_problems:

@@ -31,6 +31,7 @@ from typing import Any
 
 from .format import lista
 from ..rules.assessment import AREA_NAMES
+from .dates import approving_decisions
 from .markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
@@ -477,6 +478,12 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
         "beslut_enligt_datum": decisions_by_draft_date(context),
+        # Every public party's approving decision before the draft's date: the title
+        # page then shows the approved text, not "UTKAST".
+        "godkännande_beslut": approving_decisions(context),
+        # The page header's marker per document kind: the approved agreement is no
+        # longer an "UTKAST".
+        "sidhuvud": {"avtal": "AVTAL"} if approving_decisions(context) else {},
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": reserved,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..spec.findings import CheckResult
-from .pipeline import PendingPdf, RenderOptions, build_spec_outputs
+from .pipeline import PendingPdf, RenderOptions, SpecHasErrors, build_spec_outputs_and_notices
 
 #: Below this many specs a pool costs more than it saves.
 MIN_SPECS_FOR_POOL = 4
@@ -32,10 +32,11 @@ class SpecOutcome:
     outputs: list[tuple[Path, bytes | PendingPdf]] = field(default_factory=list)
     io_problem: str | None = None  # the file could not be read: exit 2
     template_problem: str | None = None  # a template failed: exit 1
+    notices: list[str] = field(default_factory=list)  # warnings about the documents
 
     @property
     def rendered(self) -> bool:
-        return self.result is not None and self.result.ok and self.template_problem is None
+        return self.result is not None and bool(self.outputs) and self.template_problem is None
 
 
 def render_one(spec_path: Path, out_dir: Path | None, formats: Sequence[str],
@@ -50,9 +51,12 @@ def render_one(spec_path: Path, out_dir: Path | None, formats: Sequence[str],
     except SpecIOError as exc:
         outcome.io_problem = str(exc)
         return outcome
-    if result.ok:
+    if result.spec is not None:
         try:
-            outcome.outputs = build_spec_outputs(result, out_dir, formats, options)
+            outcome.outputs, outcome.notices = build_spec_outputs_and_notices(
+                result, out_dir, formats, options)
+        except SpecHasErrors:
+            pass  # no chosen document is rendered from a spec with errors
         except TemplateProblem as exc:
             outcome.template_problem = str(exc)
     outcome.result = CheckResult(file=result.file, findings=result.findings)

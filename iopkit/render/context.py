@@ -17,6 +17,7 @@ from typing import Any
 
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
+from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..workdays import next_working_day, previous_working_day
@@ -72,6 +73,7 @@ def _party(party: Party) -> dict[str, Any]:
         "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
         else party.name.rstrip() + "s",
         "typ": party.type,
+        "organ": party.body,
         "organisationsnummer": party.org_number,
         "adress": party.address,
         "kontaktperson": {
@@ -85,7 +87,6 @@ def _party(party: Party) -> dict[str, Any]:
         },
         "firmatecknare": [{"namn": s.name, "titel": s.title} for s in party.signatories],
         "registrerad_idéburen": party.registered_nonprofit,
-        "organ": party.body,
         "ivo_tillstånd": _ivo_permit(party),
         "ivo_avser": list(party.ivo_permit.covers)
         if party.ivo_permit is not None and not isinstance(party.ivo_permit, str) else [],
@@ -202,7 +203,18 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     nonprofit_ids = {p["id"] for p in parties if p["idéburen"]}
     public_ids = {p["id"] for p in parties if p["offentlig"]}
     appendices = list(spec.appendices)
+    # Lag (2017:151) applies to the activity an IVO permit covers (the permit shows it is
+    # run professionally, and the partnership funds it); the other activities are
+    # assessed against 2 § on their own. A permit in text form is taken to cover the
+    # areas that need one.
+    permitted: set[str] = set()
+    for spec_party in spec.parties:
+        permit = spec_party.ivo_permit
+        if permit is not None and spec_party.is_nonprofit:
+            permitted.update(getattr(permit, "covers", None) or facts.ivo_areas)
     checks = {
+        "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
+        "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids for p in inventory.carried_out_by),
         "idéburna_utan_resurser": [g["part"] for g in per_party
                                    if g["part"]["idéburen"] and not g["resurser"]],
@@ -228,7 +240,9 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "personuppgiftsbiträde": bool(personal and personal.processed is not False and
                                       personal.responsibility == "biträde"),
         "biträdesavtal_bilaga": any("biträde" in a.lower() for a in appendices),
-        # A planning date never falls on a weekend or holiday, and moves earlier.
+        # An internal planning date never falls on a weekend or holiday: it moves to
+        # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
+        # statutory time limits).
         "förlängning_senast": previous_working_day(
             add_months(period.end, -period.notice_months) if period.notice_months
             else period.end),
@@ -295,6 +309,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
             "prövning": _screening(legal.screening) if legal and legal.screening else None,
         },
         "process": _process(spec, party_ref, facts),
+        "eurokurs": _eur_rate(legal.eur_rate if legal else None),
         "bedömning": _assessment(facts, party_ref),
         "styrning": {
             "partnerskapsgrupp": [party_ref(p) for p in spec.governance.group],
@@ -325,9 +340,26 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "iopkit_undantag": [{"regel": e.rule, "motivering": e.reason}
                             for e in spec.exemptions],
         "fynd": findings,
+        # Codes of the open findings that stop the decision (rules.verdict); the memo
+        # proposes no approval while there are any.
+        "hindrar_beslut": sorted({f.code for f in verdict(result).blocking})
+        if result is not None else [],
     }
     context.update(agreement_context(context))
     return context
+
+
+def _eur_rate(given: float | None) -> dict[str, Any]:
+    """The rate the documents state for the de minimis ceilings, with its source;
+    iopkit's default is an estimate and the documents say so (IOP.md)."""
+    from ..rules.settings import DEFAULT_EUR_RATE
+
+    if given is not None:
+        return {"kurs": float(given), "uppskattad": False,
+                "källa": "den kurs som underlaget anger"}
+    return {"kurs": float(DEFAULT_EUR_RATE), "uppskattad": True,
+            "källa": "ett ungefärligt genomsnitt av Riksbankens dagliga EUR/SEK-kurser "
+                     "2025, fastställt den 15 januari 2026"}
 
 
 def _years(start: dt.date, end: dt.date) -> int | None:

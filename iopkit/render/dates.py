@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 from ..files import UsageProblem
 
@@ -34,3 +35,19 @@ def default_date() -> dt.date:
                 "sedan 1970-01-01. Rätta eller ta bort den, eller ange --datum ÅÅÅÅ-MM-DD."
             ) from None
     return dt.date.today()
+
+
+def approving_decisions(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The public parties' decisions that approved the agreement before the draft's
+    date (`process.beslut`), one per public party; empty unless every public party has
+    decided. The agreement is then the approved text, no longer an "UTKAST" dated after
+    the decision it records (IOP.md, "The decision", Dates)."""
+    draft = context["utkast_datum"]
+    out = []
+    for party in context["offentliga_parter"]:
+        taken = [d for d in context["process"]["beslut"]
+                 if d["part"] is party and d["datum"] is not None and d["datum"] < draft]
+        if not taken:
+            return []
+        out.append(max(taken, key=lambda d: d["datum"]))
+    return out

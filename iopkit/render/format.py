@@ -94,6 +94,21 @@ def antal(count: int, singular: str, plural: str) -> str:
     return f"{tal(count)}{NBSP}{singular if count == 1 else plural}"
 
 
+#: Numbers one to twelve in running text are written in words (Swedish skrivregler);
+#: "en"/"ett" follows the noun's gender, so the caller passes the word for one.
+NUMBER_WORDS = ("noll", "", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+                "elva", "tolv")
+
+
+def antal_ord(count: int, singular: str, plural: str, one: str = "ett") -> str:
+    """`antal_ord(2, "behov", "behov")` -> "två behov"; 13 and above in digits."""
+    if count == 1:
+        return f"{one} {singular}"
+    if 0 <= count < len(NUMBER_WORDS):
+        return f"{NUMBER_WORDS[count]} {plural}"
+    return antal(count, singular, plural)
+
+
 def manader(count: int) -> str:
     return antal(count, "månad", "månader")
 

@@ -30,6 +30,9 @@ class DocumentKind:
     commands: tuple[str, ...]  # the commands that write it
     short_title: str = ""  # the end of the document title, when not `subject`
     numbered: bool = False  # the text refers to its own §§ (render.agreement)
+    #: Rendered also when the rules found errors (the memo then says that the matter
+    #: is not ready for decision); the other kinds need a spec without errors.
+    with_errors: bool = False
 
     @property
     def title_end(self) -> str:
@@ -51,7 +54,7 @@ KINDS: tuple[DocumentKind, ...] = (
                  SPEC_CONTEXT, ("render",), numbered=True),
     DocumentKind("tjansteskrivelse", "Tjänsteskrivelse om idéburet offentligt partnerskap "
                  "(IOP)", "TJÄNSTESKRIVELSE", ".memo:memo_context", ("render",),
-                 short_title="Tjänsteskrivelse"),
+                 short_title="Tjänsteskrivelse", with_errors=True),
     DocumentKind("uppfoljning", "Uppföljning av idéburet offentligt partnerskap (IOP)",
                  "UPPFÖLJNING", ".followup:followup_context", ("uppfoljning", "render"),
                  short_title="Uppföljning"),

@@ -60,6 +60,8 @@ class RenderedMarkdown:
     header_text: str
     author: str = "iopkit"  # the public parties: who publishes and archives the document
     keywords: str = ""
+    #: Warnings about the rendered text that `render` prints (render.notices).
+    notices: tuple[str, ...] = ()
 
 
 def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -175,24 +177,35 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
         markdown = render_numbered(lambda ctx: render_folder(env, name, ctx), context)
     else:
         markdown = render_folder(env, name, context)
+    from .notices import placeholder_notices
+
     partnership = " ".join(spec.partnership.name.split())
     keywords = "; ".join(["IOP", "idéburet offentligt partnerskap", name,
                           spec.partnership.name, *(party.name for party in spec.parties)])
-    # The running header: the partnership, the public party's diarienummer, the marker.
+    # The running header: the partnership, the public party's diarienummer, the marker
+    # (an approved agreement is no longer an "UTKAST": the context's `sidhuvud`).
     case = " ".join((spec.partnership.case_number or "").split())
-    header = "\t".join([partnership, *([f"Dnr {case}"] if case else []),
-                         marker or entry.marker])
+    shown_marker = marker or (context.get("sidhuvud") or {}).get(name) or entry.marker
+    header = "\t".join([partnership, *([f"Dnr {case}"] if case else []), shown_marker])
+    notices = (*context.get("renderingsvarningar", ()), *placeholder_notices(name, markdown))
     return RenderedMarkdown(name, markdown, f"{partnership} – {title or entry.title_end}",
-                            entry.subject, header, document_author(spec), keywords)
+                            entry.subject, header, document_author(spec), keywords,
+                            tuple(notices))
 
 
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
     """The Markdown of every chosen document (options.documents) for one valid spec.
-    Raises SpecHasErrors, and templates.TemplateProblem when a template fails."""
-    if result.spec is None or not result.ok:
+    A spec whose rules found errors still gives the documents that say so
+    (`DocumentKind.with_errors`: the memo states that the matter is not ready). Raises
+    SpecHasErrors when nothing can be rendered, and templates.TemplateProblem when a
+    template fails."""
+    if result.spec is None:
+        raise SpecHasErrors(result)
+    chosen = [n for n in options.documents if result.ok or kind(n).with_errors]
+    if not chosen:
         raise SpecHasErrors(result)
     rendered = []
-    for name in options.documents:
+    for name in chosen:
         context = kind(name).context_builder()(result, options)
         rendered.append(render_document(name, context, result.spec, options))
     return rendered
@@ -244,11 +257,21 @@ def build_spec_outputs(result: CheckResult, out_dir: Path | None, formats: Seque
                        options: RenderOptions) -> list[tuple[Path, bytes | PendingPdf]]:
     """Every chosen document of one checked spec in memory, in the order of
     `output_paths`."""
+    return build_spec_outputs_and_notices(result, out_dir, formats, options)[0]
+
+
+def build_spec_outputs_and_notices(
+        result: CheckResult, out_dir: Path | None, formats: Sequence[str],
+        options: RenderOptions) -> tuple[list[tuple[Path, bytes | PendingPdf]], list[str]]:
+    """`build_spec_outputs` and the warnings about the rendered documents
+    (render.notices), which `render` prints."""
     outputs: list[tuple[Path, bytes | PendingPdf]] = []
+    notices: list[str] = []
     for document in render_markdown(result, options):
         paths = output_paths(result.file, out_dir, formats, (document.kind,))
         outputs.extend(document_outputs(document, paths, formats, options))
-    return outputs
+        notices.extend(n for n in document.notices if n not in notices)
+    return outputs, notices
 
 
 def finish_pdfs(outputs: Sequence[tuple[Path, bytes | PendingPdf]]) -> list[tuple[Path, bytes]]:

@@ -102,7 +102,11 @@ def _filters() -> dict[str, Any]:
         text = fmt.lower_first(str(value))
         return Md(text) if isinstance(value, Md) else text
 
+    def antal_ord(value: Any, singular: str, plural: str, one: str = "ett") -> str:
+        return fmt.antal_ord(int(_number(value, "antal_ord")), singular, plural, one)
+
     return {
+        "antal_ord": antal_ord,
         "kronor": kronor,
         "tal": tal,
         "datum": datum,
