@@ -8,11 +8,26 @@
   const CHECK_DELAY_MS = 350;
   const state = {
     steps: [], current: 0, findings: [], version: null, file: null, canSave: false,
-    pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null,
+    pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null, scaffold: null,
   };
 
+  // The access key: from the address on the first load (then removed from the address
+  // bar and history), kept in this tab's sessionStorage (per port) for reloads. Every
+  // API call sends it in a header; no cookie carries it (cookies reach every port).
+  const TOKEN = (() => {
+    const params = new URLSearchParams(window.location.search);
+    const fromAddress = params.get("token");
+    if (fromAddress) {
+      try { sessionStorage.setItem("iopkit-token", fromAddress); } catch (e) { /* private mode */ }
+      history.replaceState(null, "", "/");
+      return fromAddress;
+    }
+    try { return sessionStorage.getItem("iopkit-token") || ""; } catch (e) { return ""; }
+  })();
+
   async function call(url, options = {}) {
-    const response = await fetch(url, { credentials: "same-origin", ...options });
+    const headers = { ...(options.headers || {}), "x-iopkit-token": TOKEN };
+    const response = await fetch(url, { credentials: "same-origin", ...options, headers });
     return response;
   }
 
@@ -45,6 +60,7 @@
     state.file = info.fil;
     state.canSave = info.kan_spara;
     state.pdf = info.pdf;
+    state.scaffold = info.mall || null;
     IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged });
     $("fil").textContent = info.fil ? `Fil: ${info.fil}` : "Ingen fil: ladda ner YAML-filen när du är klar.";
     $("spara").hidden = !state.canSave;
@@ -67,6 +83,7 @@
         const answer = await json(`/api/mall?typ=${encodeURIComponent(kind.namn)}`);
         if (!answer.ok) { say(answer.body ? answer.body.fel : "Typen kunde inte hämtas."); return; }
         $("valj-typ").hidden = true;
+        state.scaffold = kind.namn;
         open(answer.body.data, answer.body.kommentarer);
         state.dirty = true;
       });
@@ -310,9 +327,13 @@
     say(`${stem()}-${kind}.${format} är nedladdad.`);
   }
 
+  // Saving sends the form's data, not YAML: the server changes only the values that
+  // differ from the file, so its comments, order and quoting stay as they are.
   async function save(version) {
     const text = yamlText();
-    const answer = await json("/api/save", post("", text, { "x-iopkit-version": version }));
+    const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
+    const answer = await json("/api/save", { method: "POST", body, headers: {
+      "content-type": "application/json; charset=utf-8", "x-iopkit-version": version } });
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       conflict(answer.body, text);
       return;
