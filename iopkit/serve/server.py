@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import webbrowser
 from collections.abc import Callable
@@ -26,7 +27,7 @@ def header_timeout_protocol() -> type:
     client that sends them slowly (or never) is disconnected, not held forever."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class BoundedH11(H11Protocol):  # type: ignore[misc]
+    class BoundedH11(H11Protocol):
         _header_timer: object = None
 
         def _arm(self) -> None:
@@ -44,7 +45,7 @@ def header_timeout_protocol() -> type:
             if self.cycle is None or self.cycle.response_complete:
                 self.transport.close()
 
-        def connection_made(self, transport: object) -> None:
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm()
 

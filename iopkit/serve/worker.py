@@ -70,12 +70,13 @@ class Worker:
                                            else "spawn")
 
     def _start(self) -> Connection:
-        if self._process is not None and self._process.is_alive() \
-                and self._connection is not None:
-            return self._connection
+        alive = self._connection
+        if self._process is not None and self._process.is_alive() and alive is not None:
+            return alive
         self._stop()
         context = self._context()
-        ours, theirs = context.Pipe()
+        pipe: tuple[Connection, Connection] = context.Pipe()
+        ours, theirs = pipe
         process = context.Process(target=_serve, args=(theirs,), daemon=True,
                                   name="iopkit-serve-worker")
         process.start()
