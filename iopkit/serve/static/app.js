@@ -27,8 +27,14 @@
 
   async function call(url, options = {}) {
     const headers = { ...(options.headers || {}), "x-iopkit-token": TOKEN };
-    const response = await fetch(url, { credentials: "same-origin", ...options, headers });
-    return response;
+    try {
+      return await fetch(url, { credentials: "same-origin", ...options, headers });
+    } catch (e) {
+      // The server has stopped (Ctrl-C) or the connection broke: say so where the answer
+      // would have been shown, like any other refusal.
+      return new Response(JSON.stringify({ fel: "Webbredigeraren svarar inte. Kör `iopkit serve` fortfarande? Starta den igen och ladda om sidan; ändringar som inte är sparade finns kvar i formuläret så länge sidan är öppen." }),
+        { status: 503, headers: { "content-type": "application/json; charset=utf-8" } });
+    }
   }
 
   async function json(url, options) {
