@@ -394,3 +394,51 @@ def test_keyboard_only_and_200_percent_zoom(tmp_path):
             assert driver.switch_to.active_element.get_attribute("name") == "parter[0].id"
     finally:
         driver.quit()
+
+
+WRONG_SHAPES = """\
+# Vår egen kommentar överst
+iopkit: 1
+partnerskap:
+  namn: 'Enkla citat'   # slutkommentar
+  # en rad för sig
+  kortnamn: Vanlig
+mål: en text där en lista ska stå
+__proto__: okänd nyckel
+parter:
+  - namn: Första  # om första
+    typ: kommun
+"""
+
+
+@pytest.mark.parametrize("content", [
+    "kvinnojour", "paraply", "wrong-shapes"])
+def test_showing_every_step_and_saving_one_edit_changes_only_that_line(tmp_path, driver,
+                                                                        content):
+    """The page's save is lossless: every step is shown (each list, each group), one
+    value is edited, and the file differs from before in that line only."""
+    import difflib
+
+    spec = tmp_path / "avtal.yaml"
+    if content == "wrong-shapes":
+        spec.write_text(WRONG_SHAPES, encoding="utf-8")
+    else:
+        spec.write_bytes((EXAMPLES / f"{content}.yaml").read_bytes())
+    before = spec.read_text(encoding="utf-8")
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte")
+        for key in driver.execute_script("return IopForm.steps()"):
+            go_to_step(driver, key)
+        go_to_step(driver, "partnerskap")
+        replace_text(field(driver, "partnerskap.kortnamn"), "Nytt kortnamn")
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
+                 "Filen sparades inte")
+    after = spec.read_text(encoding="utf-8")
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))]
+    assert len(diff) == 2, diff
+    assert diff[0].startswith("-  kortnamn:") and diff[1] == "+  kortnamn: Nytt kortnamn"
