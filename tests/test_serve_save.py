@@ -336,3 +336,16 @@ def test_a_file_over_two_megabytes_is_refused_with_a_message(tmp_path):
     response = client_for(spec).get("/api/start", headers={"x-iopkit-token": TOKEN})
     assert response.status_code == 409
     assert "högst 2 MB" in response.json()["fel"] and len(response.content) < 2000
+
+
+def test_the_yaml_download_is_the_lossless_text_and_writes_nothing(tmp_path):
+    spec = tmp_path / "avtal.yaml"
+    spec.write_bytes(SHAPES)
+    client = client_for(spec)
+    data, version = page_data(client)
+    data["partnerskap"]["kortnamn"] = "Ny"
+    response = client.post("/api/yaml", content=json.dumps({"data": data}),
+                           headers=headers(version))
+    assert response.status_code == 200
+    assert response.content == SHAPES.replace(b"kortnamn: Vanlig", b"kortnamn: Ny")
+    assert spec.read_bytes() == SHAPES and not (tmp_path / "avtal.yaml.bak").exists()

@@ -331,6 +331,26 @@ def _page_data(body: bytes) -> tuple[Any, Any]:
     return request["data"], request.get("mall")
 
 
+async def yaml_file(request: Request) -> Response:
+    """The YAML file the page would save, for downloading: the same lossless merge onto
+    the file on disk (or the scaffold a new file starts from); nothing is written."""
+    space = _workspace(request)
+    try:
+        data, scaffold_name = _page_data(await request.body())
+        current = await run_in_threadpool(space.read)
+        content = await bounded(merge_task, current, data, space.display_name,
+                                scaffold_name, seconds=worker.CHECK_SECONDS)
+    except BadBody as exc:
+        return error(400, str(exc))
+    except worker.TooSlow as exc:
+        return _too_slow("YAML-filen", exc)
+    except worker.WorkerFailed:
+        return _worker_failed("YAML-filen")
+    except UsageProblem as exc:
+        return error(409, str(exc))
+    return Response(content, media_type="application/yaml; charset=utf-8")
+
+
 async def save(request: Request) -> Response:
     """Save: the page sends its data as JSON and only what differs from the file on
     disk is changed in it (see lossless.py); a YAML body (scripts) replaces the text."""

@@ -81,6 +81,7 @@ def create_app(workspace: Workspace, token: str, port: int) -> ASGIApp:
         Route("/api/check", api.check, methods=["POST"]),
         Route("/api/render", api.render, methods=["POST"]),
         Route("/api/save", api.save, methods=["POST"]),
+        Route("/api/yaml", api.yaml_file, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 500: _internal})
     app.state.workspace = workspace

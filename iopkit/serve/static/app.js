@@ -377,8 +377,18 @@
     $("ladda-avtal").addEventListener("click", () => download("avtal", "docx"));
     $("ladda-checklista").addEventListener("click", () => download("checklista", "docx"));
     $("ladda-pdf").addEventListener("click", () => download("avtal", "pdf"));
-    $("ladda-yaml").addEventListener("click", () => {
-      offer(new Blob([yamlText()], { type: "application/yaml" }), baseName());
+    $("ladda-yaml").addEventListener("click", async () => {
+      // The same lossless text a save would write (comments and all), not the page's own.
+      const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
+      const response = await call("/api/yaml", { method: "POST", body,
+        headers: { "content-type": "application/json; charset=utf-8" } });
+      if (!response.ok) {
+        let message = "YAML-filen kunde inte skapas.";
+        try { message = (await response.json()).fel || message; } catch (e) { /* keep */ }
+        say(message);
+        return;
+      }
+      offer(await response.blob(), baseName());
       say(`${baseName()} är nedladdad.`);
     });
     $("behall-min").addEventListener("click", () => {
