@@ -46,3 +46,9 @@ def running_server(*args: str, cwd: Path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def slow_task(*args: object) -> str:
+    """A check that never ends in time (run in the editor's worker process)."""
+    time.sleep(60)
+    return ""

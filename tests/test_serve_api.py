@@ -279,14 +279,30 @@ def test_missing_token_on_post_is_refused_before_anything_runs(client, spec_file
     assert spec_file.read_bytes() == before
 
 
-def test_token_in_the_address_becomes_a_cookie(client):
+def test_token_in_the_address_gives_the_page_and_a_cookie_that_opens_only_the_page(client):
     first = client.get(f"/?token={TOKEN}")
-    assert first.status_code == 303 and first.headers["location"] == "/"
+    assert first.status_code == 200 and "iopkit" in first.text
     cookie = first.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
-    page = client.get("/")  # the client keeps the cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    name, value = cookie.split(";")[0].split("=", 1)
+    assert str(PORT) in name and TOKEN not in cookie  # bound to the port, not the token
+    page = client.get("/")  # the client keeps the cookie: a reload gets the page
     assert page.status_code == 200 and "iopkit" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
+    # The cookie reaches every port of 127.0.0.1; replayed, it reads no data.
+    for path in ("/api/start", "/api/schema"):
+        assert client.get(path).status_code == 403
+    assert client.post("/api/check", content=b"iopkit: 1\n",
+                       headers={"origin": ORIGIN}).status_code == 403
+    # Not from another site, and not for another server or start of this one.
+    assert client.get("/", headers={"origin": "http://127.0.0.1:9999"}).status_code == 403
+    assert client.get("/", headers={"sec-fetch-site": "cross-site"}).status_code == 403
+    other = client_for(Workspace(None))
+    other.cookies.set(name, value)
+    again = TestClient(create_app(Workspace(None), "another-start", PORT),
+                       base_url=f"http://127.0.0.1:{PORT}")
+    again.cookies.set(name, value)
+    assert again.get("/").status_code == 403
 
 
 def test_token_in_the_address_of_an_api_call_is_served_directly(client):

@@ -121,7 +121,7 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
         driver.get(url)
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
                  "Formuläret visades inte")
-        assert "?token=" not in driver.current_url  # the token moved into a cookie
+        assert "?token=" not in driver.current_url  # the token moved into the tab
         wait_for(driver, lambda d: error_count(d) == 0, "Mallen ska vara utan fel")
 
         # A finding appears beside the field when a required text is emptied …
@@ -202,9 +202,10 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
                  "Filen sparades inte")
     saved = spec.read_text(encoding="utf-8")
     assert "Berga församlings diakoniförening" in saved and "802400-0005" in saved
-    # Untouched placeholders keep their comment, filled-in ones lose it.
-    assert 'start: "2027-01-01"  # FYLL I: avtalets första dag' in saved
-    assert 'organisationsnummer: "212000-0001"\n' in saved
+    # Untouched lines stay exactly as in the scaffold; filled-in ones lose their FYLL I.
+    assert "  start: 2027-01-01  # FYLL I: avtalets första dag\n" in saved
+    assert "organisationsnummer: 212000-0001\n" in saved
+    assert saved.startswith("# yaml-language-server: $schema=iopkit.schema.json\n#\n")
     check = subprocess.run([sys.executable, "-m", "iopkit", "check", str(spec)],
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -253,7 +254,8 @@ def test_every_example_and_scaffold_survives_the_page_round_trip(tmp_path, drive
         for name, text in texts.items():
             result = driver.execute_async_script("""
                 const [text, done] = arguments;
-                const post = (url, body) => fetch(url, {method: "POST", body});
+                const post = (url, body) => fetch(url, {method: "POST", body,
+                  headers: {"x-iopkit-token": sessionStorage.getItem("iopkit-token")}});
                 (async () => {
                   const parsed = await (await post("/api/parse", text)).json();
                   IopForm.setData(parsed.data, parsed.kommentarer);
@@ -346,7 +348,8 @@ def test_the_yaml_writer_keeps_every_text_exactly(tmp_path, driver):
             const data = {lista: texts, "nyckel med mellanslag": "v", "ja": texts[0]};
             texts.forEach((text, i) => { data["k" + i] = text; });
             const yaml = IopYaml.dump(data);
-            fetch("/api/parse", {method: "POST", body: yaml})
+            fetch("/api/parse", {method: "POST", body: yaml,
+                                 headers: {"x-iopkit-token": sessionStorage.getItem("iopkit-token")}})
               .then((r) => r.json()).then((body) => done(JSON.stringify({yaml, body})));
         """, TRICKY_TEXTS)
         answer = json.loads(result)
@@ -391,3 +394,51 @@ def test_keyboard_only_and_200_percent_zoom(tmp_path):
             assert driver.switch_to.active_element.get_attribute("name") == "parter[0].id"
     finally:
         driver.quit()
+
+
+WRONG_SHAPES = """\
+# Vår egen kommentar överst
+iopkit: 1
+partnerskap:
+  namn: 'Enkla citat'   # slutkommentar
+  # en rad för sig
+  kortnamn: Vanlig
+mål: en text där en lista ska stå
+__proto__: okänd nyckel
+parter:
+  - namn: Första  # om första
+    typ: kommun
+"""
+
+
+@pytest.mark.parametrize("content", [
+    "kvinnojour", "paraply", "wrong-shapes"])
+def test_showing_every_step_and_saving_one_edit_changes_only_that_line(tmp_path, driver,
+                                                                        content):
+    """The page's save is lossless: every step is shown (each list, each group), one
+    value is edited, and the file differs from before in that line only."""
+    import difflib
+
+    spec = tmp_path / "avtal.yaml"
+    if content == "wrong-shapes":
+        spec.write_text(WRONG_SHAPES, encoding="utf-8")
+    else:
+        spec.write_bytes((EXAMPLES / f"{content}.yaml").read_bytes())
+    before = spec.read_text(encoding="utf-8")
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte")
+        for key in driver.execute_script("return IopForm.steps()"):
+            go_to_step(driver, key)
+        go_to_step(driver, "partnerskap")
+        replace_text(field(driver, "partnerskap.kortnamn"), "Nytt kortnamn")
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
+                 "Filen sparades inte")
+    after = spec.read_text(encoding="utf-8")
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))]
+    assert len(diff) == 2, diff
+    assert diff[0].startswith("-  kortnamn:") and diff[1] == "+  kortnamn: Nytt kortnamn"

@@ -67,9 +67,10 @@ async def _internal(request: Request, exc: Exception) -> Response:
                           "ett fel i programmet, inte i din beskrivning.")
 
 
-def create_app(workspace: Workspace, token: str, port: int) -> LocalOnly:
+def create_app(workspace: Workspace, token: str, port: int) -> ASGIApp:
     """The ASGI application for one server: `port` is the port it listens on (the
-    Host and Origin checks need it)."""
+    Host and Origin checks need it). The security headers wrap everything, refusals
+    (403, 413, 421, 431) included."""
     routes = [
         Route("/", page),
         Route("/static/{name}", static),
@@ -80,10 +81,11 @@ def create_app(workspace: Workspace, token: str, port: int) -> LocalOnly:
         Route("/api/check", api.check, methods=["POST"]),
         Route("/api/render", api.render, methods=["POST"]),
         Route("/api/save", api.save, methods=["POST"]),
+        Route("/api/yaml", api.yaml_file, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 500: _internal})
     app.state.workspace = workspace
-    return LocalOnly(_with_headers(app), token, port)
+    return _with_headers(LocalOnly(app, token, port))
 
 
 def _with_headers(app: ASGIApp) -> ASGIApp:

@@ -1,11 +1,9 @@
 """Comments at the end of value lines, so that the page can write them back.
 
-The page edits data, not text, so the comments of a file would be lost when it saves.
-The ones at the end of a value line (`typ: kommun  # FYLL I: …`) belong to that value:
-the page keeps each one beside its field and writes it back after the value. That keeps
-`iopkit new`'s FYLL I markers working in the editor (the check warns beside the field
-until the user fills it in; the page then drops the marker) and keeps a user's notes.
-Comments on lines of their own are not kept (the README says so).
+The page checks and previews YAML it writes from its data; the comments at the end of a
+value line (`typ: kommun  # FYLL I: …`) go with that text, so that the check warns
+beside the field until the user fills it in. Saving does not use the page's YAML: the
+server keeps every comment of the file (see lossless.py).
 """
 
 from __future__ import annotations

@@ -3,8 +3,15 @@
 A local web server is reachable by every web page the user opens, so each request must
 prove it comes from the page iopkit printed:
 - `Host` is 127.0.0.1 or localhost with our port (a DNS-rebinding page has its own name);
-- the random token is present, as `?token=` on the first load (it then becomes an
-  HttpOnly, SameSite=Strict cookie), or in the cookie or the `X-Iopkit-Token` header;
+- the random token is present: as `?token=` on the first load, then in the
+  `X-Iopkit-Token` header the page sends (it keeps the token in sessionStorage, which
+  is per port). Every API call needs it. A browser sends cookies to every port of
+  127.0.0.1, so another local server would receive any cookie of ours: the one cookie
+  (HttpOnly, SameSite=Strict, Path=/, its name bound to the port and a per-start
+  secret) holds no token and opens only the page and its static files, which hold no
+  data, and only with a matching Host and, when sent, Origin;
+- headers over MAX_HEADER_BYTES are refused before any of them is parsed (Python's
+  cookie parser is slow on hostile input, CVE-2024-7592; we parse no cookie with it);
 - every POST carries an `Origin` that is this server (a foreign page cannot forge it);
 - request bodies over the limit are refused with 413, counting the bytes as they
   arrive (a `Content-Length` can lie or be absent).
@@ -13,9 +20,10 @@ Every refusal is a short Swedish text, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -26,16 +34,29 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: All request headers together; the page sends well under 2 kB.
+MAX_HEADER_BYTES = 8 * 1024
 TOKEN_HEADER = "x-iopkit-token"
+#: What the cookie opens: the page and its static files, nothing with data.
+PAGE_PATHS = ("/", "/static/")
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def cookie_name(port: int) -> str:
-    """Cookies are shared by every port of a host: one name per server."""
-    return f"iopkit_token_{port}"
+def _derived(token: str, purpose: str) -> str:
+    return hmac.new(token.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_name(port: int, token: str) -> str:
+    """Cookies are shared by every port of a host: one name per server and start."""
+    return f"iopkit_{port}_{_derived(token, 'name')[:12]}"
+
+
+def cookie_value(port: int, token: str) -> str:
+    """Not the token: a value that only says "this browser loaded the page"."""
+    return _derived(token, f"page:{port}")
 
 
 class Refused(Exception):
@@ -64,8 +85,8 @@ class LocalOnly:
             if scope["type"] == "lifespan":
                 await self.app(scope, receive, send)
             return  # websockets are not served
-        headers = _headers(scope)
         try:
+            headers = _headers(scope)
             self._check_host(headers)
             from_query = self._check_token(scope, headers)
             if scope["method"] not in ("GET", "HEAD", "POST"):
@@ -77,9 +98,9 @@ class LocalOnly:
             await _plain(send, refusal.status, refusal.message)
             return
         if from_query and scope["method"] == "GET" and scope.get("path") == "/":
-            # The token came in the address: keep it in a cookie and drop it from the
-            # address bar (and the browser history) by redirecting to the page.
-            await self._redirect_with_cookie(send)
+            # The first load: the page takes the token from the address (and removes it
+            # from the address bar); the cookie lets a reload fetch the page again.
+            await self.app(scope, receive, self._with_cookie(send))
             return
         await self.app(scope, receive, send)
 
@@ -92,18 +113,33 @@ class LocalOnly:
         """True when the token came as a query parameter (first load)."""
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         candidates = [(query.get("token") or [""])[0], headers.get(TOKEN_HEADER, "")]
-        cookie = SimpleCookie()
-        try:
-            cookie.load(headers.get("cookie", ""))
-        except Exception:  # a malformed cookie header is just no cookie
-            pass
-        morsel = cookie.get(cookie_name(self.port))
-        candidates.append(morsel.value if morsel else "")
         for index, candidate in enumerate(candidates):
             if candidate and secrets.compare_digest(candidate.encode(), self.token.encode()):
                 return index == 0
+        if self._page_cookie(scope, headers):
+            return False
         raise Refused(403, "Åtkomst nekad: adressen saknar rätt åtkomstnyckel. Öppna "
                            "adressen som `iopkit serve` skrev ut, med ?token=… på slutet.")
+
+    def _page_cookie(self, scope: Scope, headers: dict[str, str]) -> bool:
+        """The cookie opens only GET of the page and its files, and only from this
+        server's own pages (a cross-site request says so in Origin or Sec-Fetch-Site)."""
+        path = str(scope.get("path", ""))
+        if scope["method"] not in ("GET", "HEAD") or not (
+                path == "/" or path.startswith("/static/")):
+            return False
+        origin = headers.get("origin")
+        if origin is not None and origin not in self.origins:
+            return False
+        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return False
+        wanted = cookie_name(self.port, self.token)
+        expected = cookie_value(self.port, self.token).encode()
+        for part in headers.get("cookie", "").split(";"):  # plain split: linear, no regex
+            name, _, value = part.strip().partition("=")
+            if name == wanted and secrets.compare_digest(value.encode(), expected):
+                return True
+        return False
 
     def _check_origin(self, headers: dict[str, str]) -> None:
         if headers.get("origin", "") not in self.origins:
@@ -140,20 +176,26 @@ class LocalOnly:
 
         return replay
 
-    async def _redirect_with_cookie(self, send: Send) -> None:
-        cookie = (f"{cookie_name(self.port)}={self.token}; Path=/; HttpOnly; "
-                  "SameSite=Strict")
-        await send({"type": "http.response.start", "status": 303, "headers": [
-            (b"location", b"/"),  # never a path from the request: no open redirect
-            (b"set-cookie", cookie.encode("latin-1")),
-            (b"cache-control", b"no-store"),
-            (b"content-length", b"0")]})
-        await send({"type": "http.response.body", "body": b""})
+    def _with_cookie(self, send: Send) -> Send:
+        cookie = (f"{cookie_name(self.port, self.token)}={cookie_value(self.port, self.token)}"
+                  "; Path=/; HttpOnly; SameSite=Strict")
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   (b"set-cookie", cookie.encode("latin-1"))]}
+            await send(message)
+
+        return sending
 
 
 def _headers(scope: Scope) -> dict[str, str]:
-    return {name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in scope.get("headers", [])}
+    raw = scope.get("headers", [])
+    if sum(len(name) + len(value) + 4 for name, value in raw) > MAX_HEADER_BYTES:
+        raise Refused(431, "Anropets huvuden är för stora (mer än "
+                           f"{MAX_HEADER_BYTES // 1024} kB). Ta bort kakorna för 127.0.0.1 "
+                           "i webbläsaren och ladda om sidan.")
+    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
 
 
 async def _plain(send: Send, status: int, message: str) -> None:

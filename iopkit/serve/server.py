@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 import webbrowser
@@ -12,6 +13,57 @@ from .security import new_token
 from .workspace import Workspace
 
 HOST = "127.0.0.1"
+#: Seconds a connection may take to send a request's headers (slow clients).
+HEADER_SECONDS = 10.0
+#: Seconds an idle connection is kept open between requests.
+KEEP_ALIVE_SECONDS = 5
+#: The header block the HTTP parser accepts at most; the app refuses over 8 kB itself.
+MAX_HEADER_BLOCK = 32 * 1024
+#: Connections at once; more get 503 instead of holding memory.
+MAX_CONNECTIONS = 64
+
+
+def header_timeout_protocol() -> type:
+    """uvicorn's h11 protocol with a bound on the time to the end of the headers: a
+    client that sends them slowly (or never) is disconnected, not held forever."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class BoundedH11(H11Protocol):
+        _header_timer: object = None
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(HEADER_SECONDS, self._too_slow)
+
+        def _disarm(self) -> None:
+            timer = self._header_timer
+            if timer is not None:
+                timer.cancel()  # type: ignore[attr-defined]
+                self._header_timer = None
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self.cycle is None or self.cycle.response_complete:
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.cycle is not None and not self.cycle.response_complete:
+                self._disarm()  # the headers are in: the app has the request
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+    return BoundedH11
 
 
 def bind(port: int = 0) -> socket.socket:
@@ -55,10 +107,19 @@ def serve(workspace: Workspace, sock: socket.socket, *, token: str | None = None
     port = sock.getsockname()[1]
     app = create_app(workspace, token, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, date_header=False)
+                            server_header=False, date_header=False,
+                            http=header_timeout_protocol(),
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                            h11_max_incomplete_event_size=MAX_HEADER_BLOCK,
+                            limit_concurrency=MAX_CONNECTIONS)
     server = uvicorn.Server(config)
     address = url(port, token)
     announce(address)
     if open_browser:
         webbrowser.open(address)
-    server.run(sockets=[sock])
+    from .worker import WORKER
+
+    try:
+        server.run(sockets=[sock])
+    finally:
+        WORKER.close()

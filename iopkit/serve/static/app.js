@@ -8,12 +8,33 @@
   const CHECK_DELAY_MS = 350;
   const state = {
     steps: [], current: 0, findings: [], version: null, file: null, canSave: false,
-    pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null,
+    pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null, scaffold: null,
   };
 
+  // The access key: from the address on the first load (then removed from the address
+  // bar and history), kept in this tab's sessionStorage (per port) for reloads. Every
+  // API call sends it in a header; no cookie carries it (cookies reach every port).
+  const TOKEN = (() => {
+    const params = new URLSearchParams(window.location.search);
+    const fromAddress = params.get("token");
+    if (fromAddress) {
+      try { sessionStorage.setItem("iopkit-token", fromAddress); } catch (e) { /* private mode */ }
+      history.replaceState(null, "", "/");
+      return fromAddress;
+    }
+    try { return sessionStorage.getItem("iopkit-token") || ""; } catch (e) { return ""; }
+  })();
+
   async function call(url, options = {}) {
-    const response = await fetch(url, { credentials: "same-origin", ...options });
-    return response;
+    const headers = { ...(options.headers || {}), "x-iopkit-token": TOKEN };
+    try {
+      return await fetch(url, { credentials: "same-origin", ...options, headers });
+    } catch (e) {
+      // The server has stopped (Ctrl-C) or the connection broke: say so where the answer
+      // would have been shown, like any other refusal.
+      return new Response(JSON.stringify({ fel: "Webbredigeraren svarar inte. Kör `iopkit serve` fortfarande? Starta den igen och ladda om sidan; ändringar som inte är sparade finns kvar i formuläret så länge sidan är öppen." }),
+        { status: 503, headers: { "content-type": "application/json; charset=utf-8" } });
+    }
   }
 
   async function json(url, options) {
@@ -45,6 +66,7 @@
     state.file = info.fil;
     state.canSave = info.kan_spara;
     state.pdf = info.pdf;
+    state.scaffold = info.mall || null;
     IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged });
     $("fil").textContent = info.fil ? `Fil: ${info.fil}` : "Ingen fil: ladda ner YAML-filen när du är klar.";
     $("spara").hidden = !state.canSave;
@@ -66,6 +88,7 @@
         const answer = await json(`/api/mall?typ=${encodeURIComponent(kind.namn)}`);
         if (!answer.ok) { say(answer.body ? answer.body.fel : "Typen kunde inte hämtas."); return; }
         $("valj-typ").hidden = true;
+        state.scaffold = kind.namn;
         open(answer.body.data, answer.body.kommentarer);
         state.dirty = true;
       });
@@ -309,9 +332,13 @@
     say(`${stem()}-${kind}.${format} är nedladdad.`);
   }
 
+  // Saving sends the form's data, not YAML: the server changes only the values that
+  // differ from the file, so its comments, order and quoting stay as they are.
   async function save(version) {
     const text = yamlText();
-    const answer = await json("/api/save", post("", text, { "x-iopkit-version": version }));
+    const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
+    const answer = await json("/api/save", { method: "POST", body, headers: {
+      "content-type": "application/json; charset=utf-8", "x-iopkit-version": version } });
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       conflict(answer.body, text);
       return;
@@ -349,8 +376,18 @@
     $("ladda-avtal").addEventListener("click", () => download("avtal", "docx"));
     $("ladda-checklista").addEventListener("click", () => download("checklista", "docx"));
     $("ladda-pdf").addEventListener("click", () => download("avtal", "pdf"));
-    $("ladda-yaml").addEventListener("click", () => {
-      offer(new Blob([yamlText()], { type: "application/yaml" }), baseName());
+    $("ladda-yaml").addEventListener("click", async () => {
+      // The same lossless text a save would write (comments and all), not the page's own.
+      const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
+      const response = await call("/api/yaml", { method: "POST", body,
+        headers: { "content-type": "application/json; charset=utf-8" } });
+      if (!response.ok) {
+        let message = "YAML-filen kunde inte skapas.";
+        try { message = (await response.json()).fel || message; } catch (e) { /* keep */ }
+        say(message);
+        return;
+      }
+      offer(await response.blob(), baseName());
       say(`${baseName()} är nedladdad.`);
     });
     $("behall-min").addEventListener("click", () => {

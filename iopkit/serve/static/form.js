@@ -212,8 +212,12 @@ const IopForm = (() => {
   }
 
   function renderList(info, path, title, isRequired, bare) {
-    if (!Array.isArray(get(path))) set(path, []);
-    const items = get(path);
+    // Showing a list changes nothing: a missing list, or a value of the wrong shape (a
+    // text where a list belongs, which the check reports), stays in the file until the
+    // user adds an item.
+    const current = get(path);
+    const items = Array.isArray(current) ? current : [];
+    const wrongShape = current !== undefined && current !== null && current !== "" && !Array.isArray(current);
     const name = ITEM_NAMES[path[path.length - 1]] || "rad";
     const box = el("fieldset", { class: bare ? "lista steglista" : "lista", "data-path": pathText(path) },
       el("legend", { class: bare ? "visually-hidden" : null, text: title }),
@@ -241,8 +245,12 @@ const IopForm = (() => {
         box.append(row);
       }
     });
+    if (wrongShape) {
+      box.append(el("p", { class: "hjalp", text: `I filen står här ${typeof current === "object" ? "något annat" : `”${String(current).slice(0, 200)}”`} i stället för en lista. Det sparas som det står tills du lägger till en ${name}.` }));
+    }
     box.append(el("button", { type: "button", class: "lagg-till", text: `Lägg till ${name}`,
       onclick: () => {
+        if (get(path) !== items) set(path, items);
         items.push(blank(info.items));
         onStructure(pathText([...path, items.length - 1]));
       } }));

@@ -102,12 +102,17 @@ const IopModel = (() => {
       const out = {};
       if (notes.has(value)) copies.set(out, notes.get(value));
       const props = info.node.properties || {};
-      const keys = [...Object.keys(props).filter((k) => k in value),
-        ...Object.keys(value).filter((k) => !(k in props))];
+      // Own keys only: `"__proto__" in {}` is true, and such a key must stay a key.
+      const own = (object, k) => Object.prototype.hasOwnProperty.call(object, k);
+      const keys = [...Object.keys(props).filter((k) => own(value, k)),
+        ...Object.keys(value).filter((k) => !own(props, k))];
       for (const key of keys) {
-        const child = ordered(value[key], props[key] ? field(props[key]) : null,
+        const child = ordered(value[key], own(props, key) ? field(props[key]) : null,
           required(info.node, key));
-        if (child !== undefined) out[key] = child;
+        // defineProperty, not `out[key] =`: a key such as `__proto__` stays a key.
+        if (child !== undefined) {
+          Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+        }
       }
       return Object.keys(out).length || isRequired ? out : undefined;
     }
