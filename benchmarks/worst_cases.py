@@ -44,12 +44,12 @@ def rule_hits(words: int) -> str:
 
 
 def reworded_clauses(clauses: int) -> tuple[str, str]:
-    """Two versions of a spec with `clauses` conditions, every one reworded in the new
-    version: the diff used to compare every removed clause with every added one, word by
+    """Two versions of a spec with `clauses` conditions, every one reworded (heading and text) in
+    the new version: the diff used to compare every removed clause with every added one, word by
     word."""
     def version(word: str) -> str:
         items = "".join(
-            f"  - rubrik: Villkor {n}\n    text: Parterna {word} samverka kring punkt {n} "
+            f"  - rubrik: Villkor {n} {word}\n    text: Parterna {word} samverka kring punkt {n} "
             f"{'och följa upp arbetet ' * 6}varje kvartal {n * 7}.\n" for n in range(clauses))
         return canonical() + "villkor:\n" + items
     return version("ska"), version("bör gemensamt")
