@@ -112,3 +112,18 @@ def test_word_in_a_quoted_text_with_escapes_is_found(tmp_path, canonical_text):
     lines = text.split("\n")
     start = lines.index("  - rubrik: A") + 2
     assert [(f["line"], f["column"]) for f in findings] == [(start, 11), (start + 1, 16)]
+
+
+@pytest.mark.slow
+def test_what_check_accepts_also_renders(tmp_path):
+    """A clause of 1.8 million characters passes check, so render must not stop at the
+    template limits (they grow with the spec's texts)."""
+    text = worst_cases.canonical() + ("villkor:\n  - rubrik: Långt\n    text: "
+                                      + "Parterna samverkar. " * 90_000 + "\n")
+    path = write(tmp_path, text)
+    assert iopkit("check", path, cwd=tmp_path).returncode == 0
+    result = iopkit("render", path, "-o", tmp_path / "ut", "-f", "md", "--datum",
+                    "2027-01-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    agreement = (tmp_path / "ut" / "spec-avtal.md").read_text(encoding="utf-8")
+    assert agreement.count("Parterna samverkar.") >= 90_000
