@@ -73,7 +73,7 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
     """Render every spec, in `jobs` processes; outcomes come back in input order."""
     args = [(Path(p), out_dir, tuple(formats), options, settings) for p in spec_paths]
     if jobs <= 1 or len(args) < MIN_SPECS_FOR_POOL:
-        outcomes = []
+        outcomes: list[SpecOutcome] = []
         for arg in args:
             outcomes.append(render_one(*arg))
             if on_done:
@@ -90,7 +90,7 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     workers = min(jobs, len(args))
-    outcomes: list[SpecOutcome] = []
+    outcomes = []
     # Workers ignore Ctrl-C (the terminal sends it to them too); the parent ends them at
     # once instead, so an interrupted batch leaves no process behind. A worker that dies
     # (killed, out of memory) breaks the pool: its spec and those still waiting are

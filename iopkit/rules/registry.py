@@ -182,7 +182,7 @@ class Rule:
         """The rule's findings, at most MAX_FINDINGS_PER_RULE and then one that says
         there are more (the rule stops looking: a file with a marker on each of 200 000
         lines is checked in a second, not in minutes, and the list stays readable)."""
-        findings = []
+        findings: list[Finding] = []
         for hit in self.check(ctx):
             if len(findings) == MAX_FINDINGS_PER_RULE:
                 findings.append(self.finding(Hit((), (
