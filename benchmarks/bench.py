@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 import yaml
-from stdnum import luhn
-from stdnum.se import orgnr
+
+import worst_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "examples" / "dagverksamhet.yaml"
@@ -50,13 +50,66 @@ def find_iopkit() -> list[str]:
     return [found] if found else [sys.executable, "-m", "iopkit"]
 
 
+def luhn_digit(body: str) -> str:
+    """The Luhn check digit of `body` (as an organisationsnummer's last digit)."""
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = int(char) * (2 if index % 2 == 0 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return str((10 - total % 10) % 10)
+
+
 def valid_orgnr(rng: random.Random, group: str) -> str:
     """A random organisationsnummer in `group` (8: ideella föreningar) with a valid check digit."""
     body = group + "".join(str(rng.randint(0, 9)) for _ in range(8))
     body = body[:2] + str(rng.randint(2, 9)) + body[3:]
-    number = body + luhn.calc_check_digit(body)
-    assert orgnr.is_valid(number)
+    number = body + luhn_digit(body)
     return f"{number[:6]}-{number[6:]}"
+
+
+#: The worst cases of issue 22, each at four sizes: seconds should grow with the size
+#: (ratio of seconds about the ratio of sizes), not with its square.
+WORST_CASES = [
+    ("`check`, e-postadress av punkter", "tecken", [250_000, 500_000, 1_000_000, 2_000_000],
+     lambda n: (worst_cases.email_dots(n),), "check"),
+    ("`check`, FYLL I på varje rad", "rader", [25_000, 50_000, 100_000, 200_000],
+     lambda n: (worst_cases.placeholder_comments(n // 2),), "check"),
+    ("`check`, många regelträffar", "ord", [4_500, 9_000, 18_000, 36_000],
+     lambda n: (worst_cases.rule_hits(n),), "check"),
+    ("`diff`, omformulerade villkor", "villkor", [150, 300, 600, 1200],
+     lambda n: worst_cases.reworded_clauses(n), "diff"),
+    ("`diff --spårade-ändringar`, omformulerade villkor", "villkor", [75, 150, 300, 600],
+     lambda n: worst_cases.reworded_clauses(n), "tracked"),
+]
+
+
+def worst_case_rows(iopkit: list[str], work: Path, runs: int) -> list[str]:
+    lines = ["", "## Värsta fall (issue 22): tid mot storlek", "",
+             "Median av körningar per storlek, hela processer; kvoten är tiden mot den "
+             "minsta storleken. Linjärt: kvoten följer storleken (×2, ×4, ×8).", "",
+             "| fall | storlek | sekunder | kvot |", "|---|---|---|---|"]
+    for label, unit, sizes, make, kind in WORST_CASES:
+        first = None
+        for size in sizes:
+            texts = make(size)
+            paths = []
+            for index, text in enumerate(texts):
+                path = work / f"worst-{index}.yaml"
+                path.write_text(text, encoding="utf-8")
+                paths.append(str(path))
+            if kind == "check":
+                command = [*iopkit, "check", paths[0]]
+            else:
+                command = [*iopkit, "diff", *paths]
+                if kind == "tracked":
+                    command += ["-f", "docx", "--spårade-ändringar", "-o",
+                                str(work / "worst.docx"), "--force", "--datum", "2027-01-01"]
+            seconds = median_run(command, work, runs)["median"]
+            first = first or seconds
+            lines.append(f"| {label} | {size} {unit} ({len(texts[-1].encode()) // 1024} kB) | "
+                         f"{seconds:.2f} | ×{seconds / first:.1f} |")
+            print(lines[-1], flush=True)
+    return lines
 
 
 def synthetic_spec(index: int) -> dict:
@@ -153,7 +206,23 @@ def main() -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--worst", action="store_true",
+                        help="time only the worst cases of issue 22 and add them to --out")
     args = parser.parse_args()
+    if args.worst:
+        work = Path(tempfile.mkdtemp(prefix="iopkit-worst-"))
+        try:
+            lines = worst_case_rows(find_iopkit(), work, args.runs)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        marker = "\n## Värsta fall (issue 22)"
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        before, found, after = old.partition(marker)
+        rest = after.split("\n<!-- ", 1)
+        tail = "\n<!-- " + rest[1] if found and len(rest) > 1 else ""
+        args.out.write_text(before.rstrip("\n") + "\n" + "\n".join(lines) + "\n" + tail,
+                            encoding="utf-8")
+        return 0
 
     iopkit = find_iopkit()
     work = Path(tempfile.mkdtemp(prefix="iopkit-bench-"))

@@ -22,7 +22,8 @@ Choices, documented for users in the README:
   A deadline has a reminder one week before.
 - Partnership group meetings (`styrning.mötesfrekvens`) only when asked for, from the
   start of the agreement.
-- UIDs are derived from the partnership (diarienummer, else its name), the kind of event
+- UIDs are derived from the partnership (the parties' organisationsnummer, diarienummer
+  and name), the kind of event
   and its ordinal number (the 3rd follow-up, the report for 2028), so importing the file
   again after a change updates the events instead of adding copies. SEQUENCE is the
   number of days from 2020-01-01 to the export date (`--datum`, else SOURCE_DATE_EPOCH,
@@ -196,9 +197,13 @@ def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
 
 
 def event_uid(spec: "Spec", event: Event) -> str:
-    identity = spec.partnership.case_number or spec.partnership.name
-    identity = " ".join(identity.split()).casefold()
-    key = f"{identity}\n{event.kind}\n{event.ordinal}"
+    """Stable across exports of one partnership, distinct between partnerships: two
+    kommuner may use the same diarienummer, and two partnerships the same name, but not
+    with the same parties."""
+    parties = ",".join(sorted(party.org_number for party in spec.parties))
+    names = [spec.partnership.case_number or "", spec.partnership.name]
+    identity = "\n".join(" ".join(name.split()).casefold() for name in names)
+    key = f"{parties}\n{identity}\n{event.kind}\n{event.ordinal}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@{UID_DOMAIN}"
 
 

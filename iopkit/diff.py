@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TypeVar
@@ -53,7 +55,7 @@ SECTIONS = (
     "Bilagor",
 )
 
-# How alike two texts must be (difflib ratio) to count as one reworded item.
+# How alike the words of two texts must be (difflib ratio) to count as one reworded item.
 REWORD_SIMILARITY = 0.6
 
 
@@ -136,36 +138,85 @@ def _match(old: Sequence[T], new: Sequence[T], key: Callable[[T], Any] | None,
     left_new = list(range(len(new)))
 
     def pair_by(get: Callable[[T], Any]) -> None:
+        nonlocal left_old, left_new
         index: dict[Any, int] = {}
         for i in left_old:
             index.setdefault(get(old[i]), i)
-        for j in list(left_new):
-            key = get(new[j])
-            if key in index:
-                found = index.pop(key)
+        paired_old: set[int] = set()
+        unpaired_new = []
+        for j in left_new:
+            found = index.pop(get(new[j]), None)
+            if found is None:
+                unpaired_new.append(j)
+            else:
                 pairs.append((found, j))
-                left_old.remove(found)
-                left_new.remove(j)
+                paired_old.add(found)
+        left_old = [i for i in left_old if i not in paired_old]
+        left_new = unpaired_new
 
     if key is not None:
         pair_by(key)
     if fallback is not None:
         pair_by(fallback)
-    if similar is not None:
-        candidates = sorted(
-            ((difflib.SequenceMatcher(None, normalise(similar(old[i])) or "",
-                                      normalise(similar(new[j])) or "").ratio(), i, j)
-             for i in left_old for j in left_new),
-            key=lambda c: (-c[0], c[1], c[2]))
-        for ratio, i, j in candidates:
-            if ratio < REWORD_SIMILARITY:
-                break
-            if i in left_old and j in left_new:
-                pairs.append((i, j))
-                left_old.remove(i)
-                left_new.remove(j)
+    if similar is not None and left_old and left_new:
+        found = _pair_similar([similar(old[i]) for i in left_old],
+                              [similar(new[j]) for j in left_new])
+        pairs.extend((left_old[a], left_new[b]) for a, b in found)
+        paired_old = {a for a, _ in found}
+        paired_new = {b for _, b in found}
+        left_old = [i for a, i in enumerate(left_old) if a not in paired_old]
+        left_new = [j for b, j in enumerate(left_new) if b not in paired_new]
     pairs.sort(key=lambda p: p[1])
     return pairs, left_old, left_new
+
+
+#: Up to this many leftover pairs every removed item is compared with every added one;
+#: beyond it (a list of hundreds of reworded items) each is compared with the added
+#: items near its own place in the list only, so the work grows with the list, not with
+#: its square. At most MAX_COMPARISONS comparisons per list: what is left after that
+#: reads as removed and added (the report is longer, never wrong).
+ALL_PAIRS_UP_TO = 400
+NEAR_PLACES = 3
+MAX_COMPARISONS = 3000
+#: The words of each text that are compared: enough to tell a reworded clause from
+#: another one, and a bound on the work per pair.
+COMPARED_WORDS = 120
+_WORDS = re.compile(r"\w+|[^\w\s]")
+
+
+def _pair_similar(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs (index in old, index in new) of texts whose words are alike enough
+    (REWORD_SIMILARITY) to be one reworded item, the most alike first."""
+    old_words = [_WORDS.findall((normalise(t) or "").lower())[:COMPARED_WORDS] for t in old]
+    new_words = [_WORDS.findall((normalise(t) or "").lower())[:COMPARED_WORDS] for t in new]
+    if len(old) * len(new) <= ALL_PAIRS_UP_TO:
+        candidates: Iterable[tuple[int, int]] = (
+            (i, j) for i in range(len(old)) for j in range(len(new)))
+    else:
+        scale = len(new) / len(old)
+        candidates = (
+            (i, j) for i in range(len(old))
+            for j in range(max(0, round(i * scale) - NEAR_PLACES),
+                           min(len(new), round(i * scale) + NEAR_PLACES + 1)))
+    scored = []
+    for i, j in itertools.islice(candidates, MAX_COMPARISONS):
+        matcher = difflib.SequenceMatcher(None, old_words[i], new_words[j], autojunk=False)
+        if matcher.real_quick_ratio() < REWORD_SIMILARITY or \
+                matcher.quick_ratio() < REWORD_SIMILARITY:
+            continue  # cheap upper bounds of the ratio: cannot be alike enough
+        ratio = matcher.ratio() if old_words[i] or new_words[j] else 1.0
+        if ratio >= REWORD_SIMILARITY:
+            scored.append((ratio, i, j))
+    scored.sort(key=lambda c: (-c[0], c[1], c[2]))
+    pairs = []
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for _, i, j in scored:
+        if i not in used_old and j not in used_new:
+            pairs.append((i, j))
+            used_old.add(i)
+            used_new.add(j)
+    return pairs
 
 
 # --- The comparison ---------------------------------------------------------------------

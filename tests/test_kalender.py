@@ -234,3 +234,20 @@ def test_bad_export_date_is_a_usage_error(runner, canonical):
     assert result.exit_code == 2
     assert "ÅÅÅÅ-MM-DD" in result.stderr
     assert not canonical.with_name("dagverksamhet-kalender.ics").exists()
+
+
+@pytest.mark.parametrize("change", ["same_case_number", "same_name"])
+def test_two_partnerships_share_no_uid(runner, tmp_path, change):
+    """Two kommuner may use the same diarienummer, two partnerships the same name: a
+    calendar that imports both must keep every event of both (issue 22)."""
+    first = load_canonical_data()
+    second = load_canonical_data()
+    second["parter"][1]["organisationsnummer"] = "802002-4280"
+    if change == "same_name":
+        second["partnerskap"]["diarienummer"] = "KS 2026/12"
+    for name, data in (("a.yaml", first), ("b.yaml", second)):
+        (tmp_path / name).write_text(dump(data), encoding="utf-8")
+        assert run(runner, "kalender", tmp_path / name).exit_code == 0
+    uids_a = {str(e["UID"]) for e in events(tmp_path / "a-kalender.ics")}
+    uids_b = {str(e["UID"]) for e in events(tmp_path / "b-kalender.ics")}
+    assert uids_a and uids_b and not uids_a & uids_b

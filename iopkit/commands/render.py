@@ -107,6 +107,10 @@ def render(
             io_problems += 1
             sys.stderr.write(f"Fel: {outcome.io_problem}\n")
             continue
+        if outcome.worker_problem:
+            invalid += 1
+            sys.stderr.write(f"Fel: {outcome.file}: {outcome.worker_problem}.\n")
+            continue
         if outcome.result is None:
             continue
         if outcome.result.active():

@@ -33,6 +33,7 @@ class SpecOutcome:
     io_problem: str | None = None  # the file could not be read: exit 2
     template_problem: str | None = None  # a template failed: exit 1
     notices: list[str] = field(default_factory=list)  # warnings about the documents
+    worker_problem: str | None = None  # timed out or its worker died: exit 1, others go on
 
     @property
     def rendered(self) -> bool:
@@ -76,7 +77,7 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
     """Render every spec, in `jobs` processes; outcomes come back in input order."""
     args = [(Path(p), out_dir, tuple(formats), options, settings) for p in spec_paths]
     if jobs <= 1 or len(args) < MIN_SPECS_FOR_POOL:
-        outcomes = []
+        outcomes: list[SpecOutcome] = []
         for arg in args:
             outcomes.append(render_one(*arg))
             if on_done:
@@ -84,39 +85,100 @@ def render_many(spec_paths: Sequence[Path], out_dir: Path | None, formats: Seque
         return outcomes
 
     import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _warm_up(options)
     # fork shares the warmed-up modules; elsewhere (macOS, Windows) spawn still works.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     workers = min(jobs, len(args))
-    chunk = max(1, min(8, len(args) // (workers * 4)))
     outcomes = []
     # Workers ignore Ctrl-C (the terminal sends it to them too); the parent ends them at
-    # once instead, so an interrupted batch leaves no process behind.
-    pool = context.Pool(workers, initializer=_ignore_interrupt)
+    # once instead, so an interrupted batch leaves no process behind. A worker that dies
+    # (killed, out of memory) breaks the pool: its spec and those still waiting are
+    # reported, never waited for. SIGTERM to the parent ends the workers too.
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+    previous_term = _raise_on_sigterm(signal)
     try:
-        for outcome in pool.imap(_render_star, args, chunksize=chunk):
+        futures = [executor.submit(_render_star, arg) for arg in args]
+        for arg, future in zip(args, futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                outcome = SpecOutcome(file=str(arg[0]), worker_problem=(
+                    "arbetsprocessen som renderade filen avslutades oväntat (kanske slut på "
+                    "minne eller stoppad utifrån); inga filer skrevs för den. Kör om "
+                    "kommandot, eller rendera filen ensam"))
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
-        pool.close()
     except BaseException:
-        pool.terminate()
+        _end_workers(executor)
         raise
     finally:
-        pool.join()
+        executor.shutdown(wait=True, cancel_futures=True)
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
     return outcomes
 
 
-def _ignore_interrupt() -> None:
+def _raise_on_sigterm(signal: Any) -> Any:
+    """In the main thread: SIGTERM raises SystemExit, so that the batch's cleanup (ending
+    the workers) runs. Returns the previous handler, or None when not installed."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise SystemExit(143)
+
+    return signal.signal(signal.SIGTERM, on_term)
+
+
+def _end_workers(executor: Any) -> None:
+    for process in list(getattr(executor, "_processes", {}).values()):
+        try:
+            process.kill()
+        except (OSError, AttributeError):  # pragma: no cover - already gone
+            pass
+
+
+#: One spec's check and render in a worker; the built-in templates take well under a
+#: second. A spec still running after this is reported, and the others are written.
+MAX_SPEC_SECONDS = 60
+
+
+class SpecTimeout(Exception):
+    pass
+
+
+def _init_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render_star(arg: tuple[Any, ...]) -> SpecOutcome:
-    return render_one(*arg)
+    import signal
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise SpecTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SPEC_SECONDS)
+    try:
+        return render_one(*arg)
+    except SpecTimeout:
+        return SpecOutcome(file=str(arg[0]), worker_problem=(
+            f"filen tog mer än {MAX_SPEC_SECONDS} sekunder att kontrollera och rendera och "
+            "avbröts; inga filer skrevs för den. Kontrollera den med iopkit check"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _warm_up(options: RenderOptions) -> None:

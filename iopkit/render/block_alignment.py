@@ -20,9 +20,15 @@ from .wordxml import local, w
 #: Blocks of the same kind at least this similar are compared word by word; less
 #: similar ones are shown as a whole deletion followed by a whole insertion.
 SIMILAR = 0.5
-#: Above this many candidate pairs in one changed stretch, pairing is skipped (the
-#: stretch is then replaced whole): keeps the merge fast on wholly rewritten documents.
-MAX_PAIRINGS = 250_000
+#: Up to this many candidate pairs in one changed stretch, the pairing with the greatest
+#: total similarity is found (comparing every block with every other); above it each
+#: block is compared only with the blocks near its own place (NEAR_PLACES on either
+#: side), so that a wholly rewritten document of thousands of paragraphs costs time in
+#: proportion to its length, not to its square.
+MAX_PAIRINGS = 10_000
+NEAR_PLACES = 6
+#: From this many blocks on, a block text that is more than 1 % of all is "popular".
+POPULAR_FROM_BLOCKS = 1000
 
 
 def paragraph_runs(p: Any) -> list[Any]:
@@ -114,8 +120,10 @@ def _grid(tbl: Any) -> list[Any]:
 def _pair_similar(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any]]:
     """Order-keeping pairs of similar blocks with the greatest total similarity."""
     n, m = len(old), len(new)
-    if not n or not m or n * m > MAX_PAIRINGS:
+    if not n or not m:
         return [(o, None) for o in old] + [(None, b) for b in new]
+    if n * m > MAX_PAIRINGS:
+        return _pair_near(old, new)
     new_shapes = [_shape(b) for b in new]
     sim = [[_similarity(shape, other) for other in new_shapes] for shape in map(_shape, old)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -139,12 +147,40 @@ def _pair_similar(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any
     return pairs
 
 
+def _pair_near(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """Order-keeping pairs for a long stretch: each old block, in order, takes the most
+    similar new block not yet passed within NEAR_PLACES of its own place."""
+    n, m = len(old), len(new)
+    new_shapes = [_shape(b) for b in new]
+    pairs: list[tuple[Any, Any]] = []
+    next_new = 0
+    for i, block in enumerate(old):
+        shape = _shape(block)
+        centre = round(i * m / n)
+        best, best_j = SIMILAR, -1
+        for j in range(max(next_new, centre - NEAR_PLACES), min(m, centre + NEAR_PLACES + 1)):
+            similarity = _similarity(shape, new_shapes[j])
+            if similarity >= best and (best_j < 0 or similarity > best):
+                best, best_j = similarity, j
+        if best_j < 0:
+            pairs.append((block, None))
+            continue
+        pairs += [(None, b) for b in new[next_new:best_j]]
+        pairs.append((block, new[best_j]))
+        next_new = best_j + 1
+    pairs += [(None, b) for b in new[next_new:]]
+    return pairs
+
+
 def align(old: Sequence[Any], new: Sequence[Any],
           key: Callable[[Any], str] = _key) -> list[tuple[Any, Any]]:
     """(old, new) pairs in document order; None on one side for a block that exists
     only in the other version."""
+    # In a document of thousands of blocks, blocks that recur very often (the same
+    # sentence a thousand times) would make difflib compare each with each: there they
+    # only extend matches, as difflib's "popular" items do.
     matcher = difflib.SequenceMatcher(None, [key(b) for b in old], [key(b) for b in new],
-                                      autojunk=False)
+                                      autojunk=len(new) >= POPULAR_FROM_BLOCKS)
     pairs: list[tuple[Any, Any]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

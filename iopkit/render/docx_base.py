@@ -123,7 +123,7 @@ def _open_reference(reference: Path) -> Any:
     import docx
 
     from ..files import check_input_file
-    from .zipcheck import MAX_REFERENCE_BYTES, check_reference_package
+    from .zipcheck import MAX_REFERENCE_BYTES, check_reference_package, clean_reference_package
 
     check_input_file(reference, "Referensdokumentet")
     try:
@@ -134,7 +134,7 @@ def _open_reference(reference: Path) -> Any:
                            f"{describe_os_error(exc)}.") from None
     check_reference_package(data, reference)
     try:
-        data = _as_document_package(data)
+        data = _as_document_package(clean_reference_package(data))
         return docx.Document(io.BytesIO(data))
     except Exception:
         raise UsageProblem(f"{reference} är inget Word-dokument (.docx eller .dotx). Ange ett "

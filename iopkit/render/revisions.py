@@ -26,6 +26,12 @@ from .numbering import append_num, next_num_id
 from .wordxml import el, insert_ppr_child, local, w
 
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
+#: The word-by-word comparison of two paragraphs costs up to the product of their
+#: lengths in tokens (words, spaces, punctuation). Above this product for one paragraph
+#: (about 600 words on each side), or when the whole document has used up
+#: MAX_WORD_DIFF_TOTAL, a changed paragraph is shown as deleted and inserted whole.
+MAX_WORD_DIFF = 1_500_000
+MAX_WORD_DIFF_TOTAL = 30_000_000
 
 
 @dataclass
@@ -46,6 +52,8 @@ class Revisions:
     numbering: Any = None  # the merged document's w:numbering
     num_map: dict[str, str] = field(default_factory=dict)  # old numId -> new numId
     old_nums: dict[str, Any] = field(default_factory=dict)  # old numId -> old w:num
+    #: What word-by-word comparison may still cost in this document (see MAX_WORD_DIFF).
+    word_diff_budget: int = MAX_WORD_DIFF_TOTAL
 
     def mark(self, tag: str) -> Any:
         from lxml import etree
@@ -341,6 +349,12 @@ def merge_paragraph(old: Any, new: Any, revisions: Revisions) -> list[Any]:
     if ppr is not None:
         p.append(ppr)
     old_tokens, new_tokens = _tokens(old), _tokens(new)
+    work = len(old_tokens) * len(new_tokens)
+    if work > MAX_WORD_DIFF or work > revisions.word_diff_budget:
+        # Too long to compare word by word (difflib's work grows with the product of
+        # the lengths): the paragraph reads as replaced, which is still exact.
+        return [whole_paragraph(old, revisions, "del"), whole_paragraph(new, revisions, "ins")]
+    revisions.word_diff_budget -= work
     matcher = difflib.SequenceMatcher(None, [t.key for t in old_tokens],
                                       [t.key for t in new_tokens], autojunk=False)
     pieces: list[_Piece] = []

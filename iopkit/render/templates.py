@@ -214,9 +214,9 @@ def section_names(env: Any, folder: str) -> list[str]:
 def render_templates(env: Any, names: list[str], context: Mapping[str, Any]) -> str:
     """Render the named templates with `context` and join them into one Markdown text.
     Raises TemplateProblem with a Swedish message naming the file and line."""
-    from .sandbox import render_bounded, start_render
+    from .sandbox import render_bounded, start_render, text_size
 
-    start_render()
+    start_render(text_size(dict(context)))
     parts = []
     for name in names:
         try:

@@ -5,9 +5,11 @@ gigabytes ("zip bomb") or name parts outside the package."""
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import PurePosixPath
+from typing import Any
 
 from ..files import UsageProblem
 
@@ -67,21 +69,196 @@ def check_reference_package(data: bytes, reference: object) -> None:
                                "packats upp; ange en annan mall.")
 
 
-# A relationship that points at a file outside the package (file:///…, \\server\share):
-# Word would read it when the generated agreement is opened.
-_EXTERNAL_FILE = re.compile(
-    rb"<Relationship\b(?=[^>]*TargetMode=\"External\")[^>]*Target=\"(file:|\\\\|//|/)[^\"]*\"",
-    re.IGNORECASE)
-
-
 def _refuse_external_files(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo],
                            reference: object) -> None:
+    """Kept for the order of the checks: relationship parts that are not XML at all are
+    refused here; everything else is cleaned by clean_reference_package."""
     for part in parts:
-        if not part.filename.endswith(".rels"):
+        if part.filename.endswith(".rels"):
+            try:
+                _parse(archive.read(part))
+            except Exception:
+                raise UsageProblem(f"Referensdokumentet {reference} har en trasig del "
+                                   f"({part.filename}). Spara om mallen i Word och försök "
+                                   "igen.") from None
+
+
+# --- Cleaning the reference ------------------------------------------------------------
+#
+# Whatever the reference points at outside itself is dropped, not followed: Word (and
+# LibreOffice for --format pdf) would otherwise fetch a file, a web address or a share
+# every time the generated agreement is opened. Relationships are parsed as XML (so no
+# spelling of an address escapes a pattern), and only internal targets that exist in the
+# package are kept. Fields are dropped too, except PAGE, NUMPAGES, SECTIONPAGES and REF
+# or PAGEREF to a bookmark: INCLUDEPICTURE, INCLUDETEXT, DDEAUTO and the rest can read
+# files or run programs.
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_O_NS = "urn:schemas-microsoft-com:office:office"
+_ALLOWED_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES"}
+_BOOKMARK_FIELDS = {"REF", "PAGEREF"}
+_BOOKMARK = re.compile(r"^[A-Za-z_][\w]{0,39}$")
+#: Elements that cannot stand without the relationship they name.
+_NEEDS_RELATIONSHIP = {"headerReference", "footerReference", "subDoc", "altChunk",
+                       "attachedTemplate", "OLEObject", "control"}
+
+
+def _parse(data: bytes) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    return etree.fromstring(data, parser)
+
+
+def _internal_target(folder: str, target: str, names: set[str]) -> str | None:
+    if not target or ":" in target or "\\" in target or target.startswith("//") or \
+            "%" in target:
+        return None
+    path = target.lstrip("/") if target.startswith("/") else \
+        posixpath.normpath(posixpath.join(folder, target))
+    if path.startswith("..") or path.startswith("/") or path not in names:
+        return None
+    return path
+
+
+def _clean_rels(data: bytes, part_name: str, names: set[str]) -> tuple[bytes, set[str]]:
+    """The relationships part with only internal, existing targets, and the kept ids."""
+    from lxml import etree
+
+    root = _parse(data)
+    folder = posixpath.dirname(posixpath.dirname(part_name))  # x/_rels/y.rels -> x
+    clean = etree.Element(f"{{{_REL_NS}}}Relationships", nsmap={None: _REL_NS})
+    kept: set[str] = set()
+    for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
+        mode = (rel.get("TargetMode") or "Internal").strip()
+        rel_id, rel_type = rel.get("Id"), rel.get("Type")
+        if mode != "Internal" or not rel_id or not rel_type:
             continue
-        match = _EXTERNAL_FILE.search(archive.read(part))
-        if match:
-            raise UsageProblem(f"Referensdokumentet {reference} hänvisar i delen "
-                               f"{part.filename} till en fil utanför dokumentet. Ett "
-                               "avtalsutkast ska inte hämta filer när det öppnas; ta bort "
-                               "länkade bilder eller mallar ur dokumentet.")
+        if _internal_target(folder, (rel.get("Target") or "").strip(), names) is None:
+            continue
+        etree.SubElement(clean, f"{{{_REL_NS}}}Relationship", Id=rel_id, Type=rel_type,
+                         Target=rel.get("Target").strip())
+        kept.add(rel_id)
+    data_out: bytes = etree.tostring(clean, xml_declaration=True, encoding="UTF-8",
+                                     standalone=True)
+    return data_out, kept
+
+
+def _field_allowed(instruction: str) -> bool:
+    words = instruction.split()
+    if not words:
+        return True
+    name = words[0].upper()
+    if name in _ALLOWED_FIELDS:  # switches only format the number
+        return True
+    if name in _BOOKMARK_FIELDS:
+        return len(words) >= 2 and bool(_BOOKMARK.match(words[1])) and \
+            all(re.fullmatch(r"\\[a-zA-Z]", w) for w in words[2:])
+    return False
+
+
+def _clean_fields(root: Any) -> None:
+    """Drop every field not allowed (see above), keeping its shown result as text."""
+    w = f"{{{_W_NS}}}"
+    for simple in list(root.iter(f"{w}fldSimple")):
+        if not _field_allowed(simple.get(f"{w}instr") or ""):
+            parent = simple.getparent()
+            if parent is None:
+                continue
+            index = parent.index(simple)
+            for child in list(simple):
+                parent.insert(index, child)
+                index += 1
+            parent.remove(simple)
+    # Complex fields: begin, instruction, separate, result, end, possibly nested.
+    stack: list[dict[str, Any]] = []
+    drop: list[Any] = []
+    for element in list(root.iter(f"{w}fldChar", f"{w}instrText", f"{w}r")):
+        tag = element.tag
+        if tag == f"{w}r":
+            if stack and not stack[-1]["separated"]:
+                stack[-1]["runs"].append(element)
+            continue
+        if tag == f"{w}instrText":
+            if stack and not stack[-1]["separated"]:
+                stack[-1]["text"] += element.text or ""
+            continue
+        kind = element.get(f"{w}fldCharType")
+        if kind == "begin":
+            if stack and not stack[-1]["separated"]:
+                stack[-1]["nested"] = True
+            stack.append({"marks": [element], "runs": [], "text": "", "separated": False,
+                          "nested": False})
+        elif stack and kind == "separate":
+            stack[-1]["separated"] = True
+            stack[-1]["marks"].append(element)
+        elif stack and kind == "end":
+            field = stack.pop()
+            field["marks"].append(element)
+            if field["nested"] or not _field_allowed(field["text"]):
+                drop.extend(field["marks"])
+                drop.extend(field["runs"])
+                if stack and not stack[-1]["separated"]:
+                    stack[-1]["nested"] = True
+    for field in stack:  # never ended: drop what was opened
+        drop.extend(field["marks"] + field["runs"])
+    for element in drop:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for instr in list(root.iter(f"{w}instrText")):  # instruction text outside a field
+        if instr.getparent() is not None and not any(
+                mark.tag == f"{w}fldChar" for mark in instr.getparent()):
+            instr.getparent().remove(instr)
+
+
+def _clean_references(root: Any, kept: set[str]) -> None:
+    """Remove every reference to a relationship that was dropped, and the elements that
+    cannot stand without one; VML's own links to files (o:href, src) go too."""
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        for name in list(element.attrib):
+            if name.startswith(f"{{{_R_NS}}}") and element.get(name) not in kept:
+                local = element.tag.rsplit("}", 1)[-1]
+                if local in _NEEDS_RELATIONSHIP:
+                    parent = element.getparent()
+                    if parent is not None:
+                        parent.remove(element)
+                    break
+                del element.attrib[name]
+            elif name in (f"{{{_O_NS}}}href", "src", "href") and ":" in (element.get(name) or ""):
+                del element.attrib[name]
+
+
+def clean_reference_package(data: bytes) -> bytes:
+    """The reference document without external relationships and without fields other
+    than page numbers and bookmark references (see above)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    names = {name for name, _ in members}
+    kept_by_part: dict[str, set[str]] = {}
+    cleaned: dict[str, bytes] = {}
+    for name, content in members:
+        if name.endswith(".rels"):
+            folder, rels_name = posixpath.split(name)
+            source = posixpath.join(posixpath.dirname(folder), rels_name[:-len(".rels")])
+            cleaned[name], kept_by_part[source] = _clean_rels(content, name, names)
+    for name, content in members:
+        if name.endswith(".rels") or not name.endswith(".xml") or name == "[Content_Types].xml":
+            continue
+        root = _parse(content)
+        _clean_references(root, kept_by_part.get(name, set()))
+        _clean_fields(root)
+        cleaned[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                       standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members:
+            target.writestr(name, cleaned.get(name, content))
+    return out.getvalue()

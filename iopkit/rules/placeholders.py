@@ -8,6 +8,7 @@ FYLL I: kommunens organisationsnummer`). Each line with the marker is one warnin
 
 from __future__ import annotations
 
+import bisect
 from typing import Iterable
 
 from ..spec.findings import KeyPath, Severity
@@ -37,6 +38,19 @@ def _path_for_line(ctx: RuleContext, number: int, text: str) -> KeyPath:
     path = ctx.document.path_at_line(number)
     if path or text.lstrip().startswith("#"):
         return path
-    before = [(pos.line, pos.column, p) for p, pos in ctx.document.value_positions.items()
-              if pos.line < number and isinstance(ctx.document.get(p), str)]
-    return max(before, key=lambda item: (item[0], item[1]))[2] if before else ()
+    starts, paths = _text_starts(ctx)
+    before = bisect.bisect_left(starts, (number, 0))
+    return paths[before - 1] if before else ()
+
+
+def _text_starts(ctx: RuleContext) -> tuple[list[tuple[int, int]], list[KeyPath]]:
+    """Where each text value starts, in file order, with its path (built once per check:
+    a marker on each of 100 000 lines must not look through every value each time)."""
+    cached = ctx.cache.get("placeholder_text_starts")
+    if cached is None:
+        items = sorted((((pos.line, pos.column), p)
+                       for p, pos in ctx.document.value_positions.items()
+                       if isinstance(ctx.document.get(p), str)), key=lambda item: item[0])
+        cached = ([start for start, _ in items], [p for _, p in items])
+        ctx.cache["placeholder_text_starts"] = cached
+    return cached  # type: ignore[return-value]

@@ -52,14 +52,20 @@ class SpecDocument:
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
     text: str = ""  # the decoded source, for findings about lines and comments
 
+    _paths_by_line: dict[int, KeyPath] | None = field(default=None, repr=False,
+                                                      compare=False)
+
     def path_at_line(self, line: int) -> KeyPath:
-        """The deepest key path whose key or value starts on `line` (1-based)."""
-        best: KeyPath = ()
-        for table in (self.key_positions, self.value_positions):
-            for path, pos in table.items():
-                if pos.line == line and len(path) > len(best):
-                    best = path
-        return best
+        """The deepest key path whose key or value starts on `line` (1-based). The
+        index is built once, so a finding per line costs no more than the file."""
+        if self._paths_by_line is None:
+            by_line: dict[int, KeyPath] = {}
+            for table in (self.key_positions, self.value_positions):
+                for path, pos in table.items():
+                    if len(path) > len(by_line.get(pos.line, ())):
+                        by_line[pos.line] = path
+            self._paths_by_line = by_line
+        return self._paths_by_line.get(line, ())
 
     def position(self, path: KeyPath) -> Position:
         """Where to point for `path`: its key (for mappings and lists, the key line reads

@@ -12,7 +12,6 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_INDENT = re.compile(r"[ ]*")
 _BLOCK_ITEM = re.compile(r"(?:-|\?|:)(?:[ ]+|$)")
 
 
@@ -33,24 +32,23 @@ def nesting_too_deep(text: str, limit: int) -> TooDeep | None:
 def _block_too_deep(text: str, limit: int) -> TooDeep | None:
     indents: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        indent = _INDENT.match(line).end()  # type: ignore[union-attr]
-        rest = line[indent:]
-        if not rest or rest.startswith("#"):
+        rest = line.lstrip(" ")
+        if not rest or rest[0] == "#":
             continue
+        indent = len(line) - len(rest)
         while indents and indents[-1] >= indent:
             indents.pop()
         indents.append(indent)
         depth = len(indents)
         # "- - - x" opens a level per dash on one line.
         position = indent
-        while True:
-            match = _BLOCK_ITEM.match(line, position)
-            if not match:
-                break
+        match = _BLOCK_ITEM.match(line, position) if rest[0] in "-?:" else None
+        while match:
             depth += 1
             position = match.end()
             if depth > limit:
                 return TooDeep(number, position + 1)
+            match = _BLOCK_ITEM.match(line, position)
         if depth > limit:
             return TooDeep(number, indent + 1)
     return None
