@@ -887,3 +887,10 @@ def test_check_says_which_findings_stop_the_decision(runner, write_spec):
     data = json.loads(run(runner, "check", "--format", "json", path).stdout)
     flags = {f["code"]: f["blocks_decision"] for f in data["findings"]}
     assert flags["IOP103"] is True and flags["IOP130"] is False
+
+
+def test_a_later_decision_on_an_amendment_is_not_a_late_decision(runner, write_spec):
+    text = canonical_variant(lambda d: d["process"]["beslut"].append(
+        {"part": "goteborg", "organ": "socialnämnden Centrum", "datum": D(2027, 12, 14),
+         "paragraf": "§ 251"}))
+    assert "IOP135" not in codes(run(runner, "check", write_spec(text)).stdout)

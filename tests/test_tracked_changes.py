@@ -226,7 +226,7 @@ def test_changes_are_words_paragraphs_and_rows_by_iopkit(runner, versions, tmp_p
     # Word level: "minst 15 000" -> "minst 16 000" deletes and inserts the number only.
     deleted = [("".join(t.text for t in d.iter(f"{W}delText"))) for d in root.iter(f"{W}del")]
     inserted = [("".join(t.text for t in i.iter(f"{W}t"))) for i in root.iter(f"{W}ins")]
-    assert "15 000" in deleted and "16 000" in inserted
+    assert "15" in deleted and "16" in inserted
     # Track Changes stays on for the reader's own edits, after w:zoom as the schema says.
     from lxml import etree
 

@@ -27,8 +27,8 @@ def posted_before_decision(ctx: RuleContext) -> Iterable[Hit]:
     for index, decision in enumerate(process.decisions):
         if decision.posted is not None and decision.posted < decision.date:
             yield Hit(("process", "beslut", index, "anslaget"), (
-                f"Protokollet med {decision.body}s beslut den {datum_lang(decision.date)} kan "
-                f"inte ha anslagits den {datum_lang(decision.posted)}, före beslutet. "
+                f"Protokollet med {decision.body}s beslut {datum_lang(decision.date)} kan "
+                f"inte ha anslagits {datum_lang(decision.posted)}, före beslutet. "
                 "Tiden för laglighetsprövning räknas från den dag då justeringen av "
                 "protokollet tillkännagavs på anslagstavlan (kommunallagen (2017:725) 13 kap. "
                 "5 §). Rätta `datum` eller `anslaget`."), todo=(
@@ -38,21 +38,29 @@ def posted_before_decision(ctx: RuleContext) -> Iterable[Hit]:
 
 @rule(code="IOP135", severity=Severity.WARNING,
       title="Beslut efter avtalets start",
-      trigger=("en offentlig parts beslut i `process.beslut` är daterat efter "
-               "`avtalsperiod.start`"),
+      trigger=("en offentlig parts första beslut i `process.beslut` (beslutet om avtalet) "
+               "är daterat efter `avtalsperiod.start`"),
       source=cite(KL, KL_APPEAL))
 def decision_after_start(ctx: RuleContext) -> Iterable[Hit]:
     spec = ctx.spec
     if spec.process is None:
         return
     start = spec.period.start
+    # Only each public party's first decision is its decision on the agreement; later
+    # ones (an amendment, a renewal) are naturally taken while the agreement runs.
+    first: dict[str, int] = {}
     for index, decision in enumerate(spec.process.decisions):
-        party = spec.party(decision.party)
+        known = first.get(decision.party)
+        if known is None or decision.date < spec.process.decisions[known].date:
+            first[decision.party] = index
+    for party_id, index in first.items():
+        decision = spec.process.decisions[index]
+        party = spec.party(party_id)
         if party is None or not party.is_public or decision.date <= start:
             continue
         yield Hit(("process", "beslut", index, "datum"), (
-            f"{decision.body[:1].upper()}{decision.body[1:]} beslutar den "
-            f"{datum_lang(decision.date)}, efter att avtalet ska börja gälla den "
+            f"{decision.body[:1].upper()}{decision.body[1:]} beslutar "
+            f"{datum_lang(decision.date)}, efter att avtalet ska börja gälla "
             f"{datum_lang(start)}. Avtalet kan inte gälla och inga medel kan betalas ut innan "
             "det är beslutat, och beslutet kan överklagas i tre veckor efter att protokollet "
             "anslagits. Flytta avtalets start till efter beslutet, eller motivera i "
