@@ -91,14 +91,16 @@ def text_size(value: Any, budget: int = 10_000_000) -> int:
     objects count as nothing), counting at most `budget`."""
     total = 0
     stack = [value]
+    seen: set[int] = set()  # the context shares parts (a party in several places)
     while stack and total < budget:
         item = stack.pop()
         if isinstance(item, str):
             total += len(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+        elif isinstance(item, (dict, list, tuple)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
     return min(total, budget)
 
 

@@ -375,7 +375,12 @@ def _filename_of(env: Any, name: str) -> str | None:
         return None
 
 
+#: Jinja's messages quote names from the template; a longer one is not a real name.
+MAX_MESSAGE_CHARS = 2000
+
+
 def _undefined_message(message: str) -> str:
+    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
     match = re.match(r"^'(.+)' is undefined$", message)
     if match:
         return (f"`{match.group(1)}` finns inte. Kontrollera stavningen; vilka namn mallarna "
@@ -392,6 +397,7 @@ def _undefined_message(message: str) -> str:
 
 
 def _security_message(message: str) -> str:
+    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
     match = re.match(r"^access to attribute '(.+)' of '(.+)' object is unsafe\.?$", message)
     if match:
         return f"attributet `{match.group(1)}`"
@@ -415,6 +421,7 @@ _SYNTAX: list[tuple[str, Callable[..., str]]] = [
 
 
 def _syntax_message(message: str) -> str:
+    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
     for pattern, swedish in _SYNTAX:
         match = re.match(pattern, message, re.S)
         if match:
