@@ -195,8 +195,11 @@ def test_docx_annex_reads_back(runner, versions):
     assert "Tillägg nr 1 till avtal om idéburet offentligt partnerskap" in paragraphs[0]
     for sentence in EXPECTED + TOTALS:
         assert sentence in text, sentence
+    # The signature blocks stand two by two in a borderless table.
+    cells = [p.text for t in document.tables for row in t.rows for c in row.cells
+             for p in c.paragraphs]
     for signature in ("Per Lund\nFörvaltningsdirektör", "Eva Holm\nStyrelseordförande"):
-        assert any(signature in p for p in paragraphs), signature
+        assert any(signature in p for p in paragraphs + cells), signature
     styles = {p.text: p.style.name for p in document.paragraphs}
     assert styles["Ändringar och tillägg"] == "Heading 1"
     assert styles["För Stiftelsen Gatans Hopp"] == "Heading 2"

@@ -172,6 +172,8 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch, capsys):
         raise RuntimeError("simulerat programfel")
 
     monkeypatch.setattr(iopkit.check, "check_file", broken)
+    # `check` reads specs and follow-up files alike through check_any_file.
+    monkeypatch.setattr(iopkit.check, "check_any_file", broken)
     monkeypatch.setattr(sys, "argv", ["iopkit", "check", str(HOSTILE / "tom.yaml")])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()

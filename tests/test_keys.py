@@ -31,13 +31,15 @@ WORDED = {
     ("ekonomi.outnyttjade_medel", "återbetalas"): "betalas tillbaka",
 }
 #: Not content: the format version.
-NOT_RENDERED = {"iopkit"}
+NOT_RENDERED = {"iopkit",
+                # The rate is shown where a ceiling is compared (a de minimis ground or
+                # aid above a ceiling); alla-nycklar's ground is "ingen ekonomisk verksamhet".
+                "rättslig_bedömning.eurokurs"}
 #: New keys of issue 20 that are in the template context (test below) but that the
 #: documents do not show yet: the memo (finansiering, jäv), the checklist (prövning)
 #: and the follow-up template (indicator id and baseline) are being written on other
 #: branches. Remove each entry when its document shows the value.
 NOT_YET_RENDERED = {
-    "ekonomi.finansiering", "process.jäv",
     "rättslig_bedömning.prövning.tidigare_upphandlad",
     "rättslig_bedömning.prövning.lagstadgad_insats",
     "rättslig_bedömning.prövning.individuella_beslut",
@@ -112,7 +114,13 @@ def test_every_value_reaches_a_document(documents):
         if path in NOT_RENDERED | NOT_YET_RENDERED or isinstance(value, bool) or value is None:
             continue
         for expected in renderings(path, value, parties):
-            if not any(norm(choice) in documents for choice in expected.split("|")):
+            choices = expected.split("|")
+            if path.endswith(".titel"):
+                # A title in running text is in lower case ("enhetschef, enheten för …").
+                from iopkit.render.format import lower_start
+
+                choices += [lower_start(c) for c in choices]
+            if not any(norm(choice) in documents for choice in choices):
                 missing.append(f"{path}: {expected}")
     assert not missing, "\n".join(missing)
 

@@ -149,8 +149,8 @@ def test_checklist_ticks_what_the_spec_documents(runner, write_spec, tmp_path):
     # Open: the kommun's competence is always for the officer to assess.
     assert steps["Rättslig bedömning"] == "☐"
     assert steps["Årsrapport"] == "☒"
-    # Ticked from `process`: the initiative. The decisions are planned after the
-    # checklist's date, so they are not taken yet, and the appeal deadline is open.
+    # Ticked from `process`: the initiative; the decisions are documented, but the day
+    # the nämnd's minutes were posted is not, so the appeal deadline is still open.
     assert steps["Initiativ"] == "☒"
     assert steps["Beslut"] == "☐"
     assert steps["Dialog och avsiktsförklaring"] == "☐"
@@ -159,10 +159,8 @@ def test_checklist_ticks_what_the_spec_documents(runner, write_spec, tmp_path):
     assert steps["Diarieföring och arkiv"] == "☐"
     text = "\n".join(p.text for p in paragraphs)
     assert "Föreningen Vinternatt tog initiativet den 20 april 2026." in text
-    assert "socialnämnden Centrum ska besluta den 15 december 2026 (diarienummer SNC " \
-           "2026/0418). Tjänsteskrivelsen dateras före sammanträdet." in text
-    assert "styrelsen ska besluta den 8 december 2026." in text
-    assert "beslutade" not in text
+    assert "socialnämnden Centrum beslutade den 15 december 2026, § 214" in text
+    assert "styrelsen beslutade den 8 december 2026, § 9" in text
     assert "Ange anslagsdagen i process.beslut (anslaget)" in text
 
 

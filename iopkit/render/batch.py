@@ -131,6 +131,10 @@ def _raise_on_sigterm(signal: Any) -> Any:
 
     if threading.current_thread() is not threading.main_thread():
         return None
+    if callable(signal.getsignal(signal.SIGTERM)):
+        # The door's handler (SIGTERM as Ctrl-C: "Avbrutet.", 130) already raises in the
+        # main thread, which ends the workers below just as well.
+        return None
 
     def on_term(signum: int, frame: Any) -> None:
         raise SystemExit(143)

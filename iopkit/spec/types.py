@@ -234,6 +234,8 @@ def _kronor_text(value: Any) -> Any:
         match = _KRONOR.match(value) if len(value) <= 40 else None
         if match:
             return re.sub(r"[ \u00a0\u202f]", "", match.group(1))
+        if re.fullmatch(r"\s*-\s*\d[\d \u00a0\u202f]*\s*(kr\.?|kronor)?\s*", value):
+            raise PydanticCustomError("IOP016", "Beloppet får inte vara negativt.")
         if re.search(r"\d", value) and not value.strip().isdigit():
             raise PydanticCustomError(
                 "IOP016", "\"{value}\" går inte att läsa som ett belopp i hela kronor. Skriv "
