@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import html
 import io
+import re
 from typing import Any
 
 from ..render.format import kronor, tal
@@ -87,8 +88,14 @@ def to_xlsx(register: Register) -> bytes:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     out = io.BytesIO()
     workbook.save(out)
-    # openpyxl stamps each zip entry with the current time: pin them to the date.
-    return zip_package(read_package(out.getvalue()), register.today)
+    # openpyxl stamps each zip entry, and the workbook's modified time, with the current
+    # time: pin both to the date.
+    when = f"{register.today.isoformat()}T00:00:00Z"
+    members = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                             lambda m: m.group(1) + when.encode() + m.group(2), data)
+                if name == "docProps/core.xml" else data)
+               for name, data in read_package(out.getvalue())]
+    return zip_package(members, register.today)
 
 
 def _cell(value: Any) -> Any:
