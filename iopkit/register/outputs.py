@@ -17,18 +17,9 @@ CENTRAL_REGISTER_FILE = "de-minimis-registret.csv"
 
 
 def parse_register_formats(values: Sequence[str] | None) -> tuple[str, ...]:
-    chosen: list[str] = []
-    for value in values or ():
-        for item in str(value).split(","):
-            name = item.strip().lower()
-            if not name:
-                continue
-            if name not in FORMATS:
-                raise UsageError(f"Formatet {item.strip()!r} finns inte för översikten. Välj "
-                                 f"bland {', '.join(FORMATS)} (flera går att ange med komma).")
-            if name not in chosen:
-                chosen.append(name)
-    return tuple(chosen) or DEFAULT_FORMATS
+    from ..render.pipeline import parse_formats
+
+    return parse_formats(values, FORMATS, DEFAULT_FORMATS)
 
 
 def register_outputs(register: Register, out_dir: Path, formats: Sequence[str]

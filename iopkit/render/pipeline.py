@@ -64,20 +64,22 @@ class RenderedMarkdown:
     notices: tuple[str, ...] = ()
 
 
-def parse_formats(values: Iterable[str] | None) -> tuple[str, ...]:
-    """`--format docx --format html` or `--format docx,html`; default docx."""
+def parse_formats(values: Iterable[str] | None, formats: Sequence[str] = FORMATS,
+                  default: tuple[str, ...] = ("docx",)) -> tuple[str, ...]:
+    """`--format docx --format html` or `--format docx,html`, each one of `formats`;
+    `default` when none is given (docx for the documents)."""
     chosen: list[str] = []
     for value in values or ():
         for item in str(value).split(","):
             name = item.strip().lower()
             if not name:
                 continue
-            if name not in FORMATS:
+            if name not in formats:
                 raise UsageProblem(f"Formatet {item.strip()!r} finns inte. Välj bland "
-                                   f"{', '.join(FORMATS)} (flera går att ange med komma).")
+                                   f"{', '.join(formats)} (flera går att ange med komma).")
             if name not in chosen:
                 chosen.append(name)
-    return tuple(chosen) or ("docx",)
+    return tuple(chosen) or default
 
 
 def spec_stem(spec_path: Path | str) -> str:
