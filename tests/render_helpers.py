@@ -8,7 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from iopkit.render.format import datum_lang, kronor, lower_first, lower_start, manader, tal
+from iopkit.render.format import datum_lang, kronor, lower_first, lower_start, antal_ord, manader, tal
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -226,7 +226,7 @@ def agreement_facts(spec) -> list[str]:
     if period.extension:
         add(period.extension)
     if period.notice_months:
-        add(f"uppsägningstid på {manader(period.notice_months)}")
+        add(f"uppsägningstid på {antal_ord(period.notice_months, 'månad', 'månader', 'en')}")
     personal = spec.personal_data
     add("Personuppgifter och sekretess")  # always, even when the key is missing
     if personal and personal.processed is False:
