@@ -159,3 +159,21 @@ def test_agreement_is_the_approved_text_once_the_decision_is_taken(runner, tmp_p
     title = texts["avtal"][:400]
     assert "UTKAST" not in title
     assert "Godkänt av socialnämnden Centrum den 15 december 2026" in title
+
+
+def test_screening_and_state_aid_steps_stay_open_while_their_findings_are(runner, tmp_path):
+    """Second reader: the checklist ticked "Prövning mot IOP-kriterierna" and "Statsstöd"
+    while signs of a public contract (and IOP119) were open."""
+    import memo_specs
+
+    from conftest import run
+
+    data = memo_specs.skyddat_boende("ja")
+    data["rättslig_bedömning"]["prövning"] = {"lagstadgad_insats": "ja", "marknad": "ja"}
+    data["rättslig_bedömning"]["statsstöd_grund"] = "ingen ekonomisk verksamhet"
+    spec = memo_specs.write(data, tmp_path, "tecken")
+    result = run(runner, "render", spec, "-d", "checklista", "-f", "md", "--datum", "2026-12-01")
+    text = (tmp_path / "tecken-checklista.md").read_text(encoding="utf-8")
+    assert "☐ **Prövning mot IOP-kriterierna.**" in text, result.output
+    state_aid = next(line for line in text.splitlines() if "Statsstöd (grund" in line)
+    assert "☐" in state_aid
