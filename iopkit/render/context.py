@@ -20,9 +20,9 @@ from ..rules.assessment import Assessment, assess
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
-from ..workdays import next_working_day, previous_working_day
+from ..schedule import extension_decision_date
 from .agreement import agreement_context
-from .format import MONTHS, add_months, lower_start
+from .format import MONTHS, lower_start
 from .markdown import Md
 
 SEVERITY_WORDS = {Severity.ERROR: "fel", Severity.WARNING: "varning", Severity.INFO: "info"}
@@ -243,9 +243,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         # An internal planning date never falls on a weekend or holiday: it moves to
         # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
         # statutory time limits).
-        "förlängning_senast": previous_working_day(
-            add_months(period.end, -period.notice_months) if period.notice_months
-            else period.end),
+        "förlängning_senast": extension_decision_date(spec),
     }
 
     context = {

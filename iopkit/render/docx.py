@@ -31,11 +31,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .docx_body import BodyWriter, has_title_page, write_body
+from .docx_body import BodyWriter, write_body
 from .docx_layout import finish_layout
 from .docx_sections import add_section_list, bind_heading_style, find_sections
 from .header_footer import fill_footer, fill_header
-from .markdown import clean_text, parser
+from .markdown import clean_text, has_title_page, parser
 from .numbering import Numbering
 from .ooxml_package import core_properties_xml, serialize, zip_package
 from .word_base import base_for

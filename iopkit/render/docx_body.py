@@ -18,7 +18,7 @@ from .docx_sections import (
     bookmark_heading,
     number_heading,
 )
-from .markdown import clean_text
+from .markdown import clean_text, has_title_page
 from .numbering import Numbering
 from .pages import PageEstimate, cell_lines
 from .table_columns import Cell, column_widths
@@ -410,19 +410,6 @@ def _without_number(children: list[Any]) -> list[Any]:
     first = copy.copy(children[0])
     first.content = re.sub(r"^§[\u00a0 ]\d+[\u00a0 ]+", "", first.content)
     return [first, *children[1:]]
-
-
-def has_title_page(tokens: list[Any]) -> bool:
-    """A document that opens with `# Title` and has a `---` before its next heading has
-    a title page: the paragraphs in between are set in Subtitle."""
-    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
-        return False
-    for token in tokens[3:]:
-        if token.type == "hr":
-            return True
-        if token.type == "heading_open":
-            return False
-    return False
 
 
 def write_body(writer: BodyWriter, tokens: list[Any]) -> None:

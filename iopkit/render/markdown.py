@@ -104,3 +104,17 @@ def parser() -> Any:
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False,
                                      "typographer": False}).enable("table")
+
+
+def has_title_page(tokens: list[Any]) -> bool:
+    """A document that opens with `# Title` and has a `---` before its next heading has
+    a title page: the lines in between are the title page's (Word sets them in
+    Subtitle; the PDF puts them on a page of their own)."""
+    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
+        return False
+    for token in tokens[3:]:
+        if token.type == "hr":
+            return True
+        if token.type == "heading_open":
+            return False
+    return False

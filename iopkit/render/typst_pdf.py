@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import UsageProblem
-from .markdown import clean_text, parser
+from .markdown import clean_text, has_title_page, parser
 from .table_columns import Cell, column_widths
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "typst"
@@ -339,23 +339,10 @@ class DocumentTree:
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _has_title_page(tokens: list[Any]) -> bool:
-    """`# Title`, then a `---` before the next heading: the lines between are a title
-    page (as in the Word document)."""
-    if not tokens or tokens[0].type != "heading_open" or tokens[0].tag != "h1":
-        return False
-    for token in tokens[3:]:
-        if token.type == "hr":
-            return True
-        if token.type == "heading_open":
-            return False
-    return False
-
-
 def document_tree(markdown: str) -> DocumentTree:
     """The Markdown document as a tree of blocks (see the module docstring)."""
     tokens = parser().parse(clean_text(markdown))
-    tree = DocumentTree(title_page=_has_title_page(tokens))
+    tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         tree.title_runs = inline_runs(tokens[1].children or [])
