@@ -29,8 +29,11 @@ MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
+    "ics": "text/calendar; charset=utf-8",
 }
 VERSION_HEADER = "x-iopkit-version"
+#: The draft a save makes unnecessary (removed once the file is saved).
+DRAFT_HEADER = "x-iopkit-utkast"
 
 
 def error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -124,68 +127,59 @@ def _documents() -> tuple[str, ...]:
     return tuple(kind for kind, _, _ in DOCUMENTS)
 
 
-def render_task(data: bytes, file: str, kind: str, fmt: str) -> tuple[str, Any]:
-    """render_document for the worker: ("ok", bytes), ("errors", [finding json]) or
-    ("problem", message); plain values travel back safely."""
-    from ..render.pipeline import SpecHasErrors
-    from ..render.templates import TemplateProblem
+def _spec_name(request: Request) -> str:
+    """The name documents are named after: the server's file, or (`?namn=`) the file
+    the user opened from the computer in the page, only as a label (never a path)."""
+    from pathlib import PurePath
 
-    try:
-        return "ok", render_document(data, file, kind, fmt)
-    except SpecHasErrors as exc:
-        return "errors", [f.to_json() for f in exc.result.errors]
-    except (TemplateProblem, UsageProblem) as exc:
-        return "problem", str(exc)
-
-
-def render_document(data: bytes, file: str, kind: str, fmt: str) -> bytes:
-    """One document (`avtal`, `checklista`) in one format, exactly as `iopkit render`
-    would write it. Raises SpecHasErrors, TemplateProblem or UsageProblem."""
-    from ..render.pipeline import (
-        SUFFIXES,
-        RenderOptions,
-        SpecHasErrors,
-        build_spec_outputs,
-        finish_pdfs,
-        spec_stem,
-    )
-
-    with _PIPELINE:
-        result = check_bytes(data, file)
-        if not result.ok:
-            raise SpecHasErrors(result)
-        outputs = build_spec_outputs(result, None, (fmt,), RenderOptions())
-    wanted = f"{spec_stem(file)}-{kind}{SUFFIXES[fmt]}"
-    chosen = [(path, content) for path, content in outputs if path.name == wanted]
-    return finish_pdfs(chosen)[0][1]
+    given = request.query_params.get("namn", "")
+    name = PurePath(given.replace("\\", "/")).name
+    if given and name == given and len(name) <= 120 and name.lower().endswith(
+            (".yaml", ".yml")) and name.isprintable() and ":" not in name:
+        return name
+    return _workspace(request).display_name
 
 
 async def render(request: Request) -> Response:
-    from ..render.pipeline import FORMATS, spec_stem
+    """A document for downloading (or the preview): ?dokument= one of the page's
+    documents (documents.py), ?format= one of its formats."""
+    from . import documents
 
+    space = _workspace(request)
+    outcomes = await run_in_threadpool(documents.find_outcomes_file, space.path)
+    names = [entry["namn"] for entry in documents.catalogue(outcomes)]
     kind = request.query_params.get("dokument", "avtal")
-    fmt = request.query_params.get("format", "docx")
-    if kind not in _documents():
-        return error(400, f"Okänt dokument. Välj ett av: {', '.join(_documents())}.")
-    if fmt not in FORMATS:
-        return error(400, f"Okänt format. Välj ett av: {', '.join(FORMATS)}.")
-    file = _workspace(request).display_name
+    if kind not in names:
+        return error(400, f"Okänt dokument. Välj ett av: {', '.join(names)}.")
+    formats = documents.formats_of(kind)
+    fmt = request.query_params.get("format", formats[0])
+    if fmt not in formats:
+        return error(400, f"Okänt format. Välj ett av: {', '.join(formats)}.")
     body = await request.body()
     try:
-        status, content = await bounded(render_task, body, file, kind, fmt,
-                                        seconds=worker.RENDER_SECONDS)
+        if kind == "arsrapport":
+            answer = await bounded(documents.report_task, str(outcomes), fmt,
+                                   seconds=worker.RENDER_SECONDS)
+        else:
+            answer = await bounded(documents.spec_document_task, body, _spec_name(request),
+                                   kind, fmt, seconds=worker.RENDER_SECONDS)
     except worker.TooSlow as exc:
         return _too_slow("Dokumentet", exc)
     except worker.WorkerFailed:
         return _worker_failed("Dokumentet")
-    if status == "errors":
-        return error(422, f"Beskrivningen har {len(content)} fel och kan inte bli ett "
-                          "dokument ännu. Rätta felen i formuläret först.", findings=content)
-    if status == "problem":
-        return error(500, content)
-    name = f"{spec_stem(file)}-{kind}.{fmt}"
+    if answer[0] == "errors":
+        where = (f"Uppföljningsfilen {outcomes}" if kind == "arsrapport"
+                 else "Beskrivningen")
+        what = ("Rätta dem i uppföljningsfilen och försök igen." if kind == "arsrapport"
+                else "Rätta felen i formuläret först.")
+        return error(422, f"{where} har {len(answer[1])} fel och kan inte bli ett "
+                          f"dokument ännu. {what}", findings=answer[1])
+    if answer[0] == "problem":
+        return error(500, answer[1])
+    _, name, content = answer
     return Response(content, media_type=MEDIA_TYPES[fmt], headers={
-        "content-disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
+        "content-disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
+        "x-iopkit-filnamn": _quote(name)})
 
 
 def _quote(name: str) -> str:
@@ -223,8 +217,7 @@ async def _parsed(data: bytes, file: str) -> tuple[dict[str, Any] | None, Any]:
 async def parse(request: Request) -> Response:
     """YAML to the page's object (the page edits data, the file stays YAML)."""
     try:
-        parsed, problem = await _parsed(await request.body(),
-                                        _workspace(request).display_name)
+        parsed, problem = await _parsed(await request.body(), _spec_name(request))
     except worker.TooSlow as exc:
         return _too_slow("Inläsningen", exc)
     except worker.WorkerFailed:
@@ -288,7 +281,84 @@ async def start(request: Request) -> Response:
                               "Rätta filen i en textredigerare och starta om.")
     elif space.scaffold is not None:
         payload.update(_scaffold_payload(space.scaffold, space.display_name))
+    payload.update(await run_in_threadpool(_start_extras, space))
     return JSONResponse(payload)
+
+
+def _start_extras(space: Workspace) -> dict[str, Any]:
+    """The documents the page offers, and the draft to continue from: the newest draft
+    of this file (or of work without a file) saved after the file was last changed."""
+    from . import documents
+    from .drafts import Drafts, drafts_folder, key_for
+
+    outcomes = documents.find_outcomes_file(space.path)
+    latest = Drafts(key_for(space.path)).latest()
+    if latest is not None and space.path is not None:
+        try:
+            if space.path.stat().st_mtime >= latest.saved.timestamp():
+                latest = None  # the file was saved after the draft: nothing to continue
+        except OSError:
+            pass
+    return {"dokument": documents.catalogue(outcomes),
+            "uppfoljningsfil": str(outcomes) if outcomes is not None else None,
+            "utkast": latest.summary() if latest is not None else None,
+            "utkastmapp": str(drafts_folder())}
+
+
+def _json_body(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(_strict_text(body))
+    except (ValueError, RecursionError):
+        raise BadBody("Innehållet är inte giltig JSON.") from None
+    if not isinstance(value, dict):
+        raise BadBody("Innehållet ska vara ett JSON-objekt.")
+    return value
+
+
+async def draft_save(request: Request) -> Response:
+    """Keep the page's work as a draft: {"id": the draft's id or null, "data", "mall",
+    "kommentarer", "version": the file version the work started from, "utan_fil": true
+    for work that is not the server's file (a file opened in the page), "namn"}."""
+    from .drafts import NO_FILE_KEY, Drafts, key_for
+
+    space = _workspace(request)
+    try:
+        body = _json_body(await request.body())
+        if not isinstance(body.get("data"), dict):
+            raise BadBody("Utkastet saknar formulärets data.")
+        key = NO_FILE_KEY if body.get("utan_fil") else key_for(space.path)
+        content = {"fil": None if key == NO_FILE_KEY or space.path is None
+                   else str(space.path),
+                   "data": body["data"], "mall": body.get("mall"),
+                   "kommentarer": body.get("kommentarer") or [],
+                   "version": body.get("version"),
+                   "namn": body.get("namn") if isinstance(body.get("namn"), str) else None}
+        draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
+    except BadBody as exc:
+        return error(400, f"{exc} Utkastet sparades inte.")
+    except UsageProblem as exc:
+        return error(507, str(exc))
+    return JSONResponse({"id": draft.id, "sparad": draft.saved.isoformat(),
+                         "sparad_text": draft.summary()["sparad_text"]})
+
+
+async def draft_discard(request: Request) -> Response:
+    """Throw a draft away: {"id", "utan_fil"}; the id only ever matches a fixed pattern."""
+    from .drafts import NO_FILE_KEY, Drafts, key_for
+
+    space = _workspace(request)
+    try:
+        body = _json_body(await request.body())
+    except BadBody as exc:
+        return error(400, str(exc))
+    key = NO_FILE_KEY if body.get("utan_fil") else key_for(space.path)
+    removed = await run_in_threadpool(Drafts(key).discard, body.get("id"))
+    return JSONResponse({"borttaget": removed})
+
+
+async def alive(request: Request) -> Response:
+    """The page asks now and then, so that a stopped server is noticed at once."""
+    return JSONResponse({"ok": True})
 
 
 def _scaffold_base(name: Any, file: str) -> str | None:
@@ -358,16 +428,19 @@ async def save(request: Request) -> Response:
                                                   scaffold_name, seconds=worker.CHECK_SECONDS)
                 return result
 
+            mine = content
             version = await run_in_threadpool(space.save, content, loaded)
         else:
+            mine = None
             version = await run_in_threadpool(space.save,
                                               _strict_text(body).encode("utf-8"), loaded)
     except BadBody as exc:
         return error(400, str(exc))
     except Conflict as conflict:
+        changes = await _conflict_changes(conflict.disk_text, mine, body, file)
         return error(409, f"{file} har ändrats på disken sedan du öppnade den. "
                           "Välj vilken version som ska gälla.",
-                     disk=conflict.disk_text, version=conflict.disk_version)
+                     disk=conflict.disk_text, version=conflict.disk_version, **changes)
     except ReadOnly as exc:
         return error(403, str(exc))
     except worker.TooSlow as exc:
@@ -376,5 +449,27 @@ async def save(request: Request) -> Response:
         return _worker_failed("Sparandet")
     except UsageProblem as exc:
         return error(409 if space.path is None else 500, str(exc))
+    from .drafts import Drafts, key_for
+
+    await run_in_threadpool(Drafts(key_for(space.path)).discard,
+                            request.headers.get(DRAFT_HEADER))  # saved: the draft is done
     return JSONResponse({"version": version, "fil": str(space.path),
                          "backup": str(space.backup_path)})
+
+
+async def _conflict_changes(disk_text: str, mine: Any, body: bytes, file: str
+                            ) -> dict[str, Any]:
+    """What keeping one's own version would change in the file on disk, in iopkit's
+    own words (`iopkit diff`): {"ändringar": [{"avsnitt", "mening"}], "min": YAML}, or
+    {"jämförelse": why the versions cannot be compared in substance}."""
+    from .conflict import changes_task
+
+    disk = disk_text.encode("utf-8")
+    try:
+        mine_bytes = (await run_in_threadpool(mine, disk) if mine is not None
+                      else _strict_text(body).encode("utf-8"))
+        result: dict[str, Any] = await bounded(changes_task, disk, mine_bytes, file,
+                                               seconds=worker.CHECK_SECONDS)
+        return result
+    except (worker.TooSlow, worker.WorkerFailed, UsageProblem, BadBody):
+        return {"jämförelse": "Versionerna kunde inte jämföras i sak."}

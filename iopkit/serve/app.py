@@ -82,6 +82,9 @@ def create_app(workspace: Workspace, token: str, port: int) -> ASGIApp:
         Route("/api/render", api.render, methods=["POST"]),
         Route("/api/save", api.save, methods=["POST"]),
         Route("/api/yaml", api.yaml_file, methods=["POST"]),
+        Route("/api/utkast", api.draft_save, methods=["POST"]),
+        Route("/api/utkast/slang", api.draft_discard, methods=["POST"]),
+        Route("/api/puls", api.alive),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 500: _internal})
     app.state.workspace = workspace
