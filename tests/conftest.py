@@ -65,3 +65,10 @@ def run(runner: CliRunner, *args: str):
     from iopkit.cli import app
 
     return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(autouse=True)
+def _drafts_in_a_temporary_folder(tmp_path_factory, monkeypatch):
+    """The web editor's drafts (serve/drafts.py) go to a folder of the test's own, never
+    to the real home folder; servers started by a test inherit it."""
+    monkeypatch.setenv("IOPKIT_UTKAST", str(tmp_path_factory.mktemp("utkast")))

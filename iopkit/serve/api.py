@@ -107,7 +107,7 @@ def check_json(data: bytes, file: str) -> str:
 async def check(request: Request) -> Response:
     body = await request.body()
     try:
-        text = await run_in_threadpool(check_json, body, _workspace(request).display_name)
+        text = await run_in_threadpool(check_json, body, _spec_name(request))
     except worker.TooSlow as exc:
         return _too_slow("Kontrollen", exc)
     except worker.WorkerFailed:
@@ -332,7 +332,8 @@ async def draft_save(request: Request) -> Response:
                    "data": body["data"], "mall": body.get("mall"),
                    "kommentarer": body.get("kommentarer") or [],
                    "version": body.get("version"),
-                   "namn": body.get("namn") if isinstance(body.get("namn"), str) else None}
+                   "namn": body.get("namn") if isinstance(body.get("namn"), str) else None,
+                   "grund": body.get("grund") if isinstance(body.get("grund"), str) else None}
         draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
     except BadBody as exc:
         return error(400, f"{exc} Utkastet sparades inte.")
@@ -397,8 +398,11 @@ async def yaml_file(request: Request) -> Response:
     the file on disk (or the scaffold a new file starts from); nothing is written."""
     space = _workspace(request)
     try:
-        data, scaffold_name = _page_data(await request.body())
-        current = await run_in_threadpool(space.read)
+        body = await request.body()
+        data, scaffold_name = _page_data(body)
+        opened = json.loads(body).get("grund")  # a file opened in the page: its text
+        current = (opened.encode("utf-8") if isinstance(opened, str)
+                   else await run_in_threadpool(space.read))
         content = await bounded(merge_task, current, data, space.display_name,
                                 scaffold_name, seconds=worker.CHECK_SECONDS)
     except BadBody as exc:

@@ -9,7 +9,20 @@
   const state = {
     steps: [], current: 0, findings: [], version: null, file: null, canSave: false,
     pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null, scaffold: null,
+    comments: [], offered: null, documents: [],
+    // The file opened from the computer in the page (name and text), when there is one.
+    opened: null,
+    // The draft this page writes to: its id (from the server), whether it belongs to
+    // no file of the server (work without a file, or a file opened in the page).
+    draft: { id: null, noFile: false, timer: null, first: 0, busy: false, again: false },
+    lost: false,
   };
+  // How long an answer may take before the page says that it did not come (the server
+  // itself stops a check after 30 s and a document after 120 s).
+  const SECONDS = { check: 45, render: 150, save: 60, draft: 20, alive: 8 };
+  const DRAFT_DELAY_MS = 300;
+  const DRAFT_AT_MOST_MS = 1000;
+  const ALIVE_EVERY_MS = 5000;
 
   // The access key: from the address on the first load (then removed from the address
   // bar and history), kept in this tab's sessionStorage (per port) for reloads. Every
@@ -25,20 +38,64 @@
     try { return sessionStorage.getItem("iopkit-token") || ""; } catch (e) { return ""; }
   })();
 
-  async function call(url, options = {}) {
+  /** fetch with the token and a time limit. A broken connection or no answer in time
+   * becomes a 503 with a Swedish message (never an exception), and a broken connection
+   * shows the red banner: whatever was on its way was not saved. */
+  async function call(url, options = {}, seconds = SECONDS.check) {
     const headers = { ...(options.headers || {}), "x-iopkit-token": TOKEN };
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), seconds * 1000);
     try {
-      return await fetch(url, { credentials: "same-origin", ...options, headers });
+      const response = await fetch(url, { credentials: "same-origin", ...options, headers,
+        signal: abort.signal });
+      connectionBack();
+      return response;
     } catch (e) {
-      // The server has stopped (Ctrl-C) or the connection broke: say so where the answer
-      // would have been shown, like any other refusal.
-      return new Response(JSON.stringify({ fel: "Webbredigeraren svarar inte. Kör `iopkit serve` fortfarande? Starta den igen och ladda om sidan; ändringar som inte är sparade finns kvar i formuläret så länge sidan är öppen." }),
+      const timedOut = abort.signal.aborted;
+      if (!timedOut) connectionLost();
+      const text = timedOut
+        ? `Webbredigeraren svarade inte inom ${seconds} sekunder. Ingenting har sparats av det anropet; försök igen.`
+        : "Webbredigeraren svarar inte. Ingenting har sparats.";
+      return new Response(JSON.stringify({ fel: text }),
         { status: 503, headers: { "content-type": "application/json; charset=utf-8" } });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async function json(url, options) {
-    const response = await call(url, options);
+  function restartCommand() {
+    const file = state.file ? ` "${state.file}"` : "";
+    return `iopkit serve${file}`;
+  }
+
+  function connectionLost() {
+    if (state.lost) return;
+    state.lost = true;
+    $("avbrott-text").textContent = "Anslutningen till webbredigeraren är bruten: ingenting " +
+      "har sparats sedan dess, varken i filen eller som utkast. Det du har skrivit finns kvar " +
+      "på sidan så länge den är öppen. Starta om webbredigeraren i kommandotolken med " +
+      `${restartCommand()}, öppna adressen den skriver ut och välj ”Fortsätt där du slutade”. ` +
+      "Spara gärna en kopia på datorn först.";
+    $("avbrott").hidden = false;
+    if (/^Sparat i /.test($("status").textContent)) say("");
+  }
+
+  function connectionBack() {
+    if (!state.lost) return;
+    state.lost = false;
+    $("avbrott").hidden = true;
+    scheduleDraft();
+  }
+
+  /** The page's own YAML text (model.js), made without the server: for the copy saved
+   * while the connection is broken. */
+  function saveCopy() {
+    offer(new Blob([yamlText()], { type: "application/yaml" }), baseName());
+    say(`En kopia är nedladdad som ${baseName()} (i webbläsarens mapp för nedladdningar).`);
+  }
+
+  async function json(url, options, seconds) {
+    const response = await call(url, options, seconds);
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     return { ok: response.ok, status: response.status, body };
@@ -70,9 +127,100 @@
     IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged });
     $("fil").textContent = info.fil ? `Fil: ${info.fil}` : "Ingen fil: ladda ner YAML-filen när du är klar.";
     $("spara").hidden = !state.canSave;
+    showDocuments(info);
+    if (info.utkast) offerDraft(info.utkast);
     if (info.fel) { say(info.fel); return; }
     if (info.data) { open(info.data, info.kommentarer); return; }
     chooseKind(info.typer);
+  }
+
+  function showDocuments(info) {
+    const report = Boolean(info.uppfoljningsfil);
+    document.querySelector('tr[data-rad="arsrapport"]').hidden = !report;
+    $("arsrapport-kalla").hidden = !report;
+    if (report) {
+      $("arsrapport-kalla").textContent = `Årsrapporten görs av uppföljningsfilen ${info.uppfoljningsfil} ` +
+        "och avtalet som det är sparat, för det senaste året i uppföljningsfilen.";
+    }
+  }
+
+  // ---- drafts -----------------------------------------------------------------------
+  function offerDraft(draft) {
+    state.offered = draft;
+    const where = draft.namn ? ` (filen ${draft.namn}, öppnad från datorn)` : "";
+    $("utkast-text").textContent = `Det senaste utkastet${where} sparades ${draft.sparad_text}, ` +
+      (state.file ? "efter att filen sparades senast. " : "") +
+      "Fortsätt där du slutade, eller släng utkastet" +
+      (state.file ? " och arbeta vidare med filen som den är." : " och börja om.");
+    $("utkast").hidden = false;
+  }
+
+  function continueDraft() {
+    const draft = state.offered;
+    if (!draft) return;
+    state.draft.id = draft.id;
+    state.draft.noFile = !draft.fil;
+    state.scaffold = draft.mall || null;
+    if (draft.namn) {
+      openedFromComputer(draft.namn, draft.grund || null);
+    } else if (draft.version) {
+      // The file's version the work started from: if the file has changed since, saving
+      // shows the conflict dialog instead of replacing what is on disk now.
+      state.version = draft.version;
+    }
+    $("utkast").hidden = true;
+    $("valj-typ").hidden = true;
+    open(draft.data, draft.kommentarer);
+    state.dirty = true;
+    say(`Utkastet från ${draft.sparad_text} är öppnat.` +
+      (state.canSave ? " Spara när du vill skriva det till filen." : " Ladda ner YAML-filen när du är klar."));
+  }
+
+  async function discardDraft() {
+    const draft = state.offered;
+    if (!draft) return;
+    const answer = await json("/api/utkast/slang", jsonPost({ id: draft.id, utan_fil: !draft.fil }), SECONDS.draft);
+    if (!answer.ok) { say(answer.body ? answer.body.fel : "Utkastet kunde inte slängas."); return; }
+    state.offered = null;
+    $("utkast").hidden = true;
+    say("Utkastet är slängt.");
+  }
+
+  function jsonPost(value, headers = {}) {
+    return { method: "POST", body: JSON.stringify(value),
+      headers: { "content-type": "application/json; charset=utf-8", ...headers } };
+  }
+
+  /** Every change is kept as a draft within a second: at most DRAFT_AT_MOST_MS after
+   * the first change of a burst, one request at a time. */
+  function scheduleDraft() {
+    if (!state.steps.length) return;
+    const draft = state.draft;
+    if (!draft.first) draft.first = Date.now();
+    clearTimeout(draft.timer);
+    const wait = Math.max(0, Math.min(DRAFT_DELAY_MS, DRAFT_AT_MOST_MS - (Date.now() - draft.first)));
+    draft.timer = setTimeout(saveDraft, wait);
+  }
+
+  async function saveDraft() {
+    const draft = state.draft;
+    if (draft.busy) { draft.again = true; return; }
+    draft.busy = true;
+    draft.first = 0;
+    const answer = await json("/api/utkast", jsonPost({
+      id: draft.id, utan_fil: draft.noFile, data: IopForm.toYamlData(), mall: state.scaffold,
+      kommentarer: state.comments, version: state.version,
+      namn: state.opened ? state.opened.name : null,
+      grund: state.opened ? state.opened.text : null }), SECONDS.draft);
+    draft.busy = false;
+    if (answer.ok) {
+      draft.id = answer.body.id;
+      $("utkaststatus").textContent = `Utkast sparat ${answer.body.sparad_text.replace(/^den /, "")}.`;
+    } else {
+      $("utkaststatus").textContent = "Utkastet kunde inte sparas: " +
+        (answer.body ? answer.body.fel : "okänt fel.");
+    }
+    if (draft.again) { draft.again = false; scheduleDraft(); }
   }
 
   function chooseKind(kinds) {
@@ -91,6 +239,7 @@
         state.scaffold = kind.namn;
         open(answer.body.data, answer.body.kommentarer);
         state.dirty = true;
+        scheduleDraft();
       });
       const item = document.createElement("li");
       item.append(button);
@@ -102,6 +251,7 @@
   }
 
   function open(data, comments) {
+    state.comments = comments || [];
     IopForm.setData(data, comments || []);
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
@@ -154,12 +304,14 @@
 
   function changed() {
     state.dirty = true;
+    scheduleDraft();
     scheduleCheck(CHECK_DELAY_MS);
   }
 
   /** A list item was added or removed; a removal can be undone once. */
   function structureChanged(focusPath, removal) {
     state.dirty = true;
+    scheduleDraft();
     const undo = $("angra");
     undo.hidden = !removal;
     state.undo = removal ? removal.undo : null;
@@ -173,6 +325,7 @@
     const restored = state.undo();
     $("angra").hidden = true;
     state.undo = null;
+    scheduleDraft();
     say("Borttagningen är ångrad.");
     show(state.current, false, restored);
     scheduleCheck(0);
@@ -188,7 +341,7 @@
   async function runCheck() {
     const seq = ++state.checkSeq;
     const text = yamlText();
-    const answer = await json("/api/check", post("/api/check", text));
+    const answer = await json(`/api/check?${nameParameter().slice(1)}`, post("/api/check", text));
     if (seq !== state.checkSeq) return; // a newer change is on its way
     if (!answer.ok) { $("kontrollstatus").textContent = answer.body ? answer.body.fel : "Kontrollen misslyckades."; return; }
     state.findings = answer.body.findings.filter((f) => !f.silenced);
@@ -288,7 +441,8 @@
   async function preview(text) {
     const seq = ++state.previewSeq;
     $("forhandsstatus").textContent = "Uppdaterar förhandsvisningen …";
-    const response = await call("/api/render?dokument=avtal&format=html", post("", text));
+    const response = await call(`/api/render?dokument=avtal&format=html${nameParameter()}`,
+      post("", text), SECONDS.render);
     if (seq !== state.previewSeq) return;
     if (!response.ok) {
       let message = "Förhandsvisningen kunde inte skapas.";
@@ -296,14 +450,35 @@
       $("forhandsstatus").textContent = message;
       return;
     }
-    $("forhandsvisning").srcdoc = await response.text();
+    const html = await response.text();
+    if (seq !== state.previewSeq) return;
+    showPreview(html);
     $("forhandsstatus").textContent = "";
+  }
+
+  /** A new text in the preview at the place the reader was: the scroll position is
+   * taken before the new document replaces the old and given back once it is laid out. */
+  function showPreview(html) {
+    const frame = $("forhandsvisning");
+    let position = null;
+    try {
+      const view = frame.contentWindow;
+      if (view && view.document && view.document.documentElement) {
+        position = { x: view.scrollX, y: view.scrollY };
+      }
+    } catch (e) { position = null; }
+    if (position && (position.x || position.y)) {
+      frame.addEventListener("load", () => {
+        try { frame.contentWindow.scrollTo(position.x, position.y); } catch (e) { /* gone */ }
+      }, { once: true });
+    }
+    frame.srcdoc = html;
   }
 
   // ---- downloads and saving -----------------------------------------------------------
   function baseName() {
-    const name = state.file ? state.file.split(/[\\/]/).pop() : "avtal.yaml";
-    return name;
+    if (state.opened) return state.opened.name;
+    return state.file ? state.file.split(/[\\/]/).pop() : "avtal.yaml";
   }
 
   function stem() { return baseName().replace(/\.(ya?ml)$/i, ""); }
@@ -319,40 +494,92 @@
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
+  /** `&namn=` for a file opened from the computer: the documents are named after it. */
+  function nameParameter() {
+    return state.opened ? `&namn=${encodeURIComponent(state.opened.name)}` : "";
+  }
+
+  function fileNameOf(response, fallback) {
+    const given = response.headers.get("x-iopkit-filnamn");
+    try { return given ? decodeURIComponent(given) : fallback; } catch (e) { return fallback; }
+  }
+
   async function download(kind, format) {
-    say(`Skapar ${kind}.${format} …`);
-    const response = await call(`/api/render?dokument=${kind}&format=${format}`, post("", yamlText()));
+    const expected = kind === "kalender" ? `${stem()}-kalender.ics` : `${stem()}-${kind}.${format}`;
+    say(`Skapar ${expected} …`);
+    const response = await call(`/api/render?dokument=${kind}&format=${format}${nameParameter()}`,
+      post("", yamlText()), SECONDS.render);
     if (!response.ok) {
       let message = "Dokumentet kunde inte skapas.";
       try { message = (await response.json()).fel || message; } catch (e) { /* keep */ }
       say(message);
       return;
     }
-    offer(await response.blob(), `${stem()}-${kind}.${format}`);
-    say(`${stem()}-${kind}.${format} är nedladdad.`);
+    const name = fileNameOf(response, expected);
+    offer(await response.blob(), name);
+    say(`${name} är nedladdad (i webbläsarens mapp för nedladdningar).`);
   }
 
   // Saving sends the form's data, not YAML: the server changes only the values that
   // differ from the file, so its comments, order and quoting stay as they are.
   async function save(version) {
+    if (!state.canSave) return;
     const text = yamlText();
-    const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
-    const answer = await json("/api/save", { method: "POST", body, headers: {
-      "content-type": "application/json; charset=utf-8", "x-iopkit-version": version } });
+    say("Sparar …");  // the old "Sparat i …" never stays on screen while this is under way
+    const headers = { "x-iopkit-version": version };
+    if (state.draft.id && !state.draft.noFile) headers["x-iopkit-utkast"] = state.draft.id;
+    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(), mall: state.scaffold },
+      headers), SECONDS.save);
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
+      say("Filen har ändrats på disken. Ingenting har sparats ännu: välj version.");
       conflict(answer.body, text);
       return;
     }
-    if (!answer.ok) { say(answer.body ? answer.body.fel : "Filen kunde inte sparas."); return; }
+    if (!answer.ok) {
+      say(`Ingenting har sparats: ${answer.body ? answer.body.fel : "filen kunde inte sparas."}`);
+      return;
+    }
     state.version = answer.body.version;
     state.dirty = false;
+    if (!state.draft.noFile) state.draft.id = null;  // the server removed it: the file has it all
     say(`Sparat i ${answer.body.fil}. Den förra versionen finns i ${answer.body.backup}.`);
   }
 
   function conflict(body, mine) {
     $("konflikt-text").textContent = body.fel;
     $("konflikt-disk").value = body.disk;
-    $("konflikt-min").value = mine;
+    $("konflikt-min").value = body.min || mine;
+    const area = $("konflikt-andringar");
+    area.replaceChildren();
+    const intro = document.createElement("p");
+    if (body["jämförelse"]) {
+      intro.textContent = body["jämförelse"];
+      area.append(intro);
+    } else if (!body["ändringar"] || !body["ändringar"].length) {
+      intro.textContent = "De två versionerna säger samma sak i sak; de skiljer sig bara i hur " +
+        "texten är skriven i filen.";
+      area.append(intro);
+    } else {
+      intro.textContent = `Din version skiljer sig från den på disken på ${body.antal}. ` +
+        "Om du sparar din version blir det så här (om du använder versionen på disken gäller " +
+        "i stället det som står där):";
+      area.append(intro);
+      let section = null;
+      let list = null;
+      for (const change of body["ändringar"]) {
+        if (change.avsnitt !== section) {
+          section = change.avsnitt;
+          const heading = document.createElement("h3");
+          heading.textContent = section;
+          list = document.createElement("ul");
+          area.append(heading, list);
+        }
+        const item = document.createElement("li");
+        item.textContent = change.mening;
+        if (change.tidigare) item.textContent += ` (På disken: ”${change.tidigare}”.)`;
+        list.append(item);
+      }
+    }
     const dialog = $("konflikt");
     dialog.dataset.version = body.version;
     dialog.showModal();
@@ -369,18 +596,71 @@
     say("Formuläret visar nu versionen från disken.");
   }
 
+  // ---- a file from the computer -----------------------------------------------------
+  const MAX_OPEN_BYTES = 2 * 1024 * 1024;
+
+  function openedFromComputer(name, text) {
+    state.opened = { name, text };
+    state.canSave = false;
+    state.draft.noFile = true;
+    $("spara").hidden = true;
+    $("fil").textContent = `Öppnad från datorn: ${name}. Den sparas inte i någon fil förrän du ` +
+      "laddar ner den (YAML-fil) och sparar den där du vill; ett utkast sparas hela tiden.";
+  }
+
+  async function openFile(file) {
+    if (!file) return;
+    if (file.size > MAX_OPEN_BYTES) {
+      say(`${file.name} är ${(file.size / 1024 / 1024).toFixed(1)} MB. Webbredigeraren läser högst 2 MB; en partnerskapsbeskrivning är normalt några kilobyte.`);
+      return;
+    }
+    if (!/\.ya?ml$/i.test(file.name)) {
+      say(`${file.name} är ingen YAML-fil. Välj en partnerskapsbeskrivning som slutar på .yaml.`);
+      return;
+    }
+    say(`Läser ${file.name} …`);
+    const bytes = await file.arrayBuffer();
+    const answer = await json(`/api/parse?namn=${encodeURIComponent(file.name)}`,
+      { method: "POST", body: bytes, headers: { "content-type": "application/yaml" } });
+    if (!answer.ok) {
+      const where = answer.body && answer.body.findings && answer.body.findings[0];
+      const line = where && where.line ? ` (rad ${where.line}${where.column ? `, kolumn ${where.column}` : ""})` : "";
+      say(`${file.name} kunde inte öppnas${line}: ${answer.body ? answer.body.fel : "okänt fel."} Ingenting i formuläret har ändrats.`);
+      return;
+    }
+    if (state.draft.timer) { clearTimeout(state.draft.timer); await saveDraft(); }
+    state.draft.id = null;  // the work so far stays in its own draft
+    openedFromComputer(file.name, new TextDecoder("utf-8").decode(bytes));
+    state.scaffold = null;
+    $("valj-typ").hidden = true;
+    $("utkast").hidden = true;
+    open(answer.body.data, answer.body.kommentarer);
+    state.dirty = false;
+    say(`${file.name} är öppnad. Kontrollen och förhandsvisningen visar den nu.`);
+  }
+
   function wire() {
     $("foregaende").addEventListener("click", () => show(state.current - 1, true));
     $("nasta").addEventListener("click", () => show(state.current + 1, true));
     $("spara").addEventListener("click", () => save(state.version));
-    $("ladda-avtal").addEventListener("click", () => download("avtal", "docx"));
-    $("ladda-checklista").addEventListener("click", () => download("checklista", "docx"));
-    $("ladda-pdf").addEventListener("click", () => download("avtal", "pdf"));
+    document.querySelectorAll("button[data-dokument]").forEach((button) => {
+      button.addEventListener("click", () => download(button.dataset.dokument, button.dataset.format));
+    });
+    $("oppna").addEventListener("click", () => $("oppna-fil").click());
+    $("oppna-fil").addEventListener("change", (event) => {
+      const file = event.target.files[0];
+      event.target.value = "";
+      openFile(file);
+    });
+    $("fortsatt").addEventListener("click", continueDraft);
+    $("slang-utkast").addEventListener("click", discardDraft);
+    $("kopia").addEventListener("click", saveCopy);
     $("ladda-yaml").addEventListener("click", async () => {
-      // The same lossless text a save would write (comments and all), not the page's own.
-      const body = JSON.stringify({ data: IopForm.toYamlData(), mall: state.scaffold });
-      const response = await call("/api/yaml", { method: "POST", body,
-        headers: { "content-type": "application/json; charset=utf-8" } });
+      // The same lossless text a save would write (comments and all), not the page's own;
+      // for a file opened from the computer, merged onto that file's text.
+      const request = { data: IopForm.toYamlData(), mall: state.scaffold };
+      if (state.opened && state.opened.text !== null) request.grund = state.opened.text;
+      const response = await call("/api/yaml", jsonPost(request));
       if (!response.ok) {
         let message = "YAML-filen kunde inte skapas.";
         try { message = (await response.json()).fel || message; } catch (e) { /* keep */ }
@@ -388,7 +668,8 @@
         return;
       }
       offer(await response.blob(), baseName());
-      say(`${baseName()} är nedladdad.`);
+      if (!state.canSave) state.dirty = false;  // downloading is how this work is kept
+      say(`${baseName()} är nedladdad (i webbläsarens mapp för nedladdningar).`);
     });
     $("behall-min").addEventListener("click", () => {
       const version = $("konflikt").dataset.version;
@@ -397,10 +678,21 @@
     });
     $("anvand-disk").addEventListener("click", useDisk);
     $("angra").addEventListener("click", undoRemoval);
-    $("avbryt-konflikt").addEventListener("click", () => $("konflikt").close());
-    window.addEventListener("beforeunload", (event) => {
-      if (state.dirty && state.canSave) event.preventDefault();
+    $("avbryt-konflikt").addEventListener("click", () => {
+      $("konflikt").close();
+      say("Ingenting har sparats. Spara igen när du har bestämt dig.");
     });
+    window.addEventListener("beforeunload", (event) => {
+      // Unsaved changes: the browser asks before the page is closed or reloaded (the
+      // draft has them too, but the user should not have to know that).
+      if (!state.dirty) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+    setInterval(async () => {
+      if (document.hidden && !state.lost) return;
+      await call("/api/puls", {}, SECONDS.alive);
+    }, ALIVE_EVERY_MS);
   }
 
   wire();
