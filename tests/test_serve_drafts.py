@@ -217,3 +217,15 @@ def test_a_save_conflict_says_in_words_what_differs(spec_file):
     assert change["avsnitt"] == "Partnerskapet"
     assert "Disklänken" in change["mening"] and "Formulärlänken" in change["mening"]
     assert "Formulärlänken" in body["min"] and "Disklänken" in body["disk"]
+
+
+def test_documents_of_a_file_opened_in_the_page_are_named_after_it(spec_file):
+    client = client_for(Workspace(None))
+    body = spec_file.read_bytes()
+    named = client.post("/api/render?dokument=kalender&format=ics&namn=fr%C3%A5n-datorn.yaml",
+                        content=body, headers=authed())
+    assert re_name(named) == "fr%C3%A5n-datorn-kalender.ics"
+    for hostile in ("../../etc/passwd.yaml", "C:%5Cx%5Cy.yaml", "inte-yaml.txt"):
+        response = client.post(f"/api/render?dokument=kalender&format=ics&namn={hostile}",
+                               content=body, headers=authed())
+        assert re_name(response) == "avtal-kalender.ics"  # a path is never a name

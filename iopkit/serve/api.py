@@ -146,9 +146,12 @@ async def render(request: Request) -> Response:
     from . import documents
 
     space = _workspace(request)
-    outcomes = await run_in_threadpool(documents.find_outcomes_file, space.path)
-    names = [entry["namn"] for entry in documents.catalogue(outcomes)]
     kind = request.query_params.get("dokument", "avtal")
+    # The folder is searched for a follow-up file only when the annual report is asked
+    # for (the preview renders on every change).
+    outcomes = (await run_in_threadpool(documents.find_outcomes_file, space.path)
+                if kind == documents.REPORT[0] else None)
+    names = [entry["namn"] for entry in documents.catalogue(outcomes)]
     if kind not in names:
         return error(400, f"Okänt dokument. Välj ett av: {', '.join(names)}.")
     formats = documents.formats_of(kind)

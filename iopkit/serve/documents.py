@@ -29,6 +29,7 @@ REPORT = ("arsrapport", "Årsrapport", ("docx", "pdf", "html", "md"))
 #: this big (a follow-up file is a few kilobytes): the search stays bounded.
 MAX_CANDIDATES = 200
 MAX_CANDIDATE_BYTES = 512 * 1024
+MARKER_WITHIN_BYTES = 16 * 1024
 
 
 def formats_of(name: str) -> tuple[str, ...]:
@@ -141,8 +142,9 @@ def find_outcomes_file(spec_path: Path | None) -> Path | None:
             if path.resolve() == target or not path.is_file() or \
                     path.stat().st_size > MAX_CANDIDATE_BYTES:
                 continue
-            if b"iopkit_utfall" not in path.read_bytes():
-                continue
+            with path.open("rb") as handle:  # the marker is near the top
+                if b"iopkit_utfall" not in handle.read(MARKER_WITHIN_BYTES):
+                    continue
             document = load_spec_file(path)
         except (OSError, SpecIOError, SpecLoadError):
             continue
