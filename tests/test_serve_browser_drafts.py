@@ -123,8 +123,26 @@ def test_work_without_a_file_survives_a_restart_of_the_server(tmp_path, driver):
         form_shown(driver)
         assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
         assert driver.find_element(By.ID, "valj-typ").is_displayed() is False
-        # Throwing a draft away: the next load offers nothing.
-        driver.execute_script("window.onbeforeunload = null;")
+
+
+def test_a_thrown_away_draft_is_not_offered_again(tmp_path, driver):
+    from iopkit.serve.drafts import NO_FILE_KEY, Drafts, drafts_folder
+
+    Drafts(NO_FILE_KEY).save(None, {"fil": None, "data": {"iopkit": 1}, "mall": None,
+                                    "kommentarer": [], "version": None, "namn": None})
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
+                 "Utkastet erbjöds inte")
+        driver.find_element(By.ID, "slang-utkast").click()
+        wait_for(driver, lambda d: text_of(d, "status") == "Utkastet är slängt.",
+                 "Utkastet slängdes inte")
+        assert driver.find_element(By.ID, "utkast").is_displayed() is False
+        assert list(drafts_folder().iterdir()) == []
+        driver.refresh()
+        wait_for(driver, lambda d: d.find_element(By.ID, "valj-typ").is_displayed(),
+                 "Typvalet visades inte")
+        assert driver.find_element(By.ID, "utkast").is_displayed() is False
 
 
 def test_a_stopped_server_shows_the_banner_and_never_claims_a_save(tmp_path, driver):
