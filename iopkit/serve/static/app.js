@@ -72,7 +72,9 @@
     if (state.lost) return;
     state.lost = true;
     $("avbrott-text").textContent = "Anslutningen till webbredigeraren är bruten: ingenting " +
-      "har sparats sedan dess, varken i filen eller som utkast. Det du har skrivit finns kvar " +
+      "har sparats sedan dess, varken i filen eller som utkast" +
+      (state.draft.savedText ? ` (det senaste utkastet sparades ${state.draft.savedText})` : "") +
+      ". Det du har skrivit finns kvar " +
       "på sidan så länge den är öppen. Starta om webbredigeraren i kommandotolken med " +
       `${restartCommand()}, öppna adressen den skriver ut och välj ”Fortsätt där du slutade”. ` +
       "Spara gärna en kopia på datorn först.";
@@ -215,6 +217,7 @@
     draft.busy = false;
     if (answer.ok) {
       draft.id = answer.body.id;
+      draft.savedText = answer.body.sparad_text;
       $("utkaststatus").textContent = `Utkast sparat ${answer.body.sparad_text.replace(/^den /, "")}.`;
     } else {
       $("utkaststatus").textContent = "Utkastet kunde inte sparas: " +
