@@ -254,13 +254,13 @@
   }
 
   function open(data, comments) {
-    state.comments = comments || [];
     IopForm.setData(data, comments || []);
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
     show(0, false);
     scheduleCheck(0);
+    state.comments = comments || [];  // kept with the drafts
   }
 
   // ---- steps ------------------------------------------------------------------------
