@@ -41,7 +41,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .render.format import add_months, datum_lang
+from .format import add_months, datum_lang
 from .workdays import next_working_day
 
 if TYPE_CHECKING:

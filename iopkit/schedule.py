@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .render.format import add_months
+from .format import add_months
 from .workdays import previous_working_day
 
 FOLLOW_UP = "uppföljning"

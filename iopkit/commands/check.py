@@ -60,7 +60,7 @@ def check(
             settings = settings.with_eur_rate(parse_eur_rate(eur_rate))
         except ValueError as exc:
             fail(str(exc))
-    from ..render.dates import default_date, parse_date_option
+    from ..dates import default_date, parse_date_option
 
     today = parse_date_option(date_text) if date_text is not None else default_date()
     results, io_problems = check_paths(files, settings, today)

@@ -82,7 +82,7 @@ def diff(
     from ..amendment import default_effective_date, finding_lines
     from ..diff import NO_CHANGES, count_text, diff_specs, render_text
     from ..files import check_can_write, portable_name, write_atomic
-    from ..render.dates import default_date, parse_date_option
+    from ..dates import default_date, parse_date_option
 
     # Decided once: mypy narrows an enum wrongly across the `and` tests below.
     is_docx = output_format is DiffFormat.docx
@@ -139,7 +139,7 @@ def diff(
 
 
 def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
-    from ..render.tracked import tracked_agreement
+    from ..render.pipeline import tracked_agreement
 
     return tracked_agreement(old, new, options)
 

@@ -40,7 +40,7 @@ def kalender(
     """
     from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
     from ..files import check_can_write, portable_name, write_atomic
-    from ..render.dates import default_date, parse_date_option
+    from ..dates import default_date, parse_date_option
     from ..report import plural
     from .common import load_valid_specs
 

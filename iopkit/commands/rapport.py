@@ -43,7 +43,7 @@ def rapport(
     """
     from ..files import check_output_dir, make_output_dir
     from ..outcomes.report import write_report
-    from ..render.dates import default_date, parse_date_option
+    from ..dates import default_date, parse_date_option
     from ..render.pipeline import RenderOptions, parse_formats
 
     chosen = parse_formats(formats)

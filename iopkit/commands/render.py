@@ -66,8 +66,8 @@ def render(
         write_set,
     )
     from ..render.batch import LazyProgress, default_jobs, render_many
-    from ..render.dates import default_date, parse_date_option
-    from ..render.pdf import parse_engine
+    from ..dates import default_date, parse_date_option
+    from ..writers.pdf.libreoffice import parse_engine
     from ..render.kinds import parse_documents
     from ..render.pipeline import (
         RenderOptions,

@@ -42,8 +42,8 @@ def uppfoljning(
     """
     from ..files import check_output_dir, make_output_dir, prepare_targets, write_set
     from ..followup import build_followup_outputs, output_paths
-    from ..render.dates import default_date, parse_date_option
-    from ..render.pdf import parse_engine
+    from ..dates import default_date, parse_date_option
+    from ..writers.pdf.libreoffice import parse_engine
     from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
     from .common import load_valid_results
 

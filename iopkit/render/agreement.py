@@ -29,10 +29,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .format import lista
+from ..format import lista
 from ..rules.assessment import AREA_NAMES
-from .dates import approving_decisions
-from .markdown import Md
+from ..dates import approving_decisions
+from ..writers.markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
 #: draft"), each with the condition under which it is rendered.

@@ -18,10 +18,10 @@ from .docx_sections import (
     bookmark_heading,
     number_heading,
 )
-from .markdown import clean_text, has_title_page
+from ..markdown import clean_text, has_title_page
 from .numbering import Numbering
 from .pages import PageEstimate, cell_lines
-from .table_columns import Cell, column_widths
+from ..table_columns import Cell, column_widths
 from .word_base import Base
 from .wordxml import add_break, add_run, el, insert_ppr_child, set_ppr_flag, w
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import UsageProblem, describe_os_error
+from ...files import UsageProblem, describe_os_error
 from .ooxml_package import part_targets, read_package
 from .wordxml import (
     A4_WIDTH,

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..files import UsageProblem
+from ...files import UsageProblem
 
 #: A letterhead template is well under a megabyte; 20 MB leaves room for pictures.
 MAX_REFERENCE_BYTES = 20 * 1024 * 1024

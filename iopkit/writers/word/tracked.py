@@ -1,7 +1,7 @@
 """Two versions of an agreement as one Word document with tracked changes.
 
-`tracked_agreement` renders both specs through the ordinary pipeline (templates,
---mallar, --referens-docx) and `tracked_changes_docx` merges the two documents: the new
+`render.pipeline.tracked_agreement` renders both specs through the ordinary pipeline
+(templates, --mallar, --referens-docx) and `tracked_changes_docx` merges the two documents: the new
 one, with every difference from the old one as a revision by "iopkit" dated with the
 render date, so that Word's Accept all gives the new agreement and Reject all the old.
 Alignment is in block_alignment.py, word-level changes and paragraph revisions in
@@ -298,21 +298,3 @@ def tracked_changes_docx(old_docx: bytes, new_docx: bytes, when: dt.date,
         replaced[settings_name] = serialize(settings)
     return zip_package([(name, replaced.get(name, data)) for name, data in new_members], when)
 
-
-def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:
-    """The agreement of the `new` CheckResult with its differences from the `old` one as
-    tracked changes; `options` is a pipeline.RenderOptions. Raises
-    templates.TemplateProblem and files.UsageProblem as rendering does."""
-    from .docx import markdown_to_docx
-    from .pipeline import draft_date, render_markdown
-
-    when = draft_date(options)
-    documents = []
-    for result in (old, new):
-        agreement = next(document for document in render_markdown(result, options)
-                         if document.kind == "avtal")
-        documents.append(markdown_to_docx(
-            agreement.markdown, title=agreement.title, header_text=agreement.header_text,
-            subject=agreement.subject, reference_docx=options.reference_docx, date=when,
-            author=agreement.author, keywords=agreement.keywords))
-    return tracked_changes_docx(documents[0], documents[1], when)

@@ -10,7 +10,7 @@ import posixpath
 import zipfile
 from typing import Any
 
-from .markdown import clean_text
+from ..markdown import clean_text
 from .wordxml import LANGUAGE, PKG_REL_NS
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"

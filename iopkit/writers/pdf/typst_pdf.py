@@ -31,11 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..files import UsageProblem
-from .markdown import clean_text, has_title_page, parser
-from .table_columns import Cell, column_widths
+from ...files import UsageProblem
+from ..markdown import clean_text, has_title_page, parser
+from ..table_columns import Cell, column_widths
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "typst"
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "typst"
 TEMPLATE = DATA_DIR / "dokument.typ"
 STYLE_FILE = DATA_DIR / "stil.toml"
 FONTS_DIR = DATA_DIR / "fonts"
@@ -138,7 +138,7 @@ def _read_style(path: Path, *, builtin: bool) -> dict[str, Any]:
                                "stilfil är bara några rader inställningar.")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        from ..files import describe_os_error
+        from ...files import describe_os_error
 
         raise UsageProblem(f"Stilfilen {path} kunde inte läsas ({describe_os_error(exc)}).") \
             from None
@@ -475,7 +475,7 @@ def blocks_to_pdf(tree: DocumentTree, *, title: str, header_text: str = "",
                   author: str = "iopkit", keywords: str = "", subject: str = "",
                   date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
     """A document tree (from `document_tree`, perhaps with chart blocks added) as PDF."""
-    from .dates import default_date
+    from ...dates import default_date
 
     meta = document_meta(tree, title=title, header_text=header_text, author=author,
                          keywords=keywords, subject=subject)

@@ -3,7 +3,7 @@ and list definitions, with no body. python-docx does this work; it is imported o
 
 The default base is prepared once, from python-docx's own template, and shipped as
 iopkit/templates/_word/grund.docx, so that rendering never has to load python-docx:
-regenerate it with `python -m iopkit.render.docx_base` after changing this module (a test
+regenerate it with `python -m iopkit.writers.word.docx_base` after changing this module (a test
 checks that the shipped file is what this code produces). A user's reference document
 (`--referens-docx`) is prepared the same way when it is first used.
 """
@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..files import UsageProblem, describe_os_error
+from ...files import UsageProblem, describe_os_error
 from .base_styles import import_missing_styles, set_language, tune_default_styles
 from .wordxml import (
     A4_HEIGHT,
@@ -32,7 +32,7 @@ from .wordxml import (
     w,
 )
 
-SHIPPED_BASE = Path(__file__).resolve().parent.parent / "templates" / "_word" / "grund.docx"
+SHIPPED_BASE = Path(__file__).resolve().parent.parent.parent / "templates" / "_word" / "grund.docx"
 DOCX_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 TEMPLATE_CTS = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
@@ -122,7 +122,7 @@ def _open_reference(reference: Path) -> Any:
     """python-docx Document for a .docx or .dotx the user gave with --referens-docx."""
     import docx
 
-    from ..files import check_input_file
+    from ...files import check_input_file
     from .zipcheck import MAX_REFERENCE_BYTES, check_reference_package, clean_reference_package
 
     check_input_file(reference, "Referensdokumentet")

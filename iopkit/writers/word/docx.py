@@ -35,7 +35,7 @@ from .docx_body import BodyWriter, write_body
 from .docx_layout import finish_layout
 from .docx_sections import add_section_list, bind_heading_style, find_sections
 from .header_footer import fill_footer, fill_header
-from .markdown import clean_text, has_title_page, parser
+from ..markdown import clean_text, has_title_page, parser
 from .numbering import Numbering
 from .ooxml_package import core_properties_xml, serialize, zip_package
 from .word_base import base_for
@@ -64,7 +64,7 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     """
     from lxml import etree
 
-    from .dates import default_date
+    from ...dates import default_date
 
     when = date or default_date()
     base = base_for(Path(reference_docx) if reference_docx is not None else None)

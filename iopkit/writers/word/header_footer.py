@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .markdown import clean_text
+from ..markdown import clean_text
 from .wordxml import add_field, add_run, el, insert_ppr_child, sub, w
 
 

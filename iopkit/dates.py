@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from ..files import UsageProblem
+from .files import UsageProblem
 
 
 def parse_date_option(text: str, option: str = "--datum") -> dt.date:

@@ -2,7 +2,7 @@
 
 One primitive for the annual report (issue 25): a series of values per year, with an
 optional target line and baseline, a title and a unit. The chart is data for the same
-fixed template as the documents (render/typst_pdf.py), so no plotting library is
+fixed template as the documents (writers/pdf/typst_pdf.py), so no plotting library is
 needed and no text of the series is ever Typst markup. Every chart has a text
 alternative (`alt_text`), which the PDF carries on its Figure element and which Word
 and HTML put on the image.
@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..files import UsageProblem
-from .format import tal
-from .markdown import clean_text
+from ...files import UsageProblem
+from ...format import tal
+from ..markdown import clean_text
 
 #: More bars than this do not fit the width of an A4 page.
 MAX_YEARS = 30

@@ -1,6 +1,6 @@
 """Word to PDF through LibreOffice (soffice --headless), when it is installed: the
 second PDF engine (`--pdf-motor libreoffice`), for a PDF that must mirror the user's own
-Word template (`--referens-docx`). The default engine is Typst (render/typst_pdf.py),
+Word template (`--referens-docx`). The default engine is Typst (writers/pdf/typst_pdf.py),
 which needs no other program.
 
 The PDF is for the archive and for every reader: PDF/A-2b, tagged (a structure tree
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..files import UsageProblem, describe_os_error
+from ...files import UsageProblem, describe_os_error
 
 _MAC_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 TIMEOUT_SECONDS = 300
