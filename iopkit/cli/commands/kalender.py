@@ -38,10 +38,10 @@ def kalender(
     Slutstatus: 0 klart, 1 fel i filen, 2 fel i anropet eller filen kan inte läsas eller
     skrivas.
     """
-    from ..calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
-    from ..files import check_can_write, portable_name, write_atomic
-    from ..dates import default_date, parse_date_option
-    from ..report import plural
+    from ...calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
+    from ...files import check_can_write, portable_name, write_atomic
+    from ...dates import default_date, parse_date_option
+    from ...report import plural
     from .common import load_valid_specs
 
     (spec,) = load_valid_specs([spec_file])

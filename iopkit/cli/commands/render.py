@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..render.kinds import kind_names
+from ...render.kinds import kind_names
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -58,25 +58,25 @@ def render(
     Slutstatus: 0 klart, 1 fel i en beskrivning eller mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import (
+    from ...files import (
         check_output_dir,
         expand_spec_paths,
         make_output_dir,
         prepare_targets,
         write_set,
     )
-    from ..render.batch import LazyProgress, default_jobs, render_many
-    from ..dates import default_date, parse_date_option
-    from ..writers.pdf.libreoffice import parse_engine
-    from ..render.kinds import parse_documents
-    from ..render.pipeline import (
+    from ...render.batch import LazyProgress, default_jobs, render_many
+    from ...dates import default_date, parse_date_option
+    from ...writers.pdf.libreoffice import parse_engine
+    from ...render.kinds import parse_documents
+    from ...render.pipeline import (
         RenderOptions,
         finish_pdfs,
         parse_formats,
         run_inputs,
         validate_options,
     )
-    from ..report import print_findings
+    from ...report import print_findings
 
     chosen = parse_formats(formats)
     date = parse_date_option(date_text) if date_text is not None else default_date()

@@ -9,17 +9,81 @@ the next working day; an internal planning date ("ta ställning till förlängni
 
 from __future__ import annotations
 
+import calendar as _calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from .format import add_months
-from .workdays import previous_working_day
+from ..format import add_months
+from .workdays import next_working_day, previous_working_day
 
 FOLLOW_UP = "uppföljning"
 REPORT = "redovisning"
 EXTENSION = "förlängning"
 END = "avtalet upphör"
+
+
+STEPS: dict[str, tuple[int, int]] = {
+    "varje vecka": (0, 7),
+    "varannan vecka": (0, 14),
+    "månadsvis": (1, 0),
+    "varannan månad": (2, 0),
+    "kvartalsvis": (3, 0),
+    "halvårsvis": (6, 0),
+    "årsvis": (12, 0),
+}
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?::e|:a)?\s+(" + "|".join(MONTHS) + r")\b", re.I)
+
+
+def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.date]:
+    """`first`, then every `frequency` (one of FREQUENCIES), up to and including `last`.
+    Counted from `first` each time, so clamping one month does not shift the rest; a
+    day that a month lacks becomes its last day (add_months). Each date that is not a
+    working day moves to the next working day (which may be just after `last`: the
+    last follow-up still takes place)."""
+    months, days = STEPS[frequency]
+    dates: list[dt.date] = []
+    n = 0
+    while True:
+        planned = add_months(first, months * n) + dt.timedelta(days=days * n)
+        if planned > last:
+            return dates
+        date = next_working_day(planned)
+        if not dates or date > dates[-1]:
+            dates.append(date)
+        n += 1
+
+
+def stated_day(text: str | None) -> tuple[int, int] | None:
+    """(day, month) of the first Swedish date like "den 31 januari" in `text`."""
+    if not text:
+        return None
+    for match in _DAY_MONTH.finditer(text):
+        day, month = int(match[1]), MONTHS.index(match[2].lower()) + 1
+        if 1 <= day <= _calendar.monthrange(2024, month)[1]:  # 2024: leap year
+            return day, month
+    return None
+
+
+def report_deadline(spec: Any, year: int) -> dt.date | None:
+    """The last day for the report on `year`: the latest day the agreement states in
+    `ekonomi.redovisning` or `uppföljning.årsrapport` ("senast den 31 mars året efter"),
+    in the following year, moved to the next working day; None when neither states a
+    day."""
+    import calendar as _calendar
+
+    days = []
+    for text in (spec.economy.reporting, spec.follow_up.annual_report):
+        day_month = stated_day(text)
+        if day_month is not None:
+            day, month = day_month
+            last = _calendar.monthrange(year + 1, month)[1]
+            days.append(next_working_day(dt.date(year + 1, month, min(day, last))))
+    return max(days) if days else None
 
 
 @dataclass(frozen=True)
@@ -31,8 +95,6 @@ class Deadline:
 
 def report_deadlines(spec: Any) -> list[tuple[int, dt.date]]:
     """(year, last day) of the yearly report for each calendar year of the period."""
-    from .outcomes.figures import report_deadline
-
     result = []
     for year in range(spec.period.start.year, spec.period.end.year + 1):
         deadline = report_deadline(spec, year)
@@ -51,8 +113,6 @@ def extension_decision_date(spec: Any) -> dt.date:
 
 def partnership_deadlines(spec: Any) -> list[Deadline]:
     """Every deadline of the agreement period, sorted by date."""
-    from .calendar import recurring_dates
-
     deadlines = []
     first = spec.follow_up.first_date or spec.period.start
     dates = recurring_dates(first, spec.follow_up.interval, spec.period.end)

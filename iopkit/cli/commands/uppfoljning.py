@@ -40,11 +40,11 @@ def uppfoljning(
     Slutstatus: 0 klart, 1 fel i beskrivningen eller en mall, 2 fel i anropet eller i
     filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import check_output_dir, make_output_dir, prepare_targets, write_set
-    from ..followup import build_followup_outputs, output_paths
-    from ..dates import default_date, parse_date_option
-    from ..writers.pdf.libreoffice import parse_engine
-    from ..render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
+    from ...files import check_output_dir, make_output_dir, prepare_targets, write_set
+    from ...followup import build_followup_outputs, output_paths
+    from ...dates import default_date, parse_date_option
+    from ...writers.pdf.libreoffice import parse_engine
+    from ...render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options
     from .common import load_valid_results
 
     chosen = parse_formats(formats)

@@ -79,10 +79,10 @@ def diff(
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
     """
-    from ..amendment import default_effective_date, finding_lines
-    from ..diff import NO_CHANGES, count_text, diff_specs, render_text
-    from ..files import check_can_write, portable_name, write_atomic
-    from ..dates import default_date, parse_date_option
+    from ...amendment import default_effective_date, finding_lines
+    from ...diff import NO_CHANGES, count_text, diff_specs, render_text
+    from ...files import check_can_write, portable_name, write_atomic
+    from ...dates import default_date, parse_date_option
 
     # Decided once: mypy narrows an enum wrongly across the `and` tests below.
     is_docx = output_format is DiffFormat.docx
@@ -96,7 +96,7 @@ def diff(
     draft_date = effective_date = None
     options = None
     if not is_text:
-        from ..render.pipeline import RenderOptions, validate_options
+        from ...render.pipeline import RenderOptions, validate_options
 
         draft_date = parse_date_option(date) if date is not None else default_date()
         options = RenderOptions(templates_dir=templates_dir,
@@ -139,7 +139,7 @@ def diff(
 
 
 def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
-    from ..render.pipeline import tracked_agreement
+    from ...render.pipeline import tracked_agreement
 
     return tracked_agreement(old, new, options)
 
@@ -147,8 +147,8 @@ def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
 def _annex(changes: Any, old: Any, new: Any, number: int, output_format: DiffFormat,
            options: Any, effective: Any, findings: list[str]) -> bytes:
     """The annex (document kind `tillagg`) as Markdown or Word."""
-    from ..amendment import render_annex
-    from ..render.pipeline import document_outputs
+    from ...amendment import render_annex
+    from ...render.pipeline import document_outputs
 
     document = render_annex(changes, old, new, number, options.date,
                             effective=effective, findings=findings, options=options)

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 # The statuses commands end with, re-exported for them.
-from ..errors import EXIT_INVALID as EXIT_INVALID
-from ..errors import EXIT_OK as EXIT_OK
-from ..errors import EXIT_USAGE as EXIT_USAGE
-from ..errors import UsageError, UserInputError
+from ...errors import EXIT_INVALID as EXIT_INVALID
+from ...errors import EXIT_OK as EXIT_OK
+from ...errors import EXIT_USAGE as EXIT_USAGE
+from ...errors import UsageError, UserInputError
 
 if TYPE_CHECKING:
-    from ..spec.findings import CheckResult
+    from ...spec.findings import CheckResult
 
 
 def console(stderr: bool = False) -> Any:
-    from ..streams import safe_console
+    from ...streams import safe_console
 
     return safe_console(stderr=stderr, highlight=False, soft_wrap=True)
 
@@ -63,10 +63,10 @@ def check_paths(paths: list[Path], settings: Any = None, today: Any = None,
     """Check every spec and follow-up file among `paths` (directories expanded). Returns
     results (findings only) and (file, message) pairs for files that could not be read
     at all. `today` decides which follow-up years have passed."""
-    from ..check import check_any_file
-    from ..files import expand_spec_paths
-    from ..spec.findings import CheckResult
-    from ..spec.loader import SpecIOError
+    from ...check import check_any_file
+    from ...files import expand_spec_paths
+    from ...spec.findings import CheckResult
+    from ...spec.loader import SpecIOError
 
     files = expand_spec_paths(paths)
     results: list[CheckResult] = []
@@ -153,8 +153,8 @@ def load_valid_results(paths: list[Path]) -> list[Any]:
     findings exactly as `iopkit check` prints them (on stderr, since stdout may be the
     command's output), then exit 1 with nothing produced. Warnings do not stop.
     """
-    from ..check import check_file
-    from ..report import print_findings
+    from ...check import check_file
+    from ...report import print_findings
 
     results = []
     for path in paths:

@@ -24,7 +24,7 @@ from typing import Any
 
 import typer
 
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, IopkitError, exit_status
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, IopkitError, exit_status
 
 
 def _click_exception(name: str) -> type[Exception]:
@@ -53,14 +53,14 @@ def run_at_door(call: Callable[[], Any]) -> int:
     """Run the CLI and return its exit status; nothing but Swedish reaches the user, and
     it reaches them through streams.SafeStream (control characters escaped, what the
     encoding lacks replaced, a closed or broken stream silent)."""
-    from .streams import safe_streams
+    from ..streams import safe_streams
 
     with safe_streams(), _sigterm_as_interrupt():
         return _run(call)
 
 
 def _run(call: Callable[[], Any]) -> int:
-    from .cli_sv import usage_error
+    from .help_sv import usage_error
 
     try:
         try:
@@ -90,7 +90,7 @@ def _run(call: Callable[[], Any]) -> int:
 
 
 def _os_error(exc: OSError) -> int:
-    from .files import describe_os_error
+    from ..files import describe_os_error
 
     if exc.filename:  # a path the user gave, e.g. a name over 255 bytes
         sys.stderr.write(f"Fel: {exc.filename} kan inte användas: "

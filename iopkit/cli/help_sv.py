@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 import sys
 from enum import Enum
-from collections.abc import Sequence
 from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .errors import EXIT_USAGE, Interrupted
+from ..errors import EXIT_USAGE, Interrupted
 
 HELP_OPTION_TEXT = "Visa den här hjälpen och avsluta."
 OPTIONS_METAVAR = "[FLAGGOR]"
@@ -257,9 +256,9 @@ class IopkitCommand(_SwedishHelp, TyperCommand):
 
 
 class IopkitGroup(_SwedishHelp, TyperGroup):
-    """The entry: Swedish help with the list of commands, and the door (door.py) around
-    the whole run, with click in standalone_mode=False so that every exception it would
-    print in English comes back to the door."""
+    """The entry: Swedish help with the list of commands. The door around the whole run
+    is added by cli.IopkitApp (this module sits below the door, which uses its
+    usage_error)."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [OPTIONS_METAVAR, SUBCOMMAND_METAVAR]
@@ -291,15 +290,3 @@ class IopkitGroup(_SwedishHelp, TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted() from None
-
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True,
-             windows_expand_args: bool = True, **extra: Any) -> Any:
-        from .door import run_at_door
-
-        code = run_at_door(lambda: super(IopkitGroup, self).main(
-            args, prog_name, complete_var, standalone_mode=False,
-            windows_expand_args=windows_expand_args, **extra))
-        if standalone_mode:
-            sys.exit(code)
-        return code

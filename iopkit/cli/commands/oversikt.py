@@ -35,8 +35,8 @@ def oversikt(
 
     Slutstatus: 0 klart, 2 fel i anropet eller i filsystemet.
     """
-    from ..register.outputs import write_register
-    from ..dates import default_date, parse_date_option
+    from ...register.outputs import write_register
+    from ...dates import default_date, parse_date_option
 
     date = parse_date_option(date_text) if date_text is not None else default_date()
     register, written = write_register(folders, out_dir, formats, date, days, force)

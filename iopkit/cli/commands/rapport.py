@@ -41,10 +41,10 @@ def rapport(
     Slutstatus: 0 klart, 1 fel i uppföljningsfilen, avtalet eller en mall, 2 fel i
     anropet eller i filsystemet (till exempel en fil som redan finns).
     """
-    from ..files import check_output_dir, make_output_dir
-    from ..outcomes.report import write_report
-    from ..dates import default_date, parse_date_option
-    from ..render.pipeline import RenderOptions, parse_formats
+    from ...files import check_output_dir, make_output_dir
+    from ...outcomes.report import write_report
+    from ...dates import default_date, parse_date_option
+    from ...render.pipeline import RenderOptions, parse_formats
 
     chosen = parse_formats(formats)
     date = parse_date_option(date_text) if date_text is not None else default_date()
@@ -53,8 +53,8 @@ def rapport(
     if out_dir is not None:
         check_output_dir(out_dir)
         make_output_dir(out_dir)
-    from ..outcomes.check import check_outcomes_file
-    from ..report import print_findings
+    from ...outcomes.check import check_outcomes_file
+    from ...report import print_findings
     from .common import EXIT_INVALID, console, fail
 
     if outcomes_file.is_dir():

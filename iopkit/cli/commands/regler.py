@@ -27,7 +27,7 @@ def regler(
     En regel kan undantas i en beskrivning med `iopkit_undantag`, till exempel
     [{regel: IOP104, motivering: ...}].
     """
-    from ..rules.catalog import print_rules, rules_json, rules_markdown
+    from ...rules.catalog import print_rules, rules_json, rules_markdown
 
     if output_format is RulesFormat.json:
         sys.stdout.write(rules_json() + "\n")

@@ -29,8 +29,8 @@ def mallar(
     Slutstatus: 0 klart, 2 fel i anropet eller i filsystemet (till exempel en fil som
     redan finns).
     """
-    from ..files import UsageProblem
-    from ..render.template_export import export_templates
+    from ...files import UsageProblem
+    from ...render.template_export import export_templates
 
     try:
         written = export_templates(directory, force)

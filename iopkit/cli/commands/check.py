@@ -51,8 +51,8 @@ def check(
     Slutstatus: 0 inga fel, 1 fel i någon fil (med --strict även varningar),
     2 fel i anropet eller en fil som inte kan läsas.
     """
-    from ..report import Summary, json_report, print_findings
-    from ..rules.settings import DEFAULT_SETTINGS, parse_eur_rate
+    from ...report import Summary, json_report, print_findings
+    from ...rules.settings import DEFAULT_SETTINGS, parse_eur_rate
 
     settings = DEFAULT_SETTINGS
     if eur_rate is not None:
@@ -60,7 +60,7 @@ def check(
             settings = settings.with_eur_rate(parse_eur_rate(eur_rate))
         except ValueError as exc:
             fail(str(exc))
-    from ..dates import default_date, parse_date_option
+    from ...dates import default_date, parse_date_option
 
     today = parse_date_option(date_text) if date_text is not None else default_date()
     results, io_problems = check_paths(files, settings, today)

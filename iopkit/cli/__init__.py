@@ -1,13 +1,15 @@
-"""The command line: a thin door onto the library. Each command lives in iopkit/commands."""
+"""The command line: a thin door onto the library. Each command lives in iopkit/cli/commands."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 
-from . import __version__
-from .cli_sv import IopkitCommand, IopkitGroup
+from .. import __version__
+from .help_sv import IopkitCommand, IopkitGroup
 from .commands import check as _check
 from .commands import diff as _diff
 from .commands import kalender as _kalender
@@ -21,9 +23,27 @@ from .commands import schema as _schema
 from .commands import serve as _serve
 from .commands import uppfoljning as _uppfoljning
 
+
+class IopkitApp(IopkitGroup):
+    """The door (door.py) around the whole run, with click in standalone_mode=False so
+    that every exception it would print in English comes back to the door."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        from .door import run_at_door
+
+        code = run_at_door(lambda: super(IopkitApp, self).main(
+            args, prog_name, complete_var, standalone_mode=False,
+            windows_expand_args=windows_expand_args, **extra))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
     name="iopkit",
-    cls=IopkitGroup,
+    cls=IopkitApp,
     help=(
         "iopkit hjälper kommuner, regioner och idéburna organisationer att ta fram avtal "
         "om idéburet offentligt partnerskap (IOP): kontrollera en partnerskapsbeskrivning "

@@ -31,8 +31,8 @@ def new(
     Rader som du behöver fylla i är märkta FYLL I; `iopkit check` visar var de står.
     Exempel: iopkit new avtal.yaml --typ dagverksamhet
     """
-    from ..files import UsageProblem, write_set
-    from ..scaffold import (
+    from ...files import UsageProblem, write_set
+    from ...scaffold import (
         DEFAULT_SCAFFOLD,
         SCHEMA_FILE_NAME,
         describe_placeholders,
@@ -62,7 +62,7 @@ def new(
                            "filnamn.")
     schema_target, schema_text = None, ""
     if schema:
-        from ..spec.schema import schema_json
+        from ...spec.schema import schema_json
 
         schema_target, schema_text = file.parent / SCHEMA_FILE_NAME, schema_json()
         if _same_content(schema_target, schema_text):

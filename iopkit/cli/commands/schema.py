@@ -15,8 +15,8 @@ def schema(
 ) -> None:
     """Skriv ut ett JSON Schema för formatet, så att en editor kan föreslå nycklar och
     visa hjälptexter (till exempel VS Code med YAML-tillägget)."""
-    from ..files import write_atomic
-    from ..spec.schema import schema_json
+    from ...files import write_atomic
+    from ...spec.schema import schema_json
 
     text = schema_json()
     if output is None:

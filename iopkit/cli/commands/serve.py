@@ -31,9 +31,9 @@ def serve(
     `iopkit check`, och avtalsutkastet visas bredvid formuläret. Avsluta med Ctrl-C.
     Exempel: iopkit serve avtal.yaml
     """
-    from ..scaffold import get_scaffold
-    from ..serve.server import bind, serve as run
-    from ..serve.workspace import Workspace, check_startable
+    from ...scaffold import get_scaffold
+    from ...serve.server import bind, serve as run
+    from ...serve.workspace import Workspace, check_startable
     from .common import fail
 
     if typ is not None:
@@ -76,7 +76,7 @@ TEMPORARY_WARNING = (
 
 
 def warn_if_temporary(file: Path) -> None:
-    from ..files import in_temporary_folder
+    from ...files import in_temporary_folder
 
     if in_temporary_folder(file):
         typer.echo(TEMPORARY_WARNING.format(file=file), err=True)
