@@ -1,6 +1,14 @@
 """Every deadline of a partnership, computed once: the register (`iopkit oversikt`), the
 annual report and the calendar ask the same questions (when is the next follow-up, the
-report deadline, the last day to decide on an extension).
+report deadline, the last day to decide on an extension). Working days and Swedish
+holidays are in `schedule.workdays`, the only module that imports `holidays`; this
+package imports nothing above it (tests/test_import_graph.py).
+
+Two rules for the yearly report's last day remain, on purpose: `report_deadline` (the
+latest day that `ekonomi.redovisning` or `uppföljning.årsrapport` states) for the
+register and the annual report, and `calendar.annual_report_dates` (only
+`uppföljning.årsrapport`, else each anniversary of the start) for `iopkit kalender`;
+making them one would change the calendar files users have already imported.
 
 Rules (IOP.md, "Swedish conventions"): a deadline the agreement sets for a report moves to
 the next working day; an internal planning date ("ta ställning till förlängning senast
