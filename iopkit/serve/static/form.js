@@ -197,10 +197,6 @@ const IopForm = (() => {
     const headingId = nextId();
     const section = el("section", { class: "steg", "data-path": key, "aria-labelledby": headingId });
     section.append(el("h2", { id: headingId, tabindex: "-1", text: label(key) }));
-    if (typeof IopGuide !== "undefined") {
-      section.append(el("p", { class: "hjalp" }, el("button", { type: "button", class: "lank",
-        text: "Gå till guiden (en fråga i taget)", onclick: () => switchMode("guide") })));
-    }
     if (info.description) section.append(el("p", { class: "hjalp", text: info.description }));
     section.append(el("div", { class: "fynd-plats" }));
     if (info.kind === "object") {
@@ -208,6 +204,10 @@ const IopForm = (() => {
       renderObjectFields(section, info.node, [key]);
     } else {
       section.append(renderValue(info, [key], label(key), required(IopModel.schema(), key), true));
+    }
+    if (typeof IopGuide !== "undefined") {
+      section.append(el("p", { class: "hjalp" }, el("button", { type: "button", class: "lank",
+        text: "Gå till guiden (en fråga i taget)", onclick: () => switchMode("guide") })));
     }
     container.replaceChildren(section);
     return section;
@@ -261,10 +261,11 @@ const IopForm = (() => {
 
   /** Replace (or, with `to` null, remove) the id `from` everywhere it is referenced;
    * returns how many references there were. */
-  function moveReferences(list, from, to, dryRun = false) {
+  function moveReferences(list, from, to, dryRun = false, saved = []) {
     let count = 0;
     for (const place of referencePlaces(list)) {
       const value = get(place.path);
+      if (!dryRun) saved.push([place.path, Array.isArray(value) ? [...value] : value]);
       if (place.many && Array.isArray(value)) {
         const hits = value.filter((v) => String(v) === from).length;
         count += hits;
@@ -379,7 +380,7 @@ const IopForm = (() => {
           const after = control.value.trim();
           if (before && after && before !== after) moveReferences(list, before, after);
           before = control.value;
-          onStructure(pathText(path));
+          onChange(path); // the other steps show the new id when they are opened
         });
       }
     }
@@ -496,11 +497,16 @@ const IopForm = (() => {
           const uses = id ? moveReferences(list, id, null, true) : 0;
           if (uses && !window.confirm(`${heading} används på ${uses} ${uses === 1 ? "ställe" : "ställen"} ` +
               "(till exempel av mål eller insatser). Ta bort ändå? Hänvisningarna tas bort.")) return;
-          if (uses) moveReferences(list, id, null);
+          const saved = [];
+          if (uses) moveReferences(list, id, null, false, saved);
           const [removed] = items.splice(index, 1);
           onStructure(pathText(path), {
             text: `${heading} är borttagen.`,
-            undo: () => { items.splice(index, 0, removed); return pathText(itemPath); },
+            undo: () => {
+              items.splice(index, 0, removed);
+              for (const [where, value] of saved) set(where, value); // the references too
+              return pathText(itemPath);
+            },
           });
         } });
       if (info.items.kind === "object") {
