@@ -106,6 +106,13 @@ def test_a_whole_partnership_through_the_guide_only(tmp_path, driver):  # noqa: 
 
         for _ in range(12):
             heading = page_heading(driver)
+            # A screen reader's view: every control has a label; the question has focus
+            # after "Nästa", so Tab goes on into the page's fields.
+            assert driver.execute_script("""
+                return [...document.querySelectorAll('#steginnehall input, #steginnehall select, #steginnehall textarea')]
+                  .filter((c) => !(c.labels && c.labels.length)).map((c) => c.name || c.id);""") == []
+            if heading != "Vem är du?":
+                assert driver.switch_to.active_element.text == heading
             fill_page(driver)
             if heading == "Vilka är parterna?":
                 # The kommun is not asked what only an idéburen organisation answers.
