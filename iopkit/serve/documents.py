@@ -60,7 +60,7 @@ def spec_document_task(data: bytes, file: str, name: str, fmt: str) -> tuple[Any
 
 
 def _spec_document(data: bytes, file: str, name: str, fmt: str) -> tuple[str, bytes]:
-    from ..render.dates import default_date
+    from ..dates import default_date
     from ..render.kinds import kind
     from ..render.pipeline import (
         RenderOptions,
@@ -99,7 +99,7 @@ def report_task(outcomes_file: str, fmt: str) -> tuple[Any, ...]:
     they are on disk (the report follows up the saved agreement)."""
     from ..outcomes.check import check_outcomes_file
     from ..outcomes.report import build_report_outputs, report_year
-    from ..render.dates import default_date
+    from ..dates import default_date
     from ..render.pipeline import RenderOptions
     from ..render.templates import TemplateProblem
     from .api import _PIPELINE
