@@ -5,6 +5,7 @@ PNG content type)."""
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,8 +59,9 @@ def picture_run(rel_id: str, drawing_id: int, name: str, descr: str, png: bytes,
     limit = max_width_twips * _EMU_PER_TWIP
     if cx > limit:
         cx, cy = limit, round(cy * limit / cx)
-    descr = " ".join(clean_text(descr).split())
-    name = " ".join(clean_text(name).split())
+    # One line (an attribute); the non-breaking spaces in amounts stay.
+    descr = re.sub(r"\s*\n\s*|[ \t]+", " ", clean_text(descr)).strip()
+    name = re.sub(r"\s*\n\s*|[ \t]+", " ", clean_text(name)).strip()
     w_ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     run = etree.Element(q(w_ns, "r"))
     drawing = etree.SubElement(run, q(w_ns, "drawing"))
