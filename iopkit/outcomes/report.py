@@ -145,7 +145,8 @@ def indicator_chart(series: IndicatorSeries) -> Series | None:
     """The indicator's values as a bar chart over the years it has a value for, with its
     target and baseline as lines; None when it has no value, or one a bar cannot show
     (below zero): the table beside it still gives every figure."""
-    values = {y.year: y.value for y in series.years if y.value is not None}
+    values: dict[int | str, float] = {y.year: y.value for y in series.years
+                                      if y.value is not None}
     if not values:
         return None
     target = series.target

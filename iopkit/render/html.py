@@ -5,6 +5,8 @@ The page is written for every reader (WCAG 2.1 AA for a static document): langua
 title, landmarks (the title and any title page in `<header>`, the rest in `<main>`),
 column headers with `scope`, headings in order (the templates' Markdown levels), and
 text colours with at least 4.5:1 contrast (tests/test_accessibility.py computes them).
+A chart (chart_refs.py) is a figure with its caption and inline SVG that names itself
+(role="img", aria-label and title: its text alternative).
 """
 
 from __future__ import annotations
