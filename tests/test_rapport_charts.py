@@ -169,11 +169,13 @@ def test_safe_svg_drops_what_a_drawing_does_not_need():
            '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>'
            '<a href="https://example.org"><path d="M 0 0"/></a>'
            '<use xlink:href="https://example.org/x.svg#a"/><use xlink:href="#g1"/>'
-           '<path id="g1" d="M 0 0" fill="url(https://example.org)" style="x"/></svg>')
+           '<path id="g1" d="M 0 0" fill="url(https://example.org)" style="x"/>'
+           '<g transform="matrix(1 0 0 -1 0 7)"/></svg>')
     out = safe_svg(svg, 2, 'Etikett <med> "citat"')
     assert "script" not in out and "foreignObject" not in out and "onload" not in out
     assert "example.org" not in out and "style=" not in out
     assert 'href="#iopkit-diagram-2-g1"' in out and 'id="iopkit-diagram-2-g1"' in out
+    assert 'transform="matrix(1 0 0 -1 0 7)"' in out  # drawing attributes stay
     assert 'aria-label="Etikett &lt;med&gt; &quot;citat&quot;"' in out
 
 
@@ -292,3 +294,23 @@ def test_chart_images_are_the_same_bytes_twice():
     assert chart_pngs([first, second]) == [chart_png(first), chart_png(second)]
     assert chart_svgs([first, second]) == [chart_svg(first), chart_svg(second)]
     assert io.BytesIO(chart_png(first)).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_safe_svg_keeps_all_of_typsts_drawing():
+    from lxml import etree
+
+    from iopkit.render.chart_refs import safe_svg
+    from iopkit.render.typst_chart import Series, chart_svg
+
+    raw = chart_svg(Series("Besök", "", {2027: 14200, 2028: 16050}, target=15000,
+                           baseline=12000))
+    safe = safe_svg(raw, 1, "Besök")
+
+    def shape(svg: str) -> list[tuple[str, tuple[str, ...]]]:
+        root = etree.fromstring(svg.encode("utf-8"))
+        return [(etree.QName(e).localname, tuple(sorted(
+                    (etree.QName(k).localname, v.replace("iopkit-diagram-1-", ""))
+                    for k, v in e.attrib.items() if k not in ("role", "aria-label"))))
+                for e in root.iter() if etree.QName(e).localname != "title"]
+
+    assert shape(safe) == shape(raw)

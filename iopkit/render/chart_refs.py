@@ -147,7 +147,8 @@ def safe_svg(svg: str, number: int, label: str) -> str:
                 if value.startswith("#") and re.fullmatch(r"#[A-Za-z0-9_-]{1,200}", value):
                     element.set("href", "#" + prefix + value[1:])
                 continue
-            if name not in _SVG_ATTRIBUTES or "(" in value and not _LOCAL_URL.fullmatch(value):
+            if name not in _SVG_ATTRIBUTES or (
+                    "url(" in value.lower() and not _LOCAL_URL.fullmatch(value)):
                 del element.attrib[name]
             elif name == "id":
                 element.set("id", prefix + value)
