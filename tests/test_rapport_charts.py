@@ -314,3 +314,12 @@ def test_safe_svg_keeps_all_of_typsts_drawing():
                 for e in root.iter() if etree.QName(e).localname != "title"]
 
     assert shape(safe) == shape(raw)
+
+
+def test_an_image_in_a_users_template_is_its_text_in_html():
+    from iopkit.render.html import markdown_to_html
+
+    page = markdown_to_html("Se ![kartan](https://example.org/karta.png) och "
+                            "![diagram](iopkit-diagram:1).\n", title="T")
+    assert "<img" not in page and "example.org" not in page
+    assert "Se kartan och diagram." in page

@@ -15,6 +15,7 @@ import copy
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from .chart_refs import SCHEME, html_image_rule, html_tokens
@@ -54,17 +55,21 @@ figcaption { font-style: italic; margin-bottom: .3em; }
 """.strip()
 
 
+@lru_cache(maxsize=1)
+def _renderer() -> Any:
+    """markdown-it's HTML renderer with images as their text (html_image_rule)."""
+    renderer = copy.copy(parser().renderer)
+    renderer.rules = {**renderer.rules, "image": html_image_rule}
+    return renderer
+
+
 def _render(markdown: str, charts: Sequence[Series]) -> tuple[str, bool]:
     """The body's HTML, and whether it has a chart."""
-    if SCHEME not in markdown:
-        return str(parser().render(markdown)), False
     md = parser()
     env: dict[str, Any] = {}
     parsed = md.parse(markdown, env)
-    tokens = html_tokens(parsed, charts)
-    renderer = copy.copy(md.renderer)
-    renderer.rules = {**md.renderer.rules, "image": html_image_rule}
-    return str(renderer.render(tokens, md.options, env)), tokens is not parsed
+    tokens = html_tokens(parsed, charts) if SCHEME in markdown else parsed
+    return str(_renderer().render(tokens, md.options, env)), tokens is not parsed
 
 
 _HEADER_CELL = re.compile(r"<th(?=[ >])")
