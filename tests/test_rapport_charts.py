@@ -162,7 +162,7 @@ def test_html_svg_is_only_drawing_and_names_itself(shared_report):
 
 
 def test_safe_svg_drops_what_a_drawing_does_not_need():
-    from iopkit.render.chart_refs import safe_svg
+    from iopkit.writers.chart_refs import safe_svg
 
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
            ' viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script>'
@@ -287,7 +287,7 @@ def test_an_indicator_without_any_value_has_no_chart_but_says_so(runner, tmp_pat
 
 
 def test_chart_images_are_the_same_bytes_twice():
-    from iopkit.render.typst_chart import Series, chart_png, chart_pngs, chart_svg, chart_svgs
+    from iopkit.writers.pdf.typst_chart import Series, chart_png, chart_pngs, chart_svg, chart_svgs
 
     first = Series("Besök", "", {2027: 14200, 2028: 16050}, target=15000)
     second = Series("Samtal", "", {2027: 580}, baseline=420)
@@ -299,8 +299,8 @@ def test_chart_images_are_the_same_bytes_twice():
 def test_safe_svg_keeps_all_of_typsts_drawing():
     from lxml import etree
 
-    from iopkit.render.chart_refs import safe_svg
-    from iopkit.render.typst_chart import Series, chart_svg
+    from iopkit.writers.chart_refs import safe_svg
+    from iopkit.writers.pdf.typst_chart import Series, chart_svg
 
     raw = chart_svg(Series("Besök", "", {2027: 14200, 2028: 16050}, target=15000,
                            baseline=12000))
@@ -317,7 +317,7 @@ def test_safe_svg_keeps_all_of_typsts_drawing():
 
 
 def test_an_image_in_a_users_template_is_its_text_in_html():
-    from iopkit.render.html import markdown_to_html
+    from iopkit.writers.html import markdown_to_html
 
     page = markdown_to_html("Se ![kartan](https://example.org/karta.png) och "
                             "![diagram](iopkit-diagram:1).\n", title="T")

@@ -27,9 +27,9 @@ from typing import Any
 
 from ..errors import UserInputError
 from ..files import UsageProblem
-from ..render.chart_refs import chart_reference
+from ..writers.chart_refs import chart_reference
 from ..render.pipeline import RenderOptions, spec_context, spec_stem, SUFFIXES
-from ..render.typst_chart import Series
+from ..writers.pdf.typst_chart import Series
 from .check import OutcomesResult
 from .figures import (
     IndicatorSeries,
