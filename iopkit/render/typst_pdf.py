@@ -106,7 +106,7 @@ def load_style(templates_dir: Path | None = None) -> Style:
     one. Keys left out keep the built-in value. Raises UsageProblem (Swedish, naming the
     file and key) for a file that cannot be read or a value that cannot be used."""
     path = style_path(templates_dir)
-    values = _read_style(STYLE_FILE, builtin=True)
+    values = dict(_builtin_style())
     if path is None:
         return Style(values)
     values.update(_read_style(path, builtin=False))
@@ -127,6 +127,12 @@ def load_style(templates_dir: Path | None = None) -> Style:
                 f"bland {', '.join(sorted(families))}, eller lägg teckensnittets filer "
                 f"(.ttf, .otf) i {folder}.")
     return style
+
+
+@lru_cache(maxsize=1)
+def _builtin_style() -> dict[str, Any]:
+    # Read once a process: the file ships with the package (a batch asks per document).
+    return _read_style(STYLE_FILE, builtin=True)
 
 
 def _read_style(path: Path, *, builtin: bool) -> dict[str, Any]:
