@@ -237,6 +237,13 @@ def fonts_for(style: Style) -> Any:
 
 
 @lru_cache(maxsize=1)
+def _parser() -> Any:
+    # One parser a process: building it costs about as much as parsing a short document
+    # (parse() keeps its state per call, so the web editor's threads may share it).
+    return parser()
+
+
+@lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     return TEMPLATE.read_bytes()
 
@@ -347,7 +354,7 @@ class DocumentTree:
 
 def document_tree(markdown: str) -> DocumentTree:
     """The Markdown document as a tree of blocks (see the module docstring)."""
-    tokens = parser().parse(clean_text(markdown))
+    tokens = _parser().parse(clean_text(markdown))
     tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
