@@ -110,7 +110,7 @@ def load_style(templates_dir: Path | None = None) -> Style:
     one. Keys left out keep the built-in value. Raises UsageProblem (Swedish, naming the
     file and key) for a file that cannot be read or a value that cannot be used."""
     path = style_path(templates_dir)
-    values = _read_style(STYLE_FILE, builtin=True)
+    values = dict(_builtin_style())
     if path is None:
         return Style(values)
     values.update(_read_style(path, builtin=False))
@@ -131,6 +131,12 @@ def load_style(templates_dir: Path | None = None) -> Style:
                 f"bland {', '.join(sorted(families))}, eller lägg teckensnittets filer "
                 f"(.ttf, .otf) i {folder}.")
     return style
+
+
+@lru_cache(maxsize=1)
+def _builtin_style() -> dict[str, Any]:
+    # Read once a process: the file ships with the package (a batch asks per document).
+    return _read_style(STYLE_FILE, builtin=True)
 
 
 def _read_style(path: Path, *, builtin: bool) -> dict[str, Any]:
@@ -232,6 +238,13 @@ def _fonts(folders: tuple[str, ...]) -> Any:
 def fonts_for(style: Style) -> Any:
     own = [str(p) for p in _font_files(style.folder)]
     return _fonts((str(FONTS_DIR), *own))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    # One parser a process: building it costs about as much as parsing a short document
+    # (parse() keeps its state per call, so the web editor's threads may share it).
+    return parser()
 
 
 @lru_cache(maxsize=1)
@@ -355,7 +368,7 @@ def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
     from ..chart_refs import paragraph_chart
     from .typst_chart import chart_block
 
-    tokens = parser().parse(clean_text(markdown))
+    tokens = _parser().parse(clean_text(markdown))
     tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
