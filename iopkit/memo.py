@@ -201,7 +201,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     - `fullmäktige`: "kommunfullmäktige" or "regionfullmäktige"; `lagstadgad`: the
       organisation would perform a statutory insats; `fullmäktige_beslut`: fullmäktige's
       recorded decision or mandate; `till_fullmäktige`: the nämnd proposes the decision
-      to fullmäktige;
+      to fullmäktige; `kommunens_insats`: the insats is a kommun's and no kommun is a
+      party (IOP184), so nothing is handed over to fullmäktige; `insatsens_huvudman`:
+      whose duty the insats is, in running text;
     - `undertecknare`: the functions that sign (lower case, definite form);
       `förvaltningschef`: a signatory whose title is förvaltningschef or -direktör;
     - `medel`, `medel_per_år`, `medel_summa`, `binder_år` (later years a commitment
@@ -242,6 +244,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     answer = screening.statutory if screening is not None else None
     statutory = answer == "ja" or (answer != "nej" and
                                    bool(context["bedömning"]["lagstadgade_områden"]))
+    # A statutory insats is the kommun's (socialnämnden grants it): a memo for a region
+    # or a state agency with no kommun among the parties cannot hand it over (IOP184).
+    kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
+    kommuns_insats = statutory and not kommun_party
     todo = todo_texts(result)
     ready = not todo
 
@@ -283,7 +289,11 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "fullmäktige": fullmaktige(party),
         "lagstadgad": statutory,
         "fullmäktige_beslut": mandate,
-        "till_fullmäktige": ready and statutory and mandate is None,
+        "till_fullmäktige": ready and statutory and mandate is None and not kommuns_insats,
+        "kommunens_insats": kommuns_insats,
+        # Whose duty the statutory insats is, in running text.
+        "insatsens_huvudman": "kommunen" if kommuns_insats else
+        (re.split(r"\s+genom\s+", party["namn"])[0] if party else "den offentliga parten"),
         "undertecknare": functions,
         "förvaltningschef": chief,
         "medel": own,

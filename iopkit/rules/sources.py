@@ -37,6 +37,8 @@ GBER = "kommissionens förordning (EU) nr 651/2014 (gruppundantag)"
 STATE_AID_ACT = ("12 a § lagen (2013:388) om tillämpning av Europeiska unionens "
                  "statsstödsregler (registrering från 2026-01-01)")
 
+SOL = "socialtjänstlagen (2025:400)"
+
 REGISTRATION = "lag (2022:900) om registrering av idéburna organisationer"
 IVO = ("socialtjänstlagen (2025:400) och lagen (1993:387) om stöd och service till vissa "
        "funktionshindrade (LSS): tillstånd från Inspektionen för vård och omsorg (IVO)")
@@ -59,7 +61,7 @@ IOPKIT = "iopkit"
 ALL = (HFD_2020_15, LOU, LOU_DAMAGES, LOU_RESERVED, LOV_RESERVED, UHM, KL, KL_TASK,
        KL_FULLMAKTIGE, KL_BUDGET, KL_APPEAL,
        DE_MINIMIS, DE_MINIMIS_GRANTED, DE_MINIMIS_VALUE, DE_MINIMIS_CUMULATION, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
-       REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
+       SOL, REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
        SKATTEVERKET)
 
 
