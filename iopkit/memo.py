@@ -24,7 +24,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .render.agreement import definite
-from .rules.verdict import verdict as legal_verdict
+from .spec.yearly import calendar_split
+from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 
 if TYPE_CHECKING:
     from .render.pipeline import RenderOptions
@@ -99,6 +100,29 @@ def plain(message: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+#: The tool's voice ("Prövningen svarar att …") in the officer's words.
+_SCREENING_VOICE = (
+    (re.compile(r"^Prövningen svarar ja: "), "Underlaget anger att "),
+    (re.compile(r"^Prövningen (svarar|visar) att "), "Underlaget anger att "),
+    (re.compile(r"^Prövningen vet inte "), "Det är inte klarlagt "),
+)
+#: Sentences that tell the editor of the underlag what to do: for the checklist, not
+#: for a risk the nämnd reads.
+_INSTRUCTION = re.compile(
+    r"^(Förklara|Beskriv|Ta upp|Ta reda|Ta med|Ange|Lägg till|Skriv|Välj|Pröva|Kontrollera|"
+    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör)\b")
+
+
+def risk_text(finding: "Finding") -> str:
+    """A warning as a risk the nämnd reads: the matter in the officer's voice, without
+    the instructions to whoever edits the underlag."""
+    text = plain(finding.message)
+    for pattern, replacement in _SCREENING_VOICE:
+        text = pattern.sub(replacement, text)
+    sentences = [s for s in _SENTENCE.split(text) if not _INSTRUCTION.match(s)]
+    return " ".join(sentences).strip() or text
+
+
 def todo_texts(result: "CheckResult") -> list[str]:
     """What must be done before the decision, one plain sentence per blocking finding:
     the verdict's own texts when it has them, else derived here."""
@@ -136,14 +160,28 @@ def function_definite(title: str) -> str:
     return lowered
 
 
-def in_running_text(text: str) -> str:
-    """User text placed inside a sentence: a first word written with only its first
-    letter capital ("Kvinnor och barn …") starts in lower case; "EU-medborgare" and
-    other words with more capitals are kept as written."""
+#: A capitalised word inside a sentence (after a lower-case word or a comma): a name.
+_NAME_IN_SENTENCE = re.compile(r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäöé]{2,}")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """The words that the spec writes with a capital inside a sentence ("Norrliden",
+    "Strömsby"): names, which keep their capital when a text starts with one. One pass
+    over the text."""
+    return frozenset(m.group(0) for m in _NAME_IN_SENTENCE.finditer(text))
+
+
+def in_running_text(text: str, names: frozenset[str] = frozenset()) -> str:
+    """User text placed inside a sentence (after a colon or a comma): a first word
+    written with only its first letter capital ("Kvinnor och barn …", "Bidrag till …")
+    starts in lower case; a name (a word in `names`, or its genitive "Norrlidens") and
+    "EU-medborgare" and other words with more capitals are kept as written."""
     words = text.strip().split(maxsplit=1)
     if not words:
         return text
-    first = words[0]
+    first = words[0].rstrip(".,;:")
+    if first in names or (first.endswith("s") and first[:-1] in names):
+        return text.strip()
     if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return text.strip()[0].lower() + text.strip()[1:]
     return text.strip()
@@ -208,6 +246,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
       `förvaltningschef`: a signatory whose title is förvaltningschef or -direktör;
     - `medel`, `medel_per_år`, `medel_summa`, `binder_år` (later years a commitment
       without budgetförbehåll binds); `andra_offentliga`; `näringsidkare`;
+      `näringsidkare_öppen`: recipients that may be näringsidkare with no stated
+      assessment; `näringsidkare_bedömning`: that assessment (KL 2 kap. 8 §);
     - `eurokurs`: the rate used for the ceilings with `uppskattad`, `källa`;
     - `risker`: open warnings that do not stop the decision, as the matter;
       `undantagna`: warnings assessed in the underlag, with the reason;
@@ -254,7 +294,15 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     own = [m for m in context["medel"] if party is not None and m["från"] is party]
     per_year = {y: sum(m["per_år"].get(y, 0) for m in own) for y in context["år"]}
     money_years = [y for y in context["år"] if per_year.get(y)]
-    binds = money_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
+    # Budgets are per calendar year: with avtalsår that are not calendar years, the
+    # commitment binds the calendar years its money falls in after the first
+    # (spec/yearly.py, calendar_split: for budgeting only).
+    if context["kalenderår"] or spec is None:
+        budget_years = money_years
+    else:
+        split = calendar_split(per_year, spec.period.start, spec.period.end)
+        budget_years = [y for y in sorted(split) if split[y]]
+    binds = budget_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
 
     signers = party["firmatecknare"] if party else []
     functions = [function_definite(s["titel"]) for s in signers if s["titel"]]
@@ -264,10 +312,37 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     warnings = [f for f in result.findings if f.severity.value == "varning"]
     found = legal_verdict(result)
     blocking = {id(f) for f in found.blocking}
-    open_risks = [plain(f.message) for f in warnings
-                  if not f.silenced and id(f) not in blocking]
-    assessed = [{"meddelande": plain(f.message), "motivering": f.silence_reason}
-                for f in warnings if f.silenced]
+    # The state-aid assessment is contradicted by the underlag (an open IOP116, IOP118
+    # or IOP119): the memo's conclusions on state aid and 2 kap. 8 § are conditional.
+    aid_open = [f for f in result.findings if f.code in ("IOP116", "IOP118", "IOP119")
+                and not f.silenced]
+    # Shown under Statsstöd, where the conclusion follows them, not again as risks.
+    shown = blocking | {id(f) for f in aid_open}
+    open_risks = [risk_text(f) for f in warnings
+                  if not f.silenced and id(f) not in shown]
+    # A silenced finding is no risk: only a legal sign that an assessment has lifted
+    # (IOP.md: "the risk is then described honestly under Risker") is stated, as the
+    # assessment it is; a silenced wording or quality finding is not shown. IOP185's
+    # assessment stands under Befogenhet.
+    assessed = [{"meddelande": risk_text(f), "motivering": f.silence_reason}
+                for f in warnings if f.silenced and f.code in BLOCKING_WARNINGS
+                and f.code != "IOP185"]
+
+    # Kommunallagen 2 kap. 8 §: the recipients that may be näringsidkare (IOP185), and
+    # the officer's stated assessment when the finding is silenced with a motivering.
+    business = [f for f in result.findings if f.code == "IOP185"]
+    business_open = [spec.parties[f.path[1]].name for f in business
+                     if not f.silenced and spec is not None and len(f.path) > 1
+                     and isinstance(f.path[1], int)]
+    business_assessed = next((f.silence_reason for f in business if f.silenced), None)
+
+
+    names = proper_names(result.document.text if result.document is not None else "")
+    inserted = [m["beskrivning"] for m in own] + [
+        r["beskrivning"] for a in context["bedömning"]["stöd_per_mottagare"]
+        for r in a["i_natura"]] + [
+        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]]
+    running = {text: in_running_text(text, names) for text in inserted if text}
 
     officer = context["process"]["handläggare"]
     checks = context["kontroller"]
@@ -281,7 +356,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "organ": organ,
         "Organ": _capital(organ),
         "organ_känt": known,
-        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"]),
+        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"], names),
+        # Spec texts that continue a sentence in the memo, keyed by the text.
+        "löptext": running,
+        "senare_år": [context["årsetikett"][y] for y in context["år"][1:]],
         "sammanträde": meeting,
         "delegation": delegated,
         "delegat_vald": delegated and any(w in organ.lower()
@@ -302,6 +380,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "binder_år": binds,
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
+        "näringsidkare_öppen": business_open,
+        "statsstöd_ifrågasatt": [risk_text(f) for f in aid_open],
+        "näringsidkare_bedömning": business_assessed,
         "eurokurs": context["eurokurs"],
         "risker": open_risks,
         "undantagna": assessed,

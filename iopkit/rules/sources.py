@@ -19,6 +19,8 @@ KL = "kommunallagen (2017:725)"
 KL_TASK = "kommunallagen (2017:725) 10 kap. (kommunal angelägenhet som lämnas över)"
 KL_FULLMAKTIGE = ("kommunallagen (2017:725) 10 kap. 1 § (fullmäktige beslutar om att lämna "
                   "över en kommunal angelägenhet)")
+KL_BUSINESS = ("kommunallagen (2017:725) 2 kap. 8 § (individuellt stöd till enskilda "
+               "näringsidkare, synnerliga skäl)")
 KL_BUDGET = "kommunallagen (2017:725) 11 kap. (budget)"
 KL_APPEAL = "kommunallagen (2017:725) 13 kap. (laglighetsprövning)"
 
@@ -59,7 +61,7 @@ IOPKIT = "iopkit"
 
 #: Every citation above: a rule's source is made of these, joined by "; ".
 ALL = (HFD_2020_15, LOU, LOU_DAMAGES, LOU_RESERVED, LOV_RESERVED, UHM, KL, KL_TASK,
-       KL_FULLMAKTIGE, KL_BUDGET, KL_APPEAL,
+       KL_FULLMAKTIGE, KL_BUSINESS, KL_BUDGET, KL_APPEAL,
        DE_MINIMIS, DE_MINIMIS_GRANTED, DE_MINIMIS_VALUE, DE_MINIMIS_CUMULATION, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
        SOL, REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
        SKATTEVERKET)
