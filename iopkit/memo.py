@@ -123,6 +123,32 @@ def risk_text(finding: "Finding") -> str:
     return " ".join(sentences).strip() or text
 
 
+#: Laws whose first mention in the memo carries the SFS number (skrivregler: first
+#: the name with its number, then the short name).
+FIRST_CITATION = {"kommunallagen": "kommunallagen (2017:725)",
+                  "socialtjänstlagen": "socialtjänstlagen (2025:400)"}
+
+
+def cite_first(texts: list[str]) -> tuple[list[str], set[str]]:
+    """`texts` (read in order) with each law's first mention written in full and the
+    later ones short; and the laws that were mentioned."""
+    seen: set[str] = set()
+    out = []
+    for text in texts:
+        for short, full in FIRST_CITATION.items():
+            pattern = re.compile(re.escape(short) + r"(?: \(\d{4}:\d+\))?")
+
+            def one(match: re.Match[str], short: str = short, full: str = full) -> str:
+                if short in seen:
+                    return short
+                seen.add(short)
+                return full
+
+            text = pattern.sub(one, text)
+        out.append(text)
+    return out, seen
+
+
 def todo_texts(result: "CheckResult") -> list[str]:
     """What must be done before the decision, one plain sentence per blocking finding:
     the verdict's own texts when it has them, else derived here."""
@@ -288,7 +314,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # or a state agency with no kommun among the parties cannot hand it over (IOP184).
     kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
     kommuns_insats = statutory and not kommun_party
-    todo = todo_texts(result)
+    todo, cited = cite_first(todo_texts(result))
     ready = not todo
 
     own = [m for m in context["medel"] if party is not None and m["från"] is party]
@@ -369,6 +395,11 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "fullmäktige_beslut": mandate,
         "till_fullmäktige": ready and statutory and mandate is None and not kommuns_insats,
         "kommunens_insats": kommuns_insats,
+        # Kommunallagen is cited in full on the first page (what must be done) or in
+        # the summary (the decision goes to fullmäktige); later mentions are short.
+        "kl_citerad_först": "kommunallagen" in cited,
+        "kl_citerad": "kommunallagen" in cited or
+        (ready and statutory and mandate is None and not kommuns_insats),
         # Whose duty the statutory insats is, in running text.
         "insatsens_huvudman": "kommunen" if kommuns_insats else
         (re.split(r"\s+genom\s+", party["namn"])[0] if party else "den offentliga parten"),
