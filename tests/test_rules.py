@@ -344,8 +344,8 @@ CASES = [
     # förening whose activity is not economic.
     Case("IOP185", "varning",
          [setter("parter", 1, "typ", "ekonomisk förening"),
-          setter("parter", 1, "organisationsnummer", "769600-0006")],
-         "  - id: vinternatt",
+          setter("parter", 1, "organisationsnummer", "769641-2076")],
+         "- id: vinternatt",
          [setter("parter", 1, "typ", "ideell förening")]),
     Case("IOP186", "varning",
          [setter("ekonomi", "utbetalning", "Första utbetalningen sker den 10 december 2026.")],
