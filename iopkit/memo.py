@@ -72,6 +72,10 @@ TODO_TEXTS = {
               "övergångsbestämmelserna.",
 }
 
+#: Findings about the underlag's wording, not the matter: the checklist shows them, the
+#: memo does not.
+DRAFTING_HINTS = frozenset({"IOP104"})
+
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
 
@@ -343,7 +347,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     aid_open = [f for f in result.findings if f.code in ("IOP116", "IOP118", "IOP119")
                 and not f.silenced]
     # Shown under Statsstöd, where the conclusion follows them, not again as risks.
-    shown = blocking | {id(f) for f in aid_open}
+    # Wording hints (IOP104: a procurement word in the text) are for whoever drafts the
+    # underlag, in the checklist; they are no matter for the nämnd.
+    shown = blocking | {id(f) for f in aid_open} | \
+        {id(f) for f in warnings if f.code in DRAFTING_HINTS}
     open_risks = [risk_text(f) for f in warnings
                   if not f.silenced and id(f) not in shown]
     # A silenced finding is no risk: only a legal sign that an assessment has lifted

@@ -208,6 +208,14 @@ def test_risks_never_show_a_silenced_wording_finding_or_the_tools_voice(runner, 
     risks = section(text, "Risker", "Ekonomiska konsekvenser")
     assert "leverantörer" not in risks
     assert "Förvaltningen ser inga andra risker" in risks
+    # An open wording hint is for the checklist, not a risk for the nämnd.
+    data = memo_specs.skyddat_boende("ja")
+    data["iopkit_undantag"] = [{"regel": code, "motivering": "Platserna upphandlas för sig."}
+                               for code in ("IOP108", "IOP180")]
+    spec = write(data, tmp_path, "ordval")
+    assert "IOP104" in run(runner, "check", spec).output
+    _, text, _, _ = render_memo(runner, spec, date="2026-12-01")
+    assert "Texten innehåller" not in section(text, "Risker", "Ekonomiska konsekvenser")
     data = region_skyddat_boende(assessed=True)
     data["rättslig_bedömning"]["prövning"]["tidigare_upphandlad"] = "vet inte"
     spec = write(data, tmp_path, "region")
