@@ -114,7 +114,7 @@ _SCREENING_VOICE = (
 #: for a risk the nämnd reads.
 _INSTRUCTION = re.compile(
     r"^(Förklara|Beskriv|Ta upp|Ta reda|Ta med|Ange|Lägg till|Skriv|Välj|Pröva|Kontrollera|"
-    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör)\b")
+    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela)\b")
 
 
 def risk_text(finding: "Finding") -> str:
@@ -133,10 +133,12 @@ FIRST_CITATION = {"kommunallagen": "kommunallagen (2017:725)",
                   "socialtjänstlagen": "socialtjänstlagen (2025:400)"}
 
 
-def cite_first(texts: list[str]) -> tuple[list[str], set[str]]:
+def cite_first(texts: list[str], cited: set[str] | None = None
+               ) -> tuple[list[str], set[str]]:
     """`texts` (read in order) with each law's first mention written in full and the
-    later ones short; and the laws that were mentioned."""
-    seen: set[str] = set()
+    later ones short; and the laws that were mentioned. `cited`: laws the memo has
+    already cited in full before these texts."""
+    seen: set[str] = set(cited or ())
     out = []
     for text in texts:
         for short, full in FIRST_CITATION.items():
@@ -376,6 +378,25 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         for r in a["i_natura"]] + [
         r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]]
     running = {text: in_running_text(text, names) for text in inserted if text}
+
+    # The risks come after Befogenhet (kommunallagen in full) and the skyddat boende
+    # section (socialtjänstlagen in full): there the laws are short; a sentence that an
+    # earlier risk already said (the consequences of a public contract) is not repeated.
+    before = {"kommunallagen"} if party is not None and party["typ"] in ("kommun", "region") \
+        else set()
+    if "skyddat boende" in context["partnerskap"]["verksamhetsområden"]:
+        before.add("socialtjänstlagen")
+    said: set[str] = set()
+
+    def unrepeated(text: str) -> str:
+        kept = [t for t in _SENTENCE.split(text) if t not in said]
+        said.update(kept)
+        return " ".join(kept)
+
+    cited_risks, _ = cite_first(open_risks + [str(a["meddelande"]) for a in assessed], before)
+    open_risks = [unrepeated(t) for t in cited_risks[:len(open_risks)]]
+    for item, text in zip(assessed, cited_risks[len(open_risks):]):
+        item["meddelande"] = unrepeated(text)
 
     officer = context["process"]["handläggare"]
     checks = context["kontroller"]

@@ -396,7 +396,11 @@ def strong_combination(ctx: RuleContext) -> Iterable[Hit]:
         what = ("den offentliga parten har tidigare köpt eller upphandlat verksamheten: den "
                 "har alltså behandlats som en tjänst som den offentliga parten köper")
     extra = ""
-    if statutory:
+    if statutory and not _kommun_parties(ctx):
+        # The insats is the kommun's, not a region's or an agency's (IOP184).
+        what = what.replace("organisationen utför då den offentliga partens egen insats",
+                            "organisationen utför då en insats som kommunen ska ge enskilda")
+    elif statutory:
         extra = (" När en kommunal angelägenhet lämnas över till en privat utförare beslutar "
                  "fullmäktige (kommunallagen (2017:725) 10 kap. 1 §).")
     yield Hit(("rättslig_bedömning", "prövning"), (
