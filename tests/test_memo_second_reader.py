@@ -224,8 +224,13 @@ def test_risks_never_show_a_silenced_wording_finding_or_the_tools_voice(runner, 
     assert "Prövningen" not in risks
     assert "Det är inte klarlagt om verksamheten eller en liknande har köpts" in risks
     assert not re.search(r"\b(Förklara|Ta reda|Beskriv|Ta upp)\b", risks), risks
-    # The assessed legal signs are stated as assessed, with the officer's reasoning.
+    # The assessed legal signs are stated as assessed, with the officer's reasoning,
+    # each consequence once, the laws short after their first mention above.
     assert "Förvaltningens bedömning: Bidraget gäller jourens egen verksamhet" in risks
+    assert risks.count("upphandlingsskadeavgift") == 1
+    assert "(2017:725)" not in risks and "(2025:400)" not in risks
+    assert "Dela upp avtalet" not in risks
+    assert "den offentliga partens egen insats" not in risks
 
 
 # 7. Payment dates ----------------------------------------------------------------------
