@@ -261,6 +261,15 @@ def test_recurring_payment_date_before_the_decision_is_a_warning(runner, tmp_pat
            "partens beslut om avtalet den 20 januari 2027" in output
 
 
+def test_a_later_decision_on_an_amendment_is_not_the_decision_on_the_agreement(
+        runner, tmp_path):
+    data = example("paraply")
+    data["process"]["beslut"].append({"part": "stromsby", "organ": "kommunstyrelsen",
+                                      "datum": "2027-11-30", "paragraf": "§ 170"})
+    output = run(runner, "check", write(data, tmp_path, "tillagg")).output
+    assert "IOP186" not in output
+
+
 def test_payment_dates_after_start_and_decision_are_quiet(runner):
     for name in ("paraply", "kvinnojour", "dagverksamhet", "unga-i-stodboende"):
         result = run(runner, "check", "--strict", EXAMPLES / f"{name}.yaml")

@@ -104,9 +104,14 @@ def payment_before_start(ctx: RuleContext) -> Iterable[Hit]:
     spec = ctx.spec
     text = (spec.economy.disbursement or "")[:20_000]  # a payment clause, not a book
     start = spec.period.start
-    decided = [d.date for d in (spec.process.decisions if spec.process else [])
-               if (party := spec.party(d.party)) is not None and party.is_public]
-    decision = max(decided) if decided else None
+    # Each public party's first decision is its decision on the agreement (as in
+    # IOP135); later ones (an amendment, a renewal) come while payments already run.
+    first: dict[str, dt.date] = {}
+    for d in spec.process.decisions if spec.process else []:
+        party = spec.party(d.party)
+        if party is not None and party.is_public:
+            first[d.party] = min(first.get(d.party, d.date), d.date)
+    decision = max(first.values()) if first else None
     for written, day in payment_dates(text, start):
         # The memo and the agreement quote this text: a date the nämnd reads must hold.
         yearless = not re.search(r"\d{4}", written)
