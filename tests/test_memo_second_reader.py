@@ -91,6 +91,17 @@ def test_region_only_statutory_insats_memo_never_hands_it_to_regionfullmaktige(
            "om rapporter och utredningar enligt lex Sarah" in agreement
 
 
+def test_region_only_checklist_does_not_send_it_to_fullmaktige(runner, tmp_path):
+    spec = write(region_skyddat_boende(), tmp_path, "region")
+    result = run(runner, "render", spec, "-d", "checklista", "-f", "docx", "--datum", DATE)
+    assert result.exit_code == 0, result.output
+    text = norm(docx_text(spec.with_name("region-checklista.docx")))
+    assert "Lagstadgad insats utan kommun som part: insatsen beviljas av socialnämnden i " \
+           "kommunen" in text
+    assert "Pröva om fullmäktige ska besluta" not in text
+    assert "organisationen informerar socialnämnden i kommunen om rapporterna" in text
+
+
 def test_region_budget_is_regionfullmaktige(runner, tmp_path):
     spec = write(region_skyddat_boende(assessed=True), tmp_path, "region")
     _, text, _, _ = render_memo(runner, spec, date=DATE)
