@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Iterable, Iterator
 
-from ..render.format import datum_lang
+from ..format import datum_lang
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule
 from .sources import KL, KL_APPEAL, cite
