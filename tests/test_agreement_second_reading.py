@@ -157,3 +157,35 @@ def test_decision_on_the_drafts_day_is_planned_everywhere(tmp_path: Path, runner
         or "ska godkännas genom följande beslut: - Göteborgs kommun genom socialnämnden " \
            "Centrum: socialnämnden Centrum den 15 december 2026" in signatures, signatures
     assert "har godkänts av socialnämnden Centrum" not in signatures
+
+
+# --- Word: a short table is not split over two pages ----------------------------------
+
+
+def _kept_rows(table) -> list[bool]:
+    from docx.oxml.ns import qn
+
+    return [all(p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:keepNext"))
+                is not None for p in row._tr.iter(qn("w:p")))
+            for row in table.rows]
+
+
+def test_short_tables_stay_on_one_page_long_ones_split(tmp_path: Path, runner) -> None:
+    import docx
+
+    for example in ("dagverksamhet", "paraply"):
+        result = run(runner, "render", EXAMPLES / f"{example}.yaml", "-o", tmp_path,
+                     "-d", "avtal", "--datum", "2026-12-02")
+        assert result.exit_code == 0, result.output
+    # The day centre's resource table (eight rows) split after its sixth row in Word and
+    # LibreOffice: every row but the last is now kept with the next.
+    document = docx.Document(str(tmp_path / "dagverksamhet-avtal.docx"))
+    resources = next(t for t in document.tables if t.rows[0].cells[0].text == "Part")
+    assert _kept_rows(resources)[:-1] == [True] * (len(resources.rows) - 1)
+    # The paraply's per-year resource table (twenty rows) may split; its ordinary rows are
+    # not all kept (group rows still are).
+    document = docx.Document(str(tmp_path / "paraply-avtal.docx"))
+    per_year = next(t for t in document.tables
+                    if t.rows[0].cells[0].text == "Part och resurs")
+    assert len(per_year.rows) > 12
+    assert not all(_kept_rows(per_year)[:-1])
