@@ -189,3 +189,17 @@ def test_short_tables_stay_on_one_page_long_ones_split(tmp_path: Path, runner) -
                     if t.rows[0].cells[0].text == "Part och resurs")
     assert len(per_year.rows) > 12
     assert not all(_kept_rows(per_year)[:-1])
+
+
+# --- § Ekonomi: the no-double-funding condition once -----------------------------------
+
+
+def test_no_double_funding_is_stated_once(tmp_path: Path) -> None:
+    data = canonical()
+    text = section(render(tmp_path, data), "Ekonomi")
+    # The canonical example's own text about other grants already says it.
+    assert text.count("Samma kostnad") == 1, text
+    data["ekonomi"]["andra_bidrag"] = "Bidraget ersätter föreningsbidraget."
+    text = section(render(tmp_path, data, "annan.yaml"), "Ekonomi")
+    assert "Samma kostnad får inte finansieras både med medel enligt detta avtal och med " \
+           "andra bidrag från den offentliga parten" in text
