@@ -75,7 +75,8 @@ def test_duties_running_the_other_way(tmp_path: Path) -> None:
     text = section(render(tmp_path, canonical()), "Personuppgifter och sekretess")
     assert "Vissa skyldigheter går åt andra hållet" in text
     assert ("I den del organisationen yrkesmässigt bedriver verksamhet som berör barn och "
-            "unga eller som ingår i socialtjänsten") in text
+            "unga eller verksamhet inom hälso- och sjukvården eller på socialtjänstens "
+            "område") in text
     assert "genast anmäla till socialnämnden" in text
     assert "åtar sig organisationen att ha en skriftlig rutin för hur anställda och " \
            "volontärer gör en orosanmälan" in text

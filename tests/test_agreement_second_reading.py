@@ -203,3 +203,23 @@ def test_no_double_funding_is_stated_once(tmp_path: Path) -> None:
     text = section(render(tmp_path, data, "annan.yaml"), "Ekonomi")
     assert "Samma kostnad får inte finansieras både med medel enligt detta avtal och med " \
            "andra bidrag från den offentliga parten" in text
+
+
+# --- A skyddat boende in the agreement --------------------------------------------------
+
+
+def test_permit_in_insatser_has_its_date_in_words(tmp_path: Path) -> None:
+    from i21_specs import protected_housing
+
+    text = section(render(tmp_path, protected_housing()), "Insatser och åtaganden")
+    assert "Kvinnojouren Eken har tillstånd från IVO, beviljat den 20 juni 2024 " \
+           "(diarienummer 3.5.1-01234/2024)." in text
+    assert "2024-06-20" not in text
+
+
+def test_report_duty_uses_the_fields_the_law_names(tmp_path: Path) -> None:
+    text = section(render(tmp_path, canonical()), "Personuppgifter och sekretess")
+    # Socialtjänstlagen speaks of private activity "på socialtjänstens område"; a private
+    # provider is not "in" the socialtjänst.
+    assert "ingår i socialtjänsten" not in text
+    assert "verksamhet inom hälso- och sjukvården eller på socialtjänstens område" in text
