@@ -45,8 +45,8 @@ class RenderOptions:
 
     @property
     def engine(self) -> str:
-        """The PDF engine of the run: "typst" or "libreoffice" (render/pdf.py)."""
-        from .pdf import choose_engine
+        """The PDF engine of the run: "typst" or "libreoffice" (writers/pdf/libreoffice.py)."""
+        from ..writers.pdf.libreoffice import choose_engine
 
         return choose_engine(self.pdf_engine, self.reference_docx)
 
@@ -62,6 +62,8 @@ class RenderedMarkdown:
     keywords: str = ""
     #: Warnings about the rendered text that `render` prints (render.notices).
     notices: tuple[str, ...] = ()
+    #: The charts the Markdown refers to (chart_refs.py; typst_chart.Series).
+    charts: tuple[Any, ...] = ()
 
 
 def parse_formats(values: Iterable[str] | None, formats: Sequence[str] = FORMATS,
@@ -121,28 +123,28 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
                          "med samma namn som den inbyggda mall de ersätter.")
     if options.reference_docx is not None:
         from ..files import check_input_file
-        from .zipcheck import check_reference_size
+        from ..writers.word.zipcheck import check_reference_size
 
         check_reference_size(check_input_file(options.reference_docx, "Referensdokumentet"),
                              options.reference_docx)
         if "docx" in formats or "pdf" in formats:
-            from .docx import check_reference
+            from ..writers.word.docx import check_reference
 
             check_reference(options.reference_docx)
     if "pdf" in formats:
         if options.engine == "libreoffice":
-            from .pdf import require_soffice
+            from ..writers.pdf.libreoffice import require_soffice
 
             require_soffice()
         else:
-            from .typst_pdf import check_style
+            from ..writers.pdf.typst_pdf import check_style
 
             check_style(options.templates_dir)
     return notes
 
 
 def draft_date(options: RenderOptions) -> dt.date:
-    from .dates import default_date
+    from ..dates import default_date
 
     return options.date or default_date()
 
@@ -164,11 +166,12 @@ def spec_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
 
 
 def render_document(name: str, context: dict[str, Any], spec: Any, options: RenderOptions,
-                    *, title: str | None = None, marker: str | None = None
-                    ) -> RenderedMarkdown:
+                    *, title: str | None = None, marker: str | None = None,
+                    charts: Sequence[Any] = ()) -> RenderedMarkdown:
     """One document kind rendered from its `context` with the templates of its folder
     (the user's from --mallar first). `title` and `marker` replace the kind's own
-    (the amendment annex carries its number). Raises templates.TemplateProblem."""
+    (the amendment annex carries its number); `charts` are the charts the context's
+    references point to (chart_refs.py). Raises templates.TemplateProblem."""
     from .agreement import render_numbered
     from .templates import make_environment, render_folder
 
@@ -192,7 +195,7 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     notices = (*context.get("renderingsvarningar", ()), *placeholder_notices(name, markdown))
     return RenderedMarkdown(name, markdown, f"{partnership} – {title or entry.title_end}",
                             entry.subject, header, document_author(spec), keywords,
-                            tuple(notices))
+                            tuple(notices), tuple(charts))
 
 
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
@@ -217,32 +220,37 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
                      formats: Sequence[str], options: RenderOptions
                      ) -> list[tuple[Path, bytes | PendingPdf]]:
     """One rendered document in each format, at `paths` (one per format)."""
-    from .docx import markdown_to_docx
-    from .html import markdown_to_html
+    from ..writers.word.docx import markdown_to_docx
+    from ..writers.html import markdown_to_html
 
     outputs: list[tuple[Path, bytes | PendingPdf]] = []
     docx_bytes: bytes | None = None
     for path, fmt in zip(paths, formats):
         if fmt == "md":
-            outputs.append((path, document.markdown.encode("utf-8")))
+            from ..writers.chart_refs import readable_markdown
+
+            text = readable_markdown(document.markdown, document.charts)
+            outputs.append((path, text.encode("utf-8")))
         elif fmt == "html":
-            html = markdown_to_html(document.markdown, title=document.title)
+            html = markdown_to_html(document.markdown, title=document.title,
+                                    charts=document.charts)
             outputs.append((path, html.encode("utf-8")))
         elif fmt == "pdf" and options.engine == "typst":
-            from .typst_pdf import markdown_to_pdf
+            from ..writers.pdf.typst_pdf import markdown_to_pdf
 
             outputs.append((path, markdown_to_pdf(
                 document.markdown, title=document.title, header_text=document.header_text,
                 author=document.author, keywords=document.keywords,
                 subject=document.subject, date=draft_date(options),
-                templates_dir=options.templates_dir)))
+                templates_dir=options.templates_dir, charts=document.charts)))
         else:
             if docx_bytes is None:
                 docx_bytes = markdown_to_docx(
                     document.markdown, title=document.title,
                     header_text=document.header_text, subject=document.subject,
                     reference_docx=options.reference_docx, date=draft_date(options),
-                    author=document.author, keywords=document.keywords)
+                    author=document.author, keywords=document.keywords,
+                    charts=document.charts)
             outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
     return outputs
 
@@ -282,7 +290,7 @@ def finish_pdfs(outputs: Sequence[tuple[Path, bytes | PendingPdf]]) -> list[tupl
                if isinstance(data, PendingPdf)]
     finished: list[tuple[Path, bytes | PendingPdf]] = list(outputs)
     if pending:
-        from .pdf import docx_to_pdf
+        from ..writers.pdf.libreoffice import docx_to_pdf
 
         names = [(f"{n}-{outputs[index][0].stem}.docx", data.docx)
                  for n, (index, data) in enumerate(pending)]
@@ -345,3 +353,22 @@ def render_file(spec_path: Path | str, out_dir: Path | None = None,
             path, directory, chosen, (options or RenderOptions()).documents),
         lambda result, directory, chosen, opts: build_outputs([(result, directory)], chosen,
                                                               opts))
+
+
+def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:
+    """The agreement of the `new` CheckResult with its differences from the `old` one as
+    tracked changes; `options` is a RenderOptions. Raises
+    templates.TemplateProblem and files.UsageProblem as rendering does."""
+    from ..writers.word.docx import markdown_to_docx
+    from ..writers.word.tracked import tracked_changes_docx
+
+    when = draft_date(options)
+    documents = []
+    for result in (old, new):
+        agreement = next(document for document in render_markdown(result, options)
+                         if document.kind == "avtal")
+        documents.append(markdown_to_docx(
+            agreement.markdown, title=agreement.title, header_text=agreement.header_text,
+            subject=agreement.subject, reference_docx=options.reference_docx, date=when,
+            author=agreement.author, keywords=agreement.keywords))
+    return tracked_changes_docx(documents[0], documents[1], when)
