@@ -283,7 +283,9 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
     for decision in context["process"]["beslut"]:
         decision["organ_bestämd"] = definite(decision["organ"])
         date = decision["datum"]
-        (planned if date is not None and date > draft else taken).append(decision)
+        # A decision dated on the draft's day is still planned, as on the title page and
+        # in the checklist (`approving_decisions`): the draft may predate the meeting.
+        (planned if date is not None and date >= draft else taken).append(decision)
     return {"fattade": taken, "planerade": planned}
 
 
@@ -502,6 +504,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         # takes part: a region's or an agency's secrecy rests on other chapters.
         "kommun_part": any(p["typ"] == "kommun" for p in context["offentliga_parter"]),
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
+        # A region's example of secrecy is hälso- och sjukvårdssekretess (OSL 25 kap. 1 §).
+        "region_part": any(p["typ"] == "region" for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
         "beslut_enligt_datum": decisions_by_draft_date(context),
         # Every public party's approving decision before the draft's date: the title
