@@ -75,7 +75,9 @@ def test_the_list_is_the_register_with_findings_and_de_minimis_per_recipient(cli
     [aid] = day_centre["stod"]
     assert aid["organisationsnummer"] == "802461-3575" and aid["kr"] == 1800000
     # Together with Rådgivningen the organisation passes the ceiling: both rows say so.
+    assert aid["over_taket"] is True and aid["tre_ar_euro"] < 300000
     assert rows["2027/SNC-2027-2.yaml"]["stod"][0]["over_taket"] is True
+    assert rows["2027/SNC-2027-2.yaml"]["stod"][0]["tre_ar_euro"] > 300000
     assert rows["SNC-2026-3.yaml"]["status"] == "avslutad" and rows["SNC-2026-3.yaml"]["stod"] == []
     broken = rows["trasig.yaml"]
     assert broken["fel"] == 1 and broken["forsta_fel"].startswith("rad ")
@@ -90,6 +92,13 @@ def test_the_list_is_the_register_with_findings_and_de_minimis_per_recipient(cli
 def test_status_follows_the_chosen_day(client, day, expected):
     rows = {row["fil"]: row for row in listing(client, day)["partnerskap"]}
     assert rows["SNC-2026-1.yaml"]["status"] == expected
+
+
+def test_apart_the_two_agreements_are_not_over_the_ceiling(client, kommun):
+    (kommun / "2027" / "SNC-2027-2.yaml").unlink()
+    answer = listing(client)
+    assert answer["varningar"] == []
+    assert not any(aid["over_taket"] for row in answer["partnerskap"] for aid in row["stod"])
 
 
 def test_a_listed_error_is_gone_when_the_file_is_fixed(client, kommun):

@@ -245,11 +245,15 @@ def list_task(root: str, today: dt.date, days: int) -> dict[str, Any]:
             "bidrag": [{"partnerskap": g.agreement, "fil": g.file, "datum": _day(g.date),
                         "kr": g.amount, "euro": int(g.eur)} for g in org.grants],
             "hogsta_tre_ar_euro": highest, "varningar": list(org.warnings)})
+        # A grant is part of a sum over a ceiling when any window holding it is over
+        # (an earlier grant too: the later one brings the organisation over).
+        over = [window for window in org.windows if _over_ceiling(window)]
         for grant, window in zip(org.grants, org.windows):
             aid.setdefault(grant.file, []).append({
                 "mottagare": grant.recipient, "organisationsnummer": grant.org_number,
                 "datum": _day(grant.date), "kr": grant.amount, "euro": int(grant.eur),
-                "tre_ar_euro": int(window.total_eur), "over_taket": _over_ceiling(window)})
+                "tre_ar_euro": int(window.total_eur),
+                "over_taket": any(grant in w.grants for w in over)})
     rows = [{
         "fil": a.file, "namn": a.name, "diarienummer": a.case_number,
         "offentliga": a.public, "organ": a.bodies, "ideburna": a.nonprofit,

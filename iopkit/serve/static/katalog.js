@@ -40,6 +40,8 @@
 
   function say(text) { $("status").textContent = text; }
 
+  function count(number, one, many) { return `${number} ${number === 1 ? one : many}`; }
+
   const KRONOR = new Intl.NumberFormat("sv-SE", { maximumFractionDigits: 0 });
   function kronor(value) { return value === null || value === undefined ? "" : `${KRONOR.format(value)} kr`; }
   function euro(value) { return `${KRONOR.format(value)} euro`; }
@@ -80,8 +82,8 @@
     const broken = body.partnerskap.filter((row) => row.fel > 0).length;
     $("sammanfattning").textContent =
       `${body.partnerskap.length} partnerskap` + (broken ? ` (${broken} med fel)` : "") +
-      `, ${body.frister.length} frister de närmaste ${body.dagar} dagarna från ${body.datum}` +
-      `, ${body.varningar.length} varningar om stöd av mindre betydelse.`;
+      `, ${count(body.frister.length, "frist", "frister")} de närmaste ${body.dagar} dagarna från ${body.datum}` +
+      `, ${count(body.varningar.length, "varning", "varningar")} om stöd av mindre betydelse.`;
     kinds(body.typer);
     showRows();
     showDeadlines(body.frister);
@@ -125,7 +127,8 @@
       parties.append(element("span", row.offentliga), element("span", row.organ, "liten"),
                      element("span", row.ideburna), element("span", row.organisationsnummer, "liten"));
 
-      const period = element("td", row.start ? `${row.start} – ${row.slut}` : "");
+      const period = document.createElement("td");
+      if (row.start) period.append(element("span", `${row.start} –`, "datum"), " ", element("span", row.slut, "datum"));
       const money = element("td", kronor(row.totalt), "num");
       const years = Object.entries(row.per_ar);
       if (years.length > 1) money.title = years.map(([year, kr]) => `${year}: ${kronor(kr)}`).join(", ");
@@ -137,7 +140,7 @@
       const aid = document.createElement("td");
       for (const grant of row.stod) {
         aid.append(element("span", `${grant.mottagare}: ${kronor(grant.kr)} (${euro(grant.euro)})`));
-        aid.append(element("span", `tre år: ${euro(grant.tre_ar_euro)}` + (grant.over_taket ? ", över taket" : ""),
+        aid.append(element("span", `tre år: ${euro(grant.tre_ar_euro)}` + (grant.over_taket ? "; ingår i en summa över taket, se varningen" : ""),
                            grant.over_taket ? "liten over-taket" : "liten"));
       }
       tr.append(name, parties, element("td", row.status, row.fel ? "har-fel" : ""), period,
