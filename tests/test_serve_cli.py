@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-
-import pytest
-
 import signal
 import urllib.error
 import urllib.request
+
+import pytest
 
 from conftest import EXAMPLES, run
 from serve_helpers import URL, running_server
