@@ -70,9 +70,9 @@ def main() -> None:
 
     import datetime as dt
 
-    from iopkit.render.docx import markdown_to_docx
-    from iopkit.render.pdf import docx_to_pdf, find_soffice
-    from iopkit.render.typst_pdf import markdown_to_pdf
+    from iopkit.writers.word.docx import markdown_to_docx
+    from iopkit.writers.pdf.libreoffice import docx_to_pdf, find_soffice
+    from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
 
     when = dt.date(2026, 5, 4)
     with tempfile.TemporaryDirectory(prefix="iopkit-pdfbench-") as tmp:

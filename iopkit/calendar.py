@@ -12,7 +12,7 @@ Choices, documented for users in the README:
   the first date, not from the previous meeting, and a day that does not exist in a month
   becomes the month's last day (31 January, 28 February, 31 March …). A date that falls
   on a Saturday, Sunday or Swedish public holiday (midsommarafton, julafton and
-  nyårsafton included) moves to the next working day (`iopkit.workdays`); the next date
+  nyårsafton included) moves to the next working day (`iopkit.schedule.workdays`); the next date
   is still counted from the first, so one moved meeting does not shift the rest.
 - Annual report: when `uppföljning.årsrapport` names a day ("senast den 31 januari
   varje år"), one deadline on that day after each calendar year the agreement covers
@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .render.format import add_months, datum_lang
-from .workdays import next_working_day
+from .format import add_months, datum_lang
+from .schedule import recurring_dates, stated_day
+from .schedule.workdays import next_working_day
 
 if TYPE_CHECKING:
     from .spec.model import Spec
@@ -57,20 +57,6 @@ ANNUAL_REPORT = "årsrapport"
 GROUP_MEETING = "partnerskapsgrupp"
 
 # Frequency → (months, days) between two events.
-STEPS: dict[str, tuple[int, int]] = {
-    "varje vecka": (0, 7),
-    "varannan vecka": (0, 14),
-    "månadsvis": (1, 0),
-    "varannan månad": (2, 0),
-    "kvartalsvis": (3, 0),
-    "halvårsvis": (6, 0),
-    "årsvis": (12, 0),
-}
-
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?::e|:a)?\s+(" + "|".join(MONTHS) + r")\b", re.I)
-
 REMINDER_DAYS = 7
 #: Day 0 of SEQUENCE (see the module docstring). Never change it: a lower SEQUENCE than
 #: an earlier export would make calendars ignore the update.
@@ -84,36 +70,6 @@ class Event:
     date: dt.date
     summary: str
     description: str
-
-
-def recurring_dates(first: dt.date, frequency: str, last: dt.date) -> list[dt.date]:
-    """`first`, then every `frequency` (one of FREQUENCIES), up to and including `last`.
-    Counted from `first` each time, so clamping one month does not shift the rest; a
-    day that a month lacks becomes its last day (add_months). Each date that is not a
-    working day moves to the next working day (which may be just after `last`: the
-    last follow-up still takes place)."""
-    months, days = STEPS[frequency]
-    dates: list[dt.date] = []
-    n = 0
-    while True:
-        planned = add_months(first, months * n) + dt.timedelta(days=days * n)
-        if planned > last:
-            return dates
-        date = next_working_day(planned)
-        if not dates or date > dates[-1]:
-            dates.append(date)
-        n += 1
-
-
-def stated_day(text: str | None) -> tuple[int, int] | None:
-    """(day, month) of the first Swedish date like "den 31 januari" in `text`."""
-    if not text:
-        return None
-    for match in _DAY_MONTH.finditer(text):
-        day, month = int(match[1]), MONTHS.index(match[2].lower()) + 1
-        if 1 <= day <= _calendar.monthrange(2024, month)[1]:  # 2024: leap year
-            return day, month
-    return None
 
 
 def _on(year: int, day: int, month: int) -> dt.date:

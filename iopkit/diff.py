@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from .render.format import antal, datum_lang, kronor, lista, manader
+from .format import antal, datum_lang, kronor, lista, manader
 from .spec.findings import KeyPath, format_path
 from .spec.model import Goal, Indicator, Party, Resource, Spec
 

@@ -1,7 +1,7 @@
 """The problems iopkit explains to its user, and the exit status each one gives.
 
 Library code raises these with a Swedish message that names the file, line or option and
-says what to do; the CLI door (iopkit/door.py) prints the message and exits with the
+says what to do; the CLI door (iopkit/cli/door.py) prints the message and exits with the
 status from `exit_status`, the one place where errors become exit codes. Anything else
 that escapes a command is a bug in iopkit: exit 3.
 """

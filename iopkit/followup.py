@@ -41,7 +41,8 @@ def output_paths(spec_path: Path | str, out_dir: Path | None,
 
 def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The agreement's template context plus the follow-up schedule."""
-    from .calendar import annual_report_dates, recurring_dates, stated_day
+    from .calendar import annual_report_dates
+    from .schedule import recurring_dates, stated_day
 
     spec = result.spec
     assert spec is not None

@@ -8,7 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from iopkit.render.format import datum_lang, kronor, lower_first, lower_start, antal_ord, manader, tal
+from iopkit.format import datum_lang, kronor, lower_first, lower_start, antal_ord, manader, tal
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -78,7 +78,7 @@ def _css_rules(stylesheet: str) -> list[tuple[str, dict[str, str]]]:
 def test_stylesheet_text_colours_have_aa_contrast():
     """Every text colour on its own background, or on the page's (white), and the body
     text on every background a rule sets (table header cells): at least 4.5:1."""
-    from iopkit.render.html import STYLESHEET
+    from iopkit.writers.html import STYLESHEET
 
     rules = _css_rules(STYLESHEET)
     body_colour = next(d["color"] for s, d in rules if s == "body")

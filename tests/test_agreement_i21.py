@@ -336,7 +336,7 @@ def test_helgdag_defined_and_planning_earlier(tmp_path: Path) -> None:
 
 
 def test_planning_date_moves_earlier_in_checklist() -> None:
-    from iopkit.workdays import previous_working_day
+    from iopkit.schedule.workdays import previous_working_day
 
     # 2029-06-30 is a Saturday; the Friday before is the last planning day.
     assert previous_working_day(dt.date(2029, 6, 30)) == dt.date(2029, 6, 29)

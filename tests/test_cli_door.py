@@ -27,7 +27,7 @@ def test_every_command_uses_the_swedish_command_class():
     import typer.main
 
     from iopkit.cli import app
-    from iopkit.cli_sv import IopkitCommand, IopkitGroup
+    from iopkit.cli.help_sv import IopkitCommand, IopkitGroup
 
     group = typer.main.get_command(app)
     assert isinstance(group, IopkitGroup)
@@ -120,7 +120,7 @@ def test_iopkit_alone_shows_the_help_on_stderr(runner):
 def test_click_classes_are_found_through_typers_public_names():
     import typer
 
-    from iopkit.door import ClickException, ClickUsageError
+    from iopkit.cli.door import ClickException, ClickUsageError
 
     assert issubclass(typer.BadParameter, ClickUsageError)
     assert issubclass(ClickUsageError, ClickException)

@@ -182,7 +182,7 @@ def test_markdown_characters_in_spec_text_stay_text(runner, tmp_path):
 
 
 def test_docx_annex_reads_back(runner, versions):
-    pytest.importorskip("iopkit.render.docx")
+    pytest.importorskip("iopkit.writers.word.docx")
     from docx import Document
 
     old, new = versions

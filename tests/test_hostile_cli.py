@@ -35,7 +35,7 @@ def test_usage_errors_are_swedish(runner, args):
 
 
 def test_unknown_click_message_falls_back_to_swedish():
-    from iopkit.cli_sv import translate_message
+    from iopkit.cli.help_sv import translate_message
 
     assert translate_message("Some future click message.") == (
         "Anropet kunde inte tolkas. Kontrollera flaggorna och argumenten.")

@@ -176,7 +176,7 @@ def test_reference_that_unpacks_too_large_is_refused(work):
     members.update({f"word/media/bild{i}.bin": os.urandom(1024 * 1024) for i in range(3)})
     big = work / "stor.docx"
     big.write_bytes(zip_bytes(members))
-    from iopkit.render import zipcheck
+    from iopkit.writers.word import zipcheck
 
     # the limits scaled down, so the test does not need 100 MB
     with pytest.MonkeyPatch.context() as patch:

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from conftest import CANONICAL, dump, load_canonical_data, run
-from iopkit.workdays import is_working_day
+from iopkit.schedule.workdays import is_working_day
 
 D = dt.date
 

@@ -13,7 +13,7 @@ import yaml
 from conftest import EXAMPLES, ROOT, run
 from render_helpers import norm
 
-from iopkit.render.format import datum, datum_kort, datum_lang, tal
+from iopkit.format import datum, datum_kort, datum_lang, tal
 from iopkit.spec.keys import is_key_path, key_paths, leaf_key_paths
 
 ALL_KEYS = ROOT / "tests" / "data" / "alla-nycklar.yaml"
@@ -117,7 +117,7 @@ def test_every_value_reaches_a_document(documents):
             choices = expected.split("|")
             if path.endswith(".titel"):
                 # A title in running text is in lower case ("enhetschef, enheten för …").
-                from iopkit.render.format import lower_start
+                from iopkit.format import lower_start
 
                 choices += [lower_start(c) for c in choices]
             if not any(norm(choice) in documents for choice in choices):

@@ -23,7 +23,7 @@ V2 = ROOT / "tests" / "data" / "dagverksamhet-v2.yaml"
 SPECS = sorted(EXAMPLES.glob("*.yaml")) + [ROOT / "tests" / "golden" / "partnerskap.yaml"]
 MAIN_PARTS = {"word/document.xml", "word/styles.xml", "word/numbering.xml"}
 
-#: Everything the Markdown writer maps (see iopkit/render/docx.py), in one document.
+#: Everything the Markdown writer maps (see iopkit/writers/word/docx.py), in one document.
 EVERY_BLOCK = """# Avtal om samverkan
 
 Mellan parterna
@@ -112,8 +112,8 @@ def test_tracked_changes_document_is_valid(runner, tmp_path, old, new):
 
 
 def test_every_markdown_block_and_its_tracked_changes_are_valid():
-    from iopkit.render.docx import markdown_to_docx
-    from iopkit.render.tracked import tracked_changes_docx
+    from iopkit.writers.word.docx import markdown_to_docx
+    from iopkit.writers.word.tracked import tracked_changes_docx
 
     when = dt.date(2026, 5, 4)
     old = markdown_to_docx(EVERY_BLOCK, title="T", header_text="Kommunen\tUTKAST",

@@ -100,7 +100,7 @@ def test_nothing_outside_the_reference_reaches_the_agreement(runner, tmp_path):
 
 
 def test_cleaning_keeps_internal_relationships():
-    from iopkit.render.zipcheck import clean_reference_package
+    from iopkit.writers.word.zipcheck import clean_reference_package
 
     import docx
 

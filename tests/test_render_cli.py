@@ -268,7 +268,7 @@ def test_listed_in_help(runner):
 
 
 def test_import_of_cli_stays_light():
-    probe = ("import sys, iopkit.cli, iopkit.commands.render, iopkit.render; "
+    probe = ("import sys, iopkit.cli, iopkit.cli.commands.render, iopkit.render; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & "
              "{'docx', 'jinja2', 'markdown_it', 'holidays', 'lxml'}))")
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

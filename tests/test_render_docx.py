@@ -17,7 +17,7 @@ DATE = dt.date(2026, 5, 4)
 
 
 def _render(markdown: str | None = None, **kwargs) -> bytes:
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
 
     if markdown is None:
         return _agreement(**kwargs)
@@ -27,7 +27,7 @@ def _render(markdown: str | None = None, **kwargs) -> bytes:
 
 def _agreement(**kwargs) -> bytes:
     from iopkit.check import check_file
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
     from iopkit.render.pipeline import RenderOptions, render_markdown
 
     result = check_file(CANONICAL)
@@ -334,8 +334,8 @@ def test_reference_renders_deterministically(tmp_path):
 
 
 def test_shipped_base_is_what_the_code_produces():
-    """iopkit/templates/_word/grund.docx is generated: `python -m iopkit.render.docx_base`."""
-    from iopkit.render.docx_base import SHIPPED_BASE, build_base_package
+    """iopkit/templates/_word/grund.docx is generated: `python -m iopkit.writers.word.docx_base`."""
+    from iopkit.writers.word.docx_base import SHIPPED_BASE, build_base_package
 
     built, own_header, own_footer = build_base_package(None)
     assert own_header and own_footer
@@ -345,7 +345,7 @@ def test_shipped_base_is_what_the_code_produces():
             return {i.filename: package.read(i.filename) for i in package.infolist()}
 
     assert members(built) == members(SHIPPED_BASE.read_bytes()), (
-        "Kör `python -m iopkit.render.docx_base` för att skapa om grund.docx.")
+        "Kör `python -m iopkit.writers.word.docx_base` för att skapa om grund.docx.")
 
 
 def test_two_tables_in_a_row_stay_two_tables():
@@ -353,7 +353,7 @@ def test_two_tables_in_a_row_stay_two_tables():
 
     import docx
 
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
 
     data = markdown_to_docx("# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |\n",
                             title="T", header_text="T")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.libreoffice
 
 
 def _soffice() -> str | None:
-    from iopkit.render.pdf import find_soffice
+    from iopkit.writers.pdf.libreoffice import find_soffice
 
     return find_soffice()
 

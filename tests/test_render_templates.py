@@ -125,7 +125,7 @@ TEXT = st.lists(st.sampled_from(list("ab åÄ1209.)-+=*_#|<>[]&;`~\\!:\n ") +
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_escaped_text_reads_back_unchanged(text):
-    from iopkit.render.markdown import escape, escape_inline
+    from iopkit.writers.markdown import escape, escape_inline
 
     value = text.strip()
     assert norm(markdown_text(escape(value))) == norm(value)
@@ -135,7 +135,7 @@ def test_escaped_text_reads_back_unchanged(text):
 
 
 def test_formatting_helpers():
-    from iopkit.render.format import datum_lang, kronor, lista, manader, tal
+    from iopkit.format import datum_lang, kronor, lista, manader, tal
 
     assert kronor(2400000) == "2\u00a0400\u00a0000\u00a0kr"
     assert kronor(0) == "0\u00a0kr"

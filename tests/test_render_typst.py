@@ -155,7 +155,7 @@ def test_running_header_with_diarienummer_as_the_word_writer_reads_it(tmp_path):
     """"Namn\tDnr …\tUTKAST": the name on the left, the rest on the right."""
     import datetime as dt
 
-    from iopkit.render.typst_pdf import markdown_to_pdf
+    from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
 
     markdown = "# Titel\n\nUndertitel\n\n---\n\n## § 1 Parter\n\nText.\n"
     path = tmp_path / "h.pdf"
@@ -206,8 +206,8 @@ def test_spec_text_is_never_typst_markup(tmp_path, runner):
 def test_chart_renders_as_figure_with_alt_text_png_and_svg():
     import datetime as dt
 
-    from iopkit.render.typst_chart import Series, alt_text, chart_block, chart_png, chart_svg
-    from iopkit.render.typst_pdf import blocks_to_pdf, document_tree
+    from iopkit.writers.pdf.typst_chart import Series, alt_text, chart_block, chart_png, chart_svg
+    from iopkit.writers.pdf.typst_pdf import blocks_to_pdf, document_tree
 
     series = Series("Antal besök #read(\"/etc/passwd\")", "besök",
                     {2027: 14200, 2028: 15900, 2029: 16500}, target=15000, baseline=12000)
@@ -230,7 +230,7 @@ def test_chart_renders_as_figure_with_alt_text_png_and_svg():
 
 def test_chart_refuses_values_it_cannot_draw():
     from iopkit.files import UsageProblem
-    from iopkit.render.typst_chart import Series
+    from iopkit.writers.pdf.typst_chart import Series
 
     with pytest.raises(UsageProblem, match="inte är negativt"):
         Series("Besök", "st", {2027: -1})

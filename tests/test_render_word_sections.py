@@ -21,7 +21,7 @@ NBSP = "\u00a0"
 def rendered():
     """The canonical agreement: its Markdown and its .docx."""
     from iopkit.check import check_file
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
     from iopkit.render.pipeline import RenderOptions, render_markdown
 
     document = render_markdown(check_file(CANONICAL), RenderOptions(date=DATE))[0]
@@ -170,7 +170,7 @@ def test_references_are_ref_fields_with_the_right_numbers(rendered):
 def test_bookmark_names_survive_renumbering():
     """The bookmark is named after the heading, not its number: inserting a section
     before it leaves the heading paragraph the same (tracked changes stay small)."""
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
 
     def bookmarks(markdown):
         return sorted(_bookmarks(markdown_to_docx(markdown, title="T", header_text="T",
@@ -186,7 +186,7 @@ def test_bookmark_names_survive_renumbering():
 def test_other_numbers_stay_text():
     """Statute citations ("6 kap. 37 §"), a § number no heading has, and a document
     whose § headings do not run 1, 2, 3 … are not turned into fields."""
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
 
     data = markdown_to_docx(f"## §{NBSP}1 Parter\n\nEnligt 6 kap. 37 § och §{NBSP}9.\n",
                             title="T", header_text="T", date=DATE)
@@ -300,7 +300,7 @@ def test_signature_blocks_side_by_side(rendered):
 
 
 def test_two_signatories_share_a_row():
-    from iopkit.render.docx import markdown_to_docx
+    from iopkit.writers.word.docx import markdown_to_docx
 
     block = "Ort och datum: ……………\\\n\\\n……………………………………\\\n{}\n"
     markdown = "### För A\n\n" + "\n".join(block.format(n) for n in ("Eva", "Bo", "Li"))
@@ -317,7 +317,7 @@ def test_pdf_shows_the_same_numbers(rendered, tmp_path):
     references in the text read as in the Markdown, the footer "2 (N)"."""
     import subprocess
 
-    from iopkit.render.pdf import find_soffice
+    from iopkit.writers.pdf.libreoffice import find_soffice
 
     soffice = find_soffice()
     if soffice is None:
@@ -356,8 +356,8 @@ def test_inserting_a_section_renumbers_headings_and_references(rendered, tmp_pat
 
     from lxml import etree
 
-    from iopkit.render.ooxml_package import read_package, zip_package
-    from iopkit.render.pdf import find_soffice
+    from iopkit.writers.word.ooxml_package import read_package, zip_package
+    from iopkit.writers.pdf.libreoffice import find_soffice
 
     soffice = find_soffice()
     if soffice is None:

@@ -313,6 +313,10 @@ def test_references_are_chosen_from_what_exists(tmp_path, driver):
         # Lists shrink, and a removal can be undone.
         go_to_step(driver, "parter")
         driver.find_element(By.XPATH, "//button[normalize-space()='Ta bort part 1']").click()
+        # The party is referenced (insatser, resurser …): the page asks first.
+        alert = driver.switch_to.alert
+        assert "används på" in alert.text
+        alert.accept()
         wait_for(driver, lambda d: field(d, "parter[0].id").get_attribute("value") == parties[1],
                  "Parten togs inte bort")
         wait_for(driver, lambda d: any(text.startswith("Fel:") for text in findings_at(
@@ -324,7 +328,8 @@ def test_references_are_chosen_from_what_exists(tmp_path, driver):
         # An enum is a drop-down with the schema's help text beside it.
         go_to_step(driver, "ekonomi")
         form = Select(field(driver, "ekonomi.ersättningsform"))
-        assert {"bidrag", "per prestation"} <= {o.get_attribute("value") for o in form.options}
+        # "per prestation" is always an error (IOP106): not offered.
+        assert [o.get_attribute("value") for o in form.options] == ["", "bidrag"]
         help_id = field(driver, "ekonomi.ersättningsform").get_attribute("aria-describedby")
         assert "prestation" in driver.find_element(By.ID, help_id.split()[0]).text
 
@@ -361,10 +366,10 @@ def test_the_yaml_writer_keeps_every_text_exactly(tmp_path, driver):
         assert data["nyckel med mellanslag"] == "v" and data["ja"] == expected[0]
         assert "lista:\n  - |-\n    rad 1\n    rad 2\n" in answer["yaml"]
         assert "k0: |-\n  rad 1\n  rad 2\n" in answer["yaml"]
-        # Choosing a kind on the page opens the form with that scaffold.
+        # Choosing a kind on the page opens the guide with that scaffold, empty.
         driver.find_element(By.CSS_SELECTOR, '#typer button[data-typ="barn-och-unga"]').click()
-        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
-                 "Formuläret visades inte efter typvalet")
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="process.handläggare.namn"]'),
+                 "Guiden visades inte efter typvalet")
         assert not driver.find_element(By.ID, "valj-typ").is_displayed()
         assert driver.find_element(By.ID, "spara").is_displayed() is False  # nothing to save to
 

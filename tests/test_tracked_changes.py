@@ -274,8 +274,8 @@ def test_last_paragraph_removed_or_added(runner, tmp_path):
 def test_formatting_only_change_is_a_formatting_revision():
     """Text that stays but changes formatting or paragraph style is rPrChange/pPrChange;
     reject restores the old formatting."""
-    from iopkit.render.docx import markdown_to_docx
-    from iopkit.render.tracked import tracked_changes_docx
+    from iopkit.writers.word.docx import markdown_to_docx
+    from iopkit.writers.word.tracked import tracked_changes_docx
     import datetime as dt
 
     when = dt.date(2026, 5, 4)
@@ -385,7 +385,7 @@ def test_usage_errors_in_swedish(runner, versions, tmp_path):
 
 @pytest.mark.libreoffice
 def test_opens_in_libreoffice_with_changes(runner, versions, tmp_path):
-    from iopkit.render.pdf import find_soffice
+    from iopkit.writers.pdf.libreoffice import find_soffice
 
     soffice = find_soffice()
     if soffice is None:

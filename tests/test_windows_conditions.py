@@ -58,7 +58,7 @@ def test_render_of_a_spec_with_a_windows_hostile_name(runner, tmp_path, canonica
 
 @pytest.mark.parametrize("variable", ["ProgramFiles", "ProgramFiles(x86)"])
 def test_libreoffice_is_found_in_program_files(monkeypatch, variable):
-    from iopkit.render import pdf
+    from iopkit.writers.pdf import libreoffice as pdf
 
     root = r"D:\Program"
     expected = root + r"\LibreOffice\program\soffice.exe"
@@ -80,7 +80,7 @@ def test_libreoffice_is_found_in_program_files(monkeypatch, variable):
 
 
 def test_the_default_program_files_location_without_variables(monkeypatch):
-    from iopkit.render import pdf
+    from iopkit.writers.pdf import libreoffice as pdf
 
     expected = r"C:\Program Files\LibreOffice\program\soffice.exe"
     monkeypatch.setattr(sys, "platform", "win32")

@@ -154,7 +154,7 @@ def indicator_refs(spec: Any) -> dict[str, tuple[Any, Any, str]]:
 
 
 def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> list[Finding]:
-    from .figures import report_deadline
+    from ..schedule import report_deadline
 
     findings: list[Finding] = []
     start, end = spec.period.start.year, spec.period.end.year

@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..calendar import stated_day
-from ..workdays import next_working_day
+from ..schedule import report_deadline
 from .model import IndicatorValue, Outcomes
 
 #: "minst 15 000", "högst 5 %", "600", "75 procent": the target forms the report judges.
@@ -51,23 +50,6 @@ def parse_target(text: str | None) -> Target | None:
     number = float(re.sub(r"[ \u00a0\u202f]", "", match["n"]).replace(",", "."))
     unit = "%" if match["unit"] else ""
     return Target((match["op"] or "").lower(), number, unit)
-
-
-def report_deadline(spec: Any, year: int) -> dt.date | None:
-    """The last day for the report on `year`: the latest day the agreement states in
-    `ekonomi.redovisning` or `uppföljning.årsrapport` ("senast den 31 mars året efter"),
-    in the following year, moved to the next working day; None when neither states a
-    day."""
-    import calendar as _calendar
-
-    days = []
-    for text in (spec.economy.reporting, spec.follow_up.annual_report):
-        day_month = stated_day(text)
-        if day_month is not None:
-            day, month = day_month
-            last = _calendar.monthrange(year + 1, month)[1]
-            days.append(next_working_day(dt.date(year + 1, month, min(day, last))))
-    return max(days) if days else None
 
 
 @dataclass

@@ -21,7 +21,7 @@ import io
 import re
 from typing import Any
 
-from ..render.format import kronor, tal
+from ..format import kronor, tal
 from .tables import (
     CENTRAL_HEADER,
     DE_MINIMIS_HEADER,
@@ -52,7 +52,7 @@ def to_xlsx(register: Register) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from ..render.ooxml_package import read_package, zip_package
+    from ..writers.word.ooxml_package import read_package, zip_package
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -148,7 +148,7 @@ def _display(value: Any, header: str) -> str:
 
 
 def to_markdown(register: Register) -> bytes:
-    from ..render.markdown import escape_inline
+    from ..writers.markdown import escape_inline
 
     lines = [f"# Idéburna offentliga partnerskap {register.today.isoformat()}", ""]
     lines += _summary_lines(register) + [""]

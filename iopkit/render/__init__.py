@@ -4,11 +4,9 @@ HTML or PDF.
 Building blocks other commands reuse:
 - `iopkit.render.templates`: the sandboxed Jinja environment (`make_environment`,
   `render_folder`, `render_templates`) for templates that render Markdown;
-- `iopkit.render.docx.markdown_to_docx`, `iopkit.render.html.markdown_to_html`,
-  `iopkit.render.typst_pdf.markdown_to_pdf` (PDF/A-2a and PDF/UA-1 with Typst);
-- `iopkit.render.typst_chart`: bar charts per year as PDF content, PNG and SVG;
-- `iopkit.render.format`: Swedish amounts and dates (`kronor`, `datum_lang` …);
-- `iopkit.render.markdown`: escaping spec text for Markdown (`escape`, `Md`).
+- the writers in `iopkit.writers` (Markdown to Word, HTML and PDF), `iopkit.format`
+  (Swedish amounts and dates) and `iopkit.writers.markdown` (escaping spec text for
+  Markdown: `escape`, `Md`).
 
 Importing this package is cheap: docx, jinja2 and markdown-it load only when used.
 """

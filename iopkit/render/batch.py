@@ -187,7 +187,8 @@ def _render_star(arg: tuple[Any, ...]) -> SpecOutcome:
 
 def _warm_up(options: RenderOptions) -> None:
     """Import the rendering stack and compile the templates once, before forking."""
-    from . import docx, html  # noqa: F401
+    from ..writers import html  # noqa: F401
+    from ..writers.word import docx  # noqa: F401
     from .templates import make_environment
 
     make_environment(options.templates_dir)

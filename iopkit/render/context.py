@@ -22,8 +22,8 @@ from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..schedule import extension_decision_date
 from .agreement import agreement_context
-from .format import MONTHS, lower_start
-from .markdown import Md
+from ..format import MONTHS, lower_start
+from ..writers.markdown import Md
 
 SEVERITY_WORDS = {Severity.ERROR: "fel", Severity.WARNING: "varning", Severity.INFO: "info"}
 

@@ -45,8 +45,8 @@ class RenderOptions:
 
     @property
     def engine(self) -> str:
-        """The PDF engine of the run: "typst" or "libreoffice" (render/pdf.py)."""
-        from .pdf import choose_engine
+        """The PDF engine of the run: "typst" or "libreoffice" (writers/pdf/libreoffice.py)."""
+        from ..writers.pdf.libreoffice import choose_engine
 
         return choose_engine(self.pdf_engine, self.reference_docx)
 
@@ -121,28 +121,28 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
                          "med samma namn som den inbyggda mall de ersätter.")
     if options.reference_docx is not None:
         from ..files import check_input_file
-        from .zipcheck import check_reference_size
+        from ..writers.word.zipcheck import check_reference_size
 
         check_reference_size(check_input_file(options.reference_docx, "Referensdokumentet"),
                              options.reference_docx)
         if "docx" in formats or "pdf" in formats:
-            from .docx import check_reference
+            from ..writers.word.docx import check_reference
 
             check_reference(options.reference_docx)
     if "pdf" in formats:
         if options.engine == "libreoffice":
-            from .pdf import require_soffice
+            from ..writers.pdf.libreoffice import require_soffice
 
             require_soffice()
         else:
-            from .typst_pdf import check_style
+            from ..writers.pdf.typst_pdf import check_style
 
             check_style(options.templates_dir)
     return notes
 
 
 def draft_date(options: RenderOptions) -> dt.date:
-    from .dates import default_date
+    from ..dates import default_date
 
     return options.date or default_date()
 
@@ -217,8 +217,8 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
                      formats: Sequence[str], options: RenderOptions
                      ) -> list[tuple[Path, bytes | PendingPdf]]:
     """One rendered document in each format, at `paths` (one per format)."""
-    from .docx import markdown_to_docx
-    from .html import markdown_to_html
+    from ..writers.word.docx import markdown_to_docx
+    from ..writers.html import markdown_to_html
 
     outputs: list[tuple[Path, bytes | PendingPdf]] = []
     docx_bytes: bytes | None = None
@@ -229,7 +229,7 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
             html = markdown_to_html(document.markdown, title=document.title)
             outputs.append((path, html.encode("utf-8")))
         elif fmt == "pdf" and options.engine == "typst":
-            from .typst_pdf import markdown_to_pdf
+            from ..writers.pdf.typst_pdf import markdown_to_pdf
 
             outputs.append((path, markdown_to_pdf(
                 document.markdown, title=document.title, header_text=document.header_text,
@@ -282,7 +282,7 @@ def finish_pdfs(outputs: Sequence[tuple[Path, bytes | PendingPdf]]) -> list[tupl
                if isinstance(data, PendingPdf)]
     finished: list[tuple[Path, bytes | PendingPdf]] = list(outputs)
     if pending:
-        from .pdf import docx_to_pdf
+        from ..writers.pdf.libreoffice import docx_to_pdf
 
         names = [(f"{n}-{outputs[index][0].stem}.docx", data.docx)
                  for n, (index, data) in enumerate(pending)]
@@ -345,3 +345,22 @@ def render_file(spec_path: Path | str, out_dir: Path | None = None,
             path, directory, chosen, (options or RenderOptions()).documents),
         lambda result, directory, chosen, opts: build_outputs([(result, directory)], chosen,
                                                               opts))
+
+
+def tracked_agreement(old: Any, new: Any, options: Any) -> bytes:
+    """The agreement of the `new` CheckResult with its differences from the `old` one as
+    tracked changes; `options` is a RenderOptions. Raises
+    templates.TemplateProblem and files.UsageProblem as rendering does."""
+    from ..writers.word.docx import markdown_to_docx
+    from ..writers.word.tracked import tracked_changes_docx
+
+    when = draft_date(options)
+    documents = []
+    for result in (old, new):
+        agreement = next(document for document in render_markdown(result, options)
+                         if document.kind == "avtal")
+        documents.append(markdown_to_docx(
+            agreement.markdown, title=agreement.title, header_text=agreement.header_text,
+            subject=agreement.subject, reference_docx=options.reference_docx, date=when,
+            author=agreement.author, keywords=agreement.keywords))
+    return tracked_changes_docx(documents[0], documents[1], when)

@@ -5,7 +5,7 @@ so that a kommun can edit its clauses and house style and pass them back with
 Every template folder (`KATALOG/avtal/`, `KATALOG/checklista/` … one per document kind)
 is copied with its helper files (`_*.md.j2`), the Word base document as
 `KATALOG/grund.docx`, and the house style of the PDF (fonts, colours, margins, logo) as
-`KATALOG/typst/stil.toml` with an example logo beside it (render/typst_pdf.py). Nothing is overwritten without `force`, and nothing is written
+`KATALOG/typst/stil.toml` with an example logo beside it (writers/pdf/typst_pdf.py). Nothing is overwritten without `force`, and nothing is written
 through a symbolic link or outside KATALOG.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..files import UsageProblem, prepare_targets, write_set
 from .templates import BUILTIN_DIR, SUFFIX, builtin_folders
-from .typst_pdf import DATA_DIR, STYLE_FOLDER, STYLE_NAME
+from ..writers.pdf.typst_pdf import DATA_DIR, STYLE_FOLDER, STYLE_NAME
 
 #: The Word base document: its styles, header and footer (`--referens-docx`).
 WORD_BASE = BUILTIN_DIR / "_word" / "grund.docx"

@@ -23,8 +23,8 @@ from typing import Any
 
 from ..errors import UserInputError
 from ..files import describe_os_error
-from . import format as fmt
-from .markdown import Md, escape, escape_inline, finalize, tidy
+from .. import format as fmt
+from ..writers.markdown import Md, escape, escape_inline, finalize, tidy
 from .sandbox import SANDBOX_VERSION, TemplateLimit, TemplateRefused
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -246,7 +246,7 @@ def unused_user_templates(user_dir: Path, folders: list[str] | None = None) -> l
         if relative.as_posix() == "grund.docx":  # the Word base `iopkit mallar` copies
             continue
         if relative.parts[0] == "typst" and len(relative.parts) == 2:
-            continue  # the PDF's house style, its logo and fonts (render/typst_pdf.py)
+            continue  # the PDF's house style, its logo and fonts (writers/pdf/typst_pdf.py)
         if len(relative.parts) < 2 or relative.parts[0] not in folders or \
                 not path.name.endswith(SUFFIX):
             unused.append(path)

@@ -290,7 +290,7 @@ class Assessment:
         approved minutes were posted (kommunallagen 13 kap. 5 §), moved to the next
         working day when it falls on a weekend or a public holiday (lag (1930:173) om
         beräkning av lagstadgad tid)."""
-        from ..workdays import next_working_day
+        from ..schedule.workdays import next_working_day
 
         return next_working_day(posted + dt.timedelta(weeks=3))
 

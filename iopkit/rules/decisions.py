@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..render.format import datum_lang
+from ..format import datum_lang
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule
 from .sources import KL, KL_APPEAL, cite

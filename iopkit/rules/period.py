@@ -128,7 +128,7 @@ def short_last_year(ctx: RuleContext) -> Iterable[Hit]:
                "`ekonomi.redovisning` anger"),
       source=IOPKIT)
 def annual_report_before_accounts(ctx: RuleContext) -> Iterable[Hit]:
-    from ..calendar import MONTHS, stated_day
+    from ..schedule import MONTHS, stated_day
 
     annual = stated_day(ctx.spec.follow_up.annual_report)
     accounts = stated_day(ctx.spec.economy.reporting)

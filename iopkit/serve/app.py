@@ -26,6 +26,7 @@ STATIC_FILES = {
     "yaml.js": "text/javascript; charset=utf-8",
     "model.js": "text/javascript; charset=utf-8",
     "form.js": "text/javascript; charset=utf-8",
+    "guide.js": "text/javascript; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
 }
 SECURITY_HEADERS = {

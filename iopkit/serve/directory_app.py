@@ -100,7 +100,7 @@ async def editor(request: Request) -> Response:
 
 def _date_and_days(request: Request) -> tuple[dt.date, int]:
     """`?datum=ÅÅÅÅ-MM-DD&dagar=N` from the page, else today and 90 days."""
-    from ..render.dates import default_date
+    from ..dates import default_date
 
     text = request.query_params.get("datum", "")
     if text:

@@ -67,7 +67,7 @@
     state.canSave = info.kan_spara;
     state.pdf = info.pdf;
     state.scaffold = info.mall || null;
-    IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged });
+    IopForm.init(schema.body, { onChange: changed, onStructure: structureChanged, onMode: modeChanged });
     $("fil").textContent = info.fil ? `Fil: ${info.fil}` : "Ingen fil: ladda ner YAML-filen när du är klar.";
     $("spara").hidden = !state.canSave;
     if (info.fel) { say(info.fel); return; }
@@ -89,7 +89,8 @@
         if (!answer.ok) { say(answer.body ? answer.body.fel : "Typen kunde inte hämtas."); return; }
         $("valj-typ").hidden = true;
         state.scaffold = kind.namn;
-        open(answer.body.data, answer.body.kommentarer);
+        IopForm.setMode("guide"); // a new partnership starts in the guide, empty
+        open(answer.body.data, answer.body.kommentarer, true);
         state.dirty = true;
       });
       const item = document.createElement("li");
@@ -101,8 +102,9 @@
     list.querySelector("button").focus();
   }
 
-  function open(data, comments) {
+  function open(data, comments, fresh = false) {
     IopForm.setData(data, comments || []);
+    if (fresh) IopForm.emptyPlaceholders();
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
@@ -152,6 +154,13 @@
     (control || target).focus();
   }
 
+  function modeChanged() {
+    state.steps = IopForm.steps();
+    buildNav();
+    show(0, true);
+    scheduleCheck(0);
+  }
+
   function changed() {
     state.dirty = true;
     scheduleCheck(CHECK_DELAY_MS);
@@ -191,12 +200,15 @@
     const answer = await json("/api/check", post("/api/check", text));
     if (seq !== state.checkSeq) return; // a newer change is on its way
     if (!answer.ok) { $("kontrollstatus").textContent = answer.body ? answer.body.fel : "Kontrollen misslyckades."; return; }
-    state.findings = answer.body.findings.filter((f) => !f.silenced);
+    const steady = IopForm.steadyFindings(answer.body.findings.filter((f) => !f.silenced));
+    state.findings = steady.findings;
     const summary = answer.body.summary;
-    $("kontrollstatus").textContent = "";
+    const n = (severity) => state.findings.filter((f) => f.severity === severity).length;
+    $("kontrollstatus").textContent = steady.earlier ? "Varningarna är från den senaste fullständiga " +
+      "kontrollen: de kontrolleras igen när felen är rättade." : "";
     $("antal").textContent = `${count(summary.errors, "fel", "fel")}, ` +
-      `${count(summary.warnings, "varning", "varningar")}, ` +
-      `${count(summary.info, "upplysning", "upplysningar")}.`;
+      `${count(n("varning"), "varning", "varningar")}, ` +
+      `${count(n("info"), "upplysning", "upplysningar")}.`;
     placeFindings();
     listFindings();
     if (summary.errors === 0) preview(text);
@@ -205,7 +217,7 @@
 
   function count(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
 
-  function stepOf(path) { return path.split(/[.[]/)[0]; }
+  function stepOf(path) { return IopForm.stepOf(path); }
 
   function parent(path) { return path.replace(/(\.[^.[]+|\[\d+\])$/, ""); }
 
@@ -241,7 +253,7 @@
       const note = document.createElement("p");
       note.className = `fynd ${finding.severity}`;
       note.id = `fynd-${index}`;
-      note.textContent = `${SEVERITY[finding.severity] || finding.severity}: ${finding.message} (${finding.code})`;
+      note.textContent = `${SEVERITY[finding.severity] || finding.severity}: ${IopForm.plain(finding.message)} (${finding.code})`;
       slot.append(note);
       const control = target.querySelector(":scope > input, :scope > select, :scope > textarea");
       if (control) {
@@ -275,7 +287,7 @@
       button.type = "button";
       button.className = "lank";
       button.textContent = `${SEVERITY[finding.severity] || finding.severity}` +
-        (finding.path ? ` i ${finding.path}` : "") + `: ${finding.message}`;
+        (finding.path ? ` i ${IopForm.labelOfPath(finding.path)}` : "") + `: ${IopForm.plain(finding.message)}`;
       button.addEventListener("click", () => {
         const index = state.steps.indexOf(stepOf(finding.path));
         if (index >= 0) show(index, true, finding.path);

@@ -57,7 +57,10 @@ const IopModel = (() => {
     let options = node.anyOf ? node.anyOf.map(resolve) : [node];
     const nullable = options.some((o) => o.type === "null");
     options = options.filter((o) => o.type !== "null");
-    const base = { description, nullable, node };
+    // An amount in kronor (one number, or a map year → kronor): "400 000 kr" is read as
+    // the model reads it.
+    const amount = node.title === "belopp_per_år" || node.title === "värde_per_år";
+    const base = { description, nullable, node, amount };
     if ("const" in node) return { ...base, kind: "const", value: node.const };
     if (options.some((o) => o.type === "boolean")) return { ...base, kind: "bool" };
     if (options.length === 1) {
@@ -137,13 +140,24 @@ const IopModel = (() => {
   /** iopkit's loader reads every value as text; numbers and the format version go back
    * into the file as numbers, so that it reads as a person would write it. */
   function typed(value, info) {
+    if (info && info.amount && value && typeof value === "object" && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([year, v]) => [year, typed(v, info)]));
+    }
     if (!info || typeof value !== "string") return value;
     const text = value.trim();
     if (info.kind === "const" && text === String(info.value)) return info.value;
     if (info.kind === "integer" && text.length < 16 && /^\d+$/.test(text)) return Number(text);
+    // Kronor as people write them ("400 000 kr"): the same reading as iopkit's model
+    // (spec/types.py _KRONOR); anything else stays text and the check explains.
+    const kronor = KRONOR.exec(text);
+    if ((info.kind === "integer" || info.amount) && kronor) {
+      return Number(kronor[1].replace(/[ \u00a0\u202f]/g, ""));
+    }
     if (info.kind === "number" && /^\d+(\.\d+)?$/.test(text)) return Number(text);
     return value;
   }
+
+  const KRONOR = /^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{1,13})\s*(?:kr\.?|kronor)?$/i;
 
   const YES = new Set(["ja", "true", "yes", "on"]);
   const NO = new Set(["nej", "false", "no", "off"]);
@@ -170,7 +184,14 @@ const IopModel = (() => {
     });
   }
 
+  // "alla": every key, step by step in the agreement's order; "guide": one question at a
+  // time in the order the work is done (guide.js decides the pages).
+  let mode = "alla";
+  function setMode(value) { mode = value === "guide" ? "guide" : "alla"; }
+  function currentMode() { return mode; }
+
   function steps() {
+    if (mode === "guide" && typeof IopGuide !== "undefined") return IopGuide.pages();
     const keys = Object.keys(schema.properties).filter((k) => !HIDDEN_STEPS.has(k));
     return [...STEP_ORDER.filter((k) => keys.includes(k)),
       ...keys.filter((k) => !STEP_ORDER.includes(k))];
@@ -211,6 +232,110 @@ const IopModel = (() => {
     node[path[path.length - 1]] = value;
   }
 
-  return { setSchema, schema: currentSchema, setData, filledIn, resolve, field, required,
+  /** The page (step key) a finding at `path` belongs on. */
+  function stepOf(path) {
+    if (mode === "guide" && typeof IopGuide !== "undefined") return IopGuide.pageOf(path);
+    return String(path || "").split(/[.[]/)[0];
+  }
+
+  // ---- placeholders: a new partnership starts empty ----------------------------------
+  // The scaffold's "FYLL I: …" texts and values marked with a FYLL I comment become
+  // empty fields with the example as placeholder, so nothing has to be selected and
+  // deleted. Choices (a party's type, yes/no) keep the scaffold's value.
+  let placeholders = new Map();
+  const KEEP_MARKED = new Set(["typ", "registrerad_idéburen", "ersättningsform", "outnyttjade_medel",
+    "behandlas", "ansvar", "intervall", "mötesfrekvens", "budgetförbehåll"]);
+
+  function example(text) {
+    const rest = String(text).replace(/^\s*FYLL I:?\s*/, "");
+    const match = rest.match(/(?:t\.ex\.|till exempel)\s+(.*)$/);
+    return match ? `t.ex. ${match[1]}` : rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
+
+  function emptyPlaceholders() {
+    placeholders = new Map();
+    const walk = (node, path) => {
+      if (node === null || typeof node !== "object") return;
+      const kept = notes.get(node);
+      for (const key of Object.keys(node)) {
+        const value = node[key];
+        const here = [...path, Array.isArray(node) ? Number(key) : key];
+        if (typeof value === "string" && /^\s*FYLL I\b/.test(value)) {
+          placeholders.set(pathText(here), example(value));
+          node[key] = "";
+        } else if (kept && /FYLL I/.test(kept.get(Array.isArray(node) ? Number(key) : key) || "")
+                   && (typeof value !== "object" || value === null)) {
+          const note = kept.get(Array.isArray(node) ? Number(key) : key);
+          if (!KEEP_MARKED.has(key)) {
+            placeholders.set(pathText(here), `t.ex. ${value}`);
+            node[key] = "";
+          }
+          kept.delete(Array.isArray(node) ? Number(key) : key);
+          void note;
+        } else if (Array.isArray(value)) {
+          // A list of FYLL I examples (underlag) becomes an empty list.
+          const marked = value.filter((v) => typeof v === "string" && /^\s*FYLL I\b/.test(v));
+          if (marked.length && marked.length === value.length) {
+            placeholders.set(pathText(here), marked.map(example).join("; "));
+            node[key] = [];
+          } else walk(value, here);
+        } else walk(value, here);
+      }
+    };
+    walk(data, []);
+  }
+
+  function placeholder(path) {
+    const exact = placeholders.get(pathText(path));
+    if (exact) return exact;
+    // A new item of a list borrows the example of the list's first item.
+    return placeholders.get(pathText(path).replace(/\[\d+\]/g, "[0]")) || "";
+  }
+
+  // ---- findings in words --------------------------------------------------------------
+  /** A message without key paths: `avtalsperiod.slut` becomes ”Avtalets sista dag”. */
+  function readable(message, labelOf) {
+    return String(message).replace(/`([^`]{1,120})`/g, (all, inner) => {
+      if (/^[\p{L}_][\p{L}\d_]*(\[\d*\])?(\.[\p{L}_][\p{L}\d_]*(\[\d*\])?)*$/u.test(inner)
+          && (inner.includes(".") || inner.includes("_") || schema.properties[inner])) {
+        return `”${labelOf(inner)}”`;
+      }
+      return `”${inner}”`;
+    });
+  }
+
+  /** The findings to show: while the file has errors that stop the rules (the checker
+   * runs its rules only on a file that reads as a partnership), the warnings and
+   * notes of the last complete check stay visible, marked as such, except where an
+   * error now stands. So the counts do not swing to "0 varningar". */
+  let lastComplete = [];
+  let shown = [];
+  let hasChecked = false;
+  function steadyFindings(findings) {
+    const result = steady(findings);
+    shown = result.findings;
+    hasChecked = true;
+    if (typeof IopGuide !== "undefined") IopGuide.refresh();
+    return result;
+  }
+  function currentFindings() { return shown; }
+  function checked() { return hasChecked; }
+
+  function steady(findings) {
+    const errors = findings.filter((f) => f.severity === "fel");
+    const complete = findings.some((f) => f.severity !== "fel") ||
+      !errors.some((f) => /^IOP0\d\d$/.test(f.code));
+    if (complete) {
+      lastComplete = findings.filter((f) => f.severity !== "fel");
+      return { findings, earlier: 0 };
+    }
+    const blocked = new Set(errors.map((f) => f.path));
+    const kept = lastComplete.filter((f) => !blocked.has(f.path))
+      .map((f) => ({ ...f, earlier: true }));
+    return { findings: [...findings, ...kept], earlier: kept.length };
+  }
+
+  return { setSchema, setMode, mode: currentMode, stepOf, emptyPlaceholders, placeholder,
+    readable, steadyFindings, findings: currentFindings, checked, schema: currentSchema, setData, filledIn, resolve, field, required,
     blank, toYamlData, yaml, steps, pathText, pattern, get, set, yesNo, rootInfo };
 })();

@@ -1,0 +1,500 @@
+"""Markdown to PDF with Typst: PDF/A-2a and PDF/UA-1, byte-identical, no other program.
+
+The document never becomes Typst markup. The Markdown is walked as markdown-it tokens
+into a JSON tree of blocks (headings, paragraphs, lists, tables, quotes, page breaks,
+charts) and inline runs (text with bold, italic, code, line breaks); a fixed template
+that ships with iopkit (`iopkit/data/typst/dokument.typ`) reads that tree from
+`sys.inputs` and places every string as a string, so `#read(...)`, `$x$`, `*`, `@`, `<`
+or `\\` in a spec print as written.
+
+Typst runs with a root that is a fresh temporary directory holding only the template
+(and the logo of the house style, when there is one): nothing outside it can be read.
+Fonts come only from iopkit's own folder (Carlito and Caladea, metric-compatible with
+the Word theme's Calibri and Cambria, under the SIL Open Font License) and the style's
+folder; system fonts are ignored, and the creation date is the draft date, so the same
+input gives the same bytes on every computer.
+
+The house style (fonts, colours, margins, logo) is data too: `stil.toml`, exported by
+`iopkit mallar` to `KATALOG/typst/` and read from there with `--mallar KATALOG`.
+
+This module knows Markdown and page layout only, nothing of the documents' subject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ...files import UsageProblem
+from ..markdown import clean_text, has_title_page, parser
+from ..table_columns import Cell, column_widths
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "typst"
+TEMPLATE = DATA_DIR / "dokument.typ"
+STYLE_FILE = DATA_DIR / "stil.toml"
+FONTS_DIR = DATA_DIR / "fonts"
+#: Where a --mallar directory keeps its house style for PDF.
+STYLE_FOLDER = "typst"
+STYLE_NAME = "stil.toml"
+
+#: PDF/A-2a (archive, tagged) together with PDF/UA-1 (accessible).
+PDF_STANDARDS = ["a-2a", "ua-1"]
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+_MAX_STYLE_BYTES = 64 * 1024
+_MAX_LOGO_BYTES = 5 * 1024 * 1024
+#: Text width of an A4 page with 25 mm margins, in twips (for table column widths).
+_TEXT_WIDTH_TWIPS = 9070
+
+_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------------
+# The house style
+
+
+@dataclass(frozen=True)
+class Style:
+    """The house style read from stil.toml, as the template receives it."""
+
+    values: dict[str, Any]
+    folder: Path | None = None  # the style's folder (own fonts, logo); None: built-in
+    logo: Path | None = None
+
+    def as_input(self) -> dict[str, Any]:
+        return {**self.values, "logo": self.logo.name if self.logo else ""}
+
+
+#: (table, key, field in the template, kind): every setting stil.toml may have.
+_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    ("teckensnitt", "brödtext", "body_font", "font"),
+    ("teckensnitt", "rubriker", "heading_font", "font"),
+    ("teckensnitt", "storlek_pt", "body_size", "size"),
+    ("teckensnitt", "tabell_pt", "table_size", "size"),
+    ("färger", "rubriker", "heading_colour", "colour"),
+    ("färger", "undertitel", "subtitle_colour", "colour"),
+    ("färger", "sidhuvud", "header_colour", "colour"),
+    ("färger", "tabellhuvud", "table_header_colour", "colour"),
+    ("färger", "linjer", "rule_colour", "colour"),
+    ("sida", "marginal_topp_mm", "margin_top", "margin"),
+    ("sida", "marginal_botten_mm", "margin_bottom", "margin"),
+    ("sida", "marginal_vänster_mm", "margin_left", "margin"),
+    ("sida", "marginal_höger_mm", "margin_right", "margin"),
+    ("logotyp", "fil", "logo_file", "text"),
+    ("logotyp", "beskrivning", "logo_alt", "text"),
+    ("logotyp", "bredd_mm", "logo_width", "width"),
+)
+_RANGES = {"size": (6, 24), "margin": (5, 60), "width": (5, 180)}
+
+
+def style_path(templates_dir: Path | None) -> Path | None:
+    """The user's stil.toml under a --mallar directory, when it has one."""
+    if templates_dir is None:
+        return None
+    path = templates_dir / STYLE_FOLDER / STYLE_NAME
+    return path if path.is_file() else None
+
+
+def load_style(templates_dir: Path | None = None) -> Style:
+    """The house style: KATALOG/typst/stil.toml with --mallar KATALOG, else the built-in
+    one. Keys left out keep the built-in value. Raises UsageProblem (Swedish, naming the
+    file and key) for a file that cannot be read or a value that cannot be used."""
+    path = style_path(templates_dir)
+    values = _read_style(STYLE_FILE, builtin=True)
+    if path is None:
+        return Style(values)
+    values.update(_read_style(path, builtin=False))
+    folder = path.parent
+    logo = None
+    if values["logo_file"]:
+        logo = _logo_file(folder, values["logo_file"], path)
+        if not values["logo_alt"].strip():
+            raise UsageProblem(f"{path}: logotyp.beskrivning är tom. Skriv vad logotypen "
+                               "föreställer (till exempel \"Göteborgs stads logotyp\"), så "
+                               "att en skärmläsare kan läsa upp det.")
+    style = Style(values, folder, logo)
+    families = set(fonts_for(style).families())
+    for table, key, name, kind in _SETTINGS:
+        if kind == "font" and values[name] not in families:
+            raise UsageProblem(
+                f"{path}: {table}.{key}: teckensnittet {values[name]!r} finns inte. Välj "
+                f"bland {', '.join(sorted(families))}, eller lägg teckensnittets filer "
+                f"(.ttf, .otf) i {folder}.")
+    return style
+
+
+def _read_style(path: Path, *, builtin: bool) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        if path.stat().st_size > _MAX_STYLE_BYTES:
+            raise UsageProblem(f"{path} är större än {_MAX_STYLE_BYTES // 1024} kB; en "
+                               "stilfil är bara några rader inställningar.")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        from ...files import describe_os_error
+
+        raise UsageProblem(f"Stilfilen {path} kunde inte läsas ({describe_os_error(exc)}).") \
+            from None
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{path} är inte sparad som UTF-8. Spara om den som UTF-8.") \
+            from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageProblem(f"{path} kan inte läsas som TOML: {exc}. Jämför med filen som "
+                           "iopkit mallar skriver.") from None
+    known = {(table, key) for table, key, _, _ in _SETTINGS}
+    for table, entries in data.items():
+        if not isinstance(entries, dict) or any((table, key) not in known for key in entries):
+            unknown = table if not isinstance(entries, dict) else next(
+                f"{table}.{key}" for key in entries if (table, key) not in known)
+            raise UsageProblem(f"{path}: {unknown} är ingen inställning iopkit känner till. "
+                               "Tillåtna: " + ", ".join(f"{t}.{k}" for t, k, _, _ in _SETTINGS)
+                               + ".")
+    values: dict[str, Any] = {}
+    for table, key, name, kind in _SETTINGS:
+        if key not in data.get(table, {}):
+            if builtin:
+                raise AssertionError(f"built-in stil.toml lacks {table}.{key}")
+            continue
+        values[name] = _setting(path, f"{table}.{key}", kind, data[table][key])
+    return values
+
+
+def _setting(path: Path, where: str, kind: str, value: Any) -> Any:
+    if kind in _RANGES:
+        low, high = _RANGES[kind]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not low <= value <= high:
+            raise UsageProblem(f"{path}: {where} ska vara ett tal mellan {low} och {high}, "
+                               f"inte {value!r}.")
+        return float(value)
+    if not isinstance(value, str):
+        raise UsageProblem(f"{path}: {where} ska vara en text inom citattecken, inte "
+                           f"{value!r}.")
+    if kind == "colour":
+        hexcode = value.strip().lstrip("#")
+        if len(hexcode) != 6 or any(c not in "0123456789abcdefABCDEF" for c in hexcode):
+            raise UsageProblem(f"{path}: {where} ska vara en färg som hexkod med sex tecken, "
+                               f"till exempel \"1F3864\", inte {value!r}.")
+        return hexcode.upper()
+    return " ".join(clean_text(value).split())
+
+
+def _logo_file(folder: Path, name: str, style_file: Path) -> Path:
+    candidate = folder / name
+    if Path(name).name != name or candidate.suffix.lower() not in _LOGO_SUFFIXES:
+        raise UsageProblem(f"{style_file}: logotyp.fil ska vara namnet på en bild (PNG, JPEG "
+                           f"eller SVG) i samma katalog som stilfilen, inte {name!r}.")
+    if candidate.is_symlink() or not candidate.is_file():
+        raise UsageProblem(f"{style_file}: logotypen {candidate} finns inte (eller är en "
+                           "symbolisk länk). Lägg bilden i samma katalog som stilfilen.")
+    if candidate.stat().st_size > _MAX_LOGO_BYTES:
+        raise UsageProblem(f"Logotypen {candidate} är större än 5 MB. Använd en mindre bild.")
+    return candidate
+
+
+def check_style(templates_dir: Path | None) -> None:
+    """Read the house style now, so that a bad stil.toml is reported before any work."""
+    load_style(templates_dir)
+
+
+# ---------------------------------------------------------------------------------
+# Fonts and the compiler
+
+
+def _font_files(folder: Path | None) -> list[Path]:
+    if folder is None:
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in _FONT_SUFFIXES and p.is_file() and not p.is_symlink())
+
+
+@lru_cache(maxsize=8)
+def _fonts(folders: tuple[str, ...]) -> Any:
+    import typst
+
+    # Typst's own embedded fonts stay as a fallback (DejaVu Sans Mono for code, symbols
+    # Carlito lacks): they are part of the typst package, the same on every computer.
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
+                       font_paths=list(folders))
+
+
+def fonts_for(style: Style) -> Any:
+    own = [str(p) for p in _font_files(style.folder)]
+    return _fonts((str(FONTS_DIR), *own))
+
+
+@lru_cache(maxsize=1)
+def _template_bytes() -> bytes:
+    return TEMPLATE.read_bytes()
+
+
+def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
+                  output: str = "pdf", ppi: float | None = None) -> bytes:
+    """Compile the fixed template over `payload` (meta, blocks): PDF (PDF/A-2a and
+    PDF/UA-1), or PNG or SVG of the first page. Raises UsageProblem if Typst fails."""
+    import typst
+
+    payload = {**payload, "style": style.as_input()}
+    timestamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="iopkit-typst-") as tmp:
+        root = Path(tmp)
+        (root / "dokument.typ").write_bytes(_template_bytes())
+        if style.logo is not None:
+            (root / style.logo.name).write_bytes(style.logo.read_bytes())
+        try:
+            # The stub's overloads tie root, input and output to one type variable.
+            compile_function: Any = typst.compile
+            with _lock:  # one compile at a time per process (the web editor's threads)
+                result = compile_function(
+                    str(root / "dokument.typ"), root=str(root), font_paths=fonts_for(style),
+                    ignore_system_fonts=True, format=output,
+                    ppi=ppi,
+                    sys_inputs={"iopkit": json.dumps(payload, ensure_ascii=False)},
+                    pdf_standards=PDF_STANDARDS if output == "pdf" else [],
+                    timestamp=timestamp, package_path=str(root),
+                    package_cache_path=str(root / "paket"))
+        except RuntimeError as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
+                               "stilfilen (stil.toml), eller välj --pdf-motor libreoffice.") \
+                from None
+    if isinstance(result, list):
+        result = result[0]
+    assert isinstance(result, bytes)
+    return result
+
+
+# ---------------------------------------------------------------------------------
+# Markdown to the document tree
+
+
+Runs = list[dict[str, Any]]
+
+
+def inline_runs(children: list[Any], bold: bool = False) -> Runs:
+    """markdown-it inline tokens as runs: {"x": text, "b": bold, "i": italic, "code"}
+    and {"br": True} for a hard line break. Adjacent text of one format is joined."""
+    runs: Runs = []
+    strong, italic = bold, False
+
+    def add(text: str, code: bool = False) -> None:
+        text = clean_text(text)
+        if not text:
+            return
+        run: dict[str, Any] = {"x": text}
+        if strong:
+            run["b"] = True
+        if italic:
+            run["i"] = True
+        if code:
+            run["code"] = True
+        last = runs[-1] if runs else None
+        if last is not None and "x" in last and not code and \
+                {k: v for k, v in last.items() if k != "x"} == \
+                {k: v for k, v in run.items() if k != "x"}:
+            last["x"] += text
+        else:
+            runs.append(run)
+
+    for child in children:
+        kind = child.type
+        if kind == "text":
+            add(child.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            runs.append({"br": True})
+        elif kind in ("strong_open", "strong_close"):
+            strong = kind == "strong_open" or bold
+        elif kind in ("em_open", "em_close"):
+            italic = kind == "em_open"
+        elif kind == "code_inline":
+            add(child.content, code=True)
+        elif kind in ("link_open", "link_close", "image"):
+            if kind == "image":
+                add(child.content or "")
+        else:
+            add(child.content or "")
+    return runs
+
+
+def runs_text(runs: Runs) -> str:
+    return "".join(run.get("x", "\n") for run in runs)
+
+
+@dataclass
+class DocumentTree:
+    """The JSON the template walks: the title (and title page lines) and the blocks."""
+
+    title_runs: Runs = field(default_factory=list)
+    title_lines: list[Runs] = field(default_factory=list)
+    title_page: bool = False
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def document_tree(markdown: str) -> DocumentTree:
+    """The Markdown document as a tree of blocks (see the module docstring)."""
+    tokens = parser().parse(clean_text(markdown))
+    tree = DocumentTree(title_page=has_title_page(tokens))
+    index = 0
+    if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        tree.title_runs = inline_runs(tokens[1].children or [])
+        index = 3
+        if tree.title_page:
+            while tokens[index].type != "hr":
+                if tokens[index].type == "inline":
+                    tree.title_lines.append(inline_runs(tokens[index].children or []))
+                index += 1
+            index += 1
+    stack: list[list[dict[str, Any]]] = [tree.blocks]
+    lists: list[dict[str, Any]] = []
+    table: dict[str, Any] | None = None
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        current = stack[-1]
+        if kind == "heading_open":
+            level = {1: 1, 2: 1, 3: 2}.get(int(token.tag[1:]), 3)
+            current.append({"t": "heading", "level": level,
+                            "c": inline_runs(tokens[index + 1].children or [])})
+            index += 3
+            continue
+        if kind == "paragraph_open":
+            runs = inline_runs(tokens[index + 1].children or [])
+            block: dict[str, Any] = {"t": "par", "c": runs}
+            if any("br" in run for run in runs):
+                block["lines"] = True
+            current.append(block)
+            index += 3
+            continue
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1)) if token.attrs else 1
+            entry = {"t": "list", "ordered": kind == "ordered_list_open", "start": start,
+                     "items": []}
+            _keep_lead_in(current)
+            current.append(entry)
+            lists.append(entry)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            item: list[dict[str, Any]] = []
+            lists[-1]["items"].append(item)
+            stack.append(item)
+        elif kind == "list_item_close":
+            stack.pop()
+        elif kind == "blockquote_open":
+            quote: dict[str, Any] = {"t": "quote", "c": []}
+            current.append(quote)
+            stack.append(quote["c"])
+        elif kind == "blockquote_close":
+            stack.pop()
+        elif kind == "hr":
+            current.append({"t": "pagebreak"})
+        elif kind in ("code_block", "fence"):
+            current.append({"t": "code", "text": clean_text(token.content.rstrip("\n"))})
+        elif kind == "table_open":
+            table = {"rows": []}
+        elif kind == "tr_open":
+            assert table is not None
+            table["rows"].append([])
+        elif kind in ("th_open", "td_open"):
+            assert table is not None
+            style = str((token.attrs or {}).get("style", ""))
+            align = style.split(":", 1)[1] if ":" in style else None
+            table["rows"][-1].append(Cell(list(tokens[index + 1].children or []), align,
+                                          kind == "th_open"))
+            index += 3
+            continue
+        elif kind == "table_close":
+            assert table is not None
+            _keep_lead_in(current, always=True)
+            current.append(_table_block(table["rows"]))
+            table = None
+        index += 1
+    return tree
+
+
+def _keep_lead_in(blocks: list[dict[str, Any]], always: bool = False) -> None:
+    """A paragraph that introduces a list ("… följande:") or stands right before a
+    table stays on the page of what follows."""
+    if blocks and blocks[-1]["t"] == "par" and (
+            always or runs_text(blocks[-1]["c"]).rstrip().endswith(":")):
+        blocks[-1]["keep"] = True
+
+
+def _table_block(rows: list[list[Cell]]) -> dict[str, Any]:
+    columns = max((len(row) for row in rows), default=1)
+    widths = column_widths(rows, columns, _TEXT_WIDTH_TWIPS)
+    header = rows[0] if rows and rows[0] and rows[0][0].header else []
+    body = rows[1:] if header else rows
+    aligns = [next((row[c].align for row in rows if c < len(row) and row[c].align), None)
+              or "left" for c in range(columns)]
+
+    def cells(row: list[Cell]) -> list[Runs]:
+        return [inline_runs(row[c].children) if c < len(row) else [] for c in range(columns)]
+
+    total = sum(widths) or 1
+    return {"t": "table", "widths": [round(w / total, 4) for w in widths],
+            "align": aligns, "header": cells(header) if header else [],
+            "rows": [cells(row) for row in body]}
+
+
+# ---------------------------------------------------------------------------------
+# Documents
+
+
+def header_parts(header_text: str) -> tuple[str, list[str]]:
+    """The running header as the Word writer reads it: the text before the first tab on
+    the left, the tab-separated pieces after it on the right, the last one bold
+    ("Namn\tUTKAST", or "Namn\tDnr SNC 2026/0418\tUTKAST")."""
+    left, *right = clean_text(header_text).split("\t")
+    pieces = [" ".join(piece.split()) for piece in right]
+    return " ".join(left.split()), [piece for piece in pieces if piece]
+
+
+def document_meta(tree: DocumentTree, *, title: str, header_text: str, author: str,
+                  keywords: str, subject: str = "") -> dict[str, Any]:
+    left, right = header_parts(header_text)
+    words = [" ".join(word.split()) for word in clean_text(keywords).split(";")]
+    return {"title": " ".join(clean_text(title).split()) or "Dokument",
+            "author": " ".join(clean_text(author).split()) or "iopkit",
+            "subject": " ".join(clean_text(subject).split()),
+            "keywords": [word for word in words if word],
+            "header_left": left, "header_right": right, "title_page": tree.title_page,
+            "title_runs": tree.title_runs, "title_lines": tree.title_lines}
+
+
+def blocks_to_pdf(tree: DocumentTree, *, title: str, header_text: str = "",
+                  author: str = "iopkit", keywords: str = "", subject: str = "",
+                  date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
+    """A document tree (from `document_tree`, perhaps with chart blocks added) as PDF."""
+    from ...dates import default_date
+
+    meta = document_meta(tree, title=title, header_text=header_text, author=author,
+                         keywords=keywords, subject=subject)
+    return compile_typst({"meta": meta, "blocks": tree.blocks}, load_style(templates_dir),
+                         when=date or default_date())
+
+
+def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
+                    author: str = "iopkit", keywords: str = "", subject: str = "",
+                    date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
+    """Markdown as a PDF/A-2a and PDF/UA-1 file in the house style.
+
+    `title`, `author`, `subject` and `keywords` (separated by ";") go in the metadata;
+    `header_text` is the running header (see `header_parts`);
+    pages are numbered "2 (10)". A document opening with `# Title` and a `---` before
+    its next heading gets a title page (no header or page number on it). `date` pins
+    the creation date (default: SOURCE_DATE_EPOCH, else today); `templates_dir` is the
+    --mallar directory whose typst/stil.toml is used. Raises UsageProblem.
+    """
+    return blocks_to_pdf(document_tree(markdown), title=title, header_text=header_text,
+                         author=author, keywords=keywords, subject=subject, date=date,
+                         templates_dir=templates_dir)
