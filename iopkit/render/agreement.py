@@ -287,6 +287,29 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
     return {"fattade": taken, "planerade": planned}
 
 
+def statutory_insats(context: dict[str, Any]) -> bool:
+    """The organisation would perform a statutory insats: the plain answer says so, or
+    an activity area is one and the answer does not deny it."""
+    screening = context["rättslig_bedömning"].get("prövning") or {}
+    answer = screening.get("lagstadgad_insats")
+    return answer == "ja" or (answer != "nej" and
+                              bool(context["bedömning"]["lagstadgade_områden"]))
+
+
+def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The kommuner whose fullmäktige must approve the agreement: a statutory insats is
+    handed over (kommunallagen 10 kap. 1 §; IOP.md, "Who decides") and no decision by
+    that kommun's fullmäktige is recorded. The memo and § Underskrifter both read this.
+    A region or an agency has no such insats to hand over (the kommun's socialnämnd
+    grants it; IOP184)."""
+    if not statutory_insats(context):
+        return []
+    return [party for party in context["offentliga_parter"]
+            if party["typ"] == "kommun" and not any(
+                d["part"] is party and "fullmäktige" in d["organ"].lower()
+                for d in context["process"]["beslut"])]
+
+
 def data_controllers(bodies: list[dict[str, Any]]) -> list[str]:
     """The public controllers: in a kommun or region the nämnd, not the kommun itself;
     a state agency is its own controller."""
@@ -429,6 +452,9 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     labels = context["årsetikett"]
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
     public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
+    council = council_must_decide(context)
+    # A nämnd's decision only proposes the agreement to fullmäktige: it is not approved.
+    approved = [] if council else approving_decisions(context)
     return {
         # Accepts a section name, so the agreement's templates also render from a bare
         # build_context (render_numbered replaces it for each document).
@@ -480,10 +506,15 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "beslut_enligt_datum": decisions_by_draft_date(context),
         # Every public party's approving decision before the draft's date: the title
         # page then shows the approved text, not "UTKAST".
-        "godkännande_beslut": approving_decisions(context),
+        "godkännande_beslut": approved,
         # The page header's marker per document kind: the approved agreement is no
         # longer an "UTKAST".
-        "sidhuvud": {"avtal": "AVTAL"} if approving_decisions(context) else {},
+        "sidhuvud": {"avtal": "AVTAL"} if approved else {},
+        # The ids of the kommuner whose fullmäktige must approve the agreement (the
+        # nämnd's decision is then a proposal to it), with the body's name.
+        "fullmäktige_beslutar": {p["id"]: "kommunfullmäktige" for p in council},
+        "fullmäktige_område": {p["id"]: re.split(r"\s+genom\s+", p["namn"])[0]
+                               for p in council},
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": reserved,
