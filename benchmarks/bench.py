@@ -151,6 +151,13 @@ def synthetic_spec(index: int) -> dict:
                                  "beskrivning": "Erfarenhet av målgruppen",
                                  "värde_per_år": 80000})
     data["styrning"]["partnerskapsgrupp"] += nonprofits
+    # With several idéburna parties, money and premises from a public party name their
+    # recipient (state aid is counted per recipient), or the spec has errors.
+    public = {p["id"] for p in data["parter"] if p.get("typ") in ("kommun", "region")}
+    first_nonprofit = next(p["id"] for p in data["parter"] if p["id"] not in public)
+    for resource in data["resurser"]:
+        if resource["part"] in public:
+            resource.setdefault("mottagare", first_nonprofit)
     data["villkor"] = [{"rubrik": f"Särskilt villkor {n}", "text": "Parterna ska " + "samverka " * 20}
                        for n in range(1, 5)]
     return data

@@ -24,7 +24,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .render.agreement import definite
-from .rules.verdict import verdict as legal_verdict
+from .spec.yearly import calendar_split
+from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 
 if TYPE_CHECKING:
     from .render.pipeline import RenderOptions
@@ -71,6 +72,10 @@ TODO_TEXTS = {
               "övergångsbestämmelserna.",
 }
 
+#: Findings about the underlag's wording, not the matter: the checklist shows them, the
+#: memo does not.
+DRAFTING_HINTS = frozenset({"IOP104"})
+
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
 
@@ -97,6 +102,57 @@ def plain(message: str) -> str:
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip()
+
+
+#: The tool's voice ("Prövningen svarar att …") in the officer's words.
+_SCREENING_VOICE = (
+    (re.compile(r"^Prövningen svarar ja: "), "Underlaget anger att "),
+    (re.compile(r"^Prövningen (svarar|visar) att "), "Underlaget anger att "),
+    (re.compile(r"^Prövningen vet inte "), "Det är inte klarlagt "),
+)
+#: Sentences that tell the editor of the underlag what to do: for the checklist, not
+#: for a risk the nämnd reads.
+_INSTRUCTION = re.compile(
+    r"^(Förklara|Beskriv|Ta upp|Ta reda|Ta med|Ange|Lägg till|Skriv|Välj|Pröva|Kontrollera|"
+    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela)\b")
+
+
+def risk_text(finding: "Finding") -> str:
+    """A warning as a risk the nämnd reads: the matter in the officer's voice, without
+    the instructions to whoever edits the underlag."""
+    text = plain(finding.message)
+    for pattern, replacement in _SCREENING_VOICE:
+        text = pattern.sub(replacement, text)
+    sentences = [s for s in _SENTENCE.split(text) if not _INSTRUCTION.match(s)]
+    return " ".join(sentences).strip() or text
+
+
+#: Laws whose first mention in the memo carries the SFS number (skrivregler: first
+#: the name with its number, then the short name).
+FIRST_CITATION = {"kommunallagen": "kommunallagen (2017:725)",
+                  "socialtjänstlagen": "socialtjänstlagen (2025:400)"}
+
+
+def cite_first(texts: list[str], cited: set[str] | None = None
+               ) -> tuple[list[str], set[str]]:
+    """`texts` (read in order) with each law's first mention written in full and the
+    later ones short; and the laws that were mentioned. `cited`: laws the memo has
+    already cited in full before these texts."""
+    seen: set[str] = set(cited or ())
+    out = []
+    for text in texts:
+        for short, full in FIRST_CITATION.items():
+            pattern = re.compile(re.escape(short) + r"(?: \(\d{4}:\d+\))?")
+
+            def one(match: re.Match[str], short: str = short, full: str = full) -> str:
+                if short in seen:
+                    return short
+                seen.add(short)
+                return full
+
+            text = pattern.sub(one, text)
+        out.append(text)
+    return out, seen
 
 
 def todo_texts(result: "CheckResult") -> list[str]:
@@ -136,14 +192,28 @@ def function_definite(title: str) -> str:
     return lowered
 
 
-def in_running_text(text: str) -> str:
-    """User text placed inside a sentence: a first word written with only its first
-    letter capital ("Kvinnor och barn …") starts in lower case; "EU-medborgare" and
-    other words with more capitals are kept as written."""
+#: A capitalised word inside a sentence (after a lower-case word or a comma): a name.
+_NAME_IN_SENTENCE = re.compile(r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäöé]{2,}")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """The words that the spec writes with a capital inside a sentence ("Norrliden",
+    "Strömsby"): names, which keep their capital when a text starts with one. One pass
+    over the text."""
+    return frozenset(m.group(0) for m in _NAME_IN_SENTENCE.finditer(text))
+
+
+def in_running_text(text: str, names: frozenset[str] = frozenset()) -> str:
+    """User text placed inside a sentence (after a colon or a comma): a first word
+    written with only its first letter capital ("Kvinnor och barn …", "Bidrag till …")
+    starts in lower case; a name (a word in `names`, or its genitive "Norrlidens") and
+    "EU-medborgare" and other words with more capitals are kept as written."""
     words = text.strip().split(maxsplit=1)
     if not words:
         return text
-    first = words[0]
+    first = words[0].rstrip(".,;:")
+    if first in names or (first.endswith("s") and first[:-1] in names):
+        return text.strip()
     if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return text.strip()[0].lower() + text.strip()[1:]
     return text.strip()
@@ -201,11 +271,15 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     - `fullmäktige`: "kommunfullmäktige" or "regionfullmäktige"; `lagstadgad`: the
       organisation would perform a statutory insats; `fullmäktige_beslut`: fullmäktige's
       recorded decision or mandate; `till_fullmäktige`: the nämnd proposes the decision
-      to fullmäktige;
+      to fullmäktige; `kommunens_insats`: the insats is a kommun's and no kommun is a
+      party (IOP184), so nothing is handed over to fullmäktige; `insatsens_huvudman`:
+      whose duty the insats is, in running text;
     - `undertecknare`: the functions that sign (lower case, definite form);
       `förvaltningschef`: a signatory whose title is förvaltningschef or -direktör;
     - `medel`, `medel_per_år`, `medel_summa`, `binder_år` (later years a commitment
       without budgetförbehåll binds); `andra_offentliga`; `näringsidkare`;
+      `näringsidkare_öppen`: recipients that may be näringsidkare with no stated
+      assessment; `näringsidkare_bedömning`: that assessment (KL 2 kap. 8 §);
     - `eurokurs`: the rate used for the ceilings with `uppskattad`, `källa`;
     - `risker`: open warnings that do not stop the decision, as the matter;
       `undantagna`: warnings assessed in the underlag, with the reason;
@@ -242,13 +316,25 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     answer = screening.statutory if screening is not None else None
     statutory = answer == "ja" or (answer != "nej" and
                                    bool(context["bedömning"]["lagstadgade_områden"]))
-    todo = todo_texts(result)
+    # A statutory insats is the kommun's (socialnämnden grants it): a memo for a region
+    # or a state agency with no kommun among the parties cannot hand it over (IOP184).
+    kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
+    kommuns_insats = statutory and not kommun_party
+    todo, cited = cite_first(todo_texts(result))
     ready = not todo
 
     own = [m for m in context["medel"] if party is not None and m["från"] is party]
     per_year = {y: sum(m["per_år"].get(y, 0) for m in own) for y in context["år"]}
     money_years = [y for y in context["år"] if per_year.get(y)]
-    binds = money_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
+    # Budgets are per calendar year: with avtalsår that are not calendar years, the
+    # commitment binds the calendar years its money falls in after the first
+    # (spec/yearly.py, calendar_split: for budgeting only).
+    if context["kalenderår"] or spec is None:
+        budget_years = money_years
+    else:
+        split = calendar_split(per_year, spec.period.start, spec.period.end)
+        budget_years = [y for y in sorted(split) if split[y]]
+    binds = budget_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
 
     signers = party["firmatecknare"] if party else []
     functions = [function_definite(s["titel"]) for s in signers if s["titel"]]
@@ -258,10 +344,59 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     warnings = [f for f in result.findings if f.severity.value == "varning"]
     found = legal_verdict(result)
     blocking = {id(f) for f in found.blocking}
-    open_risks = [plain(f.message) for f in warnings
-                  if not f.silenced and id(f) not in blocking]
-    assessed = [{"meddelande": plain(f.message), "motivering": f.silence_reason}
-                for f in warnings if f.silenced]
+    # The state-aid assessment is contradicted by the underlag (an open IOP116, IOP118
+    # or IOP119): the memo's conclusions on state aid and 2 kap. 8 § are conditional.
+    aid_open = [f for f in result.findings if f.code in ("IOP116", "IOP118", "IOP119")
+                and not f.silenced]
+    # Shown under Statsstöd, where the conclusion follows them, not again as risks.
+    # Wording hints (IOP104: a procurement word in the text) are for whoever drafts the
+    # underlag, in the checklist; they are no matter for the nämnd.
+    shown = blocking | {id(f) for f in aid_open} | \
+        {id(f) for f in warnings if f.code in DRAFTING_HINTS}
+    open_risks = [risk_text(f) for f in warnings
+                  if not f.silenced and id(f) not in shown]
+    # A silenced finding is no risk: only a legal sign that an assessment has lifted
+    # (IOP.md: "the risk is then described honestly under Risker") is stated, as the
+    # assessment it is; a silenced wording or quality finding is not shown. IOP185's
+    # assessment stands under Befogenhet.
+    assessed = [{"meddelande": risk_text(f), "motivering": f.silence_reason}
+                for f in warnings if f.silenced and f.code in BLOCKING_WARNINGS
+                and f.code != "IOP185"]
+
+    # Kommunallagen 2 kap. 8 §: the recipients that may be näringsidkare (IOP185), and
+    # the officer's stated assessment when the finding is silenced with a motivering.
+    business = [f for f in result.findings if f.code == "IOP185"]
+    business_open = [spec.parties[f.path[1]].name for f in business
+                     if not f.silenced and spec is not None and len(f.path) > 1
+                     and isinstance(f.path[1], int)]
+    business_assessed = next((f.silence_reason for f in business if f.silenced), None)
+
+
+    names = proper_names(result.document.text if result.document is not None else "")
+    inserted = [m["beskrivning"] for m in own] + [
+        r["beskrivning"] for a in context["bedömning"]["stöd_per_mottagare"]
+        for r in a["i_natura"]] + [
+        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]]
+    running = {text: in_running_text(text, names) for text in inserted if text}
+
+    # The risks come after Befogenhet (kommunallagen in full) and the skyddat boende
+    # section (socialtjänstlagen in full): there the laws are short; a sentence that an
+    # earlier risk already said (the consequences of a public contract) is not repeated.
+    before = {"kommunallagen"} if party is not None and party["typ"] in ("kommun", "region") \
+        else set()
+    if "skyddat boende" in context["partnerskap"]["verksamhetsområden"]:
+        before.add("socialtjänstlagen")
+    said: set[str] = set()
+
+    def unrepeated(text: str) -> str:
+        kept = [t for t in _SENTENCE.split(text) if t not in said]
+        said.update(kept)
+        return " ".join(kept)
+
+    cited_risks, _ = cite_first(open_risks + [str(a["meddelande"]) for a in assessed], before)
+    open_risks = [unrepeated(t) for t in cited_risks[:len(open_risks)]]
+    for item, text in zip(assessed, cited_risks[len(open_risks):]):
+        item["meddelande"] = unrepeated(text)
 
     officer = context["process"]["handläggare"]
     checks = context["kontroller"]
@@ -275,7 +410,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "organ": organ,
         "Organ": _capital(organ),
         "organ_känt": known,
-        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"]),
+        "målgrupp": in_running_text(context["partnerskap"]["målgrupp"], names),
+        # Spec texts that continue a sentence in the memo, keyed by the text.
+        "löptext": running,
+        "senare_år": [context["årsetikett"][y] for y in context["år"][1:]],
         "sammanträde": meeting,
         "delegation": delegated,
         "delegat_vald": delegated and any(w in organ.lower()
@@ -283,7 +421,16 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "fullmäktige": fullmaktige(party),
         "lagstadgad": statutory,
         "fullmäktige_beslut": mandate,
-        "till_fullmäktige": ready and statutory and mandate is None,
+        "till_fullmäktige": ready and statutory and mandate is None and not kommuns_insats,
+        "kommunens_insats": kommuns_insats,
+        # Kommunallagen is cited in full on the first page (what must be done) or in
+        # the summary (the decision goes to fullmäktige); later mentions are short.
+        "kl_citerad_först": "kommunallagen" in cited,
+        "kl_citerad": "kommunallagen" in cited or
+        (ready and statutory and mandate is None and not kommuns_insats),
+        # Whose duty the statutory insats is, in running text.
+        "insatsens_huvudman": "kommunen" if kommuns_insats else
+        (re.split(r"\s+genom\s+", party["namn"])[0] if party else "den offentliga parten"),
         "undertecknare": functions,
         "förvaltningschef": chief,
         "medel": own,
@@ -292,6 +439,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "binder_år": binds,
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
+        "näringsidkare_öppen": business_open,
+        "statsstöd_ifrågasatt": [risk_text(f) for f in aid_open],
+        "näringsidkare_bedömning": business_assessed,
         "eurokurs": context["eurokurs"],
         "risker": open_risks,
         "undantagna": assessed,

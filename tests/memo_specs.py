@@ -104,6 +104,9 @@ def de_minimis(yearly: int) -> dict[str, Any]:
         "Rådgivningen konkurrerar med andra aktörer och är ekonomisk verksamhet; stödet "
         "lämnas som stöd av mindre betydelse.")
     data["resurser"][0]["belopp_per_år"] = yearly
+    # Kommunallagen 2 kap. 8 § (IOP185): the officer's assessment of the recipient.
+    data["iopkit_undantag"] = [{"regel": "IOP185", "motivering": (
+        "Föreningen tar emot stödet för rådgivningen, som den inte driver som näringsidkare.")}]
     return data
 
 

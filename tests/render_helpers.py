@@ -138,7 +138,11 @@ def agreement_facts(spec) -> list[str]:
         # A public party's legal form is not written out ("Organisationsform: kommun").
         add("Offentlig part" if party.is_public else f"Idéburen part ({party.type})")
         add(party.org_number)
-        if party.ivo_permit_text:
+        permit = party.ivo_permit
+        if permit is not None and not isinstance(permit, str) and permit.date:
+            # The map form in words: "beviljat den 12 september 2024" (issue 21).
+            add(f"beviljat {datum_lang(permit.date)}")
+        elif party.ivo_permit_text:
             add(party.ivo_permit_text)
         # A title in running text is in lower case ("enhetschef, enheten för …").
         title = lower_start(party.contact.title) if party.contact.title else None
@@ -178,8 +182,8 @@ def agreement_facts(spec) -> list[str]:
         add("ideellt arbete" if resource.type == "ideell tid" else resource.type)
         if by_year[id(resource)] is None:
             add("ej värderad")
-        elif not yearly_table:
-            add(kronor(resource.yearly))
+        elif not yearly_table:  # under the header "Kronor per år": numbers without "kr"
+            add(tal(resource.yearly))
         else:  # the year-by-year table: "Belopp i kronor", numbers without "kr"
             facts.extend(tal(v) for v in by_year[id(resource)].values())
             add(tal(sum(by_year[id(resource)].values())))
@@ -193,7 +197,7 @@ def agreement_facts(spec) -> list[str]:
             if yearly_table:
                 add(tal(sum(sum(b.values()) for b in valued)))
             else:
-                add(kronor(sum(next(iter(b.values())) for b in valued)))
+                add(tal(sum(next(iter(b.values())) for b in valued)))
     economy = spec.economy
     if economy.other_grants:
         add(economy.other_grants)

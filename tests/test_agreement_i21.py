@@ -31,8 +31,8 @@ def test_delegation_is_the_parties_arrangement_with_the_right_chapters(tmp_path:
     assert "socialnämnden Centrum och styrelsen för Föreningen Vinternatt" in text
     assert "presidium, ett utskott, en ledamot eller en ersättare (6 kap. 37 §)" in text
     assert "till en anställd (7 kap. 5 §)" in text
-    assert "inte till en anställd och en förtroendevald att besluta tillsammans " \
-           "(blandad delegering)" in text
+    assert "får inte delegera till en anställd och en förtroendevald att besluta " \
+           "tillsammans (blandad delegering)" in text
     assert "(6 kap. 38 §)" in text
     # The old text put the employee under 6 kap. 37 §.
     assert "ersättare eller en anställd, inte till en grupp" not in text
@@ -75,7 +75,8 @@ def test_duties_running_the_other_way(tmp_path: Path) -> None:
     text = section(render(tmp_path, canonical()), "Personuppgifter och sekretess")
     assert "Vissa skyldigheter går åt andra hållet" in text
     assert ("I den del organisationen yrkesmässigt bedriver verksamhet som berör barn och "
-            "unga eller som ingår i socialtjänsten") in text
+            "unga eller verksamhet inom hälso- och sjukvården eller på socialtjänstens "
+            "område") in text
     assert "genast anmäla till socialnämnden" in text
     assert "åtar sig organisationen att ha en skriftlig rutin för hur anställda och " \
            "volontärer gör en orosanmälan" in text
@@ -264,7 +265,7 @@ def test_force_majeure(tmp_path: Path) -> None:
 def test_återkrav(tmp_path: Path) -> None:
     text = section(render(tmp_path, canonical()), "Ekonomi")
     assert "får den offentliga parten hålla inne utbetalningar medan saken utreds" in text
-    assert "ska betalas inom 30 dagar från det skriftliga kravet; den dagen är förfallodag" in text
+    assert "senast på förfallodagen, som är den 30:e dagen efter den dag då kravet skickades" in text
     assert "dröjsmålsränta enligt 6 § räntelagen (1975:635) från förfallodagen" in text
     assert "den part som har betalat ut medlen" not in text
 

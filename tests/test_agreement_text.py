@@ -203,7 +203,7 @@ def test_in_kind_resource_without_value_is_not_zero(tmp_path):
     premises = next(k for k in rows if "Andra Långgatan" in k)
     assert rows[premises] == "ej värderad"
     totals = {r.cells[0].text: r.cells[-1].text for r in table.rows}
-    assert totals["Summa Föreningen Vinternatt"] == "450\u00a0000\u00a0kr"  # not + 0 kr
+    assert totals["Summa Föreningen Vinternatt"] == "450\u00a0000"  # not + 0; kronor in the header
     text = norm("\n".join(p.text for p in docx_paragraphs(tmp_path / "avtal-avtal.docx")[1]))
     assert "☒" not in text
     assert "Den är ej värderad och ingår inte i summorna" in text

@@ -205,3 +205,24 @@ def test_existing_files_are_not_overwritten_without_force(runner, kommun, tmp_pa
 def test_no_yaml_files_is_a_usage_error(runner, tmp_path):
     result = run(runner, "oversikt", tmp_path, "-o", tmp_path / "ut")
     assert result.exit_code == 2 and "Inga .yaml-filer" in result.output
+
+
+def test_a_spec_whose_check_runs_too_long_is_listed_and_the_others_go_on(kommun, monkeypatch):
+    from iopkit.register import collect
+
+    slow = str(kommun / "SNC-2026-1.yaml")
+    real = collect._check_one
+
+    def check(path: str, today: dt.date):  # stands in for a spec that never finishes
+        if path == slow:
+            time.sleep(5)
+        return real(path, today)
+
+    monkeypatch.setattr(collect, "_check_one", check)
+    monkeypatch.setattr(collect, "MAX_SPEC_SECONDS", 0.3)
+    today = dt.date(2027, 8, 1)
+    kind, file, _, _, _, message = collect._check_bounded(slow, today)
+    assert (kind, file) == ("unreadable", slow)
+    assert "tog mer än 0.3 sekunder" in message and f"iopkit check {slow}" in message
+    other = str(kommun / "2027" / "SNC-2027-2.yaml")
+    assert collect._check_bounded(other, today)[0] == "spec"

@@ -332,6 +332,25 @@ CASES = [
          "lagstadgad_insats: ja",
          [screening("lagstadgad_insats", "ja"), screening("individuella_beslut", "ja"),
           council_decision]),
+    # A statutory insats with a region as the only public party (the kommun's
+    # socialnämnd grants it); near miss: the same with the kommun.
+    Case("IOP184", "varning",
+         [setter("parter", 0, "typ", "region"), setter("parter", 0, "organisationsnummer",
+                                                       "232100-0016"),
+          setter("partnerskap", "verksamhetsområden", ["HVB"])],
+         "verksamhetsområden:",
+         [setter("partnerskap", "verksamhetsområden", ["HVB"])]),
+    # Kommunallagen 2 kap. 8 §: an ekonomisk förening gets money; near miss: an ideell
+    # förening whose activity is not economic.
+    Case("IOP185", "varning",
+         [setter("parter", 1, "typ", "ekonomisk förening"),
+          setter("parter", 1, "organisationsnummer", "769641-2076")],
+         "- id: vinternatt",
+         [setter("parter", 1, "typ", "ideell förening")]),
+    Case("IOP186", "varning",
+         [setter("ekonomi", "utbetalning", "Första utbetalningen sker den 10 december 2026.")],
+         "utbetalning:",
+         [setter("ekonomi", "utbetalning", "Första utbetalningen sker den 10 januari 2027.")]),
     Case("IOP190", "fel",
          [setter("iopkit_undantag", [{"regel": "IOP999", "motivering": "Gäller inte oss."}])],
          "regel: IOP999",

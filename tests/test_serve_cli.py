@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import urllib.error
 import urllib.request
+
+import pytest
 
 from conftest import EXAMPLES, run
 from serve_helpers import URL, running_server
@@ -41,8 +44,12 @@ def test_two_servers_get_different_ports_and_tokens(tmp_path):
         assert URL.search(first).group(1) != URL.search(second).group(1)
 
 
-def test_serve_refuses_a_directory(runner, tmp_path):
-    result = run(runner, "serve", tmp_path, "--ingen-webblasare")
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFO saknas")
+def test_serve_refuses_what_is_neither_a_file_nor_a_folder(runner, tmp_path):
+    # A folder is served as the list of its partnerships (test_serve_directory.py).
+    fifo = tmp_path / "ror.yaml"
+    os.mkfifo(fifo)
+    result = run(runner, "serve", fifo, "--ingen-webblasare")
     assert result.exit_code == 2
     assert "är ingen vanlig fil" in result.output
 

@@ -32,8 +32,15 @@ def test_canonical_example_is_ready_for_decision():
     assert verdict(result).ready and verdict(result).todo == []
 
 
+#: The assessment kommunallagen 2 kap. 8 § asks for on a de minimis ground (IOP185).
+NOT_A_BUSINESS = [{"regel": "IOP185", "motivering": (
+    "Föreningen tar emot stödet för den avgiftsfria dagverksamheten, inte som "
+    "näringsidkare.")}]
+
+
 def test_de_minimis_above_the_ceiling_stops_the_decision(tmp_path):
     data = load_canonical_data()
+    data["iopkit_undantag"] = NOT_A_BUSINESS
     data["rättslig_bedömning"]["statsstöd_grund"] = "stöd av mindre betydelse"
     data["rättslig_bedömning"]["statsstöd"] = "Stödet lämnas som stöd av mindre betydelse."
     result = checked(tmp_path, data)
@@ -49,6 +56,7 @@ def test_de_minimis_above_the_ceiling_stops_the_decision(tmp_path):
 
 def test_de_minimis_below_the_ceiling_is_ready(tmp_path):
     data = load_canonical_data()
+    data["iopkit_undantag"] = NOT_A_BUSINESS
     data["rättslig_bedömning"]["statsstöd_grund"] = "stöd av mindre betydelse"
     data["rättslig_bedömning"]["statsstöd"] = "Stödet lämnas som stöd av mindre betydelse."
     data["resurser"][0]["belopp_per_år"] = 800_000  # 2 400 000 kr, about 218 182 euro
@@ -58,6 +66,7 @@ def test_de_minimis_below_the_ceiling_is_ready(tmp_path):
 
 def test_sgei_de_minimis_needs_the_written_entrustment_before_it_is_ready(tmp_path):
     data = load_canonical_data()
+    data["iopkit_undantag"] = NOT_A_BUSINESS
     legal = data["rättslig_bedömning"]
     legal["statsstöd_grund"] = "stöd av mindre betydelse för SGEI"
     legal["statsstöd"] = "Stödet lämnas som stöd av mindre betydelse för SGEI."
@@ -148,3 +157,14 @@ def test_todo_is_plain_swedish_for_the_namnd(tmp_path, mutate):
     for sentence in outcome.todo:
         assert not TOOL_TEXT.search(sentence), sentence
         assert sentence[0].isupper() and sentence.endswith("."), sentence
+
+
+def test_possible_business_without_assessment_stops_the_decision(tmp_path):
+    data = load_canonical_data()
+    data["rättslig_bedömning"]["statsstöd_grund"] = "stöd av mindre betydelse"
+    data["rättslig_bedömning"]["statsstöd"] = "Stödet lämnas som stöd av mindre betydelse."
+    data["resurser"][0]["belopp_per_år"] = 800_000
+    outcome = verdict(checked(tmp_path, data))
+    assert [f.code for f in outcome.blocking] == ["IOP185"]
+    assert outcome.todo[0].startswith("Det behöver bedömas om Föreningen Vinternatt tar "
+                                      "emot stödet som näringsidkare")

@@ -12,7 +12,10 @@ templates do) plus `rapport`:
   villkorat, mottaget, använt, ingående, outnyttjat, överförs, återbetalas, överskridet,
   avviker) and `att_betala_tillbaka`; `sena` reports, `saknade_år`, `saknade_värden`;
 - `lärdomar`, `förslag` of the year; `underskrifter`: the parties of the partnership
-  group.
+  group;
+- per indicator `diagram`: the reference to its chart (a bar per year with a value, the
+  target and the baseline as lines), or none when it has no value to draw; the writers
+  draw it (render/chart_refs.py) and `diagram` lists the charts.
 """
 
 from __future__ import annotations
@@ -23,9 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserInputError
+from ..files import UsageProblem
+from ..writers.chart_refs import chart_reference
 from ..render.pipeline import RenderOptions, spec_context, spec_stem, SUFFIXES
+from ..writers.pdf.typst_chart import Series
 from .check import OutcomesResult
-from .figures import indicator_series, late_reports, missing_years, reconcile
+from .figures import (
+    IndicatorSeries,
+    indicator_series,
+    late_reports,
+    missing_years,
+    reconcile,
+)
 
 FOLDER = "arsrapport"  # the document kind (render.kinds) and its template folder
 
@@ -72,11 +84,12 @@ def report_context(result: OutcomesResult, year: int, options: RenderOptions
     entry = outcomes.year(year)
     assert entry is not None
     goals = []
+    charts: list[Series] = []
     for goal in spec.goals:
         indicators = [s for s in series if s.goal_id == goal.id]
         goals.append({
             "id": goal.id, "beskrivning": goal.description,
-            "indikatorer": [_indicator(s) for s in indicators],
+            "indikatorer": [_indicator(s, charts) for s in indicators],
             "bedömning": entry.assessment.get(goal.id),
         })
     parties = {p.id: p.name for p in spec.parties}
@@ -118,13 +131,41 @@ def report_context(result: OutcomesResult, year: int, options: RenderOptions
         "lärdomar": entry.lessons,
         "förslag": entry.proposals,
         "underskrifter": [{"namn": p.name} for p in group if p is not None],
+        "diagram": charts,
     }
     return context
 
 
-def _indicator(series: Any) -> dict[str, Any]:
+def report_charts(context: dict[str, Any]) -> tuple[Series, ...]:
+    """The charts the report's context refers to (`rapport.mål[].indikatorer[].diagram`)."""
+    return tuple(context["rapport"]["diagram"])
+
+
+def indicator_chart(series: IndicatorSeries) -> Series | None:
+    """The indicator's values as a bar chart over the years it has a value for, with its
+    target and baseline as lines; None when it has no value, or one a bar cannot show
+    (below zero): the table beside it still gives every figure."""
+    values: dict[int | str, float] = {y.year: y.value for y in series.years
+                                      if y.value is not None}
+    if not values:
+        return None
     target = series.target
+    try:
+        return Series(series.description, target.unit if target else "", values,
+                      target=target.number if target else None, baseline=series.baseline)
+    except UsageProblem:
+        return None
+
+
+def _indicator(series: IndicatorSeries, charts: list[Series]) -> dict[str, Any]:
+    """One indicator for the templates; its chart, when it has one, is added to `charts`
+    and referred to as `diagram` (a fixed Markdown reference, chart_refs.py)."""
+    target = series.target
+    chart = indicator_chart(series)
+    if chart is not None:
+        charts.append(chart)
     return {
+        "diagram": chart_reference(len(charts), chart) if chart is not None else None,
         "ref": series.ref, "beskrivning": series.description, "källa": series.source,
         "målvärde": series.target_text,
         "bedöms": bool(target and target.operator),
@@ -144,8 +185,9 @@ def build_report_outputs(result: OutcomesResult, year: int, out_dir: Path | None
     if result.outcomes is None or result.spec_result is None or result.errors:
         raise OutcomesHaveErrors(result)
     spec = result.spec_result.spec
-    document = render_document(FOLDER, report_context(result, year, options), spec, options,
-                               title=f"Årsrapport {year}")
+    context = report_context(result, year, options)
+    document = render_document(FOLDER, context, spec, options, title=f"Årsrapport {year}",
+                               charts=report_charts(context))
     return finish_pdfs(document_outputs(document, output_paths(result, year, out_dir, formats),
                                         formats, options))
 

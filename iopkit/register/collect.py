@@ -78,6 +78,39 @@ def _check_one(path: str, today: dt.date) -> tuple[str, str, Any, Any, int, str]
     return ("spec", path, result.spec, None, 0, "")
 
 
+#: One spec's check in a worker takes milliseconds (issue 22 made every check linear);
+#: a file still being checked after this is listed as unreadable, the others go on.
+MAX_SPEC_SECONDS = 60
+
+
+class _SpecTimeout(Exception):
+    pass
+
+
+def _check_bounded(path: str, today: dt.date) -> tuple[str, str, Any, Any, int, str]:
+    """`_check_one` in a worker process, stopped after MAX_SPEC_SECONDS (where the
+    system has interval timers; Windows has none, and there the check runs unbounded)."""
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return _check_one(path, today)
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _SpecTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SPEC_SECONDS)
+    try:
+        return _check_one(path, today)
+    except _SpecTimeout:
+        return ("unreadable", path, None, None, 0,
+                f"Kontrollen tog mer än {MAX_SPEC_SECONDS} sekunder och avbröts. "
+                f"Kontrollera filen ensam med iopkit check {path}.")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def collect(paths: list[Path], today: dt.date, workers: int | None = None) -> Collection:
     files = [str(p) for p in find_files(paths)]
     if not files:
@@ -86,7 +119,7 @@ def collect(paths: list[Path], today: dt.date, workers: int | None = None) -> Co
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     if workers > 1 and len(files) > 40:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            checked = list(pool.map(_check_one, files, [today] * len(files),
+            checked = list(pool.map(_check_bounded, files, [today] * len(files),
                                     chunksize=max(1, len(files) // (workers * 8))))
     else:
         checked = [_check_one(f, today) for f in files]

@@ -25,7 +25,9 @@ register use the gross grant equivalent (instalments discounted to the grant dat
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +56,7 @@ class Grant:
     grantor: str  # the public parties and their deciding body
     years: tuple[int, ...]  # the agreement years this grant covers
 
-    @property
+    @cached_property  # asked once for every window the grant is in
     def eur(self) -> Decimal:
         return (Decimal(self.amount) / self.eur_rate).quantize(Decimal("1"))
 
@@ -66,11 +68,11 @@ class Window:
     end: dt.date
     grants: list[Grant]
 
-    @property
+    @cached_property
     def general_eur(self) -> Decimal:
         return sum((g.eur for g in self.grants if g.ground == GENERAL), Decimal(0))
 
-    @property
+    @cached_property
     def total_eur(self) -> Decimal:
         return sum((g.eur for g in self.grants), Decimal(0))
 
@@ -142,9 +144,13 @@ def per_organisation(grants: list[Grant]) -> list[Organisation]:
         org.grants.append(grant)
     for org in by_org.values():
         reported: set[frozenset[tuple[str, dt.date]]] = set()
+        # The grants are in date order, so a window is the slice between two dates
+        # (found by bisection, not by reading every grant for every window).
+        dates = [g.date for g in org.grants]
         for grant in org.grants:
             start = _three_years_before(grant.date)
-            window = Window(grant.date, [g for g in org.grants if start < g.date <= grant.date])
+            window = Window(grant.date, org.grants[bisect_right(dates, start):
+                                                   bisect_right(dates, grant.date)])
             org.windows.append(window)
             key = frozenset((g.file, g.date) for g in window.grants)
             over_general = window.general_eur > general_ceiling

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schedule import Deadline, next_deadline, partnership_deadlines
+from ..schedule import Deadline, partnership_deadlines
 from .collect import Broken, Collection
 from .deminimis import REGULATION, Organisation, grants_of, per_organisation
 
@@ -93,7 +93,8 @@ def build_register(collection: Collection, today: dt.date, days: int) -> Registe
                                                               s[0])):
         money = public_money_by_year(spec)
         years.update(money)
-        upcoming = next_deadline(spec, today)
+        deadlines = partnership_deadlines(spec)  # once a spec: the slow part of a row
+        upcoming = next((d for d in deadlines if d.date >= today), None)  # next_deadline
         register.agreements.append(AgreementRow(
             name=" ".join(spec.partnership.name.split()),
             case_number=spec.partnership.case_number or "",
@@ -105,7 +106,7 @@ def build_register(collection: Collection, today: dt.date, days: int) -> Registe
             money=money, total=sum(money.values()),
             next_date=upcoming.date if upcoming else None,
             next_what=upcoming.what if upcoming else "", file=file))
-        for deadline in partnership_deadlines(spec):
+        for deadline in deadlines:
             if today <= deadline.date <= horizon:
                 register.deadlines.append(DeadlineRow(
                     deadline.date, " ".join(spec.partnership.name.split()),

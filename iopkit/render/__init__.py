@@ -6,7 +6,8 @@ Building blocks other commands reuse:
   `render_folder`, `render_templates`) for templates that render Markdown;
 - the writers in `iopkit.writers` (Markdown to Word, HTML and PDF), `iopkit.format`
   (Swedish amounts and dates) and `iopkit.writers.markdown` (escaping spec text for
-  Markdown: `escape`, `Md`).
+  Markdown: `escape`, `Md`); `iopkit.writers.chart_refs`: a chart in the Markdown (a
+  fixed image reference to the charts passed beside it), which every writer draws.
 
 Importing this package is cheap: docx, jinja2 and markdown-it load only when used.
 """

@@ -283,8 +283,33 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
     for decision in context["process"]["beslut"]:
         decision["organ_bestämd"] = definite(decision["organ"])
         date = decision["datum"]
-        (planned if date is not None and date > draft else taken).append(decision)
+        # A decision dated on the draft's day is still planned, as on the title page and
+        # in the checklist (`approving_decisions`): the draft may predate the meeting.
+        (planned if date is not None and date >= draft else taken).append(decision)
     return {"fattade": taken, "planerade": planned}
+
+
+def statutory_insats(context: dict[str, Any]) -> bool:
+    """The organisation would perform a statutory insats: the plain answer says so, or
+    an activity area is one and the answer does not deny it."""
+    screening = context["rättslig_bedömning"].get("prövning") or {}
+    answer = screening.get("lagstadgad_insats")
+    return answer == "ja" or (answer != "nej" and
+                              bool(context["bedömning"]["lagstadgade_områden"]))
+
+
+def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The kommuner whose fullmäktige must approve the agreement: a statutory insats is
+    handed over (kommunallagen 10 kap. 1 §; IOP.md, "Who decides") and no decision by
+    that kommun's fullmäktige is recorded. The memo and § Underskrifter both read this.
+    A region or an agency has no such insats to hand over (the kommun's socialnämnd
+    grants it; IOP184)."""
+    if not statutory_insats(context):
+        return []
+    return [party for party in context["offentliga_parter"]
+            if party["typ"] == "kommun" and not any(
+                d["part"] is party and "fullmäktige" in d["organ"].lower()
+                for d in context["process"]["beslut"])]
 
 
 def data_controllers(bodies: list[dict[str, Any]]) -> list[str]:
@@ -429,6 +454,9 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     labels = context["årsetikett"]
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
     public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
+    council = council_must_decide(context)
+    # A nämnd's decision only proposes the agreement to fullmäktige: it is not approved.
+    approved = [] if council else approving_decisions(context)
     return {
         # Accepts a section name, so the agreement's templates also render from a bare
         # build_context (render_numbered replaces it for each document).
@@ -476,14 +504,21 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         # takes part: a region's or an agency's secrecy rests on other chapters.
         "kommun_part": any(p["typ"] == "kommun" for p in context["offentliga_parter"]),
         "kl_part": any(p["typ"] in KL_TYPES for p in context["offentliga_parter"]),
+        # A region's example of secrecy is hälso- och sjukvårdssekretess (OSL 25 kap. 1 §).
+        "region_part": any(p["typ"] == "region" for p in context["offentliga_parter"]),
         "undertecknande": signing_date(context),
         "beslut_enligt_datum": decisions_by_draft_date(context),
         # Every public party's approving decision before the draft's date: the title
         # page then shows the approved text, not "UTKAST".
-        "godkännande_beslut": approving_decisions(context),
+        "godkännande_beslut": approved,
         # The page header's marker per document kind: the approved agreement is no
         # longer an "UTKAST".
-        "sidhuvud": {"avtal": "AVTAL"} if approving_decisions(context) else {},
+        "sidhuvud": {"avtal": "AVTAL"} if approved else {},
+        # The ids of the kommuner whose fullmäktige must approve the agreement (the
+        # nämnd's decision is then a proposal to it), with the body's name.
+        "fullmäktige_beslutar": {p["id"]: "kommunfullmäktige" for p in council},
+        "fullmäktige_område": {p["id"]: re.split(r"\s+genom\s+", p["namn"])[0]
+                               for p in council},
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": reserved,

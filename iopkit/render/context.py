@@ -467,6 +467,14 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
             "räknade_år": counted_years,
             "ej_värderade": [t.resource.description for t in recipient.unvalued],
             "delar": _aid_parts(recipient.transfers),
+            # What the recipient gets besides money (premises, material), each with its
+            # value over the period: the memo's beslutspunkter grant these too.
+            "i_natura": [{"beskrivning": t.resource.description, "typ": t.resource.type,
+                          "från": t.giver.id,
+                          "summa": sum(t.by_year.values()) if t.by_year is not None
+                          else None}
+                         for t in recipient.transfers
+                         if t.resource.type != "ekonomiska medel"],
         })
     return {
         "meddelarskydd_möjligt": facts.whistleblower_possible,

@@ -62,6 +62,8 @@ class RenderedMarkdown:
     keywords: str = ""
     #: Warnings about the rendered text that `render` prints (render.notices).
     notices: tuple[str, ...] = ()
+    #: The charts the Markdown refers to (chart_refs.py; typst_chart.Series).
+    charts: tuple[Any, ...] = ()
 
 
 def parse_formats(values: Iterable[str] | None, formats: Sequence[str] = FORMATS,
@@ -164,11 +166,12 @@ def spec_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
 
 
 def render_document(name: str, context: dict[str, Any], spec: Any, options: RenderOptions,
-                    *, title: str | None = None, marker: str | None = None
-                    ) -> RenderedMarkdown:
+                    *, title: str | None = None, marker: str | None = None,
+                    charts: Sequence[Any] = ()) -> RenderedMarkdown:
     """One document kind rendered from its `context` with the templates of its folder
     (the user's from --mallar first). `title` and `marker` replace the kind's own
-    (the amendment annex carries its number). Raises templates.TemplateProblem."""
+    (the amendment annex carries its number); `charts` are the charts the context's
+    references point to (chart_refs.py). Raises templates.TemplateProblem."""
     from .agreement import render_numbered
     from .templates import make_environment, render_folder
 
@@ -192,7 +195,7 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     notices = (*context.get("renderingsvarningar", ()), *placeholder_notices(name, markdown))
     return RenderedMarkdown(name, markdown, f"{partnership} – {title or entry.title_end}",
                             entry.subject, header, document_author(spec), keywords,
-                            tuple(notices))
+                            tuple(notices), tuple(charts))
 
 
 def render_markdown(result: CheckResult, options: RenderOptions) -> list[RenderedMarkdown]:
@@ -224,9 +227,13 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
     docx_bytes: bytes | None = None
     for path, fmt in zip(paths, formats):
         if fmt == "md":
-            outputs.append((path, document.markdown.encode("utf-8")))
+            from ..writers.chart_refs import readable_markdown
+
+            text = readable_markdown(document.markdown, document.charts)
+            outputs.append((path, text.encode("utf-8")))
         elif fmt == "html":
-            html = markdown_to_html(document.markdown, title=document.title)
+            html = markdown_to_html(document.markdown, title=document.title,
+                                    charts=document.charts)
             outputs.append((path, html.encode("utf-8")))
         elif fmt == "pdf" and options.engine == "typst":
             from ..writers.pdf.typst_pdf import markdown_to_pdf
@@ -235,14 +242,15 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
                 document.markdown, title=document.title, header_text=document.header_text,
                 author=document.author, keywords=document.keywords,
                 subject=document.subject, date=draft_date(options),
-                templates_dir=options.templates_dir)))
+                templates_dir=options.templates_dir, charts=document.charts)))
         else:
             if docx_bytes is None:
                 docx_bytes = markdown_to_docx(
                     document.markdown, title=document.title,
                     header_text=document.header_text, subject=document.subject,
                     reference_docx=options.reference_docx, date=draft_date(options),
-                    author=document.author, keywords=document.keywords)
+                    author=document.author, keywords=document.keywords,
+                    charts=document.charts)
             outputs.append((path, docx_bytes if fmt == "docx" else PendingPdf(docx_bytes)))
     return outputs
 

@@ -8,7 +8,9 @@ let the agreement run without a decision: a warning, to be explained.
 
 from __future__ import annotations
 
-from typing import Iterable
+import datetime as dt
+import re
+from typing import Iterable, Iterator
 
 from ..format import datum_lang
 from ..spec.findings import Severity
@@ -65,3 +67,69 @@ def decision_after_start(ctx: RuleContext) -> Iterable[Hit]:
             "det är beslutat, och beslutet kan överklagas i tre veckor efter att protokollet "
             "anslagits. Flytta avtalets start till efter beslutet, eller motivera i "
             "`iopkit_undantag` varför beslutet får avse en tid som redan har börjat."))
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")
+#: "den 15 januari", "15 januari 2027" or "2027-01-15": bounded quantifiers, one linear
+#: pass over the text.
+_PAYMENT_DATE = re.compile(
+    r"\b(?:(\d{1,2})\s{1,3}(" + "|".join(_MONTHS) + r")(?:\s{1,3}(\d{4}))?"
+    r"|(\d{4})-(\d{2})-(\d{2}))\b", re.IGNORECASE)
+
+
+def payment_dates(text: str, start: dt.date) -> Iterator[tuple[str, dt.date]]:
+    """The dates a payment text names, as written and as a date. A date without a year
+    ("den 15 januari") recurs every year: its first occurrence on or after `start`'s
+    1 January is the one that can come too early."""
+    for match in _PAYMENT_DATE.finditer(text):
+        try:
+            if match[4]:
+                day = dt.date(int(match[4]), int(match[5]), int(match[6]))
+            else:
+                year = int(match[3]) if match[3] else start.year
+                day = dt.date(year, _MONTHS.index(match[2].lower()) + 1, int(match[1]))
+        except ValueError:
+            continue  # not a date (31 februari): nothing to compare
+        yield " ".join(match[0].split()), day
+
+
+@rule(code="IOP186", severity=Severity.WARNING,
+      title="Utbetalning före start eller beslut",
+      trigger=("`ekonomi.utbetalning` nämner ett datum (med år, eller ett återkommande datum "
+               "under startåret) före `avtalsperiod.start` eller före en offentlig parts "
+               "beslut i `process.beslut`"),
+      source=KL)
+def payment_before_start(ctx: RuleContext) -> Iterable[Hit]:
+    spec = ctx.spec
+    text = (spec.economy.disbursement or "")[:20_000]  # a payment clause, not a book
+    start = spec.period.start
+    # Each public party's first decision is its decision on the agreement (as in
+    # IOP135); later ones (an amendment, a renewal) come while payments already run.
+    first: dict[str, dt.date] = {}
+    for d in spec.process.decisions if spec.process else []:
+        party = spec.party(d.party)
+        if party is not None and party.is_public:
+            first[d.party] = min(first.get(d.party, d.date), d.date)
+    decision = max(first.values()) if first else None
+    for written, day in payment_dates(text, start):
+        # The memo and the agreement quote this text: a date the nämnd reads must hold.
+        yearless = not re.search(r"\d{4}", written)
+        if yearless and day < start:
+            continue  # the first such day falls in the next year, after the start
+        if decision is not None and day < decision:
+            why = (f"före den offentliga partens beslut om avtalet {datum_lang(decision)}. "
+                   "Inga medel kan betalas ut innan beslutet är fattat")
+        elif day < start:
+            why = (f"före avtalets start {datum_lang(start)}. Avtalet gäller först från "
+                   "den dagen, och en utbetalning före dess ligger utanför avtalet")
+        else:
+            continue
+        shown = datum_lang(day) if yearless else written
+        path = ("ekonomi", "utbetalning")
+        line, column = ctx.locate(path, re.compile(re.escape(written.split()[0])))
+        yield Hit(path, (
+            f"Utbetalningen ska enligt texten ske {shown}, {why}. Ändra datumet i `ekonomi.utbetalning`, "
+            "till exempel till en tid efter beslutet, eller skriv när den första "
+            "utbetalningen sker."), line, column)
+        return  # one finding says it; the text is corrected as a whole

@@ -9,7 +9,7 @@ from ..spec.findings import Severity
 from ..spec.model import IvoPermit
 from .assessment import AREA_NAMES
 from .registry import Hit, RuleContext, rule
-from .sources import IVO, REGISTRATION, SKATTEVERKET
+from .sources import IVO, KL_BUSINESS, REGISTRATION, SKATTEVERKET
 
 #: Skatteverket's group numbers (the first digit of an organisationsnummer).
 GROUP_NAMES = {
@@ -155,3 +155,45 @@ def permit_does_not_cover(ctx: RuleContext) -> Iterable[Hit]:
         "tillstånd för den verksamheten innan den startar."), todo=(
         f"Tillståndet från Inspektionen för vård och omsorg för {party.name} gäller inte "
         f"{named}. Tillstånd för den verksamheten behöver finnas innan den startar."))
+
+
+#: Legal forms that as a rule run a business (näringsverksamhet).
+BUSINESS_FORMS = ("ekonomisk förening", "aktiebolag med särskild vinstutdelningsbegränsning")
+
+
+@rule(code="IOP185", severity=Severity.WARNING,
+      title="Stöd till en mottagare som kan vara näringsidkare",
+      trigger=("en kommun eller region ger pengar eller andra resurser till en idéburen part "
+               "som är en ekonomisk förening eller ett aktiebolag, eller vars verksamhet "
+               "statsstödsbedömningen behandlar som ekonomisk (`statsstöd_grund` annat än "
+               "`ingen ekonomisk verksamhet`)"),
+      source=KL_BUSINESS)
+def support_to_business(ctx: RuleContext) -> Iterable[Hit]:
+    ground = ctx.facts.state_aid_ground
+    economic = ground is not None and ground != "ingen ekonomisk verksamhet"
+    for aid in ctx.facts.aid_by_recipient:
+        party = aid.party
+        if not any(t.giver.type in ("kommun", "region") for t in aid.transfers):
+            continue
+        form = party.type in BUSINESS_FORMS
+        if not form and not economic:
+            continue
+        why = (f"den är {'ett' if party.type.startswith('aktiebolag') else 'en'} "
+               f"{party.type}, en form för näringsverksamhet" if form else
+               f"statsstödsbedömningen ({ground}) behandlar verksamheten som ekonomisk")
+        index = ctx.spec.parties.index(party)
+        yield Hit(("parter", index), (
+            f"{party.name} får stöd enligt avtalet, och {why}. En kommun eller region får "
+            "lämna individuellt stöd till en enskild näringsidkare bara om det finns "
+            "synnerliga skäl (kommunallagen (2017:725) 2 kap. 8 §). Om mottagaren är en "
+            "näringsidkare avgörs av vad den gör med stödet, inte av dess form: en ideell "
+            "förening som driver affärsverksamhet kan vara en, en ekonomisk förening vars "
+            "stödda verksamhet är avgiftsfri och allmännyttig behöver inte vara det. Bedöm "
+            "vad mottagaren gör i den verksamhet som stödet avser och, om den är "
+            "näringsverksamhet, vilka synnerliga skäl som finns. Skriv bedömningen som "
+            "motivering när du undantar regeln (`iopkit_undantag`); tjänsteskrivelsen "
+            "återger den."), todo=(
+            f"Det behöver bedömas om {party.name} tar emot stödet som näringsidkare, och i "
+            "så fall om det finns synnerliga skäl för stödet (2 kap. 8 § kommunallagen). "
+            "Bedömningen utgår från vad mottagaren gör i den verksamhet som stödet avser, "
+            "inte från dess form."))

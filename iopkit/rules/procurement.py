@@ -18,11 +18,13 @@ from .assessment import AREA_NAMES
 from .sources import (
     GDPR,
     HFD_2020_15,
+    KL,
     KL_FULLMAKTIGE,
     KL_TASK,
     LOU,
     LOU_RESERVED,
     LOV_RESERVED,
+    SOL,
     UHM,
     cite,
 )
@@ -394,7 +396,11 @@ def strong_combination(ctx: RuleContext) -> Iterable[Hit]:
         what = ("den offentliga parten har tidigare köpt eller upphandlat verksamheten: den "
                 "har alltså behandlats som en tjänst som den offentliga parten köper")
     extra = ""
-    if statutory:
+    if statutory and not _kommun_parties(ctx):
+        # The insats is the kommun's, not a region's or an agency's (IOP184).
+        what = what.replace("organisationen utför då den offentliga partens egen insats",
+                            "organisationen utför då en insats som kommunen ska ge enskilda")
+    elif statutory:
         extra = (" När en kommunal angelägenhet lämnas över till en privat utförare beslutar "
                  "fullmäktige (kommunallagen (2017:725) 10 kap. 1 §).")
     yield Hit(("rättslig_bedömning", "prövning"), (
@@ -415,8 +421,8 @@ def task_without_council(ctx: RuleContext) -> Iterable[Hit]:
     answers = _answers(ctx)
     if answers.get("lagstadgad_insats") != "ja" or answers.get("individuella_beslut") != "ja":
         return
-    if _fullmaktige_decides(ctx):
-        return
+    if _fullmaktige_decides(ctx) or not _kommun_parties(ctx):
+        return  # without a kommun the insats is not the public party's own (IOP184)
     yield Hit(("rättslig_bedömning", "prövning", "lagstadgad_insats"), (
         "Organisationen ska utföra en insats som den offentliga parten enligt lag måste ge "
         "enskilda, åt personer som den offentliga parten har beslutat om. Det är att lämna "
@@ -428,3 +434,55 @@ def task_without_council(ctx: RuleContext) -> Iterable[Hit]:
         f"Avtalet lämnar över en insats som {_public_names(ctx)} enligt lag måste ge enskilda "
         "till en privat utförare. Det beslutar fullmäktige (kommunallagen 10 kap. 1 §), så "
         "ärendet behöver gå till fullmäktige eller stödja sig på fullmäktiges beslut."))
+
+
+def _kommun_parties(ctx: RuleContext) -> list[str]:
+    return [p.name for p in ctx.spec.public_parties if p.type == "kommun"]
+
+
+def _without_body(name: str) -> str:
+    """"Region Norrmark genom hälso- och sjukvårdsnämnden" -> "Region Norrmark"."""
+    return name.split(" genom ")[0].strip()
+
+
+@rule(code="IOP184", severity=Severity.WARNING,
+      title="Lagstadgad insats utan kommun som part",
+      trigger=("`partnerskap.verksamhetsområden` innehåller en lagstadgad insats (skyddat "
+               "boende, särskilt boende, HVB, stödboende, hemtjänst, LSS eller personlig "
+               "assistans) eller `prövning` svarar `ja` på lagstadgad_insats, och ingen "
+               "offentlig part är en kommun"),
+      source=cite(SOL, KL))
+def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
+    public = ctx.spec.public_parties
+    areas = ctx.facts.statutory_areas
+    answered = _answers(ctx).get("lagstadgad_insats") == "ja"
+    if not public or _kommun_parties(ctx) or not (areas or answered):
+        return
+    named = ", ".join(AREA_NAMES.get(a, a) for a in areas) or "en lagstadgad insats"
+    names = " och ".join(_without_body(p.name) for p in public)
+    region = all(p.type == "region" for p in public)
+    who = ("regionen" if len(public) == 1 else "regionerna") if region \
+        else "den offentliga parten"
+    path = ("partnerskap", "verksamhetsområden") if areas else \
+        ("rättslig_bedömning", "prövning", "lagstadgad_insats")
+    lss = [a for a in areas if a in ("LSS", "personlig assistans")]
+    law = " eller ".join(
+        ([SOL] if len(lss) < len(areas) or not areas else []) +
+        (["lagen (1993:387) om stöd och service till vissa funktionshindrade"] if lss else []))
+    yield Hit(path, (
+        f"Verksamheten omfattar {named}: en insats som kommunen ansvarar för och som "
+        f"socialnämnden beviljar den enskilde genom beslut ({law}). "
+        f"Den offentliga parten, {names}, har inte det ansvaret. Avtalet kan därför inte "
+        f"vara ett sätt för {who} att få en egen lagstadgad insats utförd eller att lämna "
+        "över den till organisationen, och lex Sarah-rapporter, orosanmälningar och "
+        "uppgifter om dem som har beslut om insatsen går till socialnämnden i kommunen, "
+        f"inte till {who}. Stödet kan avse organisationens egen verksamhet; skulle det "
+        "finansiera platser eller insatser som kommunen beslutar om behöver det prövas om "
+        f"det är en angelägenhet för {who} (2 kap. 1 § kommunallagen (2017:725)). Ta med "
+        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet "
+        "(`partnerskap.avgränsning`) och beskriv bedömningen; undanta sedan regeln med en "
+        "motivering."), todo=(
+        f"Avtalet gäller {named}, en insats som socialnämnden i kommunen beviljar den "
+        f"enskilde; {names} har inte det ansvaret och kan inte lämna över insatsen. "
+        "Avtalet behöver avgränsas till organisationens egen verksamhet, eller kommunen bli "
+        "part, innan nämnden beslutar."))

@@ -19,6 +19,8 @@ KL = "kommunallagen (2017:725)"
 KL_TASK = "kommunallagen (2017:725) 10 kap. (kommunal angelägenhet som lämnas över)"
 KL_FULLMAKTIGE = ("kommunallagen (2017:725) 10 kap. 1 § (fullmäktige beslutar om att lämna "
                   "över en kommunal angelägenhet)")
+KL_BUSINESS = ("kommunallagen (2017:725) 2 kap. 8 § (individuellt stöd till enskilda "
+               "näringsidkare, synnerliga skäl)")
 KL_BUDGET = "kommunallagen (2017:725) 11 kap. (budget)"
 KL_APPEAL = "kommunallagen (2017:725) 13 kap. (laglighetsprövning)"
 
@@ -36,6 +38,8 @@ SGEI_DECISION = ("kommissionens beslut 2012/21/EU (SGEI-beslutet, om ersättning
 GBER = "kommissionens förordning (EU) nr 651/2014 (gruppundantag)"
 STATE_AID_ACT = ("12 a § lagen (2013:388) om tillämpning av Europeiska unionens "
                  "statsstödsregler (registrering från 2026-01-01)")
+
+SOL = "socialtjänstlagen (2025:400)"
 
 REGISTRATION = "lag (2022:900) om registrering av idéburna organisationer"
 IVO = ("socialtjänstlagen (2025:400) och lagen (1993:387) om stöd och service till vissa "
@@ -57,9 +61,9 @@ IOPKIT = "iopkit"
 
 #: Every citation above: a rule's source is made of these, joined by "; ".
 ALL = (HFD_2020_15, LOU, LOU_DAMAGES, LOU_RESERVED, LOV_RESERVED, UHM, KL, KL_TASK,
-       KL_FULLMAKTIGE, KL_BUDGET, KL_APPEAL,
+       KL_FULLMAKTIGE, KL_BUSINESS, KL_BUDGET, KL_APPEAL,
        DE_MINIMIS, DE_MINIMIS_GRANTED, DE_MINIMIS_VALUE, DE_MINIMIS_CUMULATION, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
-       REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
+       SOL, REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
        SKATTEVERKET)
 
 

@@ -30,10 +30,14 @@ from ..spec.findings import CheckResult, Finding, Severity
 #:   ground is IOP112, an error);
 #: - an IVO permit the activity needs and the organisation lacks: IOP145, IOP147 (the
 #:   permit does not cover the activity);
-#: - a kommunal angelägenhet handed over without fullmäktige: IOP183.
+#: - a kommunal angelägenhet handed over without fullmäktige: IOP183; a statutory
+#:   insats (the kommun's, granted by socialnämnden) where no public party is a kommun:
+#:   IOP184;
+#: - individual support to a recipient that may be a näringsidkare without a stated
+#:   assessment of synnerliga skäl (kommunallagen 2 kap. 8 §): IOP185.
 BLOCKING_WARNINGS = frozenset({
     "IOP103", "IOP105", "IOP106", "IOP107", "IOP108", "IOP110", "IOP115", "IOP145",
-    "IOP117", "IOP147", "IOP180", "IOP182", "IOP183"})
+    "IOP117", "IOP147", "IOP180", "IOP182", "IOP183", "IOP184", "IOP185"})
 
 #: What must be done, for blocking findings whose rule gives no `todo` of its own.
 FALLBACK_TODO = {

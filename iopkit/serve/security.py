@@ -70,11 +70,14 @@ class LocalOnly:
     """Wraps the app; see the module docstring for the rules."""
 
     def __init__(self, app: ASGIApp, token: str, port: int,
-                 max_body: int = MAX_BODY_BYTES):
+                 max_body: int = MAX_BODY_BYTES, pages: tuple[str, ...] = ()):
         self.app = app
         self.token = token
         self.port = port
         self.max_body = max_body
+        #: Further path prefixes of pages (no data in them) the cookie opens, such as
+        #: the editor pages of `iopkit serve KATALOG`.
+        self.pages = pages
 
     @property
     def origins(self) -> set[str]:
@@ -126,7 +129,7 @@ class LocalOnly:
         server's own pages (a cross-site request says so in Origin or Sec-Fetch-Site)."""
         path = str(scope.get("path", ""))
         if scope["method"] not in ("GET", "HEAD") or not (
-                path == "/" or path.startswith("/static/")):
+                path == "/" or path.startswith(("/static/", *self.pages))):
             return False
         origin = headers.get("origin")
         if origin is not None and origin not in self.origins:

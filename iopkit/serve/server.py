@@ -9,6 +9,7 @@ import webbrowser
 from collections.abc import Callable
 
 from .app import create_app
+from .directory import Directory
 from .security import new_token
 from .workspace import Workspace
 
@@ -98,14 +99,21 @@ def url(port: int, token: str) -> str:
     return f"http://{HOST}:{port}/?token={token}"
 
 
-def serve(workspace: Workspace, sock: socket.socket, *, token: str | None = None,
-          open_browser: bool = True, announce: Callable[[str], None] = print) -> None:
-    """Serve until interrupted. KeyboardInterrupt propagates to the command."""
+def serve(workspace: Workspace | Directory, sock: socket.socket, *,
+          token: str | None = None, open_browser: bool = True,
+          announce: Callable[[str], None] = print) -> None:
+    """Serve one file (a Workspace) or a folder's partnerships (a Directory) until
+    interrupted. KeyboardInterrupt propagates to the command."""
     import uvicorn
 
     token = token or new_token()
     port = sock.getsockname()[1]
-    app = create_app(workspace, token, port)
+    if isinstance(workspace, Directory):
+        from .directory_app import create_directory_app
+
+        app = create_directory_app(workspace, token, port)
+    else:
+        app = create_app(workspace, token, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             server_header=False, date_header=False,
                             http=header_timeout_protocol(),

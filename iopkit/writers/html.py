@@ -5,14 +5,22 @@ The page is written for every reader (WCAG 2.1 AA for a static document): langua
 title, landmarks (the title and any title page in `<header>`, the rest in `<main>`),
 column headers with `scope`, headings in order (the templates' Markdown levels), and
 text colours with at least 4.5:1 contrast (tests/test_accessibility.py computes them).
+A chart (chart_refs.py) is a figure with its caption and inline SVG that names itself
+(role="img", aria-label and title: its text alternative).
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
+from .chart_refs import SCHEME, html_image_rule, html_tokens
 from .markdown import clean_text, parser
+from .pdf.typst_chart import Series
 
 STYLESHEET = """
 :root { color-scheme: light; }
@@ -39,6 +47,29 @@ hr { border: 0; border-top: 1px solid #ccc; margin: 2em 0; }
 }
 @page { size: A4; margin: 25mm; }
 """.strip()
+#: Added to the stylesheet of a page with charts only (other pages stay as they were).
+CHART_STYLES = """
+figure.diagram { margin: .6em 0 1em; }
+figure.diagram svg { max-width: 100%; height: auto; }
+figcaption { font-style: italic; margin-bottom: .3em; }
+""".strip()
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> Any:
+    """markdown-it's HTML renderer with images as their text (html_image_rule)."""
+    renderer = copy.copy(parser().renderer)
+    renderer.rules = {**renderer.rules, "image": html_image_rule}
+    return renderer
+
+
+def _render(markdown: str, charts: Sequence[Series]) -> tuple[str, bool]:
+    """The body's HTML, and whether it has a chart."""
+    md = parser()
+    env: dict[str, Any] = {}
+    parsed = md.parse(markdown, env)
+    tokens = html_tokens(parsed, charts) if SCHEME in markdown else parsed
+    return str(_renderer().render(tokens, md.options, env)), tokens is not parsed
 
 
 _HEADER_CELL = re.compile(r"<th(?=[ >])")
@@ -57,9 +88,11 @@ def _landmarks(body: str) -> str:
     return f"<header>\n{body[:end]}</header>\n<main>\n{body[end:]}</main>\n"
 
 
-def markdown_to_html(markdown: str, *, title: str) -> str:
-    """A complete HTML document for `markdown`, titled `title`."""
-    rendered = parser().render(clean_text(markdown))
+def markdown_to_html(markdown: str, *, title: str, charts: Sequence[Series] = ()) -> str:
+    """A complete HTML document for `markdown`, titled `title`; `charts` are the charts
+    the Markdown refers to (chart_refs.py), drawn as inline SVG."""
+    rendered, has_charts = _render(clean_text(markdown), charts)
+    chart_styles = CHART_STYLES + "\n" if has_charts else ""
     body = _landmarks(_HEADER_CELL.sub('<th scope="col"', rendered))
     safe_title = html.escape(" ".join(clean_text(title).split()))
     return (
@@ -70,7 +103,7 @@ def markdown_to_html(markdown: str, *, title: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="iopkit">\n'
         f"<title>{safe_title}</title>\n"
-        f"<style>\n{STYLESHEET}\n</style>\n"
+        f"<style>\n{STYLESHEET}\n{chart_styles}</style>\n"
         "</head>\n"
         "<body>\n"
         f"{body}"

@@ -10,9 +10,10 @@ import typer
 
 def serve(
     file: Path = typer.Argument(
-        None, metavar="FIL", show_default=False,
+        None, metavar="FIL|KATALOG", show_default=False,
         help="Partnerskapsbeskrivningen som ska redigeras. Finns den inte skapas den när du "
-             "sparar. Utan FIL kan du ladda ner YAML-filen från sidan."),
+             "sparar. Utan FIL kan du ladda ner YAML-filen från sidan. En KATALOG ger en "
+             "lista över partnerskapen i den (som `iopkit oversikt`) att öppna."),
     typ: str = typer.Option(
         None, "--typ", "-t", metavar="TYP", show_default=False,
         help="Börja från en typ av partnerskap (samma typer som `iopkit new --lista`) när "
@@ -28,19 +29,31 @@ def serve(
 
     Servern svarar bara på den här datorn (127.0.0.1) och bara på adressen med den
     åtkomstnyckel som skrivs ut. Varje ändring kontrolleras med samma regler som
-    `iopkit check`, och avtalsutkastet visas bredvid formuläret. Avsluta med Ctrl-C.
-    Exempel: iopkit serve avtal.yaml
+    `iopkit check`, och avtalsutkastet visas bredvid formuläret. Startad på en katalog
+    visar sidan alla partnerskap i den (status, period, pengar, nästa frist, fel och
+    varningar, stöd av mindre betydelse), och du öppnar ett i formuläret därifrån.
+    Avsluta med Ctrl-C.
+    Exempel: iopkit serve avtal.yaml, iopkit serve partnerskap/
     """
     from ...scaffold import get_scaffold
+    from ...serve.directory import Directory
     from ...serve.server import bind, serve as run
     from ...serve.workspace import Workspace, check_startable
     from .common import fail
 
     if typ is not None:
         get_scaffold(typ)
-    if file is not None:
-        check_startable(file)
-        warn_if_temporary(file)
+    target: Workspace | Directory
+    if file is not None and file.is_dir():
+        if typ is not None:
+            fail("--typ gäller en ny fil. Med en katalog väljer du typ på sidan när du "
+                 "skapar ett nytt partnerskap.")
+        target = Directory.open(file)
+    else:
+        if file is not None:
+            check_startable(file)
+            warn_if_temporary(file)
+        target = Workspace(file, typ)
     try:
         sock = bind(port or 0)
     except OSError:
@@ -60,7 +73,7 @@ def serve(
         sys.stdout.flush()
 
     try:
-        run(Workspace(file, typ), sock, open_browser=not no_browser, announce=announce)
+        run(target, sock, open_browser=not no_browser, announce=announce)
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after a clean shutdown
         pass
     # uvicorn stops only on a signal (Ctrl-C or kill): either way the user interrupted it.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,8 @@ from ..markdown import clean_text
 MAX_YEARS = 30
 #: A fixed date for the chart files: they show no date, and must be byte-identical.
 _CHART_DATE = dt.date(2000, 1, 1)
+#: Pixels per inch of a chart's PNG: sharp when Word prints it at full text width.
+DEFAULT_PPI = 200.0
 
 
 @dataclass(frozen=True)
@@ -103,21 +105,42 @@ def chart_block(series: Series) -> dict[str, Any]:
     return block
 
 
-def _chart_file(series: Series, output: str, ppi: float | None = None) -> bytes:
-    from .typst_pdf import compile_typst, load_style
+def _chart_files(series: Sequence[Series], output: str, ppi: float | None = None
+                 ) -> list[bytes]:
+    """Every chart in one Typst compile, one page (one image) each, in order."""
+    from .typst_pdf import compile_pages, load_style
 
-    meta = {"title": series.title, "author": "iopkit", "subject": "", "keywords": [],
+    if not series:
+        return []
+    meta = {"title": series[0].title, "author": "iopkit", "subject": "", "keywords": [],
             "header_left": "", "header_right": [], "title_page": False, "title_runs": [],
             "title_lines": [], "chart_only": True}
-    return compile_typst({"meta": meta, "blocks": [chart_block(series)]}, load_style(),
-                         when=_CHART_DATE, output=output, ppi=ppi)
+    blocks: list[dict[str, Any]] = []
+    for item in series:
+        if blocks:
+            blocks.append({"t": "pagebreak"})
+        blocks.append(chart_block(item))
+    pages = compile_pages({"meta": meta, "blocks": blocks}, load_style(), when=_CHART_DATE,
+                          output=output, ppi=ppi)
+    assert len(pages) == len(series)
+    return pages
 
 
-def chart_png(series: Series, ppi: float = 200) -> bytes:
+def chart_png(series: Series, ppi: float = DEFAULT_PPI) -> bytes:
     """The chart as a PNG image (for Word), `ppi` pixels per inch."""
-    return _chart_file(series, "png", ppi)
+    return _chart_files([series], "png", ppi)[0]
 
 
 def chart_svg(series: Series) -> str:
     """The chart as an SVG image (for HTML)."""
-    return _chart_file(series, "svg").decode("utf-8")
+    return _chart_files([series], "svg")[0].decode("utf-8")
+
+
+def chart_pngs(series: Sequence[Series], ppi: float = DEFAULT_PPI) -> list[bytes]:
+    """`chart_png` of each chart, from one compile (a report has many)."""
+    return _chart_files(series, "png", ppi)
+
+
+def chart_svgs(series: Sequence[Series]) -> list[str]:
+    """`chart_svg` of each chart, from one compile."""
+    return [page.decode("utf-8") for page in _chart_files(series, "svg")]

@@ -28,12 +28,16 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...files import UsageProblem
 from ..markdown import clean_text, has_title_page, parser
 from ..table_columns import Cell, column_widths
+
+if TYPE_CHECKING:
+    from .typst_chart import Series
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "typst"
 TEMPLATE = DATA_DIR / "dokument.typ"
@@ -106,7 +110,7 @@ def load_style(templates_dir: Path | None = None) -> Style:
     one. Keys left out keep the built-in value. Raises UsageProblem (Swedish, naming the
     file and key) for a file that cannot be read or a value that cannot be used."""
     path = style_path(templates_dir)
-    values = _read_style(STYLE_FILE, builtin=True)
+    values = dict(_builtin_style())
     if path is None:
         return Style(values)
     values.update(_read_style(path, builtin=False))
@@ -127,6 +131,12 @@ def load_style(templates_dir: Path | None = None) -> Style:
                 f"bland {', '.join(sorted(families))}, eller lägg teckensnittets filer "
                 f"(.ttf, .otf) i {folder}.")
     return style
+
+
+@lru_cache(maxsize=1)
+def _builtin_style() -> dict[str, Any]:
+    # Read once a process: the file ships with the package (a batch asks per document).
+    return _read_style(STYLE_FILE, builtin=True)
 
 
 def _read_style(path: Path, *, builtin: bool) -> dict[str, Any]:
@@ -231,6 +241,13 @@ def fonts_for(style: Style) -> Any:
 
 
 @lru_cache(maxsize=1)
+def _parser() -> Any:
+    # One parser a process: building it costs about as much as parsing a short document
+    # (parse() keeps its state per call, so the web editor's threads may share it).
+    return parser()
+
+
+@lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     return TEMPLATE.read_bytes()
 
@@ -239,6 +256,13 @@ def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
                   output: str = "pdf", ppi: float | None = None) -> bytes:
     """Compile the fixed template over `payload` (meta, blocks): PDF (PDF/A-2a and
     PDF/UA-1), or PNG or SVG of the first page. Raises UsageProblem if Typst fails."""
+    return compile_pages(payload, style, when=when, output=output, ppi=ppi)[0]
+
+
+def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
+                  output: str = "pdf", ppi: float | None = None) -> list[bytes]:
+    """`compile_typst`, with every page of a PNG or SVG (one compile for many charts);
+    a PDF is one item."""
     import typst
 
     payload = {**payload, "style": style.as_input()}
@@ -265,10 +289,9 @@ def compile_typst(payload: dict[str, Any], style: Style, *, when: dt.date,
             raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
                                "stilfilen (stil.toml), eller välj --pdf-motor libreoffice.") \
                 from None
-    if isinstance(result, list):
-        result = result[0]
-    assert isinstance(result, bytes)
-    return result
+    pages = result if isinstance(result, list) else [result]
+    assert pages and all(isinstance(page, bytes) for page in pages)
+    return pages
 
 
 # ---------------------------------------------------------------------------------
@@ -339,9 +362,13 @@ class DocumentTree:
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
-def document_tree(markdown: str) -> DocumentTree:
-    """The Markdown document as a tree of blocks (see the module docstring)."""
-    tokens = parser().parse(clean_text(markdown))
+def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
+    """The Markdown document as a tree of blocks (see the module docstring); a paragraph
+    that is only a reference to one of `charts` (chart_refs.py) is that chart."""
+    from ..chart_refs import paragraph_chart
+    from .typst_chart import chart_block
+
+    tokens = _parser().parse(clean_text(markdown))
     tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
@@ -364,6 +391,12 @@ def document_tree(markdown: str) -> DocumentTree:
             level = {1: 1, 2: 1, 3: 2}.get(int(token.tag[1:]), 3)
             current.append({"t": "heading", "level": level,
                             "c": inline_runs(tokens[index + 1].children or [])})
+            index += 3
+            continue
+        chart = paragraph_chart(tokens[index + 1], charts) \
+            if kind == "paragraph_open" and charts else None
+        if chart is not None:
+            current.append(chart_block(chart[1]))
             index += 3
             continue
         if kind == "paragraph_open":
@@ -485,7 +518,8 @@ def blocks_to_pdf(tree: DocumentTree, *, title: str, header_text: str = "",
 
 def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
                     author: str = "iopkit", keywords: str = "", subject: str = "",
-                    date: dt.date | None = None, templates_dir: Path | None = None) -> bytes:
+                    date: dt.date | None = None, templates_dir: Path | None = None,
+                    charts: Sequence[Series] = ()) -> bytes:
     """Markdown as a PDF/A-2a and PDF/UA-1 file in the house style.
 
     `title`, `author`, `subject` and `keywords` (separated by ";") go in the metadata;
@@ -493,8 +527,10 @@ def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
     pages are numbered "2 (10)". A document opening with `# Title` and a `---` before
     its next heading gets a title page (no header or page number on it). `date` pins
     the creation date (default: SOURCE_DATE_EPOCH, else today); `templates_dir` is the
-    --mallar directory whose typst/stil.toml is used. Raises UsageProblem.
+    --mallar directory whose typst/stil.toml is used; `charts` are the charts the
+    Markdown refers to, drawn as vector Figures with their text alternative. Raises
+    UsageProblem.
     """
-    return blocks_to_pdf(document_tree(markdown), title=title, header_text=header_text,
+    return blocks_to_pdf(document_tree(markdown, charts), title=title, header_text=header_text,
                          author=author, keywords=keywords, subject=subject, date=date,
                          templates_dir=templates_dir)

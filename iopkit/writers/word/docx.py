@@ -13,6 +13,7 @@ base document:
 | `1.` lists, `-` lists | List Number (every list starts again at its own first number), List Bullet; nested: … 2, … 3 |
 | tables | Table Grid, header row repeated on every page, column alignment kept |
 | `---` | page break (never at the end: no trailing blank page) |
+| a paragraph that is only `![…](iopkit-diagram:N)` | the chart as an inline picture (PNG) with its text alternative, after its caption "Diagram N: …" (chart_refs.py, docx_pictures.py) |
 | `> …` | Quote |
 
 The base document (styles, A4 page, header and footer, list definitions) was prepared
@@ -29,15 +30,20 @@ ooxml_package.py (core properties and the zip).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
+from ..chart_refs import charts_in_order
 from .docx_body import BodyWriter, write_body
+from .docx_pictures import package_with_pictures
 from .docx_layout import finish_layout
 from .docx_sections import add_section_list, bind_heading_style, find_sections
 from .header_footer import fill_footer, fill_header
 from ..markdown import clean_text, has_title_page, parser
 from .numbering import Numbering
 from .ooxml_package import core_properties_xml, serialize, zip_package
+from ..pdf.typst_chart import DEFAULT_PPI as CHART_PPI
+from ..pdf.typst_chart import Series, chart_pngs
 from .word_base import base_for
 
 
@@ -49,7 +55,8 @@ def check_reference(reference: Path) -> None:
 
 def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: str = "",
                      reference_docx: Path | None = None, date: dt.date | None = None,
-                     author: str = "iopkit", keywords: str = "") -> bytes:
+                     author: str = "iopkit", keywords: str = "",
+                     charts: Sequence[Series] = ()) -> bytes:
     """Convert Markdown (see the module docstring for what maps to what) to a .docx.
 
     `header_text` goes in the page header; a tab in it splits it into a left part and a
@@ -59,7 +66,8 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     With `reference_docx`, that document's styles, page setup, header and footer are
     used; its own header and footer are kept as they are when it has them. `date` pins
     every timestamp in the file (default: SOURCE_DATE_EPOCH, else today). `title`, `subject`, `author` and `keywords` go in the document properties
-    (and from there into a PDF's metadata). Raises files.UsageProblem when the
+    (and from there into a PDF's metadata). `charts` are the charts the Markdown
+    refers to (chart_refs.py): each becomes a picture with its alternative text. Raises files.UsageProblem when the
     reference document cannot be used.
     """
     from lxml import etree
@@ -81,7 +89,10 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
         styles = etree.fromstring(base.member(base.styles_name))
         bind_heading_style(styles, base.styles["h1"], sections.num_id)
         replaced[base.styles_name] = serialize(styles)
-    writer = BodyWriter(document, base, lists, sections=sections)
+    shown = charts_in_order(tokens, charts)
+    pngs = chart_pngs(shown, CHART_PPI) if shown else []
+    writer = BodyWriter(document, base, lists, sections=sections, charts=charts,
+                        chart_pngs=pngs, chart_ppi=CHART_PPI)
     write_body(writer, tokens)
     finish_layout(writer.body, heading_style=base.styles["h1"],
                   title_page=has_title_page(tokens) and base.header_name is not None)
@@ -98,5 +109,6 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
         footer = etree.fromstring(base.member(base.footer_name))
         fill_footer(footer, writer.pages.pages)
         replaced[base.footer_name] = serialize(footer)
-    return zip_package([(name, replaced.get(name, data)) for name, data in base.members],
+    members = [(name, replaced.get(name, data)) for name, data in base.members]
+    return zip_package(package_with_pictures(members, base.document_name, writer.pictures),
                        when)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from ..chart_refs import caption, paragraph_chart
+from .docx_pictures import Pictures, first_drawing_id, picture_run
 from .docx_sections import (
     Sections,
     add_text_with_references,
@@ -24,6 +27,9 @@ from .pages import PageEstimate, cell_lines
 from ..table_columns import Cell, column_widths
 from .word_base import Base
 from .wordxml import add_break, add_run, el, insert_ppr_child, set_ppr_flag, w
+
+if TYPE_CHECKING:
+    from ..pdf.typst_chart import Series
 
 _P, _PPR, _VAL = w("p"), w("pPr"), w("val")
 
@@ -60,6 +66,11 @@ class BodyWriter:
     bullet_num: int | None = None
     pages: PageEstimate = field(default_factory=PageEstimate)
     sections: Sections = field(default_factory=lambda: Sections({}))
+    #: The document's charts (chart_refs) and their PNGs in order of appearance.
+    charts: Sequence[Series] = ()
+    chart_pngs: Sequence[bytes] = ()
+    chart_ppi: float = 200.0
+    pictures: Pictures = field(default_factory=Pictures)
 
     def __post_init__(self) -> None:
         self.body = self.document.find(w("body"))
@@ -169,6 +180,24 @@ class BodyWriter:
         if section is not None:
             bookmark_heading(paragraph.element, self.sections, section[0])
         self.pages.count_lines(1, 80, lines - 1)
+
+    def chart(self, series: Series) -> None:
+        """A chart: its caption ("Diagram 2: …", kept with the picture), then the picture
+        with the text alternative as its alternative text."""
+        from ..pdf.typst_chart import alt_text
+
+        index = len(self.pictures.media)
+        number = index + 1
+        label = self.paragraph("normal")
+        set_ppr_flag(label.element, "keepNext")
+        add_run(label.element, clean_text(caption(number, series)), italic=True)
+        label.text = caption(number, series)
+        rel_id, _ = self.pictures.add(self.chart_pngs[index])
+        holder = self.paragraph("normal")
+        holder.element.append(picture_run(
+            rel_id, first_drawing_id(index), f"Diagram {number}", alt_text(series),
+            self.chart_pngs[index], self.chart_ppi, self.base.text_width))
+        self.pages.count_lines(1, 80, 14)
 
     def page_break(self) -> None:
         self.pending_page_break = True
@@ -421,6 +450,12 @@ def write_body(writer: BodyWriter, tokens: list[Any]) -> None:
         kind = token.type
         if kind == "heading_open":
             writer.heading(int(token.tag[1:]), tokens[index + 1], title_page)
+            index += 3
+            continue
+        chart = paragraph_chart(tokens[index + 1], writer.charts) \
+            if kind == "paragraph_open" and writer.table_rows is None else None
+        if chart is not None:
+            writer.chart(chart[1])
             index += 3
             continue
         if kind == "paragraph_open" and writer.table_rows is None and not writer.lists \

@@ -6,6 +6,7 @@
   When that paragraph is the last row of signature blocks (a table), the row is kept.
 - A group row in a table (a party's name over its resources: text in the first cell
   only) stays on the page of the row after it (rows themselves never split: docx.py).
+- A short data table (`SHORT_TABLE_ROWS`) is kept on one page.
   Tables without a table style (the signature blocks) keep their rows themselves.
 - A document with a title page gets a different first page (`w:titlePg`): the running
   header ("Namn … UTKAST") and the footer start on page 2 and do not repeat what the
@@ -30,8 +31,11 @@ def finish_layout(body: Any, *, title_page: bool, heading_style: str) -> None:
     _keep_last_section_with_previous(body, heading_style)
     for table in body.iter(w("tbl")):
         if table.find(f"{w('tblPr')}/{w('tblStyle')}") is not None:
-            for row in table.iter(w("tr")):
+            rows = table.findall(w("tr"))
+            for row in rows:
                 _keep_row(row)
+            if len(rows) <= SHORT_TABLE_ROWS:
+                _keep_table_together(rows)
     if title_page:
         _different_first_page(body)
 
@@ -49,6 +53,20 @@ def _keep_last_section_with_previous(body: Any, heading_style: str) -> None:
                 for paragraph in rows[-1].iter(w("p")) if rows else ():
                     set_ppr_flag(paragraph, "keepNext")
             return
+
+
+#: A data table with at most this many rows (header included) fits on a page: it is kept
+#: on one page rather than split after a few rows (a longer one splits, with its header
+#: row repeated).
+SHORT_TABLE_ROWS = 12
+
+
+def _keep_table_together(rows: list[Any]) -> None:
+    """Word's way to keep a table on one page: every row but the last is kept with the
+    next (rows themselves never split)."""
+    for row in rows[:-1]:
+        for paragraph in row.iter(w("p")):
+            set_ppr_flag(paragraph, "keepNext")
 
 
 def _keep_row(row: Any) -> None:
