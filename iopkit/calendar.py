@@ -14,12 +14,14 @@ Choices, documented for users in the README:
   on a Saturday, Sunday or Swedish public holiday (midsommarafton, julafton and
   nyårsafton included) moves to the next working day (`iopkit.schedule.workdays`); the next date
   is still counted from the first, so one moved meeting does not shift the rest.
-- Annual report: when `uppföljning.årsrapport` names a day ("senast den 31 januari
-  varje år"), one deadline on that day after each calendar year the agreement covers
-  (the report for 2027 is due 31 January 2028). Without a day: one deadline per agreement
-  year, on the anniversary of the start (the report for the first year is due one year
-  after the start). A deadline on a weekend or holiday moves to the next working day.
-  A deadline has a reminder one week before.
+- Annual report and ekonomisk redovisning: two deadlines, each from its own text
+  (`iopkit.schedule.annual_reports`, `accounts_reports`): when `uppföljning.årsrapport`
+  or `ekonomi.redovisning` names a day ("senast den 31 mars året efter"), one deadline
+  on the first such day after each avtalsår (for calendar years: the report for 2027 is
+  due 31 March 2028), moved to the next working day as the agreement's § 1 says. Without
+  a day the annual report gets an assumed deadline on each anniversary of the start, and
+  its description says that the day is assumed; the redovisning gets none. A deadline
+  has a reminder one week before.
 - Partnership group meetings (`styrning.mötesfrekvens`) only when asked for, from the
   start of the agreement.
 - UIDs are derived from the partnership (the parties' organisationsnummer, diarienummer
@@ -34,15 +36,13 @@ Choices, documented for users in the README:
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .format import add_months, datum_lang
-from .schedule import recurring_dates, stated_day
-from .schedule.workdays import next_working_day
+from .format import datum_lang
+from .schedule import ReportDue, accounts_reports, annual_reports, recurring_dates
 
 if TYPE_CHECKING:
     from .spec.model import Spec
@@ -54,6 +54,7 @@ PRODID = "-//iopkit//IOP-kalender//SV"
 
 FOLLOW_UP = "uppföljning"
 ANNUAL_REPORT = "årsrapport"
+ACCOUNTS = "redovisning"
 GROUP_MEETING = "partnerskapsgrupp"
 
 # Frequency → (months, days) between two events.
@@ -65,32 +66,11 @@ SEQUENCE_EPOCH = dt.date(2020, 1, 1)
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # FOLLOW_UP, ANNUAL_REPORT or GROUP_MEETING
-    ordinal: int  # 1, 2, 3 … (for annual reports: the year reported on)
+    kind: str  # FOLLOW_UP, ANNUAL_REPORT, ACCOUNTS or GROUP_MEETING
+    ordinal: int  # 1, 2, 3 … (for reports: ReportDue.ordinal)
     date: dt.date
     summary: str
     description: str
-
-
-def _on(year: int, day: int, month: int) -> dt.date:
-    return dt.date(year, month, min(day, _calendar.monthrange(year, month)[1]))
-
-
-def annual_report_dates(spec: "Spec") -> list[tuple[int, dt.date]]:
-    """(ordinal, deadline) pairs; see the module docstring for the rule."""
-    start, end = spec.period.start, spec.period.end
-    day_month = stated_day(spec.follow_up.annual_report)
-    if day_month is not None:
-        day, month = day_month
-        return [(year, next_working_day(_on(year + 1, day, month)))
-                for year in range(start.year, end.year + 1)]
-    result: list[tuple[int, dt.date]] = []
-    n = 1
-    while True:
-        if add_months(start, 12 * (n - 1)) > end:
-            return result
-        result.append((n, next_working_day(add_months(start, 12 * n))))
-        n += 1
 
 
 def partnership_label(spec: "Spec") -> str:
@@ -127,17 +107,13 @@ def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
                 period,
             ])))
 
-    report_text = " ".join((spec.follow_up.annual_report or "").split())
-    stated = stated_day(spec.follow_up.annual_report) is not None
-    for ordinal, date in annual_report_dates(spec):
-        what = (f"årsrapporten för {ordinal}" if stated
-                else f"årsrapporten för avtalsår {ordinal}")
-        lines = [about, f"Sista dag för {what}."]
-        if report_text:
-            lines.append(f"Enligt avtalet: {report_text}")
-        lines.append(period)
-        events.append(Event(ANNUAL_REPORT, ordinal, date, f"Årsrapport: {label}",
-                            "\n".join(lines)))
+    events.extend(_report_event(ANNUAL_REPORT, "Årsrapport", "årsrapporten", report,
+                                spec.follow_up.annual_report, about, period, label)
+                  for report in annual_reports(spec))
+    events.extend(_report_event(ACCOUNTS, "Ekonomisk redovisning",
+                                "den ekonomiska redovisningen", report,
+                                spec.economy.reporting, about, period, label)
+                  for report in accounts_reports(spec))
 
     if group_meetings:
         frequency = spec.governance.meeting_frequency
@@ -148,8 +124,21 @@ def plan_events(spec: "Spec", group_meetings: bool = False) -> list[Event]:
                 "\n".join([about, f"Möte i partnerskapsgruppen ({frequency} enligt "
                                   "avtalet).", f"Partnerskapsgruppen: {group}.", period])))
 
-    order = {FOLLOW_UP: 0, ANNUAL_REPORT: 1, GROUP_MEETING: 2}
+    order = {FOLLOW_UP: 0, ACCOUNTS: 1, ANNUAL_REPORT: 2, GROUP_MEETING: 3}
     return sorted(events, key=lambda e: (e.date, order[e.kind], e.ordinal))
+
+
+def _report_event(kind: str, title: str, what: str, report: ReportDue, text: str | None,
+                  about: str, period: str, label: str) -> Event:
+    lines = [about, f"Sista dag för {what} för {report.label}."]
+    if not report.stated:
+        lines.append("Avtalet anger ingen dag för årsrapporten (uppföljning.årsrapport): "
+                     "iopkit har antagit årsdagen av avtalets start. Skriv in dagen i "
+                     "avtalet, till exempel \"senast den 31 mars året efter\".")
+    if text:
+        lines.append(f"Enligt avtalet: {' '.join(text.split())}")
+    lines.append(period)
+    return Event(kind, report.ordinal, report.date, f"{title}: {label}", "\n".join(lines))
 
 
 def event_uid(spec: "Spec", event: Event) -> str:
@@ -196,7 +185,7 @@ def to_ics(spec: "Spec", events: list[Event], exported: dt.date | None = None) -
         item.add("transp", "TRANSPARENT")
         item.add("x-microsoft-cdo-alldayevent", "TRUE")
         item.add("x-microsoft-cdo-busystatus", "FREE")
-        if event.kind == ANNUAL_REPORT:
+        if event.kind in (ANNUAL_REPORT, ACCOUNTS):
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", event.summary)

@@ -9,7 +9,10 @@ escaping as the agreement draft (`iopkit.render`), so a user overrides them the 
 
 Besides the agreement's context (`iopkit.render.context.build_context`) the templates see
 `uppföljningsmöten` (the follow-up dates of the agreement, each with `nr` and `datum`)
-and `årsrapporter` (the annual report deadlines, each with `datum` and `avser`).
+`årsrapporter` (the annual report deadlines, each with `datum` and `avser`),
+`årsrapport_antagen` (the agreement names no day: the dates are assumed anniversaries) and
+`redovisningar` (the ekonomisk redovisning's deadlines, likewise; iopkit.schedule), and
+`rapporter` (both, by date, each also with `slag`).
 """
 
 from __future__ import annotations
@@ -41,8 +44,7 @@ def output_paths(spec_path: Path | str, out_dir: Path | None,
 
 def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The agreement's template context plus the follow-up schedule."""
-    from .calendar import annual_report_dates
-    from .schedule import recurring_dates, stated_day
+    from .schedule import accounts_reports, annual_reports, recurring_dates
 
     spec = result.spec
     assert spec is not None
@@ -50,10 +52,17 @@ def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, A
     first = spec.follow_up.first_date or spec.period.start
     dates = recurring_dates(first, spec.follow_up.interval, spec.period.end)
     context["uppföljningsmöten"] = [{"nr": n, "datum": d} for n, d in enumerate(dates, 1)]
-    calendar_years = stated_day(spec.follow_up.annual_report) is not None
-    context["årsrapporter"] = [
-        {"datum": d, "avser": f"{ordinal}" if calendar_years else f"avtalsår {ordinal}"}
-        for ordinal, d in annual_report_dates(spec)]
+    reports = annual_reports(spec)
+    context["årsrapporter"] = [{"datum": r.date, "avser": r.label} for r in reports]
+    context["årsrapport_antagen"] = any(not r.stated for r in reports)
+    accounts = accounts_reports(spec)
+    context["redovisningar"] = [{"datum": r.date, "avser": r.label} for r in accounts]
+    # Both reports in one table, by date (the redovisning first on the same day: the
+    # annual report builds on it).
+    context["rapporter"] = [
+        {"slag": "Ekonomisk redovisning" if r in accounts else "Årsrapport",
+         "datum": r.date, "avser": r.label}
+        for r in sorted(accounts + reports, key=lambda r: (r.date, r not in accounts))]
     return context
 
 

@@ -154,7 +154,7 @@ def indicator_refs(spec: Any) -> dict[str, tuple[Any, Any, str]]:
 
 
 def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> list[Finding]:
-    from ..schedule import report_deadline
+    from ..schedule import follow_up_report_due
 
     findings: list[Finding] = []
     start, end = spec.period.start.year, spec.period.end.year
@@ -208,19 +208,20 @@ def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> 
                     f"{parties[given.party].name} finns inte i avtalets resurser. Skriv part, "
                     "typ och beskrivning som i avtalet.", at + ("resurser", r_index),
                     Severity.WARNING))
-        deadline = report_deadline(spec, entry.year)
-        if entry.submitted is not None and deadline is not None and entry.submitted > deadline:
+        due = follow_up_report_due(spec, entry.year)
+        if entry.submitted is not None and due is not None and entry.submitted > due[0]:
             findings.append(_error(
                 "IOP308", f"Rapporten för {entry.year} lämnades in {entry.submitted.isoformat()}, "
-                f"efter sista dagen {deadline.isoformat()} enligt avtalet.",
+                f"efter sista dagen {due[0].isoformat()} enligt avtalet (`{due[1]}`).",
                 at + ("inlämnad",), Severity.WARNING))
     if today is not None:
         for year in range(start, end + 1):
-            deadline = report_deadline(spec, year)
-            if year not in seen and deadline is not None and deadline < today:
+            due = follow_up_report_due(spec, year)
+            if year not in seen and due is not None and due[0] < today:
                 findings.append(_error(
                     "IOP307", f"Ingen uppföljning för {year}: rapporten skulle ha lämnats "
-                    f"senast {deadline.isoformat()}. Lägg till ett avsnitt för året.", ("år",),
+                    f"senast {due[0].isoformat()} (`{due[1]}`). Lägg till ett avsnitt för "
+                    "året.", ("år",),
                     Severity.WARNING))
     return findings
 

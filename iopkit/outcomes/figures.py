@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schedule import report_deadline
+from ..schedule import follow_up_report_due
 from .model import IndicatorValue, Outcomes
 
 #: "minst 15 000", "högst 5 %", "600", "75 procent": the target forms the report judges.
@@ -200,9 +200,9 @@ def late_reports(outcomes: Outcomes, spec: Any) -> list[tuple[int, dt.date, dt.d
     """(year, submitted, deadline) for each report submitted after its deadline."""
     late = []
     for entry in outcomes.years:
-        deadline = report_deadline(spec, entry.year)
-        if entry.submitted and deadline and entry.submitted > deadline:
-            late.append((entry.year, entry.submitted, deadline))
+        due = follow_up_report_due(spec, entry.year)
+        if entry.submitted and due and entry.submitted > due[0]:
+            late.append((entry.year, entry.submitted, due[0]))
     return late
 
 

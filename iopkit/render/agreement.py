@@ -23,7 +23,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -412,22 +411,13 @@ def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, 
     """When a report is due, from the day its text names ("senast den 31 mars året
     efter"): the first such day after the first avtalsår and after the last one. None
     when the text names no day."""
-    from ..schedule import stated_day
+    from ..schedule import stated_day, stated_due
 
     day_month = stated_day(text)
     if day_month is None or not years:
         return None
-    day, month = day_month
-
-    def after(end: dt.date) -> dt.date:
-        for year in (end.year, end.year + 1):
-            last = calendar.monthrange(year, month)[1]
-            due = dt.date(year, month, min(day, last))
-            if due > end:
-                return due
-        return due
-
-    return {"första": after(years[0]["slut"]), "sista": after(years[-1]["slut"]),
+    return {"första": stated_due(day_month, years[0]["slut"]),
+            "sista": stated_due(day_month, years[-1]["slut"]),
             "en_gång": len(years) == 1}
 
 

@@ -1,18 +1,22 @@
-"""Every deadline of a partnership, computed once: the register (`iopkit oversikt`), the
-annual report and the calendar ask the same questions (when is the next follow-up, the
-report deadline, the last day to decide on an extension). Working days and Swedish
-holidays are in `schedule.workdays`, the only module that imports `holidays`; this
-package imports nothing above it (tests/test_import_graph.py).
+"""Every deadline of a partnership, computed once: the agreement, the checklist, the
+follow-up template, `iopkit kalender`, the follow-up check, the annual report and the
+register (`iopkit oversikt`) ask the same questions (when is the next follow-up, the report
+deadlines, the last day to decide on an extension). Working days and Swedish holidays are
+in `schedule.workdays`, the only module that imports `holidays`; this package imports
+nothing above it (tests/test_import_graph.py).
 
-Two rules for the yearly report's last day remain, on purpose: `report_deadline` (the
-latest day that `ekonomi.redovisning` or `uppföljning.årsrapport` states) for the
-register and the annual report, and `calendar.annual_report_dates` (only
-`uppföljning.årsrapport`, else each anniversary of the start) for `iopkit kalender`;
-making them one would change the calendar files users have already imported.
+Two reports, two deadlines: the annual report (verksamhet, `uppföljning.årsrapport`) and
+the ekonomisk redovisning (`ekonomi.redovisning`). Each is due on the day its text names
+("senast den 31 mars året efter"), the first such day after each avtalsår ends (the
+agreement's § Ekonomi and § Uppföljning state the same days, `stated_due`). A day that is
+not a working day moves as the agreement's § 1 says: a last day to hand something in to
+the next weekday; a day by which the parties shall have taken a position to the weekday
+before; a meeting to the next weekday.
 
-Rules (IOP.md, "Swedish conventions"): a deadline the agreement sets for a report moves to
-the next working day; an internal planning date ("ta ställning till förlängning senast
-…") moves to the working day before.
+When a text names no day, FORMAT.md sets none. The annual report then gets an assumed
+reminder on each anniversary of the start (`ReportDue.stated` is False and every output
+says the day is assumed); the follow-up check never calls a report late against an
+assumed day, and the redovisning gets no assumed day at all.
 """
 
 from __future__ import annotations
@@ -77,23 +81,6 @@ def stated_day(text: str | None) -> tuple[int, int] | None:
     return None
 
 
-def report_deadline(spec: Any, year: int) -> dt.date | None:
-    """The last day for the report on `year`: the latest day the agreement states in
-    `ekonomi.redovisning` or `uppföljning.årsrapport` ("senast den 31 mars året efter"),
-    in the following year, moved to the next working day; None when neither states a
-    day."""
-    import calendar as _calendar
-
-    days = []
-    for text in (spec.economy.reporting, spec.follow_up.annual_report):
-        day_month = stated_day(text)
-        if day_month is not None:
-            day, month = day_month
-            last = _calendar.monthrange(year + 1, month)[1]
-            days.append(next_working_day(dt.date(year + 1, month, min(day, last))))
-    return max(days) if days else None
-
-
 @dataclass(frozen=True)
 class Deadline:
     date: dt.date
@@ -101,14 +88,82 @@ class Deadline:
     what: str  # Swedish, as a user reads it in a list of deadlines
 
 
-def report_deadlines(spec: Any) -> list[tuple[int, dt.date]]:
-    """(year, last day) of the yearly report for each calendar year of the period."""
-    result = []
-    for year in range(spec.period.start.year, spec.period.end.year + 1):
-        deadline = report_deadline(spec, year)
-        if deadline is not None:
-            result.append((year, deadline))
+ANNUAL_REPORT = "årsrapport"
+ACCOUNTS = "ekonomisk redovisning"
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """The last day to hand in one report."""
+
+    kind: str  # ANNUAL_REPORT or ACCOUNTS
+    #: The avtalsår reported on: the calendar year it begins in when `stated`, else its
+    #: number (1, 2 …); stable, so calendar UIDs built on it stay the same.
+    ordinal: int
+    date: dt.date  # already moved to a working day
+    stated: bool  # False: the agreement names no day and iopkit assumes this one
+    label: str  # what the report covers, Swedish: "2027", "2027/28", "avtalsår 1"
+    year_end: dt.date  # the last day of the avtalsår reported on
+
+
+def stated_due(day_month: tuple[int, int], after: dt.date) -> dt.date:
+    """The first (day, month) strictly after `after`, as the agreement states it (not yet
+    moved to a working day); a day that a month lacks becomes its last day."""
+    day, month = day_month
+    for year in (after.year, after.year + 1):
+        due = dt.date(year, month, min(day, _calendar.monthrange(year, month)[1]))
+        if due > after:
+            return due
+    return due
+
+
+def _stated_reports(spec: Any, kind: str, text: str | None) -> list[ReportDue] | None:
+    from ..spec.yearly import calendar_years, contract_years
+
+    day_month = stated_day(text)
+    if day_month is None:
+        return None
+    calendar = calendar_years(spec.period.start)
+    return [ReportDue(kind, year.key, next_working_day(stated_due(day_month, year.end)),
+                      True, year.label(calendar), year.end)
+            for year in contract_years(spec.period.start, spec.period.end)]
+
+
+def annual_reports(spec: Any) -> list[ReportDue]:
+    """The annual report's last day for each avtalsår: the day `uppföljning.årsrapport`
+    names, else (assumed, `stated` False) each anniversary of the start."""
+    stated = _stated_reports(spec, ANNUAL_REPORT, spec.follow_up.annual_report)
+    if stated is not None:
+        return stated
+    start, end = spec.period.start, spec.period.end
+    result: list[ReportDue] = []
+    n = 1
+    while add_months(start, 12 * (n - 1)) <= end:
+        year_end = min(end, add_months(start, 12 * n) - dt.timedelta(days=1))
+        result.append(ReportDue(ANNUAL_REPORT, n, next_working_day(add_months(start, 12 * n)),
+                                False, f"avtalsår {n}", year_end))
+        n += 1
     return result
+
+
+def accounts_reports(spec: Any) -> list[ReportDue]:
+    """The ekonomisk redovisning's last day for each avtalsår, from the day
+    `ekonomi.redovisning` names; none when it names no day."""
+    return _stated_reports(spec, ACCOUNTS, spec.economy.reporting) or []
+
+
+def follow_up_report_due(spec: Any, year: int) -> tuple[dt.date, str] | None:
+    """The deadline that `år[].inlämnad` of a follow-up file is compared with, and the key
+    that states it: the follow-up file records the year's annual report, so the day
+    `uppföljning.årsrapport` names; where it names none, the day `ekonomi.redovisning`
+    names (its report may carry the verksamhetsberättelse, UTFALL.md names both). None
+    when neither names a day: no report is called late against an assumed day."""
+    for key, reports in (("uppföljning.årsrapport", annual_reports(spec)),
+                         ("ekonomi.redovisning", accounts_reports(spec))):
+        for report in reports:
+            if report.stated and report.ordinal == year:
+                return report.date, key
+    return None
 
 
 def extension_decision_date(spec: Any) -> dt.date:
@@ -126,8 +181,11 @@ def partnership_deadlines(spec: Any) -> list[Deadline]:
     dates = recurring_dates(first, spec.follow_up.interval, spec.period.end)
     for n, date in enumerate(dates, 1):
         deadlines.append(Deadline(date, FOLLOW_UP, f"uppföljning {n} av {len(dates)}"))
-    for year, date in report_deadlines(spec):
-        deadlines.append(Deadline(date, REPORT, f"redovisning och årsrapport för {year}"))
+    for report in accounts_reports(spec) + annual_reports(spec):
+        what = f"{report.kind} för {report.label}"
+        if not report.stated:
+            what += " (dagen antagen: avtalet anger ingen dag)"
+        deadlines.append(Deadline(report.date, REPORT, what))
     deadlines.append(Deadline(extension_decision_date(spec), EXTENSION,
                               "sista dag att ta ställning till förlängning eller nytt avtal"))
     deadlines.append(Deadline(spec.period.end, END, "avtalsperiodens sista dag"))

@@ -23,13 +23,14 @@ def kalender(
              "annars i dag."),
     force: bool = typer.Option(False, "--force", help="Skriv över en befintlig fil."),
 ) -> None:
-    """Skriv en kalenderfil (.ics) med partnerskapets uppföljningsmöten och årsrapporter,
+    """Skriv en kalenderfil (.ics) med partnerskapets uppföljningsmöten och rapporter,
     att importera i Outlook eller en annan kalender.
 
     Uppföljningsmötena räknas från uppföljning.första_datum (eller avtalets start) med
     uppföljning.intervall till och med avtalsperiodens slut. Årsrapporten läggs på den
     dag som uppföljning.årsrapport anger (till exempel "senast den 31 januari varje år"),
-    annars på avtalets årsdag. Ett datum som infaller på en lördag, söndag eller helgdag
+    annars på avtalets årsdag (ett antaget datum, som händelsen säger), och den ekonomiska
+    redovisningen på den dag som ekonomi.redovisning anger. Ett datum som infaller på en lördag, söndag eller helgdag
     (även midsommarafton, julafton och nyårsafton) flyttas till nästa vardag. Alla
     händelser är heldagshändelser. Varje händelse har ett fast id och ett
     versionsnummer (SEQUENCE) som växer med exportdatumet, så en ny import efter en
@@ -38,7 +39,14 @@ def kalender(
     Slutstatus: 0 klart, 1 fel i filen, 2 fel i anropet eller filen kan inte läsas eller
     skrivas.
     """
-    from ...calendar import ANNUAL_REPORT, FOLLOW_UP, GROUP_MEETING, plan_events, to_ics
+    from ...calendar import (
+        ACCOUNTS,
+        ANNUAL_REPORT,
+        FOLLOW_UP,
+        GROUP_MEETING,
+        plan_events,
+        to_ics,
+    )
     from ...files import check_can_write, portable_name, write_atomic
     from ...dates import default_date, parse_date_option
     from ...report import plural
@@ -57,6 +65,9 @@ def kalender(
 
     parts = [plural(count(FOLLOW_UP), "uppföljningsmöte", "uppföljningsmöten"),
              plural(count(ANNUAL_REPORT), "årsrapport", "årsrapporter")]
+    if count(ACCOUNTS):
+        parts.append(plural(count(ACCOUNTS), "ekonomisk redovisning",
+                            "ekonomiska redovisningar"))
     if group_meetings:
         parts.append(plural(count(GROUP_MEETING), "möte", "möten") + " i partnerskapsgruppen")
     summary = ", ".join(parts[:-1]) + " och " + parts[-1]
