@@ -53,7 +53,8 @@ def test_canonical_calendar(runner, canonical):
     result = run(runner, "kalender", canonical)
     assert result.exit_code == 0, result.output
     target = canonical.with_name("dagverksamhet-kalender.ics")
-    assert f"Skrev {target}: 12 uppföljningsmöten och 3 årsrapporter." in result.stderr
+    assert (f"Skrev {target}: 12 uppföljningsmöten, 3 årsrapporter och 3 ekonomiska "
+            "redovisningar.") in result.stderr
     items = events(target)
     follow_ups = by_summary(items, "Uppföljning")
     # Quarterly from uppföljning.första_datum (2027-03-15) to avtalsperiod.slut (2029-12-31);
@@ -69,7 +70,15 @@ def test_canonical_calendar(runner, canonical):
     assert "årsrapporten för 2029" in str(reports[-1]["DESCRIPTION"])
     assert "senast den 31 mars året efter" in str(reports[0]["DESCRIPTION"])
     assert reports[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
-    assert len(items) == 15
+    # The ekonomisk redovisning is a deadline of its own (ekonomi.redovisning), the same
+    # days here, with its own reminder.
+    accounts = by_summary(items, "Ekonomisk redovisning")
+    assert [start(e) for e in accounts] == [D(2028, 3, 31), D(2029, 4, 3), D(2030, 4, 1)]
+    assert "den ekonomiska redovisningen för 2027" in str(accounts[0]["DESCRIPTION"])
+    assert "Ekonomisk redovisning och verksamhetsberättelse" in str(accounts[0]["DESCRIPTION"])
+    assert accounts[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
+    assert len({str(e["UID"]) for e in accounts + reports}) == 6
+    assert len(items) == 18
     for event in items:
         # All-day events (a date, not a time) that do not block the day.
         assert type(start(event)) is dt.date
@@ -97,7 +106,8 @@ def test_changed_dates_keep_their_uids_so_a_new_import_updates(runner, tmp_path)
     old = {str(e["UID"]): start(e) for e in events(tmp_path / "före-kalender.ics")}
     new = {str(e["UID"]): start(e) for e in events(tmp_path / "efter-kalender.ics")}
     assert set(old) <= set(new)  # every old event is updated, none left as a duplicate
-    assert len(new) == 15 + 4  # 2027-04-01 quarterly to 2030-12-31; one more annual report
+    # 2027-04-01 quarterly to 2030-12-31; one more annual report and redovisning each.
+    assert len(new) == 15 + 4 + 4
     moved = [uid for uid in old if old[uid] != new[uid]]
     assert len(moved) == 12  # every follow-up moved to the 1st of its month
 
@@ -149,6 +159,34 @@ def test_annual_report_without_a_day_falls_on_the_anniversary(runner, tmp_path):
     # 1 July 2028 is a Saturday, 1 July 2029 a Sunday.
     assert [start(e) for e in reports] == [D(2028, 7, 3), D(2029, 7, 2)]
     assert "avtalsår 1" in str(reports[0]["DESCRIPTION"])
+    # The day is iopkit's assumption, and the event says so.
+    assert "iopkit har antagit årsdagen" in str(reports[0]["DESCRIPTION"]).replace("\n", " ")
+
+
+def test_two_report_deadlines_each_from_its_own_text(runner, tmp_path):
+    spec = spec_with(tmp_path, uppföljning__årsrapport="Årsrapporten lämnas senast den 30 "
+                                                       "april året efter.",
+                     ekonomi__redovisning="Ekonomisk redovisning senast den 28 februari "
+                                          "året efter.")
+    result = run(runner, "kalender", spec)
+    assert result.exit_code == 0, result.output
+    items = events(tmp_path / "avtal-kalender.ics")
+    # 28 February 2030 is a Thursday; 2028 and 2029 fall on a Monday and a Wednesday.
+    assert [start(e) for e in by_summary(items, "Ekonomisk redovisning")] == [
+        D(2028, 2, 28), D(2029, 2, 28), D(2030, 2, 28)]
+    assert [start(e) for e in by_summary(items, "Årsrapport")] == [
+        D(2028, 5, 2), D(2029, 4, 30), D(2030, 4, 30)]
+
+
+def test_report_day_counts_from_each_avtalsår_as_the_agreement_does(runner, tmp_path):
+    # A period from 1 July: the report on the first avtalsår (2027/28, ending 30 June 2028)
+    # is due on the first 31 March after it, 2029, as § Uppföljning states.
+    spec = spec_with(tmp_path, avtalsperiod__start="2027-07-01",
+                     avtalsperiod__slut="2029-06-30")
+    assert run(runner, "kalender", spec).exit_code == 0
+    reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
+    assert [start(e) for e in reports] == [D(2029, 4, 3), D(2030, 4, 1)]
+    assert "årsrapporten för 2027/28" in str(reports[0]["DESCRIPTION"])
 
 
 def test_annual_report_day_from_the_text(runner, tmp_path):
@@ -169,7 +207,7 @@ def test_partnership_group_meetings_on_request(runner, canonical):
     assert len(meetings) == 36  # månadsvis, 2027-01-01 to 2029-12-31
     assert start(meetings[0]) == D(2027, 1, 4)
     assert start(meetings[1]) == D(2027, 2, 1)
-    assert len(items) == 12 + 3 + 36
+    assert len(items) == 12 + 3 + 3 + 36
 
 
 def test_invalid_spec_exit_1_and_nothing_written(runner, tmp_path):
@@ -188,7 +226,7 @@ def test_existing_file_needs_force(runner, canonical):
     assert "finns redan" in result.stderr
     assert target.read_text(encoding="utf-8") == "gammal\n"
     assert run(runner, "kalender", "--force", canonical).exit_code == 0
-    assert len(events(target)) == 15
+    assert len(events(target)) == 18
 
 
 def test_unreadable_spec_is_a_usage_error(runner, tmp_path):

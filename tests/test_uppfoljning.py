@@ -44,7 +44,8 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
     assert document.paragraphs[0].text == ("Uppföljning av Dagverksamhet för EU-medborgare i "
                                            "utsatthet")
     for heading in ("Uppföljningsmötet", "Mål och indikatorer", "Insatser", "Resurser",
-                    "Frågor till partnerskapsgruppen", "Förslag och åtgärder", "Årsrapport",
+                    "Frågor till partnerskapsgruppen", "Förslag och åtgärder",
+                    "Årsrapport och ekonomisk redovisning",
                     "M1 Målgruppen har tillgång till en trygg dagverksamhet året runt.",
                     "M2 Besökare får vägledning som stärker deras möjlighet att göra egna "
                     "val.",
@@ -91,12 +92,29 @@ def test_docx_has_every_goal_indicator_target_and_resource(runner, canonical):
     assert len(questions.rows) == 10
     assert questions.rows[1].cells[0].text.startswith("1. Når partnerskapet sina mål?")
     assert all(row.cells[1].text == "" for row in questions.rows[1:])
-    assert ["2027", "2028-03-31"] in table_rows(document)
+    # Both reports, each from its own text (ekonomi.redovisning, uppföljning.årsrapport);
+    # 31 March 2029 is a Saturday and 2 April annandag påsk.
+    assert ["Ekonomisk redovisning", "2027", "2028-03-31"] in table_rows(document)
+    assert ["Årsrapport", "2028", "2029-04-03"] in table_rows(document)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Mallen skapades 1 mars 2027 från dagverksamhet.yaml." in text
     assert "12 uppföljningar under avtalsperioden, den första den 15 mars 2027" in text
     assert document.core_properties.title == "Dagverksamhet för EU-medborgare i utsatthet – " \
                                              "Uppföljning"
+
+
+def test_annual_report_without_a_day_is_said_to_be_assumed(runner, tmp_path):
+    data = load_canonical_data()
+    data["uppföljning"].pop("årsrapport")
+    data["ekonomi"]["redovisning"] = "Ekonomisk redovisning lämnas varje år."
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(dump(data), encoding="utf-8")
+    result = run(runner, "uppfoljning", "--format", "md", spec)
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "avtal-uppfoljning.md").read_text(encoding="utf-8")
+    assert "Avtalet anger ingen dag för årsrapporten." in markdown
+    assert "| Årsrapport | avtalsår 1 | 2028-01-03 |" in markdown
+    assert "Ekonomisk redovisning |" not in markdown  # no day, none invented
 
 
 def test_markdown_and_docx_together(runner, canonical):
