@@ -55,6 +55,30 @@ def test_check_reads_a_follow_up_file_and_reports_the_late_report(runner):
     assert "2029-04-03" in result.output  # 31 March 2029 is a Saturday, 2 April Easter Monday
 
 
+def test_late_is_judged_against_the_annual_reports_own_day(runner, folder):
+    # The annual report is due 15 March, the redovisning 31 March: a follow-up submitted
+    # on 20 March 2028 is late (the old rule took the later of the two days), and the
+    # message names the key whose day it is.
+    edit(folder / "dagverksamhet.yaml", lambda d: d["uppföljning"].update(
+        årsrapport="Gemensam årsrapport senast den 15 mars året efter."))
+    edit(folder / "utfall.yaml", lambda d: d["år"][0].update(inlämnad="2028-03-20"))
+    result = run(runner, "check", folder / "utfall.yaml", "--datum", "2028-06-01")
+    assert "IOP308" in result.output, result.output
+    assert ("Rapporten för 2027 lämnades in 2028-03-20, efter sista dagen 2028-03-15 enligt "
+            "avtalet (`uppföljning.årsrapport`)") in " ".join(result.output.split())
+
+
+def test_without_any_stated_day_no_report_is_called_late(runner, folder):
+    def no_days(d):
+        d["uppföljning"].pop("årsrapport")
+        d["ekonomi"]["redovisning"] = "Ekonomisk redovisning lämnas varje år."
+    edit(folder / "dagverksamhet.yaml", no_days)
+    result = run(runner, "check", folder / "utfall.yaml", "--datum", "2031-06-01")
+    assert result.exit_code == 0, result.output
+    assert "utfall.yaml" in result.output
+    assert "IOP308" not in result.output and "IOP307" not in result.output, result.output
+
+
 def test_a_past_year_without_entry_is_a_warning_only_once_its_deadline_passed(runner):
     before = run(runner, "check", SHARED_OUTCOMES, "--datum", "2030-03-01")
     assert "IOP307" not in before.output
