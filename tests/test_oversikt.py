@@ -226,3 +226,21 @@ def test_a_spec_whose_check_runs_too_long_is_listed_and_the_others_go_on(kommun,
     assert "tog mer än 0.3 sekunder" in message and f"iopkit check {slow}" in message
     other = str(kommun / "2027" / "SNC-2027-2.yaml")
     assert collect._check_bounded(other, today)[0] == "spec"
+
+
+def test_deadlines_are_the_two_reports_each_per_avtalsår(runner, kommun, tmp_path):
+    # The ekonomisk redovisning and the annual report are two deadlines (iopkit.schedule),
+    # both "senast den 31 mars året efter" in the canonical example. Rådgivningen's first
+    # avtalsår runs to 30 June 2028, so its first reports are due on 31 March 2029 (as its
+    # agreement states), not in 2028.
+    out = tmp_path / "ut"
+    result = run(runner, "oversikt", kommun, "-o", out, "-f", "md", "--datum", "2028-03-20",
+                 "--dagar", "30")
+    assert result.exit_code == 0, result.output
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in (out / "oversikt.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| 2028-")]
+    deadlines = {(row[0], row[1], row[3]) for row in rows}
+    assert ("2028-03-31", "Dagcentret", "ekonomisk redovisning för 2027") in deadlines
+    assert ("2028-03-31", "Dagcentret", "årsrapport för 2027") in deadlines
+    assert not any(row[1] == "Rådgivningen" and "för 2027" in row[3] for row in rows), rows
