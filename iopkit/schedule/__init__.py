@@ -103,7 +103,6 @@ class ReportDue:
     date: dt.date  # already moved to a working day
     stated: bool  # False: the agreement names no day and iopkit assumes this one
     label: str  # what the report covers, Swedish: "2027", "2027/28", "avtalsår 1"
-    year_end: dt.date  # the last day of the avtalsår reported on
 
 
 def stated_due(day_month: tuple[int, int], after: dt.date) -> dt.date:
@@ -125,7 +124,7 @@ def _stated_reports(spec: Any, kind: str, text: str | None) -> list[ReportDue] |
         return None
     calendar = calendar_years(spec.period.start)
     return [ReportDue(kind, year.key, next_working_day(stated_due(day_month, year.end)),
-                      True, year.label(calendar), year.end)
+                      True, year.label(calendar))
             for year in contract_years(spec.period.start, spec.period.end)]
 
 
@@ -139,9 +138,8 @@ def annual_reports(spec: Any) -> list[ReportDue]:
     result: list[ReportDue] = []
     n = 1
     while add_months(start, 12 * (n - 1)) <= end:
-        year_end = min(end, add_months(start, 12 * n) - dt.timedelta(days=1))
         result.append(ReportDue(ANNUAL_REPORT, n, next_working_day(add_months(start, 12 * n)),
-                                False, f"avtalsår {n}", year_end))
+                                False, f"avtalsår {n}"))
         n += 1
     return result
 
