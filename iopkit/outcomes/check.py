@@ -154,7 +154,7 @@ def indicator_refs(spec: Any) -> dict[str, tuple[Any, Any, str]]:
 
 
 def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> list[Finding]:
-    from ..schedule import follow_up_report_due
+    from ..schedule import follow_up_report_days
 
     findings: list[Finding] = []
     start, end = spec.period.start.year, spec.period.end.year
@@ -164,6 +164,7 @@ def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> 
     goals = {g.id for g in spec.goals}
     resources = {(r.party, r.type, " ".join(r.description.split())) for r in spec.resources}
     seen: set[int] = set()
+    report_days = follow_up_report_days(spec)
     for index, entry in enumerate(outcomes.years):
         at: KeyPath = ("år", index)
         if entry.year in seen:
@@ -208,7 +209,7 @@ def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> 
                     f"{parties[given.party].name} finns inte i avtalets resurser. Skriv part, "
                     "typ och beskrivning som i avtalet.", at + ("resurser", r_index),
                     Severity.WARNING))
-        due = follow_up_report_due(spec, entry.year)
+        due = report_days.get(entry.year)
         if entry.submitted is not None and due is not None and entry.submitted > due[0]:
             findings.append(_error(
                 "IOP308", f"Rapporten för {entry.year} lämnades in {entry.submitted.isoformat()}, "
@@ -216,7 +217,7 @@ def cross_check(outcomes: Outcomes, spec: Any, today: dt.date | None = None) -> 
                 at + ("inlämnad",), Severity.WARNING))
     if today is not None:
         for year in range(start, end + 1):
-            due = follow_up_report_due(spec, year)
+            due = report_days.get(year)
             if year not in seen and due is not None and due[0] < today:
                 findings.append(_error(
                     "IOP307", f"Ingen uppföljning för {year}: rapporten skulle ha lämnats "

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schedule import follow_up_report_due
+from ..schedule import follow_up_report_days
 from .model import IndicatorValue, Outcomes
 
 #: "minst 15 000", "högst 5 %", "600", "75 procent": the target forms the report judges.
@@ -199,8 +199,9 @@ def reconcile(outcomes: Outcomes, spec: Any, years: list[int]) -> list[Recipient
 def late_reports(outcomes: Outcomes, spec: Any) -> list[tuple[int, dt.date, dt.date]]:
     """(year, submitted, deadline) for each report submitted after its deadline."""
     late = []
+    report_days = follow_up_report_days(spec)
     for entry in outcomes.years:
-        due = follow_up_report_due(spec, entry.year)
+        due = report_days.get(entry.year)
         if entry.submitted and due and entry.submitted > due[0]:
             late.append((entry.year, entry.submitted, due[0]))
     return late

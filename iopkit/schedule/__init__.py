@@ -150,18 +150,17 @@ def accounts_reports(spec: Any) -> list[ReportDue]:
     return _stated_reports(spec, ACCOUNTS, spec.economy.reporting) or []
 
 
-def follow_up_report_due(spec: Any, year: int) -> tuple[dt.date, str] | None:
-    """The deadline that `år[].inlämnad` of a follow-up file is compared with, and the key
-    that states it: the follow-up file records the year's annual report, so the day
-    `uppföljning.årsrapport` names; where it names none, the day `ekonomi.redovisning`
-    names (its report may carry the verksamhetsberättelse, UTFALL.md names both). None
+def follow_up_report_days(spec: Any) -> dict[int, tuple[dt.date, str]]:
+    """Year → the deadline that `år[].inlämnad` of a follow-up file is compared with, and
+    the key that states it: the follow-up file records the year's annual report, so the
+    day `uppföljning.årsrapport` names; where it names none, the day `ekonomi.redovisning`
+    names (its report may carry the verksamhetsberättelse; UTFALL.md names both). Empty
     when neither names a day: no report is called late against an assumed day."""
     for key, reports in (("uppföljning.årsrapport", annual_reports(spec)),
                          ("ekonomi.redovisning", accounts_reports(spec))):
-        for report in reports:
-            if report.stated and report.ordinal == year:
-                return report.date, key
-    return None
+        if reports and reports[0].stated:
+            return {report.ordinal: (report.date, key) for report in reports}
+    return {}
 
 
 def extension_decision_date(spec: Any) -> dt.date:
