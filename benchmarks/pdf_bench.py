@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench import write_specs  # noqa: E402
+from results_block import publish
 
 BEGIN, END = "<!-- pdf_bench: början -->", "<!-- pdf_bench: slut -->"
 SPECS = 10
@@ -161,15 +162,7 @@ def main() -> None:
                       f"per dokument i väggtid och {office_cpu_ms / typst_cpu:.0f} gånger i "
                       "processortid (mål: minst 10)."]
     lines.append(END)
-    block = "\n".join(lines)
-    print(block)
-    if args.out is not None:
-        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        args.out.write_text(text, encoding="utf-8")
+    publish("\n".join(lines), args.out, BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import yaml
+from results_block import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,15 +98,7 @@ def main() -> None:
           for size, median, low, high, cpu in rows],
         END,
     ]
-    block = "\n".join(lines)
-    print(block)
-    if args.out is not None:
-        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        args.out.write_text(text, encoding="utf-8")
+    publish("\n".join(lines), args.out, BEGIN, END)
 
 
 if __name__ == "__main__":

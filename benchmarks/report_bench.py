@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import yaml
+from results_block import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "examples" / "dagverksamhet.yaml"
@@ -203,15 +204,7 @@ def main() -> None:
                   f"{TARGET_SECONDS:.0f} s) och {ms(cpu)} processortid "
                   f"({'under' if cpu < TARGET_SECONDS else 'över'} målet)."]
     lines.append(END)
-    block = "\n".join(lines)
-    print(block)
-    if args.out is not None:
-        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        args.out.write_text(text, encoding="utf-8")
+    publish("\n".join(lines), args.out, BEGIN, END)
 
 
 if __name__ == "__main__":

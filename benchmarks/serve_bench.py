@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from results_block import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "spec" / "exempel-dagverksamhet.yaml"
@@ -118,15 +119,7 @@ def main() -> None:
         lines.append(f"| {label} | {median * 1000:.1f} ms | {low * 1000:.0f}–{high * 1000:.0f} ms "
                      f"| {target} |")
     lines.append(END)
-    block = "\n".join(lines)
-    print(block)
-    if args.out:
-        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if BEGIN in text and END in text:
-            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        args.out.write_text(text, encoding="utf-8")
+    publish("\n".join(lines), args.out, BEGIN, END)
 
 
 if __name__ == "__main__":
