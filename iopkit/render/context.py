@@ -22,6 +22,7 @@ from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..schedule import accounts_reports, annual_reports, extension_decision_date
 from .agreement import agreement_context
+from .names import proper_words
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
 
@@ -64,14 +65,30 @@ def _ivo_permit(party: Party) -> IvoPermitView | None:
     return IvoPermitView(text, permit)
 
 
+def genitive(name: str) -> str:
+    """A party's name in the genitive (Språkrådet): "Föreningen Vinternatts"; a name
+    ending in s, x or z takes no further s; an abbreviation takes a colon ("Strömsby
+    IF:s"). A name with a place after "i" or "på" puts the genitive on the name before
+    it ("Kvinnojouren Lindan i Norrmark" -> "Kvinnojouren Lindans"), not on the place."""
+    words = name.split()
+    for index, word in enumerate(words[1:], start=1):
+        if word in ("i", "på") and index < len(words) - 1:
+            words = words[:index]
+            break
+    base = " ".join(words)
+    last = base[-1:]
+    if last.lower() in "sxz":
+        return base
+    if last.isupper() or last.isdigit():
+        return base + ":s"
+    return base + "s"
+
+
 def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
         "namn": party.name,
-        # "Föreningen Vinternatts", "Kvinnojouren Lindans"; a name ending in s, x or z
-        # takes no further s.
-        "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
-        else party.name.rstrip() + "s",
+        "namn_genitiv": genitive(party.name),
         "typ": party.type,
         "organ": party.body,
         "organisationsnummer": party.org_number,
@@ -254,6 +271,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "fil": spec_file,
         "utkast_datum": draft_date,
         "paragraf": paragraph_counter(),
+        # Names that keep their capital after a colon (the filter gemen_början).
+        "egennamn": proper_words(spec.model_dump(warnings=False), (p.name for p in spec.parties)),
         "partnerskap": {
             "namn": spec.partnership.name,
             "kortnamn": spec.partnership.short_name,

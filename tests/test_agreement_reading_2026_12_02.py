@@ -1,0 +1,189 @@
+"""The kommunjurist's reading of 2 December 2026 (docs/granskning/2026-12-02-avtal.md),
+the findings on the agreement's wording: laws cited in full once, the annual report's
+way to the parties' bodies, the partnership's two names, lower case after a colon
+without breaking names, genitives of names, and the example specs' own texts. Read back
+from the rendered agreement (Markdown through the renderer, Word through python-docx)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run
+from i21_specs import canonical
+from render_helpers import docx_paragraphs, norm
+from test_agreement_text import render, section
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def paraply(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("paraply"), EXAMPLES / "paraply.yaml")
+
+
+@pytest.fixture(scope="module")
+def kvinnojour(tmp_path_factory):
+    return render(tmp_path_factory.mktemp("kvinnojour"), EXAMPLES / "kvinnojour.yaml")
+
+
+# --- Finding 23 and 15: a law in full once, then short ---------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_law_is_cited_with_its_number_once(tmp_path: Path, path: Path) -> None:
+    from iopkit.render.citations import TITLED
+
+    doc = render(tmp_path, path)
+    # "socialtjänstlagen (2025:400)" and "lagen (2022:900) om registrering av …" once
+    # each; a short "5 § lagen (2013:852)" may follow the full citation.
+    named = re.findall(r"\w{2,}(?:lagen|balken) \(\d{4}:\d{1,4}\)", doc)
+    titled = [f"({number}) {title}" for number, title in TITLED.items()
+              for _ in range(doc.count(f"({number}) {title}"))]
+    repeated = sorted({c for c in named + titled if (named + titled).count(c) > 1})
+    assert repeated == [], repeated
+
+
+def test_later_mentions_use_the_short_form(tmp_path: Path) -> None:
+    doc = render(tmp_path, canonical())
+    assert "enligt lagen (2022:900) om registrering av idéburna organisationer" in \
+        section(doc, "Parter")
+    assert "har avregistrerats enligt lagen om registrering av idéburna organisationer" in \
+        section(doc, "Avtalstid, förlängning och uppsägning")
+    secrecy = section(doc, "Personuppgifter och sekretess")
+    assert secrecy.count("socialtjänstlagen (2025:400)") == 1
+    assert "avser insatser enligt socialtjänstlagen gäller tystnadsplikt" in secrecy
+
+
+def test_the_quote_of_2017_151_names_socialtjänstlagen_without_a_number(tmp_path: Path
+                                                                         ) -> None:
+    # Whether 2 § cites 2001:453 or 2025:400 is not verified (IOP.md: check before citing).
+    text = section(render(tmp_path, canonical()), "Meddelarskydd")
+    assert "offentligt finansierad och som bedrivs enligt socialtjänstlagen." in text
+    assert "socialtjänstlagen (" not in text
+
+
+def test_citation_pass_keeps_sentence_case_and_unknown_titles() -> None:
+    from iopkit.render.citations import cite_laws_once
+
+    text = ("Lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter gäller. "
+            "Lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter gäller igen. "
+            "Enligt lag (2099:1) om något annat och lag (2099:1) om något annat. "
+            "Enligt kommunallagen (2017:725) och kommunallagen (2017:725).")
+    assert cite_laws_once(text) == (
+        "Lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter gäller. "
+        "Lagen om meddelarskydd i vissa enskilda verksamheter gäller igen. "
+        "Enligt lag (2099:1) om något annat och lag (2099:1) om något annat. "
+        "Enligt kommunallagen (2017:725) och kommunallagen.")
+
+
+def test_checklist_keeps_its_full_citations(tmp_path: Path, runner) -> None:
+    spec = EXAMPLES / "paraply.yaml"
+    result = run(runner, "render", spec, "-o", tmp_path, "-f", "md", "-d", "checklista",
+                 "--datum", "2026-12-02")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "paraply-checklista.md").read_text(encoding="utf-8")
+    # Each point of the checklist is read on its own.
+    assert text.count("lagen (2016:1145) om offentlig upphandling") >= 2
+
+
+# --- Finding 19: the annual report goes from the group to the parties' bodies ----------
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_public_party_does_not_hand_the_report_to_itself(tmp_path: Path,
+                                                             path: Path) -> None:
+    text = section(render(tmp_path, path), "Uppföljning och utvärdering")
+    assert "den offentliga parten lämnar den till" not in text
+    assert "som underlag och lämnar den till " in text
+
+
+# --- Finding 20: the partnership's two names ------------------------------------------
+
+
+def test_the_short_name_is_introduced_with_the_full_name(tmp_path: Path) -> None:
+    text = section(render(tmp_path, canonical()), "Parter")
+    assert "Detta avtal om idéburet offentligt partnerskap, Dagverksamhet för " \
+           "EU-medborgare i utsatthet (i avtalet kallat Dagcenter Väst), ingås mellan " \
+           "följande parter." in text
+
+
+def test_without_a_short_name_the_sentence_names_none(tmp_path: Path) -> None:
+    data = canonical()
+    data["partnerskap"].pop("kortnamn", None)
+    text = section(render(tmp_path, data), "Parter")
+    assert "Detta avtal om idéburet offentligt partnerskap ingås mellan följande parter." \
+        in text
+    assert "kallat" not in text
+
+
+# --- Findings 16 and 22: lower case after a colon, names kept --------------------------
+
+
+def test_resource_rows_start_in_lower_case_and_keep_names(paraply) -> None:
+    resources = section(paraply, "Parternas resurser")
+    assert "ekonomiska medel: bidrag till spontanidrotten" in resources
+    assert "kompetens: cykelmekaniker som handleder de boende" in resources
+    assert "lokaler: församlingshemmet i Sjövik" in resources
+    assert "ekonomiska medel: Bidrag" not in resources
+    money = section(paraply, "Ekonomi")
+    assert "Strömsby IF: bidrag till spontanidrotten och fotbollsskolan" in money
+
+
+def test_a_name_after_a_colon_keeps_its_capital(paraply) -> None:
+    goals = section(paraply, "Syfte, målgrupp och mål")
+    assert "källa: Strömsby kommuns trygghetsmätning" in goals
+    assert "källa: strömsby" not in goals
+    assert "källa: organisationernas närvarostatistik" in goals
+
+
+def test_word_table_reads_the_same(tmp_path: Path, runner) -> None:
+    result = run(runner, "render", EXAMPLES / "paraply.yaml", "-o", tmp_path,
+                 "--datum", "2026-12-02", "-d", "avtal")
+    assert result.exit_code == 0, result.output
+    document, _ = docx_paragraphs(tmp_path / "paraply-avtal.docx")
+    cells = [norm(cell.text) for table in document.tables for row in table.rows
+             for cell in row.cells]
+    assert "personal: samordnare för civilsamhällesfrågor, 50 procent av heltid" in cells
+
+
+def test_proper_words_come_from_the_spec_not_from_sentence_starts() -> None:
+    from iopkit.render.names import proper_words, starts_with_name
+
+    names = proper_words({"a": "Bidrag till personal. Mötesplats i Norrliden.",
+                          "b": ["Kartläggning: Volontärer i Sjövik"]}, ["Strömsby kommun"])
+    assert starts_with_name("Norrlidens fritidslokal", names)
+    assert starts_with_name("Strömsby kommuns trygghetsmätning", names)
+    assert not starts_with_name("Bidrag till personal", names)
+    assert not starts_with_name("Volontärer i dagcentret", names)
+    assert not starts_with_name("Mötesplats", names)
+
+
+# --- Finding 16: genitives of names ---------------------------------------------------
+
+
+def test_genitive_of_an_abbreviation_and_of_a_name_with_a_place(paraply,
+                                                                 kvinnojour) -> None:
+    background = section(paraply, "Bakgrund")
+    assert "Strömsby IF:s verksamhetsidé" in background
+    assert "Equmeniaförsamlingens verksamhetsidé" in background
+    assert "Strömsbys verksamhetsidé" not in background
+    assert "Kvinnojouren Lindans verksamhetsidé" in section(kvinnojour, "Bakgrund")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Föreningen Vinternatt", "Föreningen Vinternatts"),
+    ("Stiftelsen Gatans Hopp", "Stiftelsen Gatans Hopps"),
+    ("Cykelköket Strömsby ekonomisk förening", "Cykelköket Strömsby ekonomisk förenings"),
+    ("Strömsby IF", "Strömsby IF:s"),
+    ("Kvinnojouren Lindan i Norrmark", "Kvinnojouren Lindans"),
+    ("Röda Korset", "Röda Korsets"),
+    ("Rädda Barnen", "Rädda Barnens"),
+    ("Sensus studieförbund", "Sensus studieförbunds"),
+])
+def test_genitive(name: str, expected: str) -> None:
+    from iopkit.render.context import genitive
+
+    assert genitive(name) == expected
