@@ -187,3 +187,47 @@ def test_genitive(name: str, expected: str) -> None:
     from iopkit.render.context import genitive
 
     assert genitive(name) == expected
+
+
+# --- Findings 11, 14, 16, 17 and 24: the example specs' own texts ----------------------
+
+
+def test_paraply_premises_the_kommun_uses_itself_are_not_aid(paraply) -> None:
+    resources = section(paraply, "Parternas resurser")
+    assert "lokaler: idrottsplanen i Norrliden (till Strömsby IF)" in resources
+    assert "Norrlidens fritidslokal och idrottsplanen" not in resources
+    money = section(paraply, "Ekonomi")
+    assert "Strömsby IF: 1 410 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr och " \
+           "lokaler 360 000 kr" in money
+    assert "fritidslokal" not in money
+
+
+def test_paraply_goal_matches_the_evenings_the_activities_offer(paraply) -> None:
+    goals = section(paraply, "Syfte, målgrupp och mål")
+    # I1 is open five evenings in Sjövik, I2 three in Norrliden (3 × 52 = 156 a year).
+    assert "minst fem kvällar i veckan i Sjövik och minst tre kvällar i veckan i Norrliden" \
+        in goals
+    assert "riktvärde: minst 200 i Sjövik och minst 120 i Norrliden" in goals
+    assert "i varje område minst fem kvällar" not in goals
+
+
+def test_paraply_consensus_in_plain_swedish(paraply) -> None:
+    text = section(paraply, "Organisation och styrning")
+    assert "ett förslag kräver att alla parter är överens" in text
+    assert "köras över" not in text
+
+
+def test_kvinnojour_extra_clause_keeps_the_statutory_exception(kvinnojour) -> None:
+    assert "Tystnadsplikt och skyddade uppgifter" not in kvinnojour
+    clause = section(kvinnojour, "Skyddade uppgifter")
+    assert "bara med hennes samtycke, om inte annat följer av lag eller annan författning" \
+        in clause
+    # The tystnadsplikt itself stands once, in § Personuppgifter och sekretess.
+    assert "har tystnadsplikt" not in clause
+    assert "förbindelse om den tystnadsplikt som avtalet anger" in clause
+
+
+def test_kvinnojour_target_group_includes_women_of_eighteen(kvinnojour) -> None:
+    text = section(kvinnojour, "Syfte, målgrupp och mål")
+    assert "Kvinnor som har fyllt 18 år" in text
+    assert "över 18 år" not in text
