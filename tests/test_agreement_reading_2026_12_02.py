@@ -231,3 +231,24 @@ def test_kvinnojour_target_group_includes_women_of_eighteen(kvinnojour) -> None:
     text = section(kvinnojour, "Syfte, målgrupp och mål")
     assert "Kvinnor som har fyllt 18 år" in text
     assert "över 18 år" not in text
+
+
+# --- Finding 24: no tool voice in any agreement ----------------------------------------
+
+#: What a signed agreement never shows: the tool, its codes, keys and placeholders.
+TOOL_TEXT = re.compile(r"iopkit|IOP\d{3}|FYLL I|`|\b[a-zåäö_]+\.[a-zåäö_]+\b|"
+                       r"[a-zåäö]+_[a-zåäö]+|ansvarig nämnd", re.IGNORECASE)
+EMAIL = re.compile(r"\S+@\S+")
+REVIEWED = sorted((EXAMPLES.parent / "docs" / "granskning" / "2026-12-02-specs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES + REVIEWED, ids=lambda p: p.stem)
+def test_no_tool_voice_in_the_word_agreement(tmp_path: Path, runner, path: Path) -> None:
+    result = run(runner, "render", path, "-o", tmp_path, "-d", "avtal", "--datum",
+                 "2026-12-02")
+    assert result.exit_code == 0, result.output
+    document, paragraphs = docx_paragraphs(tmp_path / f"{path.stem}-avtal.docx")
+    texts = [p.text for p in paragraphs] + [cell.text for table in document.tables
+                                            for row in table.rows for cell in row.cells]
+    found = [m.group(0) for text in texts for m in TOOL_TEXT.finditer(EMAIL.sub("", text))]
+    assert found == [], found
