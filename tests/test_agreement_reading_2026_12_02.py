@@ -159,6 +159,11 @@ def test_proper_words_come_from_the_spec_not_from_sentence_starts() -> None:
     assert not starts_with_name("Bidrag till personal", names)
     assert not starts_with_name("Volontärer i dagcentret", names)
     assert not starts_with_name("Mötesplats", names)
+    # A kind of organisation is an ordinary noun unless a name follows it.
+    names = proper_words({"a": "med Föreningen Vinternatt"}, ["Föreningen Vinternatt"])
+    assert not starts_with_name("Föreningens lokal på Andra Långgatan", names)
+    assert starts_with_name("Föreningen Vinternatts lokal", names)
+    assert starts_with_name("Vinternatts lokal", names)
 
 
 # --- Finding 16: genitives of names ---------------------------------------------------

@@ -60,10 +60,24 @@ def proper_words(data: Any, party_names: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(words | {_stem(w) for w in words})
 
 
+#: Words for a kind of organisation that begin many names ("Föreningen Vinternatt") but
+#: on their own are ordinary nouns: "Föreningens lokal" is "föreningens lokal".
+GENERIC = frozenset({
+    "Föreningen", "Stiftelsen", "Församlingen", "Kooperativet", "Förbundet", "Samfundet",
+    "Jouren", "Kvinnojouren", "Tjejjouren", "Bolaget", "Kommunen", "Regionen",
+    "Nämnden", "Styrelsen", "Organisationen"})
+_NEXT_WORD = re.compile(r"\s+(\S)")
+
+
 def starts_with_name(text: str, names: frozenset[str]) -> bool:
-    """Whether `text` begins with one of `names` (or its genitive)."""
-    match = _CAPITALISED.match(text.lstrip())
+    """Whether `text` begins with one of `names` (or its genitive). A generic first word
+    ("Föreningen", "Stiftelsens") is a name only when a capitalised word follows it."""
+    text = text.lstrip()
+    match = _CAPITALISED.match(text)
     if match is None:
         return False
     word = match.group(0)
+    if word in GENERIC or _stem(word) in GENERIC:
+        following = _NEXT_WORD.match(text, match.end())
+        return following is not None and following.group(1).isupper()
     return word in names or _stem(word) in names
