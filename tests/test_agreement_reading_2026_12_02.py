@@ -257,3 +257,17 @@ def test_no_tool_voice_in_the_word_agreement(tmp_path: Path, runner, path: Path)
                                             for row in table.rows for cell in row.cells]
     found = [m.group(0) for text in texts for m in TOOL_TEXT.finditer(EMAIL.sub("", text))]
     assert found == [], found
+
+
+def test_two_parties_never_share_a_shortened_genitive(tmp_path: Path) -> None:
+    from i21_specs import two_organisations
+
+    data = two_organisations()
+    nonprofits = [p for p in data["parter"] if p["typ"] not in ("kommun", "region")]
+    for party, place in zip(nonprofits, ("Strömsby", "Sjövik")):
+        party["namn"] = f"Equmeniaförsamlingen i {place}"
+        party["verksamhetsidé"] = "Att vara en öppen församling."
+    background = section(render(tmp_path, data), "Bakgrund")
+    assert "Equmeniaförsamlingen i Strömsbys verksamhetsidé" in background
+    assert "Equmeniaförsamlingen i Sjöviks verksamhetsidé" in background
+    assert "Equmeniaförsamlingens verksamhetsidé" not in background

@@ -65,14 +65,15 @@ def _ivo_permit(party: Party) -> IvoPermitView | None:
     return IvoPermitView(text, permit)
 
 
-def genitive(name: str) -> str:
+def genitive(name: str, shorten: bool = True) -> str:
     """A party's name in the genitive (Språkrådet): "Föreningen Vinternatts"; a name
     ending in s, x or z takes no further s; an abbreviation takes a colon ("Strömsby
     IF:s"). A name with a place after "i" or "på" puts the genitive on the name before
-    it ("Kvinnojouren Lindan i Norrmark" -> "Kvinnojouren Lindans"), not on the place."""
+    it ("Kvinnojouren Lindan i Norrmark" -> "Kvinnojouren Lindans"), not on the place,
+    unless `shorten` is false (two parties would then read the same)."""
     words = name.split()
     for index, word in enumerate(words[1:], start=1):
-        if word in ("i", "på") and index < len(words) - 1:
+        if shorten and word in ("i", "på") and index < len(words) - 1:
             words = words[:index]
             break
     base = " ".join(words)
@@ -117,6 +118,12 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                   draft_date: dt.date, spec_file: str = "") -> dict[str, Any]:
     """The template context for one spec (see the module docstring)."""
     parties = [_party(p) for p in spec.parties]
+    # "Equmeniaförsamlingen i Strömsby" and "… i Sjövik" must not both read
+    # "Equmeniaförsamlingens": then each keeps its whole name.
+    short = [p["namn_genitiv"] for p in parties]
+    for party in parties:
+        if short.count(party["namn_genitiv"]) > 1:
+            party["namn_genitiv"] = genitive(party["namn"], shorten=False)
     party_by_id = {p["id"]: p for p in parties}
 
     def party_ref(party_id: str) -> dict[str, Any]:
