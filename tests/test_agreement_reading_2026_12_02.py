@@ -189,7 +189,7 @@ def test_genitive_of_an_abbreviation_and_of_a_name_with_a_place(paraply,
     ("Sensus studieförbund", "Sensus studieförbunds"),
 ])
 def test_genitive(name: str, expected: str) -> None:
-    from iopkit.render.context import genitive
+    from iopkit.render.names import genitive
 
     assert genitive(name) == expected
 

@@ -22,7 +22,7 @@ from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..schedule import accounts_reports, annual_reports, extension_decision_date
 from .agreement import agreement_context
-from .names import proper_words
+from .names import genitive, proper_words
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
 
@@ -63,26 +63,6 @@ def _ivo_permit(party: Party) -> IvoPermitView | None:
         return None
     permit = party.ivo_permit if isinstance(party.ivo_permit, IvoPermit) else None
     return IvoPermitView(text, permit)
-
-
-def genitive(name: str, shorten: bool = True) -> str:
-    """A party's name in the genitive (Språkrådet): "Föreningen Vinternatts"; a name
-    ending in s, x or z takes no further s; an abbreviation takes a colon ("Strömsby
-    IF:s"). A name with a place after "i" or "på" puts the genitive on the name before
-    it ("Kvinnojouren Lindan i Norrmark" -> "Kvinnojouren Lindans"), not on the place,
-    unless `shorten` is false (two parties would then read the same)."""
-    words = name.split()
-    for index, word in enumerate(words[1:], start=1):
-        if shorten and word in ("i", "på") and index < len(words) - 1:
-            words = words[:index]
-            break
-    base = " ".join(words)
-    last = base[-1:]
-    if last.lower() in "sxz":
-        return base
-    if last.isupper() or last.isdigit():
-        return base + ":s"
-    return base + "s"
 
 
 def _party(party: Party) -> dict[str, Any]:

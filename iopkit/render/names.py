@@ -1,4 +1,5 @@
-"""Proper nouns of a spec, so that text spliced in after a colon starts in lower case
+"""Names in running text: the genitive of a party's name ("Strömsby IF:s"), and the
+proper nouns of a spec, so that text spliced in after a colon starts in lower case
 ("ekonomiska medel: bidrag till personal") without breaking a name ("källa: Strömsby
 kommuns trygghetsmätning", "lokaler: Norrlidens fritidslokal").
 
@@ -81,3 +82,23 @@ def starts_with_name(text: str, names: frozenset[str]) -> bool:
         following = _NEXT_WORD.match(text, match.end())
         return following is not None and following.group(1).isupper()
     return word in names or _stem(word) in names
+
+
+def genitive(name: str, shorten: bool = True) -> str:
+    """A party's name in the genitive (Språkrådet): "Föreningen Vinternatts"; a name
+    ending in s, x or z takes no further s; an abbreviation takes a colon ("Strömsby
+    IF:s"). A name with a place after "i" or "på" puts the genitive on the name before
+    it ("Kvinnojouren Lindan i Norrmark" -> "Kvinnojouren Lindans"), not on the place,
+    unless `shorten` is false (two parties would then read the same)."""
+    words = name.split()
+    for index, word in enumerate(words[1:], start=1):
+        if shorten and word in ("i", "på") and index < len(words) - 1:
+            words = words[:index]
+            break
+    base = " ".join(words)
+    last = base[-1:]
+    if last.lower() in "sxz":
+        return base
+    if last.isupper() or last.isdigit():
+        return base + ":s"
+    return base + "s"
