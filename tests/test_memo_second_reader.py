@@ -198,17 +198,18 @@ def test_de_minimis_beslutspunkt_covers_money_and_premises(runner, tmp_path):
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
     assert "att utan kostnad ställa följande till förfogande för Strömsby IF under " \
-           "avtalsperioden: Norrlidens fritidslokal och idrottsplanen i Norrliden, värderat " \
-           "till 660 000 kr" in proposal
+           "avtalsperioden: idrottsplanen i Norrliden, värderat till 360 000 kr" in proposal
+    # The kommun uses the fritidslokal for its own mötesplats: not aid.
+    assert "fritidslokal" not in proposal
     assert "att allt stöd enligt avtalet, pengar och andra resurser, lämnas som stöd av " \
-           "mindre betydelse enligt kommissionens förordning (EU) 2023/2831: 1 710 000 kr " \
+           "mindre betydelse enligt kommissionens förordning (EU) 2023/2831: 1 410 000 kr " \
            "till Strömsby IF" in proposal
     assert "före beviljandet har fått ett skriftligt besked om stödets belopp" in proposal
     # The money points no longer each call themselves de minimis (one point does).
     assert proposal.count("stöd av mindre betydelse enligt") == 1
     notice = agreement_text(runner, spec)
-    assert "Strömsby IF: 1 710 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr " \
-           "och lokaler 660 000 kr" in notice
+    assert "Strömsby IF: 1 410 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr " \
+           "och lokaler 360 000 kr" in notice
 
 
 # 6. Risks in the officer's voice; silenced findings are not risks -----------------------
@@ -321,7 +322,7 @@ def test_inserted_text_continues_the_sentence_in_lower_case_but_names_keep_capit
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     assert "sammanlagt 1 050 000 kr (bidrag till spontanidrotten och fotbollsskolan)" in text
     assert "(Bidrag till" not in text
-    assert "avtalsperioden: Norrlidens fritidslokal" in text
+    assert "avtalsperioden: idrottsplanen i Norrliden" in text
     assert "Cykelköket Strömsby ekonomisk förening (verktyg i cykelverkstaden" in text
 
 

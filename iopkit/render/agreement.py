@@ -55,10 +55,11 @@ SOL_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stö
              "hemtjänst")
 
 #: How lag (2017:151) 2 § names the field an activity area belongs to (the clause quotes
-#: the law's conditions; it never says that the activity is covered). The law still
-#: cites socialtjänstlagen (2001:453); a reference to it applies to socialtjänstlagen
-#: (2025:400) since 1 July 2025, so the agreement names the law in force.
-_SOL = "bedrivs enligt socialtjänstlagen (2025:400)"
+#: the law's conditions; it never says that the activity is covered). Whether 2 § now
+#: cites socialtjänstlagen (2025:400) or still (2001:453), whose references apply to the
+#: new law since 1 July 2025, is not verified here (IOP.md: check before citing the SoL
+#: number), so the quoted condition names the law without its number.
+_SOL = "bedrivs enligt socialtjänstlagen"
 WHISTLEBLOWER_FIELDS = {
     "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
     "hemtjänst": _SOL,

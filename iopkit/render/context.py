@@ -22,6 +22,7 @@ from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..schedule import accounts_reports, annual_reports, extension_decision_date
 from .agreement import agreement_context
+from .names import genitive, proper_words
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
 
@@ -68,10 +69,7 @@ def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
         "namn": party.name,
-        # "Föreningen Vinternatts", "Kvinnojouren Lindans"; a name ending in s, x or z
-        # takes no further s.
-        "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
-        else party.name.rstrip() + "s",
+        "namn_genitiv": genitive(party.name),
         "typ": party.type,
         "organ": party.body,
         "organisationsnummer": party.org_number,
@@ -100,6 +98,12 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                   draft_date: dt.date, spec_file: str = "") -> dict[str, Any]:
     """The template context for one spec (see the module docstring)."""
     parties = [_party(p) for p in spec.parties]
+    # "Equmeniaförsamlingen i Strömsby" and "… i Sjövik" must not both read
+    # "Equmeniaförsamlingens": then each keeps its whole name.
+    short = [p["namn_genitiv"] for p in parties]
+    for party in parties:
+        if short.count(party["namn_genitiv"]) > 1:
+            party["namn_genitiv"] = genitive(party["namn"], shorten=False)
     party_by_id = {p["id"]: p for p in parties}
 
     def party_ref(party_id: str) -> dict[str, Any]:
@@ -254,6 +258,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "fil": spec_file,
         "utkast_datum": draft_date,
         "paragraf": paragraph_counter(),
+        # Names that keep their capital after a colon (the filter gemen_början).
+        "egennamn": proper_words(spec.model_dump(warnings=False), (p.name for p in spec.parties)),
         "partnerskap": {
             "namn": spec.partnership.name,
             "kortnamn": spec.partnership.short_name,
