@@ -380,7 +380,8 @@ CASES = [
           setter("partnerskap", "avgränsning", "Det skyddade boendet ingår inte."),
           setter("parter", 1, "ivo_tillstånd", {"datum": D(2024, 6, 10),
                                                  "avser": ["skyddat boende"]}),
-          setter("resurser", 2, "beskrivning", "Föreningens samtalsrum, 180 kvadratmeter")]),
+          setter("resurser", 2, "beskrivning", "Föreningens samtalsrum, 180 kvadratmeter"),
+          setter("parter", 1, "adress", "Box 12, 413 01 Göteborg")]),
     # A decision by another body than the party's organ; near miss: the same body
     # written with a capital.
     Case("IOP194", "varning", [setter("process", "beslut", 1, "organ", "kommunstyrelsen")],

@@ -134,6 +134,9 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         need["mål"] = [g for g in goals if any(n is need for n in g["behov"])]
 
     facts = assess(spec)
+    for view, spec_party in zip(parties, spec.parties):
+        if not facts.shows_address(spec_party):
+            view["adress"] = None  # the boende's address is secret (IOP188)
     period = spec.period
     # Amounts are per avtalsår (spec/yearly.py): the calendar years when the period
     # starts on 1 January, else years from the start date, labelled "2027/28".
@@ -432,6 +435,12 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     }
 
 
+#: A statutory area in the definite form, for running text.
+DEFINITE_AREAS = {"skyddat boende": "det skyddade boendet",
+                  "särskilt boende": "det särskilda boendet", "stödboende": "stödboendet",
+                  "HVB": "HVB-verksamheten", "hemtjänst": "hemtjänsten"}
+
+
 def _screening(screening: Screening) -> dict[str, str | None]:
     """The plain answers of rättslig_bedömning.prövning, under their YAML keys."""
     return {"tidigare_upphandlad": screening.procured_before,
@@ -489,6 +498,9 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
         # avgränsning excludes it, or only its IVO permit names it): the documents say
         # it is outside and not funded (rules/statutory.py).
         "lagstadgad_utanför": [{"område": AREA_NAMES.get(o.area, o.area), "typ": o.area,
+                                # "kostnader för det skyddade boendet"
+                                "område_bestämd": DEFINITE_AREAS.get(
+                                    o.area, "verksamheten inom " + AREA_NAMES.get(o.area, o.area)),
                                 # "driver också ett skyddat boende"
                                 "område_en": ("ett " if o.area in (
                                     "skyddat boende", "särskilt boende", "HVB", "stödboende")

@@ -252,6 +252,14 @@ class Assessment:
             self.spec, scope.inside,
             [o.party for o in scope.outside if o.area == "skyddat boende"]))
 
+    def shows_address(self, party: Party) -> bool:
+        """Whether the documents may print the party's `adress`: not a street address
+        of an organisation that runs a skyddat boende (IOP188)."""
+        from .statutory_checks import street_address
+
+        return party.id not in self._shelter_party_ids or \
+            street_address(party.address or "") is None
+
     def resource_text(self, resource: Resource) -> str:
         """A resource's description as the documents print it: for an organisation that
         runs a skyddat boende, never with a street address (the boende's address is

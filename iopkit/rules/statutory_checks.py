@@ -27,7 +27,8 @@ from .sources import DE_MINIMIS, HFD_2020_15, IVO, KL, SOL, cite
 _STREET = re.compile(
     r"\b[A-ZÅÄÖ][\wåäöé-]*(?:gatan|gata|vägen|väg|gränd|gränden|torget|torg|allén|"
     r"backen|stigen|leden|plan|platsen|kajen|esplanaden)\b(?:\s+\d+(?:\s?[A-Za-z]\b)?)?"
-    r"|\b[A-ZÅÄÖ][\wåäöé]*\s+\d+\s*[A-Z]?\s*,\s*\d{3}\s?\d{2}\b",
+    # "Kvarnbacken 3, 871 31": a name and a number before the postcode, but not a box.
+    r"|\b(?!(?:Box|Fack|Postbox|Pl)\b)[A-ZÅÄÖ][\wåäöé]*\s+\d+\s*[A-Z]?\s*,\s*\d{3}\s?\d{2}\b",
     re.UNICODE)
 #: Two-word street names: "Andra Långgatan", "Övre Husargatan".
 _STREET_PREFIX = re.compile(
@@ -81,13 +82,24 @@ def statutory_insats_is_economic(ctx: RuleContext) -> Iterable[Hit]:
 @rule(code="IOP188", severity=Severity.WARNING,
       title="Adress i en resurs hos en organisation med skyddat boende",
       trigger=("en idéburen part driver skyddat boende (i partnerskapet eller vid sidan av "
-               "det) och en av dess resurser (`resurser[].beskrivning`) nämner en gatuadress"),
+               "det) och dess `adress` eller en av dess resurser (`resurser[].beskrivning`) "
+               "är eller nämner en gatuadress"),
       source=SOL)
 def shelter_address(ctx: RuleContext) -> Iterable[Hit]:
     scope = ctx.facts.statutory_scope
     parties = shelter_parties(ctx.spec, scope.inside,
                               [o.party for o in scope.outside if o.area == "skyddat boende"])
     ids = {p.id for p in parties}
+    for index, party in enumerate(ctx.spec.parties):
+        street = street_address(party.address or "") if party.id in ids else None
+        if street is None:
+            continue
+        yield Hit(("parter", index, "adress"), (
+            f"Adressen för {party.name} är en gatuadress (\"{street}\"). Organisationen "
+            "driver skyddat boende, vars adress är hemlig, och avtalet säger att den adress "
+            "som anges för organisationen är en postadress. Ange en postadress som inte "
+            "visar var verksamheten finns (till exempel en box); dokumenten visar inte "
+            "gatuadressen."))
     for index, resource in enumerate(ctx.spec.resources):
         if resource.party not in ids:
             continue
