@@ -367,8 +367,10 @@ def screening_signs(ctx: RuleContext) -> Iterable[Hit]:
             "och förklara varför avtalet ändå stöder organisationens egen verksamhet, eller "
             "pröva om avtalet ska upphandlas."), todo=(
             f"Underlaget visar att {SIGN_TEXT[sign]}, vilket talar för att avtalet är ett "
-            "offentligt kontrakt som ska upphandlas. Det behöver bedömas och förklaras innan "
-            "nämnden beslutar."))
+            "offentligt kontrakt som ska upphandlas. Det som den offentliga parten får utfört "
+            "tas ut ur avtalet och upphandlas, eller så förklarar förvaltningen i "
+            "upphandlingsbedömningen varför avtalet ändå bara stöder organisationens egen "
+            "verksamhet, innan nämnden beslutar."))
 
 
 def _statutory_sign(ctx: RuleContext) -> Iterable[Hit]:

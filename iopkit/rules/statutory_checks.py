@@ -95,7 +95,7 @@ def shelter_address(ctx: RuleContext) -> Iterable[Hit]:
         if street is None:
             continue
         yield Hit(("parter", index, "adress"), (
-            f"Adressen för {party.name} är en gatuadress (\"{street}\"). Organisationen "
+            f"Adressen för {party.name} är en gatuadress. Organisationen "
             "driver skyddat boende, vars adress är hemlig, och avtalet säger att den adress "
             "som anges för organisationen är en postadress. Ange en postadress som inte "
             "visar var verksamheten finns (till exempel en box); dokumenten visar inte "
@@ -107,7 +107,8 @@ def shelter_address(ctx: RuleContext) -> Iterable[Hit]:
         if street is None:
             continue
         yield Hit(("resurser", index, "beskrivning"), (
-            f"Resursen nämner en adress (\"{street}\"). Organisationen driver skyddat "
+            # The street is not quoted: the checklist shows this message.
+            "Resursen nämner en gatuadress. Organisationen driver skyddat "
             "boende, vars adress är hemlig: avtalet, dess bilagor och tjänsteskrivelsen "
             "anger den inte, och en läsare av en allmän handling kan inte skilja "
             "organisationens andra lokaler från boendet. Ta bort adressen ur "
