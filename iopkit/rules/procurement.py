@@ -522,9 +522,10 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         f"inte till {who}. Stödet kan avse organisationens egen verksamhet; skulle det "
         "finansiera platser eller insatser som kommunen beslutar om behöver det prövas om "
         f"det är en angelägenhet för {who} (2 kap. 1 § kommunallagen (2017:725)). Ta med "
-        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet "
-        "(`partnerskap.avgränsning`) och beskriv bedömningen; undanta sedan regeln med en "
-        "motivering."), todo=(
+        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet: "
+        "skriv i `partnerskap.avgränsning` att boendet eller insatsen inte ingår i "
+        "partnerskapet, och ta bort den ur insatserna och resurserna; då gäller regeln "
+        "inte."), todo=(
         f"Avtalet gäller {named}, en insats som socialnämnden i kommunen beviljar den "
         f"enskilde; {names} har inte det ansvaret och kan inte lämna över insatsen. "
         "Avtalet behöver avgränsas till organisationens egen verksamhet, eller kommunen bli "

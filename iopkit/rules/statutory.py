@@ -117,7 +117,10 @@ def scope(spec: Spec) -> StatutoryScope:
     placed = screening is not None and screening.individual_decisions == "ja"
 
     def in_partnership(area: str) -> bool:
-        return placed or any(_named(area, text) for text in described)
+        # A sentence that names the area to exclude it ("samtalsrum, inte i det skyddade
+        # boendet") does not put it in the partnership.
+        return placed or any(_named(area, sentence) and not EXCLUDED.search(sentence)
+                             for text in described for sentence in _SENTENCE.findall(text))
 
     candidates = list(dict.fromkeys(
         [*listed, *(a for areas in permits.values() for a in areas)]))
