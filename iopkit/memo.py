@@ -114,7 +114,7 @@ _SCREENING_VOICE = (
 #: for a risk the nämnd reads.
 _INSTRUCTION = re.compile(
     r"^(Förklara|Beskriv|Ta upp|Ta reda|Ta med|Ange|Lägg till|Skriv|Välj|Pröva|Kontrollera|"
-    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela)\b")
+    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela|Flytta|Planera)\b")
 
 
 def risk_text(finding: "Finding") -> str:

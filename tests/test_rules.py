@@ -393,6 +393,12 @@ CASES = [
          "jäv:",
          [setter("process", "jäv", "Ingen ledamot i socialnämnden Centrum sitter i "
                  "föreningens styrelse.")]),
+    # A statutory insats inside the partnership: the nämnd decides on 15 December and
+    # fullmäktige after it, too late for a start on 1 January; near miss: a later start.
+    Case("IOP196", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
+         "datum: 2026-12-15",
+         [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
+          setter("avtalsperiod", "start", D(2027, 3, 1))]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).
@@ -719,9 +725,11 @@ def test_exemption_code_is_read_case_insensitively(runner, write_spec):
     text = canonical_variant(
         setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
         setter("parter", 1, "ivo_tillstånd", "IVO 3.5.1-12345/2026"),
-        # Hemtjänst inside the partnership is also economic activity (IOP187).
+        # Hemtjänst inside the partnership is also economic activity (IOP187) and goes to
+        # fullmäktige before the start (IOP196).
         setter("iopkit_undantag", [{"regel": "iop108", "motivering": "Prövat av juristen."},
-                                   {"regel": "iop187", "motivering": "Prövat av juristen."}]))
+                                   {"regel": "iop187", "motivering": "Prövat av juristen."},
+                                   {"regel": "iop196", "motivering": "Prövat av juristen."}]))
     result = run(runner, "check", "--strict", write_spec(text))
     assert result.exit_code == 0, result.output
 

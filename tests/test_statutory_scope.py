@@ -227,3 +227,17 @@ def test_no_tool_text_in_the_namnds_documents(rendered):
         for kind in ("avtal", "tjansteskrivelse"):
             for word in ("IOP1", "`", "iopkit", "FYLL I", "lagstadgad_utanför"):
                 assert word not in texts[kind], (name, kind, word)
+
+
+def test_fullmaktige_and_the_appeal_period_must_fit_before_the_start(runner, tmp_path):
+    # avtal 24: the nämnd decides on 17 December, fullmäktige after it, and the agreement
+    # starts on 1 January; with the start moved to April there is time.
+    _, out = check_output(runner, FIXTURES / "platser.yaml")
+    late = next(line for line in out.splitlines() if " IOP196 " in line)
+    assert "Socialnämnden beslutar den 17 december 2026, och kommunfullmäktige först " \
+           "därefter" in late and "avtalet börjar redan den 1 januari 2027" in late
+    data = yaml.safe_load((FIXTURES / "platser.yaml").read_text(encoding="utf-8"))
+    data["avtalsperiod"]["start"] = "2027-04-01"
+    path = tmp_path / "senare.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    assert "IOP196" not in check_output(runner, path)[1]

@@ -9,13 +9,17 @@
   `street_address` is what render/context.py uses to leave it out).
 - A decision in `process.beslut` by another body than the party's `organ` (IOP194), and
   a `process.jäv` text that names another body than the one that decides (IOP195).
+- A statutory insats inside the partnership goes to fullmäktige: its decision and the
+  three weeks for laglighetsprövning must fit before the agreement starts (IOP196).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Iterable
 
+from ..format import datum_lang
 from ..spec.findings import Severity
 from ..spec.model import Party, Spec
 from .assessment import AREA_NAMES
@@ -203,3 +207,42 @@ def conflict_text_names_other_body(ctx: RuleContext) -> Iterable[Hit]:
         "prövats för ett organ när bedömningen gäller ett annat. Skriv bedömningen för "
         "det beslutande organet; tills dess säger tjänsteskrivelsen att jäv ska prövas "
         "innan beslutet fattas."))
+
+
+@rule(code="IOP196", severity=Severity.WARNING,
+      title="Fullmäktige och laglighetsprövningen hinns inte före starten",
+      trigger=("en lagstadgad insats ligger i partnerskapet och en kommun är part, och "
+               "kommunens beslut i `process.beslut` (fullmäktiges, annars nämndens) plus tre "
+               "veckor för laglighetsprövning infaller efter `avtalsperiod.start`"),
+      source=cite(KL, HFD_2020_15))
+def council_too_late(ctx: RuleContext) -> Iterable[Hit]:
+    # avtal 24 of the second reading: the nämnd decides in December, fullmäktige still
+    # has to approve, and the agreement starts on 1 January.
+    spec = ctx.spec
+    if not ctx.facts.statutory_areas or spec.process is None:
+        return
+    start = spec.period.start
+    for party in spec.public_parties:
+        if party.type != "kommun":
+            continue
+        own = [(i, d) for i, d in enumerate(spec.process.decisions) if d.party == party.id]
+        if not own:
+            continue
+        council = [(i, d) for i, d in own if "fullmäktige" in d.body.lower()]
+        index, decision = max(council or own, key=lambda item: item[1].date)
+        # Fullmäktige decides after the nämnd; its decision can be appealed for three
+        # weeks after the protocol is announced (kommunallagen 13 kap. 5 §).
+        earliest = decision.date + dt.timedelta(weeks=3)
+        if earliest <= start:
+            continue
+        when = (f"Kommunfullmäktige beslutar {datum_lang(decision.date)}" if council else
+                f"{decision.body[:1].upper()}{decision.body[1:]} beslutar "
+                f"{datum_lang(decision.date)}, och kommunfullmäktige först därefter")
+        yield Hit(("process", "beslut", index, "datum"), (
+            "Partnerskapet omfattar en insats som kommunen ska ge enskilda, så "
+            "kommunfullmäktige beslutar om avtalet (10 kap. 1 § kommunallagen (2017:725)). "
+            f"{when}; fullmäktiges beslut kan överklagas i tre veckor efter att protokollet "
+            "har anslagits, men "
+            f"avtalet börjar redan {datum_lang(start)}. Flytta avtalets start, eller planera "
+            "fullmäktiges beslut så att tiden för laglighetsprövning har gått ut före "
+            "starten."))
