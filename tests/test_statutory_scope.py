@@ -127,8 +127,10 @@ def test_places_bought_separately_are_ready_for_decision(runner, rendered):
     memo = rendered["delat"]["tjansteskrivelse"]
     assert "Ärendet är inte klart för beslut" not in memo
     assert "Förvaltningen föreslår att socialnämnden godkänner avtalet" in memo
-    assert "Stiftelsen Fristad driver också ett skyddat boende. Det ingår inte i " \
+    assert "Stiftelsen Fristad driver också ett skyddat boende, men det ingår inte i " \
            "partnerskapet och finansieras inte med medel enligt avtalet." in memo
+    assert "För partnerskapets egen verksamhet gäller lagen bara om den bedrivs " \
+           "yrkesmässigt" in memo
     # TS/CL 6: no claim that the agreement covers the places.
     assert "När ett bidrag finansierar platser" not in memo
     assert "Den verksamhet som avtalet gäller (skyddat boende)" not in memo
