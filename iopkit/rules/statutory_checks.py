@@ -60,17 +60,18 @@ def shelter_parties(spec: Spec, scope_areas: Iterable[str], outside: Iterable[Pa
       title="Stödet finansierar en lagstadgad insats som är ekonomisk verksamhet",
       trigger=("partnerskapet omfattar en lagstadgad insats (skyddat boende, särskilt "
                "boende, HVB …; se IOP108) och `statsstöd_grund` är `ingen ekonomisk "
-               "verksamhet` eller saknas"),
+               "verksamhet`"),
       source=cite(DE_MINIMIS, HFD_2020_15))
 def statutory_insats_is_economic(ctx: RuleContext) -> Iterable[Hit]:
     areas = ctx.facts.statutory_areas
     legal = ctx.spec.legal
     ground = legal.state_aid_ground if legal is not None else None
-    if not areas or ground not in (None, "ingen ekonomisk verksamhet"):
+    # Without a ground IOP110/IOP111 already ask for the assessment.
+    if not areas or ground != "ingen ekonomisk verksamhet":
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
     definite = "det skyddade boendet" if areas == ("skyddat boende",) else named
-    path = ("rättslig_bedömning", "statsstöd_grund") if ground else ("rättslig_bedömning",)
+    path = ("rättslig_bedömning", "statsstöd_grund")
     yield Hit(path, (
         f"Partnerskapet omfattar {named}. Det är insatser som kommuner köper av utförare "
         "med tillstånd, på en marknad, och därför ekonomisk verksamhet: att bidraget inte "
