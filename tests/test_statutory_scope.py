@@ -64,6 +64,8 @@ def test_places_funded_by_the_grant_stop_the_decision(rendered):
     # TS/CL 1: the state-aid verdict does not cover the boende the grant funds.
     assert "Stödet finansierar enligt avtalet det skyddade boendet, som är ekonomisk " \
            "verksamhet. Statsstödsfrågan måste bedömas på nytt" in page
+    assert "Beloppet överstiger taket för stöd av mindre betydelse (300 000 euro under tre " \
+           "år), så den grunden räcker inte." in page
     # TS/CL 6: a concrete step, not "bedömas och förklaras".
     assert "Platserna tas ut ur avtalet och köps separat" in page
     assert "bedömas och förklaras innan" not in page

@@ -72,16 +72,25 @@ def statutory_insats_is_economic(ctx: RuleContext) -> Iterable[Hit]:
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
     definite = "det skyddade boendet" if areas == ("skyddat boende",) else named
     path = ("rättslig_bedömning", "statsstöd_grund")
+    # Whether de minimis could carry it: the largest recipient's aid against the ceiling.
+    facts = ctx.facts
+    counted = max((a.counted(facts.budget_reservation)[0] for a in facts.aid_by_recipient),
+                  default=0)
+    limit = ctx.settings.de_minimis_eur
+    above = bool(facts.eur_rate) and counted / facts.eur_rate > limit
+    amount = f"{limit:,}".replace(",", " ")
+    ceiling = (" Beloppet överstiger taket för stöd av mindre betydelse "
+               f"({amount} euro under tre år), så den grunden räcker inte." if above else "")
     yield Hit(path, (
         f"Partnerskapet omfattar {named}. Det är insatser som kommuner köper av utförare "
         "med tillstånd, på en marknad, och därför ekonomisk verksamhet: att bidraget inte "
         "är statsstöd eftersom verksamheten inte är ekonomisk gäller inte för den delen. "
         "Bedöm statsstödsfrågan på nytt för det som bidraget finansierar (beloppet mot "
         "taket för stöd av mindre betydelse, eller en annan grund), eller ta ut "
-        f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`."), todo=(
+        f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`.{ceiling}"), todo=(
         f"Stödet finansierar enligt avtalet {definite}, som är ekonomisk verksamhet. "
         "Statsstödsfrågan måste bedömas på nytt för den delen, eller tas "
-        f"{definite} ut ur avtalet."))
+        f"{definite} ut ur avtalet.{ceiling}"))
 
 
 @rule(code="IOP188", severity=Severity.WARNING,
