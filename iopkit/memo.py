@@ -74,7 +74,7 @@ TODO_TEXTS = {
 
 #: Findings about the underlag's wording, not the matter: the checklist shows them, the
 #: memo does not.
-DRAFTING_HINTS = frozenset({"IOP104", "IOP194", "IOP195"})
+DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195"})
 
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")

@@ -107,6 +107,8 @@ def test_a_street_address_is_never_printed_for_an_organisation_with_a_shelter(
     for kind, text in rendered["platser"].items():
         assert "Kvarngatan" not in text, kind
     assert "Organisationens lokaler för verksamheten" in rendered["platser"]["avtal"]
+    # The documents already leave the street out: no risk for the nämnd to read about.
+    assert "gatuadress" not in rendered["platser"]["tjansteskrivelse"]
     _, out = check_output(runner, FIXTURES / "platser.yaml")
     assert out.count("IOP188") == 2  # the party's adress and the resource
 
