@@ -115,7 +115,7 @@ def test_agreement_says_the_namnd_proposes_and_fullmaktige_approves(runner, tmp_
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": (
         "Platserna köps genom separat upphandling; bidraget gäller stiftelsens egen "
-        "verksamhet.")} for code in ("IOP108", "IOP180")]
+        "verksamhet.")} for code in ("IOP108", "IOP180", "IOP187")]
     spec = write(data, tmp_path, "fullmaktige")
     _, memo, _, _ = render_memo(runner, spec, date="2026-12-01")
     assert "föreslå kommunfullmäktige besluta att godkänna avtalet" in memo
@@ -223,7 +223,9 @@ def test_risks_never_show_a_silenced_wording_finding_or_the_tools_voice(runner, 
     # An open wording hint is for the checklist, not a risk for the nämnd.
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": "Platserna upphandlas för sig."}
-                               for code in ("IOP108", "IOP180")]
+                               for code in ("IOP108", "IOP180", "IOP187")]
+    # A procurement word in the avgränsning that does not say what lies outside.
+    data["partnerskap"]["avgränsning"] = "Nattlogi ordnas genom upphandling."
     spec = write(data, tmp_path, "ordval")
     assert "IOP104" in run(runner, "check", spec).output
     _, text, _, _ = render_memo(runner, spec, date="2026-12-01")

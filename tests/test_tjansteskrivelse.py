@@ -246,9 +246,13 @@ def test_skyddat_boende_with_open_statutory_sign_is_not_ready(runner, tmp_path):
     spec = memo_specs.write(memo_specs.skyddat_boende(), tmp_path, "skyddat")
     _, text, _, _ = render_memo(runner, spec)
     assert "Ärendet är inte klart för beslut" in first_page(text)
-    assert "godkänna avtalet" not in text
+    assert "godkänna avtalet" not in section(text, "Förslag till beslut", "Beslutet skickas till")
+    # TS/CL 2: "Vem som beslutar" agrees with the first page.
+    assert "socialnämnden Centrum kan inte ensam godkänna avtalet" in text
     boende = section(text, "Skyddat boende Skyddat boende är", "Personuppgifter")
+    # TS/CL 15: the insats dates from 2024, under the socialtjänstlag of the time.
     assert "en insats enligt socialtjänstlagen (2025:400) som socialnämnden beviljar" in boende
+    assert "infördes den 1 april 2024, när den tidigare socialtjänstlagen gällde" in boende
     for duty in ("anmäla till socialnämnden om den får kännedom om eller misstänker att ett "
                  "barn far illa (socialtjänstlagen)",
                  "rapportera missförhållanden och påtagliga risker för missförhållanden (lex "
@@ -275,7 +279,7 @@ def test_statutory_insats_goes_to_fullmaktige_when_nothing_else_blocks(runner, t
     # The same sign from the area (IOP108) and from the plain answer (IOP180).
     data["iopkit_undantag"] = [{"regel": code, "motivering": (
         "Platserna köps genom separat upphandling; bidraget gäller stiftelsens egen "
-        "verksamhet.")} for code in ("IOP108", "IOP180")]
+        "verksamhet.")} for code in ("IOP108", "IOP180", "IOP187")]
     spec = memo_specs.write(data, tmp_path, "fullmaktige")
     _, text, _, _ = render_memo(runner, spec)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
@@ -295,7 +299,7 @@ def test_statutory_insats_goes_to_fullmaktige_when_nothing_else_blocks(runner, t
 def test_fullmaktige_mandate_is_cited(runner, tmp_path):
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": "Se fullmäktiges beslut."}
-                               for code in ("IOP108", "IOP180")]
+                               for code in ("IOP108", "IOP180", "IOP187")]
     data["process"]["beslut"].append({"part": "goteborg", "organ": "kommunfullmäktige",
                                       "datum": "2026-06-11", "paragraf": "§ 88"})
     spec = memo_specs.write(data, tmp_path, "mandat")

@@ -290,12 +290,10 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
 
 
 def statutory_insats(context: dict[str, Any]) -> bool:
-    """The organisation would perform a statutory insats: the plain answer says so, or
-    an activity area is one and the answer does not deny it."""
-    screening = context["rättslig_bedömning"].get("prövning") or {}
-    answer = screening.get("lagstadgad_insats")
-    return answer == "ja" or (answer != "nej" and
-                              bool(context["bedömning"]["lagstadgade_områden"]))
+    """The organisation would perform a statutory insats for the public party (decided
+    on substance in rules/statutory.py: inside the partnership, not excluded by its
+    avgränsning)."""
+    return bool(context["bedömning"]["lagstadgad_insats"])
 
 
 def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -440,7 +438,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     yearly = any(len(set(r["per_år"].values())) > 1
                  for r in context["resurser"] if not r["ej_värderad"])
     by_recipient = money_by_recipient(transfers, context["år"])
-    areas = context["partnerskap"]["verksamhetsområden"]
+    # The partnership's own areas: a statutory activity outside it carries no clauses.
+    areas = context["bedömning"]["områden"]
     statutory = context["bedömning"]["lagstadgade_områden"]
     labels = context["årsetikett"]
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
@@ -477,12 +476,17 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "lagstadgad_verksamhet": [AREA_NAMES.get(a, a) for a in statutory],
         "lex_sarah_lagar": list(dict.fromkeys(
             LEX_SARAH[a] for a in statutory if a in LEX_SARAH)),
-        "skyddat_boende": "skyddat boende" in areas,
+        "skyddat_boende": context["bedömning"]["skyddat_boende"],
+        # The idéburna parties that run a skyddat boende outside the partnership: the
+        # address they give is a postal address, and § 1 says so.
+        "skyddat_boende_utanför": [u["part"]["id"] for u in
+                                   context["bedömning"]["lagstadgad_utanför"]
+                                   if u["typ"] == "skyddat boende"],
         # The duty to report concern about children to socialnämnden, where it follows
         # from socialtjänstlagen: professionally run activity that concerns children or
         # lies within socialtjänst (IOP.md, section 11).
         "orosanmälan_enligt_lag": bool(context["partnerskap"]["barn"]) or
-        any(a in SOL_AREAS for a in areas),
+        any(a in SOL_AREAS for a in context["bedömning"]["områden"]),
         "meddelarskydd_tillstånd": permit_whistleblower(context),
         # Where an SGEI entrustment is served: the public parties' names without
         # "genom nämnden" ("Region Norrmark").

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spec.findings import CheckResult, Severity
-from ..rules.assessment import Assessment, assess
+from ..rules.assessment import AREA_NAMES, Assessment, assess
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
@@ -138,6 +138,9 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         need["mål"] = [g for g in goals if any(n is need for n in g["behov"])]
 
     facts = assess(spec)
+    for view, spec_party in zip(parties, spec.parties):
+        if not facts.shows_address(spec_party):
+            view["adress"] = None  # the boende's address is secret (IOP188)
     period = spec.period
     # Amounts are per avtalsår (spec/yearly.py): the calendar years when the period
     # starts on 1 January, else years from the start date, labelled "2027/28".
@@ -150,7 +153,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         resources.append({
             "part": party_ref(r.party),
             "typ": r.type,
-            "beskrivning": r.description,
+            "beskrivning": facts.resource_text(r),
             "belopp_per_år": r.amount_per_year,
             "värde_per_år": r.value_per_year,
             "timmar_per_år": r.hours_per_year,
@@ -438,6 +441,12 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     }
 
 
+#: A statutory area in the definite form, for running text.
+DEFINITE_AREAS = {"skyddat boende": "det skyddade boendet",
+                  "särskilt boende": "det särskilda boendet", "stödboende": "stödboendet",
+                  "HVB": "HVB-verksamheten", "hemtjänst": "hemtjänsten"}
+
+
 def _screening(screening: Screening) -> dict[str, str | None]:
     """The plain answers of rättslig_bedömning.prövning, under their YAML keys."""
     return {"tidigare_upphandlad": screening.procured_before,
@@ -474,11 +483,11 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
             "summa": recipient.total,
             "räknat": counted,
             "räknade_år": counted_years,
-            "ej_värderade": [t.resource.description for t in recipient.unvalued],
+            "ej_värderade": [facts.resource_text(t.resource) for t in recipient.unvalued],
             "delar": _aid_parts(recipient.transfers),
             # What the recipient gets besides money (premises, material), each with its
             # value over the period: the memo's beslutspunkter grant these too.
-            "i_natura": [{"beskrivning": t.resource.description, "typ": t.resource.type,
+            "i_natura": [{"beskrivning": facts.resource_text(t.resource), "typ": t.resource.type,
                           "från": t.giver.id,
                           "summa": sum(t.by_year.values()) if t.by_year is not None
                           else None}
@@ -491,6 +500,24 @@ def _assessment(facts: Assessment, party_ref: Callable[[str], dict[str, Any]]
         "meddelarskydd_områden": list(facts.whistleblower_areas),
         "ivo_områden": list(facts.ivo_areas),
         "lagstadgade_områden": list(facts.statutory_areas),
+        # Statutory activity an idéburen party runs outside the partnership (the
+        # avgränsning excludes it, or only its IVO permit names it): the documents say
+        # it is outside and not funded (rules/statutory.py).
+        "lagstadgad_utanför": [{"område": AREA_NAMES.get(o.area, o.area), "typ": o.area,
+                                # "kostnader för det skyddade boendet"
+                                "område_bestämd": DEFINITE_AREAS.get(
+                                    o.area, "verksamheten inom " + AREA_NAMES.get(o.area, o.area)),
+                                # "driver också ett skyddat boende"
+                                "område_en": ("ett " if o.area in (
+                                    "skyddat boende", "särskilt boende", "HVB", "stödboende")
+                                    else "") + AREA_NAMES.get(o.area, o.area),
+                                "part": party_ref(o.party.id)}
+                               for o in facts.statutory_scope.outside],
+        "lagstadgad_insats": facts.statutory_insats,
+        # The partnership's activity areas without those outside it.
+        "områden": list(facts.areas),
+        # A skyddat boende inside the partnership: the special clauses apply.
+        "skyddat_boende": "skyddat boende" in facts.statutory_areas,
         "barn": facts.children,
         "registerkontroll": list(facts.register_check),
         "registerkontroll_obligatorisk": facts.register_check_mandatory,
