@@ -106,7 +106,7 @@ def test_a_street_address_is_never_printed_for_an_organisation_with_a_shelter(
     # avtal 3: neither § 1, § 6, the checklist nor the memo name the street.
     for kind, text in rendered["platser"].items():
         assert "Kvarngatan" not in text, kind
-    assert "Organisationens lokaler för verksamheten" in rendered["platser"]["avtal"]
+    assert "lokaler: organisationens lokaler för verksamheten" in rendered["platser"]["avtal"]
     # The documents already leave the street out: no risk for the nämnd to read about.
     assert "gatuadress" not in rendered["platser"]["tjansteskrivelse"]
     _, out = check_output(runner, FIXTURES / "platser.yaml")
@@ -226,7 +226,7 @@ def test_an_organisations_shelter_beside_the_partnership_is_said_to_be_outside(r
     assert "Konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
            "(EU) 2016/679): krävs" in rendered["kvinnojour"]["checklista"]
     # avtal 9: the agreement says the boende is outside and not funded.
-    assert "Kvinnojouren Lindan i Norrmarks skyddade boende ingår inte i partnerskapet och " \
+    assert "Kvinnojouren Lindans skyddade boende ingår inte i partnerskapet och " \
            "finansieras inte med medel enligt avtalet." in rendered["kvinnojour"]["avtal"]
 
 
