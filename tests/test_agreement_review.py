@@ -93,7 +93,8 @@ def test_de_minimis_later_years_need_a_new_declaration_and_registration(unga):
     text = section(unga, "Ekonomi")
     assert "Stödet för varje senare år av avtalsperioden beviljas först när budgeten" in text
     assert "lämnar en ny skriftlig försäkran om annat stöd av mindre betydelse" in text
-    assert "registrerar stödet när det har beviljats, enligt 12 a § lagen (2013:388)." in text
+    assert ("registrerar det inom 20 arbetsdagar från den dag då det beviljades (artikel 6 i "
+            "förordningen; 12 a § lagen (2013:388)).") in text
 
 
 def test_in_kind_aid_shown_with_its_recipient_and_split_in_the_notice(paraply):

@@ -226,6 +226,12 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                                  not any(g["summa_period"] for g in per_party
                                          if g["part"]["idéburen"]),
         "idéburna_timmar": sum(g["timmar"] for g in per_party if g["part"]["idéburen"]),
+        # Volunteer and staff hours apart: the checklist never calls staff hours
+        # "ideellt arbete" (FORMAT.md allows timmar_per_år on both types).
+        "idéburna_ideella_timmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] == "ideell tid"),
+        "idéburna_personaltimmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] != "ideell tid"),
         "offentliga_pengar": sum(sum(g["pengar_per_år"].values()) for g in per_party
                                  if g["part"]["offentlig"]),
         "per_prestation": economy.payment_form == "per prestation",
