@@ -100,7 +100,7 @@ def test_de_minimis_later_years_need_a_new_declaration_and_registration(unga):
 def test_in_kind_aid_shown_with_its_recipient_and_split_in_the_notice(paraply):
     assert ("Norrlidens fritidslokal och idrottsplanen i Norrliden (till Strömsby IF)"
             in section(paraply, "Parternas resurser"))
-    assert ("Strömsby IF: 1 710 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr och "
+    assert ("Strömsby IF: 1 710 000 kr nominellt för hela avtalsperioden, varav bidrag 1 050 000 kr och "
             "lokaler 660 000 kr") in section(paraply, "Ekonomi")
 
 

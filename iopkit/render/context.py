@@ -20,7 +20,8 @@ from ..rules.assessment import Assessment, assess
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
-from ..schedule import accounts_reports, annual_reports, extension_decision_date
+from ..schedule import (accounts_reports, annual_reports, extension_budget_years,
+                        extension_decision_date)
 from .agreement import agreement_context
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
@@ -250,6 +251,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
         # statutory time limits).
         "förlängning_senast": extension_decision_date(spec),
+        "förlängning_budgetår": extension_budget_years(spec),
         # The first deadline of each report (iopkit.schedule), for the checklist.
         "första_årsrapport": next(iter(annual_reports(spec)), None),
         "första_redovisning": next(iter(accounts_reports(spec)), None),

@@ -180,6 +180,15 @@ def extension_decision_date(spec: Any) -> dt.date:
     return previous_working_day(day)
 
 
+def extension_budget_years(spec: Any) -> list[int]:
+    """The budget years an extension first needs money in, for the checklist's "ta upp
+    frågan i arbetet med budgeten för …": the year of the day after the period ends (an
+    agreement ending 28 February 2030 is extended from 1 March 2030: the 2030 budget),
+    and the next one too when that first year has only December left."""
+    first = spec.period.end + dt.timedelta(days=1)
+    return [first.year, first.year + 1] if first.month == 12 else [first.year]
+
+
 def partnership_deadlines(spec: Any) -> list[Deadline]:
     """Every deadline of the agreement period, sorted by date."""
     deadlines = []
