@@ -198,8 +198,8 @@ def test_de_minimis_beslutspunkt_covers_money_and_premises(runner, tmp_path):
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
     assert "att utan kostnad ställa följande till förfogande för Strömsby IF under " \
-           "avtalsperioden: Norrlidens fritidslokal och idrottsplanen i Norrliden, värderat " \
-           "till 660 000 kr" in proposal
+           "avtalsperioden: Norrlidens fritidslokal och idrottsplanen i Norrliden, till ett " \
+           "värde av 660 000 kr" in proposal
     assert "att allt stöd enligt avtalet, pengar och andra resurser, lämnas som stöd av " \
            "mindre betydelse enligt kommissionens förordning (EU) 2023/2831: 1 710 000 kr " \
            "till Strömsby IF" in proposal

@@ -403,6 +403,19 @@ def _sum_years(years: list[int], resources: list[dict[str, Any]]) -> dict[int, i
     return {year: sum(r["per_år"].get(year, 0) for r in resources) for year in years}
 
 
+def _officer(spec: Spec, officer: Any, party_ref: Callable[[str], dict[str, Any]]
+             ) -> dict[str, Any]:
+    """`process.handläggare`; without a title, the title the same person has as their
+    party's kontaktperson (a memo's handläggare line and signature name a title)."""
+    title = officer.title
+    party = spec.party(officer.party) if officer.party else None
+    if title is None and party is not None and party.contact.name == officer.name:
+        title = party.contact.title
+    return {"namn": officer.name, "titel": title,
+            "titel_löptext": lower_start(title) if title else None,
+            "part": party_ref(officer.party) if officer.party else None}
+
+
 def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
              facts: Assessment) -> dict[str, Any]:
     process = spec.process
@@ -431,9 +444,7 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     return {
         "initiativ": {"part": party_ref(initiative.party), "datum": initiative.date}
         if initiative else None,
-        "handläggare": {"namn": officer.name, "titel": officer.title,
-                        "part": party_ref(officer.party) if officer.party else None}
-        if officer else None,
+        "handläggare": _officer(spec, officer, party_ref) if officer else None,
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
         "jäv": process.conflict_of_interest,
