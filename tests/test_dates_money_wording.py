@@ -66,6 +66,10 @@ def test_a_recorded_decision_is_stated_with_its_paragraf(runner, tmp_path):
     assert "UTKAST" not in texts["avtal"]
     decision = paragraph(texts["checklista"], "socialnämnden Centrum beslutade")
     assert "beslutade den 15 december 2026, § 112" in decision
+    # The boards decide on a draft: the version signed must be the version approved.
+    board = paragraph(texts["checklista"], "Föreningen Vinternatt: styrelsen beslutade")
+    assert "Kontrollera att beslutet gäller den version av avtalet som ska undertecknas" \
+        in board
     # A memo dated after its meeting: the paragraf is known, and render warns.
     assert "beslutet är redan fattat" in texts["utskrift"]
 
