@@ -281,3 +281,14 @@ def test_one_conclusion_after_an_assessment_that_already_concludes(runner, tmp_p
     memo = render(runner, tmp_path, data, "slutsats", "2026-12-01")["tjansteskrivelse"]
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" not in memo
     assert "Förvaltningen bedömer att verksamheten inte är ekonomisk verksamhet" not in memo
+
+
+def test_processors_in_the_plural_with_several_organisations(runner, tmp_path):
+    data = memo_specs.multi_party()
+    data["personuppgifter"]["ansvar"] = "biträde"
+    texts = render(runner, tmp_path, data, "bitrade", "2026-12-01")
+    assert "De idéburna organisationerna är personuppgiftsbiträden åt" \
+        in texts["tjansteskrivelse"]
+    assert "de idéburna organisationerna är personuppgiftsbiträden; ett " \
+           "personuppgiftsbiträdesavtal" in texts["checklista"]
+    assert "organisationen är personuppgiftsbiträde" not in texts["checklista"]
