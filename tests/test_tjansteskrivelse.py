@@ -355,9 +355,11 @@ def test_placeholder_from_own_template_is_reported(runner, tmp_path, canonical):
 
 def test_memo_dated_on_or_after_the_meeting_warns(runner, canonical):
     _, _, _, output = render_memo(runner, canonical, date="2026-12-15")
+    assert "samma dag som sammanträdet" in norm(output)
+    _, _, _, output = render_memo(runner, canonical, date="2026-12-16")
     assert "beslutet är redan fattat" in norm(output)
     _, _, _, output = render_memo(runner, canonical, date="2026-12-14")
-    assert "beslutet är redan fattat" not in output
+    assert "beslutet är redan fattat" not in output and "sammanträdet (" not in output
 
 
 def test_legal_rules_read_as_in_the_checklist(runner, canonical):
