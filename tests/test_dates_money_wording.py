@@ -294,3 +294,12 @@ def test_processors_in_the_plural_with_several_organisations(runner, tmp_path):
     assert "de idéburna organisationerna är personuppgiftsbiträden; ett " \
            "personuppgiftsbiträdesavtal" in texts["checklista"]
     assert "organisationen är personuppgiftsbiträde" not in texts["checklista"]
+
+
+def test_whistleblower_heading_without_a_permit_and_no_area_in_brackets(runner, tmp_path):
+    memo = render(runner, tmp_path, memo_specs.canonical(), "meddelarskydd",
+                  "2026-12-01")["tjansteskrivelse"]
+    headings = memo.split("\n")
+    assert "Meddelarskydd" in headings and "Tillstånd och meddelarskydd" not in headings
+    assert "gäller om partnerskapets verksamhet bedrivs yrkesmässigt" in memo
+    assert "om verksamheten (socialtjänst)" not in memo

@@ -198,7 +198,7 @@ def test_paraply_memo_functions_sign_in_lower_case(runner, tmp_path):
 def test_de_minimis_below_the_ceiling(runner, tmp_path):
     spec = memo_specs.write(memo_specs.de_minimis(500_000), tmp_path, "dm")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "Stödet lämnas som stöd av mindre betydelse enligt kommissionens förordning " \
            "(EU) 2023/2831." in aid
     assert "hela beloppet räknas som beviljat när avtalet skrivs under, vilket motsvarar " \
@@ -238,7 +238,7 @@ def test_de_minimis_above_the_ceiling_is_not_proposed(runner, tmp_path):
 def test_sgei_de_minimis(runner, tmp_path):
     spec = memo_specs.write(memo_specs.sgei(), tmp_path, "sgei")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "kommissionens förordning (EU) 2023/2832" in aid
     assert "den tjänst av allmänt ekonomiskt intresse som stödet avser ska vara angiven " \
            "skriftligt" in aid
