@@ -226,6 +226,9 @@ def test_payment_in_the_memo_names_each_instalment_not_the_table_above(runner, t
     assert "Utbetalning enligt avtalet: halvårsvis i förskott" in payment
     assert "Varje utbetalning till Föreningen Vinternatt är 1 200 000 kr; varje utbetalning " \
            "till Föreningen Kvarteret är 300 000 kr." in payment
+    # Three years in a row: "a, b och c" (skrivregler), not "a, b, c".
+    assert "lämnar bidrag med 3 000 000 kr för 2027, 3 000 000 kr för 2028 och 3 000 000 kr " \
+           "för 2029, sammanlagt 9 000 000 kr" in memo
     budget = paragraph(memo, "fastställer budgeten för varje år")
     assert "inom den ram som kommunfullmäktige har gett nämnden." in budget
 
