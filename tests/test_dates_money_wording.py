@@ -177,7 +177,10 @@ def test_de_minimis_notice_and_declaration_come_before_the_meeting(runner, tmp_p
     proposal = memo[memo.index("Förslag till beslut"):]
     point = paragraph(proposal, "lämnas som stöd av mindre betydelse")
     assert "under förutsättning" not in point
-    aid = paragraph(memo, "Beslutet om avtalet är beslutet att bevilja stödet.")
+    aid = paragraph(memo, "Stödet beviljas när avtalet undertecknas, och försäkran och "
+                          "beskedet ska finnas innan dess.")
+    assert "Socialnämnden Centrum behöver försäkran för att kunna pröva stödet mot taket." \
+        in aid
     assert "Före sammanträdet ska därför mottagaren ha lämnat en skriftlig försäkran" in aid
     assert "Bruttobidragsekvivalenten är stödets värde diskonterat till dagen för " \
            "beviljandet (artikel 3.6)" in aid
@@ -306,3 +309,12 @@ def test_whistleblower_heading_without_a_permit_and_no_area_in_brackets(runner, 
     assert "Meddelarskydd" in headings and "Tillstånd och meddelarskydd" not in headings
     assert "gäller om partnerskapets verksamhet bedrivs yrkesmässigt" in memo
     assert "om verksamheten (socialtjänst)" not in memo
+
+
+def test_de_minimis_with_budget_reservation_is_granted_year_by_year(runner, tmp_path):
+    data = memo_specs.de_minimis(50_000)
+    data["ekonomi"]["budgetförbehåll"] = True
+    memo = render(runner, tmp_path, data, "forbehall", "2026-12-01")["tjansteskrivelse"]
+    aid = paragraph(memo, "behöver försäkran för att kunna pröva stödet mot taket")
+    assert aid.startswith("Stödet för det första året beviljas när avtalet undertecknas och "
+                          "stödet för varje senare år när budgeten för året är beslutad")
