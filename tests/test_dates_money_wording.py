@@ -318,3 +318,20 @@ def test_de_minimis_with_budget_reservation_is_granted_year_by_year(runner, tmp_
     aid = paragraph(memo, "behöver försäkran för att kunna pröva stödet mot taket")
     assert aid.startswith("Stödet för det första året beviljas när avtalet undertecknas och "
                           "stödet för varje senare år när budgeten för året är beslutad")
+
+
+def test_memo_lists_steering_documents_and_underlag_one_per_line(runner, tmp_path):
+    data = memo_specs.canonical()
+    data["partnerskap"]["styrdokument"] = ["Göteborgs Stads program för en jämlik stad",
+                                           "Kommunfullmäktiges mål för 2027, del två"]
+    data["behovsinventering"]["underlag"] = ["Enkät till hushållen, hösten 2026",
+                                             "Besöksstatistik 2023–2025"]
+    memo = render(runner, tmp_path, data, "listor", "2026-12-01")["tjansteskrivelse"]
+    lines = memo.split("\n")
+    assert "Partnerskapet bidrar till följande styrdokument:" in lines
+    assert "Kommunfullmäktiges mål för 2027, del två" in lines
+    assert "Underlaget för inventeringen:" in lines
+    assert "Enkät till hushållen, hösten 2026" in lines
+    assert "Metoden beskrivs så här" not in memo and "Underlaget var" not in memo
+    assert "Partnerskapets syfte är formulerat så här" not in memo
+    assert "Syftet med partnerskapet är enligt avtalet att tillsammans minska" in memo
