@@ -122,7 +122,7 @@ def year_after_with_contract_years(ctx: RuleContext) -> Iterable[Hit]:
             example = (f" För det första avtalsåret, som slutar {years[0].end.isoformat()}, "
                        f"räknar avtalet med {due.isoformat()}.")
         day = (f"den {day_month[0]} {MONTHS[day_month[1] - 1]}" if day_month
-               else "dagen")
+               else "den 31 mars")
         line, column = ctx.locate(path, _YEAR_AFTER)
         yield Hit(path, (
             f"Avtalsåren börjar den {period.start.day} {MONTHS[period.start.month - 1]}, så "
