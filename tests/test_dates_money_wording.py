@@ -67,9 +67,11 @@ def test_a_recorded_decision_is_stated_with_its_paragraf(runner, tmp_path):
     decision = paragraph(texts["checklista"], "socialnämnden Centrum beslutade")
     assert "beslutade den 15 december 2026, § 112" in decision
     # The boards decide on a draft: the version signed must be the version approved.
-    board = paragraph(texts["checklista"], "Föreningen Vinternatt: styrelsen beslutade")
-    assert "Kontrollera att beslutet gäller den version av avtalet som ska undertecknas" \
-        in board
+    step = paragraph(texts["checklista"], "Varje part beslutar om avtalet i sitt behöriga organ")
+    assert "Ett beslut som redan är fattat ska gälla den version av avtalet som undertecknas" \
+        in step
+    before = render(runner, tmp_path, with_sections(), "fore", "2026-12-01")["checklista"]
+    assert "Ett beslut som redan är fattat" not in before
     # A memo dated after its meeting: the paragraf is known, and render warns.
     assert "beslutet är redan fattat" in texts["utskrift"]
 
