@@ -253,8 +253,10 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
             f"organ under parter för {where} (till exempel organ: socialnämnden Centrum).")
     meeting = skrivelse["sammanträde"]
     if meeting and meeting["datum"] is not None and meeting["datum"] <= draft:
+        when = ("samma dag som sammanträdet" if meeting["datum"] == draft
+                else "men beslutet är redan fattat")
         notices.append(
-            f"Tjänsteskrivelsen är daterad {draft.isoformat()}, men beslutet är redan fattat "
+            f"Tjänsteskrivelsen är daterad {draft.isoformat()}, {when} "
             f"({meeting['organ']} {meeting['datum'].isoformat()} enligt process.beslut). En "
             "tjänsteskrivelse dateras före sammanträdet: ange ett tidigare datum med --datum.")
     return notices

@@ -122,9 +122,10 @@ def docx_part(data: bytes, name: str) -> bytes:
         return package.read(name)
 
 
-def agreement_facts(spec) -> list[str]:
+def agreement_facts(spec, draft=None) -> list[str]:
     """Every fact of a spec (iopkit.spec.model.Spec) that the agreement must state,
-    as text (compared with `norm`)."""
+    as text (compared with `norm`). A decision's paragraf only when it is recorded
+    before the draft's date `draft`: a planned meeting has no paragraf yet."""
     facts: list[str] = []
     add = facts.append
     ps = spec.partnership
@@ -210,7 +211,7 @@ def agreement_facts(spec) -> list[str]:
         for decision in spec.process.decisions:
             add(decision.body)
             add(datum_lang(decision.date))
-            if decision.section:
+            if decision.section and (draft is None or decision.date < draft):
                 add(decision.section)
     add(economy.disbursement)
     add(economy.reporting)

@@ -296,7 +296,7 @@ def test_reports_who_what_whom_when(tmp_path: Path) -> None:
     assert "Organisationen lämnar den ekonomiska redovisningen till den offentliga parten, " \
            "undertecknad av organisationens firmatecknare" in money
     assert "Redovisningen lämnas för varje år, första gången senast den 31 mars 2028 för " \
-           "det första året och sista gången senast den 31 mars 2030 för det sista året" in money
+           "det första året och sista gången senast den 29 mars 2030 för det sista året" in money
     follow = section(doc, "Uppföljning och utvärdering")
     assert "Partnerskapsgruppen tar fram årsrapporten gemensamt" in follow
     assert "Partnerskapsgruppen tar fram årsrapporten gemensamt med den ekonomiska " \

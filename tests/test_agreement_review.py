@@ -95,7 +95,8 @@ def test_de_minimis_later_years_need_a_new_declaration_and_registration(unga):
     text = section(unga, "Ekonomi")
     assert "Stödet för varje senare år av avtalsperioden beviljas först när budgeten" in text
     assert "lämnar en ny skriftlig försäkran om annat stöd av mindre betydelse" in text
-    assert "registrerar stödet när det har beviljats, enligt 12 a § lagen (2013:388)." in text
+    assert ("registrerar det inom 20 arbetsdagar från den dag då det beviljades (artikel 6 i "
+            "förordningen; 12 a § lagen (2013:388)).") in text
 
 
 def test_in_kind_aid_shown_with_its_recipient_and_split_in_the_notice(paraply):
@@ -105,7 +106,7 @@ def test_in_kind_aid_shown_with_its_recipient_and_split_in_the_notice(paraply):
     # (second reading of 2026-12-02, finding 11).
     assert "övrigt: Norrlidens fritidslokal för kommunens mötesplats (I2)" in resources
     assert "fritidslokal för kommunens mötesplats (I2) (till" not in resources
-    assert ("Strömsby IF: 1 410 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr och "
+    assert ("Strömsby IF: 1 410 000 kr nominellt för hela avtalsperioden, varav bidrag 1 050 000 kr och "
             "lokaler 360 000 kr") in section(paraply, "Ekonomi")
 
 

@@ -365,7 +365,7 @@ def test_personuppgifter_when_none_are_processed(tmp_path):
 @pytest.mark.parametrize(("ground", "present", "absent"), [
     ("stöd av mindre betydelse",
      # 3 000 000 kr: under the ceiling (above it the ground is an error, IOP112).
-     ["Stöd av mindre betydelse.", "(EU) 2023/2831", "3 000 000 kr för hela avtalsperioden",
+     ["Stöd av mindre betydelse.", "(EU) 2023/2831", "3 000 000 kr nominellt för hela avtalsperioden",
       "12 a § lagen (2013:388)", "skriftligen har underrättat organisationen om stödets belopp"],
      ["2023/2832", "2012/21/EU"]),
     ("stöd av mindre betydelse för SGEI",

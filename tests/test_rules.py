@@ -262,6 +262,18 @@ CASES = [
          "datum: 2027-01-05",
          # The association's board may decide late; the public party's decision matters.
          [setter("process", "beslut", 0, "datum", D(2027, 1, 5))]),
+    # Posted 18 December: the appeal period runs to 8 January 2027, after the start.
+    Case("IOP136", "varning", [setter("process", "beslut", 1, "anslaget", D(2026, 12, 18))],
+         "anslaget:",
+         [setter("process", "beslut", 1, "datum", D(2026, 12, 1)),
+          setter("process", "beslut", 1, "anslaget", D(2026, 12, 4))]),
+    Case("IOP137", "varning", [setter("avtalsperiod", "start", D(2027, 3, 1))],
+         "31 mars året efter",
+         [setter("avtalsperiod", "start", D(2027, 3, 1)),
+          setter("ekonomi", "redovisning", "Ekonomisk redovisning senast den 31 mars "
+                                           "närmast efter avtalsårets slut."),
+          setter("uppföljning", "årsrapport", "Gemensam årsrapport senast den 30 april "
+                                              "närmast efter avtalsårets slut.")]),
     Case("IOP130", "varning", [setter("avtalsperiod", "slut", "2031-01-01")], "  slut:",
          [setter("avtalsperiod", "slut", "2030-12-31")]),  # exactly four years
     Case("IOP131", "varning",

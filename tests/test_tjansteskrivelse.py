@@ -90,8 +90,11 @@ def test_canonical_memo(runner, canonical):
     assert "Förvaltningen bedömer att stödet inte strider mot likställighetsprincipen" \
         in assessment
     assert "Förvaltningen bedömer därför att 2 kap. 8 § inte hindrar stödet" in assessment
+    # The officer's assessment ends in its conclusion; the memo does not add a second
+    # one (second reading 2026-12-02, TS/CL 24).
+    assert "Avtalet är därför inte ett offentligt kontrakt enligt lagen" in assessment
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" \
-        in assessment
+        not in assessment
     assert "HFD 2020 ref. 15 (mål 3165-19)" in assessment
     assert "Jäv har prövats för socialnämnden Centrum. Ingen ledamot eller ersättare" \
         in assessment
@@ -195,7 +198,7 @@ def test_paraply_memo_functions_sign_in_lower_case(runner, tmp_path):
 def test_de_minimis_below_the_ceiling(runner, tmp_path):
     spec = memo_specs.write(memo_specs.de_minimis(500_000), tmp_path, "dm")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "Stödet lämnas som stöd av mindre betydelse enligt kommissionens förordning " \
            "(EU) 2023/2831." in aid
     assert "hela beloppet räknas som beviljat när avtalet skrivs under, vilket motsvarar " \
@@ -235,7 +238,7 @@ def test_de_minimis_above_the_ceiling_is_not_proposed(runner, tmp_path):
 def test_sgei_de_minimis(runner, tmp_path):
     spec = memo_specs.write(memo_specs.sgei(), tmp_path, "sgei")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "kommissionens förordning (EU) 2023/2832" in aid
     assert "den tjänst av allmänt ekonomiskt intresse som stödet avser ska vara angiven " \
            "skriftligt" in aid
@@ -356,9 +359,11 @@ def test_placeholder_from_own_template_is_reported(runner, tmp_path, canonical):
 
 def test_memo_dated_on_or_after_the_meeting_warns(runner, canonical):
     _, _, _, output = render_memo(runner, canonical, date="2026-12-15")
+    assert "samma dag som sammanträdet" in norm(output)
+    _, _, _, output = render_memo(runner, canonical, date="2026-12-16")
     assert "beslutet är redan fattat" in norm(output)
     _, _, _, output = render_memo(runner, canonical, date="2026-12-14")
-    assert "beslutet är redan fattat" not in output
+    assert "beslutet är redan fattat" not in output and "sammanträdet (" not in output
 
 
 def test_legal_rules_read_as_in_the_checklist(runner, canonical):

@@ -408,15 +408,16 @@ def instalments(context: dict[str, Any], by_recipient: list[dict[str, Any]]
 
 def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, Any] | None:
     """When a report is due, from the day its text names ("senast den 31 mars året
-    efter"): the first such day after the first avtalsår and after the last one. None
+    efter"): the first such day after the first avtalsår and after the last one, moved
+    to the working day before as § 1 says (the agreement names a working day). None
     when the text names no day."""
-    from ..schedule import stated_day, stated_due
+    from ..schedule import agreement_due, stated_day
 
     day_month = stated_day(text)
     if day_month is None or not years:
         return None
-    return {"första": stated_due(day_month, years[0]["slut"]),
-            "sista": stated_due(day_month, years[-1]["slut"]),
+    return {"första": agreement_due(day_month, years[0]["slut"]),
+            "sista": agreement_due(day_month, years[-1]["slut"]),
             "en_gång": len(years) == 1}
 
 

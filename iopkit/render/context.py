@@ -20,7 +20,8 @@ from ..rules.assessment import AREA_NAMES, Assessment, assess
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Screening, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
-from ..schedule import accounts_reports, annual_reports, extension_decision_date
+from ..schedule import (accounts_reports, annual_reports, extension_budget_years,
+                        extension_decision_date)
 from .agreement import agreement_context
 from .names import genitive, proper_words
 from ..format import MONTHS, lower_start
@@ -233,6 +234,12 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
                                  not any(g["summa_period"] for g in per_party
                                          if g["part"]["idéburen"]),
         "idéburna_timmar": sum(g["timmar"] for g in per_party if g["part"]["idéburen"]),
+        # Volunteer and staff hours apart: the checklist never calls staff hours
+        # "ideellt arbete" (FORMAT.md allows timmar_per_år on both types).
+        "idéburna_ideella_timmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] == "ideell tid"),
+        "idéburna_personaltimmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] != "ideell tid"),
         "offentliga_pengar": sum(sum(g["pengar_per_år"].values()) for g in per_party
                                  if g["part"]["offentlig"]),
         "per_prestation": economy.payment_form == "per prestation",
@@ -251,6 +258,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
         # statutory time limits).
         "förlängning_senast": extension_decision_date(spec),
+        "förlängning_budgetår": extension_budget_years(spec),
         # The first deadline of each report (iopkit.schedule), for the checklist.
         "första_årsrapport": next(iter(annual_reports(spec)), None),
         "första_redovisning": next(iter(accounts_reports(spec)), None),
@@ -404,6 +412,19 @@ def _sum_years(years: list[int], resources: list[dict[str, Any]]) -> dict[int, i
     return {year: sum(r["per_år"].get(year, 0) for r in resources) for year in years}
 
 
+def _officer(spec: Spec, officer: Any, party_ref: Callable[[str], dict[str, Any]]
+             ) -> dict[str, Any]:
+    """`process.handläggare`; without a title, the title the same person has as their
+    party's kontaktperson (a memo's handläggare line and signature name a title)."""
+    title = officer.title
+    party = spec.party(officer.party) if officer.party else None
+    if title is None and party is not None and party.contact.name == officer.name:
+        title = party.contact.title
+    return {"namn": officer.name, "titel": title,
+            "titel_löptext": lower_start(title) if title else None,
+            "part": party_ref(officer.party) if officer.party else None}
+
+
 def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
              facts: Assessment) -> dict[str, Any]:
     process = spec.process
@@ -432,9 +453,7 @@ def _process(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     return {
         "initiativ": {"part": party_ref(initiative.party), "datum": initiative.date}
         if initiative else None,
-        "handläggare": {"namn": officer.name, "titel": officer.title,
-                        "part": party_ref(officer.party) if officer.party else None}
-        if officer else None,
+        "handläggare": _officer(spec, officer, party_ref) if officer else None,
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
         "jäv": process.conflict_of_interest,
