@@ -179,6 +179,25 @@ def test_start_of_a_new_file_with_a_kind_gives_the_scaffold(tmp_path):
     assert "FYLL I" in body["text"]
 
 
+def test_start_says_when_the_file_is_a_new_one_from_iopkit_new(tmp_path, spec_file):
+    from iopkit.scaffold import scaffold_text
+
+    new = tmp_path / "ny.yaml"
+    text = scaffold_text("dagverksamhet", new.name)
+    new.write_text(text, encoding="utf-8")
+    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] \
+        == "dagverksamhet"
+    # Filled in (every FYLL I line gone but a few): it opens as it is.
+    lines = text.splitlines()
+    marked = [i for i, line in enumerate(lines) if "FYLL I" in line and not line.startswith("#")]
+    for i in marked[: len(marked) * 2 // 3]:
+        lines[i] = lines[i].replace("FYLL I", "Ifyllt")
+    new.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] is None
+    assert client_for(Workspace(spec_file)).get("/api/start", headers=authed()).json()["ny"] \
+        is None
+
+
 def test_scaffold_endpoint_and_parse_endpoint(client):
     response = client.get("/api/mall?typ=tom", headers=authed())
     assert response.status_code == 200

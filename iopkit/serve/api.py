@@ -269,6 +269,8 @@ async def start(request: Request) -> Response:
         "typer": _scaffold_choices(), "mall": space.scaffold,
         "version": version_of(current),
         "text": None, "data": None, "kommentarer": [], "fel": None,
+        # The kind of a file `iopkit new` made and nobody has filled in yet (fresh.py).
+        "ny": None,
     }
     if current is not None:
         payload["text"] = current.decode("utf-8", errors="replace")
@@ -282,6 +284,10 @@ async def start(request: Request) -> Response:
         if problem is not None:
             payload["fel"] = (f"{space.display_name} kunde inte läsas: {problem[0]} "
                               "Rätta filen i en textredigerare och starta om.")
+        else:
+            from .fresh import new_scaffold_kind
+
+            payload["ny"] = new_scaffold_kind(payload["text"])
     elif space.scaffold is not None:
         payload.update(_scaffold_payload(space.scaffold, space.display_name))
     payload.update(await run_in_threadpool(_start_extras, space))

@@ -132,6 +132,13 @@
     showDocuments(info);
     if (info.utkast) offerDraft(info.utkast);
     if (info.fel) { say(info.fel); return; }
+    if (info.data && info.ny) {
+      // A file `iopkit new` made, not filled in yet: the guide, with the scaffold's
+      // FYLL I texts as empty fields that show the example (as a kind chosen here).
+      IopForm.setMode("guide");
+      open(info.data, info.kommentarer, true);
+      return;
+    }
     if (info.data) { open(info.data, info.kommentarer); return; }
     chooseKind(info.typer);
   }

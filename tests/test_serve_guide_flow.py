@@ -1,0 +1,87 @@
+"""The web editor's guide from start to end, in a real browser (headless Chromium): a
+file `iopkit new` made opens in the guide without "FYLL I", warnings show while the
+guide is half done, a draft goes back to the page the user was on, drafts per file when
+started on a folder, the guide by keyboard alone. Skips without Chromium/chromedriver."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from serve_helpers import running_server
+from test_serve_browser import (  # noqa: F401  (the fixture `driver` is used by name)
+    CHROMEDRIVER,
+    CHROMIUM,
+    driver,
+    field,
+    replace_text,
+    wait_for,
+)
+
+pytest.importorskip("selenium.webdriver", reason="selenium är inte installerat")
+from selenium.webdriver.common.by import By  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None,
+    reason="Chromium och chromedriver behövs (Debian: apt-get install chromium chromium-driver)")]
+
+
+def page_heading(driver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "#steginnehall h2").text
+
+
+def control_values(driver) -> list[str]:
+    return driver.execute_script("""
+        return [...document.querySelectorAll('#steginnehall input[type=text], #steginnehall textarea')]
+          .map((c) => c.value);""")
+
+
+def new_file(tmp_path, name: str = "ny.yaml", kind: str = "barn-och-unga"):
+    subprocess.run([sys.executable, "-m", "iopkit", "new", name, "--typ", kind], cwd=tmp_path,
+                   check=True, capture_output=True, timeout=60)
+    return tmp_path / name
+
+
+def test_a_file_from_iopkit_new_opens_in_the_guide_without_fyll_i(tmp_path, driver):  # noqa: F811
+    spec = new_file(tmp_path)
+    before = spec.read_bytes()
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#steginnehall h2")
+                 and page_heading(d) == "Vem är du?", "Den nya filen öppnades inte i guiden")
+        assert driver.execute_script("return IopForm.mode();") == "guide"
+        assert "Fråga 1 av" in driver.find_element(By.ID, "steginnehall").text
+        # Every page of the guide: no FYLL I to select and delete, the examples are
+        # placeholders of empty fields.
+        placeholders = 0
+        for _ in range(12):
+            heading = page_heading(driver)
+            text = driver.find_element(By.ID, "steginnehall").text
+            assert "FYLL I" not in text, heading
+            assert not [v for v in control_values(driver) if "FYLL I" in v], heading
+            placeholders += len(driver.find_elements(
+                By.CSS_SELECTOR, "#steginnehall input[placeholder], #steginnehall textarea[placeholder]"))
+            if heading == "Så här ser partnerskapet ut":
+                break
+            driver.find_element(By.ID, "nasta").click()
+            wait_for(driver, lambda d: page_heading(d) != heading, "Nästa fråga visades inte")
+        assert page_heading(driver) == "Så här ser partnerskapet ut"
+        name = driver.execute_script("return IopForm.toYamlData().partnerskap.namn;")
+        assert name in ("", None)
+        assert placeholders >= 10
+    assert spec.read_bytes() == before  # opening changes nothing on disk
+
+
+def test_a_file_someone_has_filled_in_opens_as_it_is(tmp_path, driver):  # noqa: F811
+    from conftest import EXAMPLES
+
+    spec = tmp_path / "avtal.yaml"
+    spec.write_bytes((EXAMPLES / "kvinnojour.yaml").read_bytes())
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Formuläret visades inte")
+        assert driver.execute_script("return IopForm.mode();") == "alla"
+        assert field(driver, "partnerskap.namn").get_attribute("value")
