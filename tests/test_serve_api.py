@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -196,6 +197,31 @@ def test_start_says_when_the_file_is_a_new_one_from_iopkit_new(tmp_path, spec_fi
     assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] is None
     assert client_for(Workspace(spec_file)).get("/api/start", headers=authed()).json()["ny"] \
         is None
+
+
+def test_check_of_a_half_filled_spec_gives_the_rules_that_can_judge_it(tmp_path, runner):
+    """`iopkit check` stops at the errors; the page also gets the warnings of the rules
+    whose fields are filled in, never one at a field with an error."""
+    data = yaml.safe_load(KVINNOJOUR.read_text(encoding="utf-8"))
+    data["partnerskap"]["namn"] = ""
+    del data["resurser"]
+    data["avtalsperiod"]["slut"] = "2035-12-31"
+    spec = tmp_path / "halv.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cli = run(runner, "check", "--format", "json", spec)
+    assert cli.exit_code == 1
+    assert {f["severity"] for f in json.loads(cli.stdout)["findings"]} == {"fel"}
+    body = client_for(Workspace(spec)).post("/api/check", content=spec.read_bytes(),
+                                            headers=authed()).json()
+    codes = {(f["code"], f["path"]) for f in body["findings"]}
+    assert ("IOP130", "avtalsperiod.slut") in codes  # longer than four years
+    assert body["summary"]["errors"] == 2
+    errors = {f["path"] for f in body["findings"] if f["severity"] == "fel"}
+    assert not [f for f in body["findings"] if f["severity"] != "fel" and f["path"] in errors]
+    # No rule that reads the missing resources has judged a guess.
+    assert not [f for f in body["findings"] if f["path"].startswith("resurser")
+                and f["severity"] != "fel"]
+    assert all(f["line"] for f in body["findings"])
 
 
 def test_scaffold_endpoint_and_parse_endpoint(client):

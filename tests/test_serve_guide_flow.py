@@ -85,3 +85,47 @@ def test_a_file_someone_has_filled_in_opens_as_it_is(tmp_path, driver):  # noqa:
                  "Formuläret visades inte")
         assert driver.execute_script("return IopForm.mode();") == "alla"
         assert field(driver, "partnerskap.namn").get_attribute("value")
+
+
+def counts(driver) -> tuple[int, int]:
+    words = driver.find_element(By.ID, "antal").text.replace(",", "").split()
+    return int(words[0]), int(words[2])
+
+
+def start_guide(driver, url: str, kind: str = "tom") -> None:
+    driver.get(url)
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"), "Typvalet visades inte")
+    driver.find_element(By.CSS_SELECTOR, f'#typer button[data-typ="{kind}"]').click()
+    wait_for(driver, lambda d: page_heading(d) == "Vem är du?", "Guiden började inte med frågan om dig")
+
+
+def go_to_page(driver, key: str, heading: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, f'#steglista [data-steg="{key}"]').click()
+    wait_for(driver, lambda d: page_heading(d) == heading, f"Sidan {heading!r} visades inte")
+
+
+def test_warnings_show_while_the_guide_is_half_done(tmp_path, driver):  # noqa: F811
+    from selenium.webdriver.support.ui import Select
+
+    with running_server(cwd=tmp_path) as (_, url, _):
+        start_guide(driver, url)
+        wait_for(driver, lambda d: d.find_element(By.ID, "antal").text, "Ingen kontroll")
+        errors, _ = counts(driver)
+        assert errors > 0  # a new partnership: most of it is still empty
+        # The period, and nothing else: eight years is longer than the guidelines' four.
+        go_to_page(driver, "guide-period", "Hur länge ska avtalet gälla?")
+        replace_text(field(driver, "avtalsperiod.start"), "2027-01-01")
+        Select(field(driver, "guide.antal_år")).select_by_value("8")
+        wait_for(driver, lambda d: counts(d)[0] > 0 and counts(d)[1] >= 1
+                 and any(n.text.startswith("Varning:") and "längre än fyra år" in n.text
+                         for n in d.find_elements(By.CSS_SELECTOR, "#steginnehall .fynd")),
+                 "Varningen för en lång period visades inte medan resten var tomt")
+        assert "fler varningar kan komma" in driver.find_element(By.ID, "kontrollstatus").text
+        listed = driver.find_element(By.ID, "fynd").text
+        assert "längre än fyra år" in listed and "avtalsperiod.slut" not in listed
+        # Shortened: the warning goes at once (it is not kept from an earlier check).
+        Select(field(driver, "guide.antal_år")).select_by_value("3")
+        wait_for(driver, lambda d: "längre än fyra år" not in d.find_element(By.ID, "fynd").text
+                 and not d.find_elements(By.CSS_SELECTOR, "#steginnehall .fynd.varning"),
+                 "Varningen försvann inte när perioden kortades")
+        assert counts(driver)[0] > 0

@@ -89,11 +89,20 @@ def check_bytes(data: bytes, file: str) -> Any:
 
 
 def check_json_task(data: bytes, file: str) -> str:
-    """The text `iopkit check --format json FIL` prints for a file holding `data`."""
+    """The text `iopkit check --format json FIL` prints for a file holding `data`; for
+    a file with errors, plus the findings of the rules that can already judge the part
+    that is filled in (partial.py), so that the page shows warnings from the start."""
     from ..report import Summary, json_report
 
     with _PIPELINE:
         result = check_bytes(data, file)
+        if result.spec is None and result.document is not None:
+            # Half filled in: the rules that can judge what is there (partial.py).
+            from ..spec.findings import sort_findings
+            from .partial import partial_rule_findings
+
+            extra = partial_rule_findings(result.document, result.findings)
+            result.findings = sort_findings([*result.findings, *extra])
     summary = Summary()
     summary.add(result)
     return json_report([result], summary, [])

@@ -368,7 +368,8 @@
     const summary = answer.body.summary;
     const n = (severity) => state.findings.filter((f) => f.severity === severity).length;
     $("kontrollstatus").textContent = steady.earlier ? "Varningarna är från den senaste fullständiga " +
-      "kontrollen: de kontrolleras igen när felen är rättade." : "";
+      "kontrollen: de kontrolleras igen när felen är rättade." : summary.errors
+      ? "Reglerna kontrollerar redan det som är ifyllt; fler varningar kan komma när resten är ifyllt." : "";
     $("antal").textContent = `${count(summary.errors, "fel", "fel")}, ` +
       `${count(n("varning"), "varning", "varningar")}, ` +
       `${count(n("info"), "upplysning", "upplysningar")}.`;
