@@ -129,3 +129,63 @@ def test_warnings_show_while_the_guide_is_half_done(tmp_path, driver):  # noqa: 
                  and not d.find_elements(By.CSS_SELECTOR, "#steginnehall .fynd.varning"),
                  "Varningen försvann inte när perioden kortades")
         assert counts(driver)[0] > 0
+
+
+def draft_saved_after(driver, action) -> None:
+    """Do `action` and wait until a draft has been saved after it."""
+    driver.execute_script("document.getElementById('utkaststatus').textContent = '';")
+    action()
+    wait_for(driver, lambda d: d.find_element(By.ID, "utkaststatus").text.startswith("Utkast sparat"),
+             "Inget utkast sparades")
+
+
+def reload_and_continue(driver) -> None:
+    import time
+
+    from test_serve_browser_drafts import accept_leave_prompt
+
+    driver.execute_script("setTimeout(() => location.reload(), 0);")
+    time.sleep(1)
+    accept_leave_prompt(driver)  # headless Chromium may reload without showing it
+    wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
+             "Utkastet erbjöds inte efter omladdningen")
+    driver.find_element(By.ID, "fortsatt").click()
+    wait_for(driver, lambda d: not d.find_element(By.ID, "utkast").is_displayed(),
+             "Utkastet öppnades inte")
+
+
+def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
+    with running_server(cwd=tmp_path) as (_, url, _):
+        start_guide(driver, url, "barn-och-unga")
+        for _ in range(3):  # to the fourth question with "Nästa"
+            heading = page_heading(driver)
+            driver.find_element(By.ID, "nasta").click()
+            wait_for(driver, lambda d: page_heading(d) != heading, "Nästa fråga visades inte")
+        assert page_heading(driver) == "Vad vill ni åstadkomma?"
+        example = field(driver, "partnerskap.syfte").get_attribute("placeholder")
+        assert example and "FYLL I" not in example
+        draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.namn"),
+                                                       "Läxhjälp i Berga"))
+        reload_and_continue(driver)
+        # The guide, on the same question, with the examples still in the empty fields.
+        wait_for(driver, lambda d: page_heading(d) == "Vad vill ni åstadkomma?",
+                 "Utkastet öppnades inte på frågan där användaren var")
+        assert driver.execute_script("return IopForm.mode();") == "guide"
+        assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
+        assert field(driver, "partnerskap.syfte").get_attribute("placeholder") == example
+        assert field(driver, "partnerskap.syfte").get_attribute("value") == ""
+
+        # "Alla fält", the economy step: a draft from there reopens there.
+        driver.find_element(By.XPATH, "//button[normalize-space()='Visa alla fält i stället']").click()
+        go_to_page(driver, "ekonomi", "Ekonomi")
+        draft_saved_after(driver, lambda: replace_text(field(driver, "ekonomi.utbetalning"),
+                                                       "Kvartalsvis i förskott."))
+        reload_and_continue(driver)
+        wait_for(driver, lambda d: page_heading(d) == "Ekonomi",
+                 "Utkastet öppnades inte i steget där användaren var")
+        assert driver.execute_script("return IopForm.mode();") == "alla"
+        assert field(driver, "ekonomi.utbetalning").get_attribute("value") == "Kvartalsvis i förskott."
+        # Moving to another step without typing is remembered too.
+        draft_saved_after(driver, lambda: go_to_page(driver, "styrning", "Styrning"))
+        reload_and_continue(driver)
+        wait_for(driver, lambda d: page_heading(d) == "Styrning", "Steget sparades inte i utkastet")

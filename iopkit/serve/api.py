@@ -336,8 +336,9 @@ def _json_body(body: bytes) -> dict[str, Any]:
 async def draft_save(request: Request) -> Response:
     """Keep the page's work as a draft: {"id": the draft's id or null, "data", "mall",
     "kommentarer", "version": the file version the work started from, "utan_fil": true
-    for work that is not the server's file (a file opened in the page), "namn"}."""
-    from .drafts import NO_FILE_KEY, Drafts, key_for
+    for work that is not the server's file (a file opened in the page), "namn", "plats":
+    the guide page or step the user was on, "exempel": the empty fields' examples}."""
+    from .drafts import NO_FILE_KEY, Drafts, examples_of, key_for, place_of
 
     space = _workspace(request)
     try:
@@ -351,7 +352,9 @@ async def draft_save(request: Request) -> Response:
                    "kommentarer": body.get("kommentarer") or [],
                    "version": body.get("version"),
                    "namn": body.get("namn") if isinstance(body.get("namn"), str) else None,
-                   "grund": body.get("grund") if isinstance(body.get("grund"), str) else None}
+                   "grund": body.get("grund") if isinstance(body.get("grund"), str) else None,
+                   "plats": place_of(body.get("plats")),
+                   "exempel": examples_of(body.get("exempel"))}
         draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
     except BadBody as exc:
         return error(400, f"{exc} Utkastet sparades inte.")

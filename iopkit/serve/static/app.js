@@ -179,7 +179,12 @@
     }
     $("utkast").hidden = true;
     $("valj-typ").hidden = true;
-    open(draft.data, draft.kommentarer);
+    // Back where the user was: the guide or every field, on the same page.
+    const place = draft.plats || {};
+    IopForm.setMode(place["läge"] === "guide" ? "guide" : "alla");
+    open(draft.data, draft.kommentarer, false, draft.exempel || {});
+    const at = state.steps.indexOf(place.steg);
+    if (at > 0) show(at, true);
     state.dirty = true;
     say(`Utkastet från ${draft.sparad_text} är öppnat.` +
       (state.canSave ? " Spara när du vill skriva det till filen." : " Ladda ner YAML-filen när du är klar."));
@@ -219,6 +224,8 @@
     const answer = await json("/api/utkast", jsonPost({
       id: draft.id, utan_fil: draft.noFile, data: IopForm.toYamlData(), mall: state.scaffold,
       kommentarer: state.comments, version: state.version,
+      plats: { "läge": IopForm.mode(), steg: state.steps[state.current] },
+      exempel: IopForm.placeholderList(),
       namn: state.opened ? state.opened.name : null,
       grund: state.opened ? state.opened.text : null }), SECONDS.draft);
     draft.busy = false;
@@ -261,9 +268,11 @@
     list.querySelector("button").focus();
   }
 
-  function open(data, comments, fresh = false) {
+  /** `examples`: the empty fields' examples a draft kept (a new partnership's). */
+  function open(data, comments, fresh = false, examples = {}) {
     IopForm.setData(data, comments || []);
     if (fresh) IopForm.emptyPlaceholders();
+    else IopForm.setPlaceholders(examples);
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
@@ -299,6 +308,8 @@
       if (i === state.current) button.setAttribute("aria-current", "step");
       else button.removeAttribute("aria-current");
     });
+    // The draft knows where the user is, so that it reopens there.
+    if (state.dirty) scheduleDraft();
     $("foregaende").disabled = state.current === 0;
     $("nasta").disabled = state.current === state.steps.length - 1;
     placeFindings();

@@ -285,6 +285,12 @@ const IopModel = (() => {
     walk(data, []);
   }
 
+  /** The examples of the empty fields, to keep with a draft and give back. */
+  function placeholderList() { return Object.fromEntries(placeholders); }
+  function setPlaceholders(list) {
+    placeholders = new Map(Object.entries(list || {}).filter(([, v]) => typeof v === "string"));
+  }
+
   function placeholder(path) {
     const exact = placeholders.get(pathText(path));
     if (exact) return exact;
@@ -336,6 +342,7 @@ const IopModel = (() => {
   }
 
   return { setSchema, setMode, mode: currentMode, stepOf, emptyPlaceholders, placeholder,
+    placeholderList, setPlaceholders,
     readable, steadyFindings, findings: currentFindings, checked, schema: currentSchema, setData, filledIn, resolve, field, required,
     blank, toYamlData, yaml, steps, pathText, pattern, get, set, yesNo, rootInfo };
 })();
