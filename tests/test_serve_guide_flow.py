@@ -189,3 +189,61 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         draft_saved_after(driver, lambda: go_to_page(driver, "styrning", "Styrning"))
         reload_and_continue(driver)
         wait_for(driver, lambda d: page_heading(d) == "Styrning", "Steget sparades inte i utkastet")
+
+
+def test_drafts_per_file_when_started_on_a_folder(tmp_path, driver):  # noqa: F811
+    import time
+
+    from conftest import EXAMPLES
+    from test_serve_browser_drafts import accept_leave_prompt
+
+    folder = tmp_path / "avtal"
+    folder.mkdir()
+    for name in ("kvinnojour.yaml", "dagverksamhet.yaml"):
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def open_from_list(name: str) -> None:
+        driver.get(url.split("/?")[0] + "/")
+        time.sleep(0.3)
+        accept_leave_prompt(driver)
+        link = wait_for(driver, lambda d: d.find_elements(
+            By.CSS_SELECTOR, f'#lista tr[data-fil="{name}"] td a'), "Listan visades inte")[0]
+        link.click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.kortnamn"]'),
+                 f"{name} öppnades inte")
+
+    with running_server(str(folder), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        open_from_list("kvinnojour.yaml")
+        assert not driver.find_element(By.ID, "utkast").is_displayed()
+        draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.kortnamn"),
+                                                       "Jouren, ändrad"))
+        open_from_list("dagverksamhet.yaml")
+        time.sleep(0.5)
+        # The other file's draft is not offered here …
+        assert not driver.find_element(By.ID, "utkast").is_displayed()
+        draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.kortnamn"),
+                                                       "Dagverksamheten, ändrad"))
+        # … and each file gets its own back.
+        for name, text in (("kvinnojour.yaml", "Jouren, ändrad"),
+                           ("dagverksamhet.yaml", "Dagverksamheten, ändrad")):
+            open_from_list(name)
+            wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
+                     f"Utkastet till {name} erbjöds inte")
+            driver.find_element(By.ID, "fortsatt").click()
+            wait_for(driver, lambda d: field(d, "partnerskap.kortnamn").get_attribute("value") == text,
+                     f"Fel utkast öppnades för {name}")
+        # Saving one file ends its draft, not the other's.
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Sparat i"),
+                 "dagverksamhet.yaml sparades inte")
+        assert "Dagverksamheten, ändrad" in (folder / "dagverksamhet.yaml").read_text(encoding="utf-8")
+        open_from_list("dagverksamhet.yaml")
+        time.sleep(0.5)
+        assert not driver.find_element(By.ID, "utkast").is_displayed()
+        open_from_list("kvinnojour.yaml")
+        wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
+                 "Utkastet till kvinnojour.yaml försvann när en annan fil sparades")
+    assert (folder / "kvinnojour.yaml").read_bytes() == before["kvinnojour.yaml"]
+    assert not list(folder.glob("*.json"))  # no draft beside the user's files
