@@ -247,3 +247,82 @@ def test_drafts_per_file_when_started_on_a_folder(tmp_path, driver):  # noqa: F8
                  "Utkastet till kvinnojour.yaml försvann när en annan fil sparades")
     assert (folder / "kvinnojour.yaml").read_bytes() == before["kvinnojour.yaml"]
     assert not list(folder.glob("*.json"))  # no draft beside the user's files
+
+
+def test_the_guide_by_keyboard_alone(tmp_path, driver):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    def active():
+        return driver.switch_to.active_element
+
+    def focus_is_visible() -> bool:
+        return driver.execute_script("""
+            const e = document.activeElement;
+            const style = getComputedStyle(e);
+            return e.matches(':focus-visible') && style.outlineStyle !== 'none'
+              && parseFloat(style.outlineWidth) >= 2;""")
+
+    def press(key) -> None:
+        active().send_keys(key)
+
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"), "Typvalet visades inte")
+        # The first kind has focus; arrows are not needed: Tab to "tom", Enter.
+        wait_for(driver, lambda d: active().get_attribute("data-typ"), "Typvalet fick inte fokus")
+        for _ in range(10):
+            if active().get_attribute("data-typ") == "tom":
+                break
+            press(Keys.TAB)
+        assert active().get_attribute("data-typ") == "tom"
+        press(Keys.ENTER)
+        wait_for(driver, lambda d: page_heading(d) == "Vem är du?", "Guiden öppnades inte med Enter")
+        # Nothing on the page changes the natural order with a positive tabindex.
+        assert driver.execute_script(
+            "return [...document.querySelectorAll('[tabindex]')].filter((e) => e.tabIndex > 0).length;") == 0
+        # To the legal questions with the navigation: Enter on its button, focus on the question.
+        driver.find_element(By.CSS_SELECTOR, '#steglista [data-steg="guide-juridik"]').send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: active().tag_name == "h2"
+                 and active().text == "Är det här ett partnerskap, eller ett köp?",
+                 "Fokus flyttades inte till frågan")
+        before = driver.find_element(By.ID, "antal").text
+        live = driver.find_element(By.ID, "antal")
+        assert live.get_attribute("role") == "status" and live.get_attribute("aria-live") == "polite"
+
+        # Each question: Tab into its group, arrows to the answer (ja, nej, vet inte).
+        wanted = {"tidigare_upphandlad": "ja", "lagstadgad_insats": "nej",
+                  "individuella_beslut": "vet inte", "marknad": "nej", "behöver_utföras": "nej"}
+        steps = {"ja": 0, "nej": 1, "vet inte": 2}
+        for key, answer in wanted.items():
+            press(Keys.TAB)
+            assert active().get_attribute("name") == f"rättslig_bedömning.prövning.{key}", key
+            assert focus_is_visible(), key
+            if answer == "ja":
+                press(Keys.SPACE)
+            for _ in range(steps[answer]):
+                press(Keys.ARROW_RIGHT)
+            assert active().get_attribute("value") == answer and active().is_selected(), key
+        data = driver.execute_script("return IopForm.toYamlData()['rättslig_bedömning']['prövning'];")
+        assert data == wanted
+        # The findings are announced in the live region (the counts change) and written
+        # beside the question they concern, which its radios point at.
+        wait_for(driver, lambda d: d.find_element(By.ID, "antal").text != before,
+                 "Svaren gav inga nya fynd i kontrollens statusrad")
+        wait_for(driver, lambda d: d.find_elements(
+            By.CSS_SELECTOR, '[data-path="rättslig_bedömning.prövning.tidigare_upphandlad"] .fynd'),
+            "Inget fynd vid frågan om tidigare upphandling")
+        # On with Tab to "Nästa fråga", in the page's order, every stop visible.
+        positions = []
+        for _ in range(80):
+            press(Keys.TAB)
+            positions.append(driver.execute_script("""
+                const all = [...document.querySelectorAll('body *')];
+                return all.indexOf(document.activeElement);"""))
+            assert focus_is_visible(), active().get_attribute("outerHTML")[:120]
+            if active().get_attribute("id") == "nasta":
+                break
+        assert active().get_attribute("id") == "nasta"
+        assert positions == sorted(positions)  # the order is the page's reading order
+        press(Keys.ENTER)
+        wait_for(driver, lambda d: active().tag_name == "h2"
+                 and active().text == "Så här ser partnerskapet ut", "Enter på Nästa flyttade inte fokus")
