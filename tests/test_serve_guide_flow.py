@@ -326,3 +326,27 @@ def test_the_guide_by_keyboard_alone(tmp_path, driver):  # noqa: F811
         press(Keys.ENTER)
         wait_for(driver, lambda d: active().tag_name == "h2"
                  and active().text == "Så här ser partnerskapet ut", "Enter på Nästa flyttade inte fokus")
+
+
+def test_the_start_and_the_file_picker_never_mention_fyll_i(tmp_path, driver):  # noqa: F811
+    """What a new user reads before the first question: the kinds to start from, the
+    "Öppna fil" button and its file chooser, the list of a folder."""
+    words = """
+        const texts = [document.body.innerText];
+        for (const e of document.querySelectorAll('[aria-label], [placeholder], [title], label, option')) {
+          texts.push(e.getAttribute('aria-label') || '', e.getAttribute('placeholder') || '',
+                     e.getAttribute('title') || '', e.textContent || '');
+        }
+        return texts.join(' | ');"""
+    with running_server(cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#typer button"), "Typvalet visades inte")
+        start = driver.execute_script(words)
+        assert "Välj en typ att börja från" in start and "Öppna fil" in start
+        assert "fyll i" not in start.lower()  # nor "FYLL I", in any case
+    folder = tmp_path / "avtal"
+    folder.mkdir()
+    with running_server(str(folder), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: d.find_elements(By.ID, "nytt-namn"), "Katalogsidan visades inte")
+        assert "fyll i" not in driver.execute_script(words).lower()
