@@ -129,6 +129,14 @@ def test_warnings_show_while_the_guide_is_half_done(tmp_path, driver):  # noqa: 
                  and not d.find_elements(By.CSS_SELECTOR, "#steginnehall .fynd.varning"),
                  "Varningen försvann inte när perioden kortades")
         assert counts(driver)[0] > 0
+        # A check with errors only is current too: an old warning is not kept (only a
+        # text that cannot be read at all keeps the last ones).
+        kept = driver.execute_script("""
+            IopModel.steadyFindings([{severity: "varning", code: "IOP130", path: "avtalsperiod.slut"}]);
+            const unreadable = IopModel.steadyFindings([{severity: "fel", code: "IOP001", path: ""}]).earlier;
+            const now = IopModel.steadyFindings([{severity: "fel", code: "IOP018", path: "partnerskap.namn"}]).earlier;
+            return [unreadable, now];""")
+        assert kept == [1, 0]
 
 
 def draft_saved_after(driver, action) -> None:
@@ -139,7 +147,9 @@ def draft_saved_after(driver, action) -> None:
              "Inget utkast sparades")
 
 
-def reload_and_continue(driver) -> None:
+def reload_and_continue(driver, offered: str | None = None) -> None:
+    """Reload the page and choose "Fortsätt där du slutade" (whose text names
+    `offered`, the place the draft was left, when given)."""
     import time
 
     from test_serve_browser_drafts import accept_leave_prompt
@@ -149,6 +159,8 @@ def reload_and_continue(driver) -> None:
     accept_leave_prompt(driver)  # headless Chromium may reload without showing it
     wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
              "Utkastet erbjöds inte efter omladdningen")
+    if offered is not None:
+        assert offered in driver.find_element(By.ID, "utkast-text").text
     driver.find_element(By.ID, "fortsatt").click()
     wait_for(driver, lambda d: not d.find_element(By.ID, "utkast").is_displayed(),
              "Utkastet öppnades inte")
@@ -166,7 +178,7 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         assert example and "FYLL I" not in example
         draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.namn"),
                                                        "Läxhjälp i Berga"))
-        reload_and_continue(driver)
+        reload_and_continue(driver, "tillbaka till frågan ”Vad vill ni åstadkomma?”")
         # The guide, on the same question, with the examples still in the empty fields.
         wait_for(driver, lambda d: page_heading(d) == "Vad vill ni åstadkomma?",
                  "Utkastet öppnades inte på frågan där användaren var")
@@ -180,7 +192,7 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         go_to_page(driver, "ekonomi", "Ekonomi")
         draft_saved_after(driver, lambda: replace_text(field(driver, "ekonomi.utbetalning"),
                                                        "Kvartalsvis i förskott."))
-        reload_and_continue(driver)
+        reload_and_continue(driver, "tillbaka till avsnittet ”Ekonomi”")
         wait_for(driver, lambda d: page_heading(d) == "Ekonomi",
                  "Utkastet öppnades inte i steget där användaren var")
         assert driver.execute_script("return IopForm.mode();") == "alla"

@@ -157,11 +157,25 @@
   function offerDraft(draft) {
     state.offered = draft;
     const where = draft.namn ? ` (filen ${draft.namn}, öppnad från datorn)` : "";
-    $("utkast-text").textContent = `Det senaste utkastet${where} sparades ${draft.sparad_text}, ` +
-      (state.file ? "efter att filen sparades senast. " : "") +
-      "Fortsätt där du slutade, eller släng utkastet" +
+    const page = placeName(draft.plats);
+    $("utkast-text").textContent = `Det senaste utkastet${where} sparades ${draft.sparad_text}` +
+      (state.file ? ", efter att filen sparades senast" : "") + ". " +
+      `Välj ”Fortsätt där du slutade”${page ? ` för att komma tillbaka till ${page}` : ""}, ` +
+      "eller släng utkastet" +
       (state.file ? " och arbeta vidare med filen som den är." : " och börja om.");
     $("utkast").hidden = false;
+  }
+
+  /** "frågan ”Vad vill ni åstadkomma?”" or "avsnittet ”Ekonomi”": where a draft was left. */
+  function placeName(place) {
+    if (!place || !place.steg) return "";
+    if (place["läge"] === "guide" && IopGuide.isPage(place.steg)) {
+      return `frågan ”${IopGuide.question(place.steg)}”`;
+    }
+    if (place["läge"] === "alla" && !IopGuide.isPage(place.steg)) {
+      return `avsnittet ”${IopForm.label(place.steg)}”`;
+    }
+    return "";
   }
 
   function continueDraft() {

@@ -310,10 +310,9 @@ const IopModel = (() => {
     });
   }
 
-  /** The findings to show: while the file has errors that stop the rules (the checker
-   * runs its rules only on a file that reads as a partnership), the warnings and
-   * notes of the last complete check stay visible, marked as such, except where an
-   * error now stands. So the counts do not swing to "0 varningar". */
+  /** The findings to show: while the text cannot be read (so no rule has run), the
+   * warnings and notes of the last complete check stay visible, marked as such, except
+   * where an error now stands. So the counts do not swing to "0 varningar". */
   let lastComplete = [];
   let shown = [];
   let hasChecked = false;
@@ -329,8 +328,11 @@ const IopModel = (() => {
 
   function steady(findings) {
     const errors = findings.filter((f) => f.severity === "fel");
-    const complete = findings.some((f) => f.severity !== "fel") ||
-      !errors.some((f) => /^IOP0\d\d$/.test(f.code));
+    // The page's check runs the rules on every spec that can be read, the half-filled
+    // too (serve/partial.py): its findings are the current ones even when they hold no
+    // warning. Only a text that cannot be read at all (IOP001–IOP003) has no rule
+    // findings; then the last ones stay.
+    const complete = !errors.some((f) => /^IOP00[1-3]$/.test(f.code));
     if (complete) {
       lastComplete = findings.filter((f) => f.severity !== "fel");
       return { findings, earlier: 0 };
