@@ -6,8 +6,9 @@ guide that means "0 varningar" for half an hour, and then a heap of warnings at 
 Here the page gets the rules' findings as soon as the fields they look at are there:
 
 - the spec is built without validating the whole (`model_construct`), each field
-  validated on its own; a field that is missing or does not validate is left out, so a
-  rule that reads it raises AttributeError (or TypeError) instead of judging a guess;
+  validated on its own; a field that is missing gets its default as in the model (or
+  none, when it is required), one that is written but does not validate gets nothing,
+  so a rule that reads it raises AttributeError instead of judging a guess;
 - each rule runs on its own; a rule that raises is skipped (it concerns a field that is
   not there yet), and so is a rule that yields some findings and then raises;
 - no finding is kept at a key path where an error stands (the error says it first).
@@ -64,14 +65,22 @@ def _build(model: type[BaseModel], data: Any, depth: int = 0) -> Any:
     if not isinstance(data, dict) or depth > _DEPTH:
         return _MISSING
     values: dict[str, Any] = {}
+    unread: list[str] = []
     for name, info in model.model_fields.items():
         key = info.alias or name
         if key not in data:
             continue
         value = _field(model, name, data[key], depth)
-        if value is not _MISSING:
+        if value is _MISSING:
+            unread.append(name)
+        else:
             values[name] = value
-    return model.model_construct(**values)
+    built = model.model_construct(**values)
+    for name in unread:
+        # Written but not readable: not the default either (an amount the user wrote
+        # as "400.000" is not "no amount"); a rule that reads it raises and waits.
+        built.__dict__.pop(name, None)
+    return built
 
 
 def _field(model: type[BaseModel], name: str, raw: Any, depth: int) -> Any:
