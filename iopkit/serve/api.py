@@ -2,9 +2,13 @@
 
 Every endpoint reuses the library the commands use (check_text + json_report for
 `iopkit check --format json`, the render pipeline, the schema, the scaffolds), so the
-page and the command line can never disagree. Request parameters are only ever compared
+page and the command line can never disagree (a spec with errors gets more in the page:
+the rules that can already judge it, partial.py). Request parameters are only ever compared
 with fixed lists; none of them reaches the file system. Errors are JSON `{"fel": text}`
 in Swedish.
+
+Longer than 450 lines: one short handler per endpoint of the page's contract, which
+reads best in one place.
 """
 
 from __future__ import annotations
@@ -93,16 +97,10 @@ def check_json_task(data: bytes, file: str) -> str:
     a file with errors, plus the findings of the rules that can already judge the part
     that is filled in (partial.py), so that the page shows warnings from the start."""
     from ..report import Summary, json_report
+    from .partial import with_partial_rules
 
     with _PIPELINE:
-        result = check_bytes(data, file)
-        if result.spec is None and result.document is not None:
-            # Half filled in: the rules that can judge what is there (partial.py).
-            from ..spec.findings import sort_findings
-            from .partial import partial_rule_findings
-
-            extra = partial_rule_findings(result.document, result.findings)
-            result.findings = sort_findings([*result.findings, *extra])
+        result = with_partial_rules(check_bytes(data, file))
     summary = Summary()
     summary.add(result)
     return json_report([result], summary, [])

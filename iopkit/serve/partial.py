@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ..spec.findings import Finding, Severity
+from ..spec.findings import CheckResult, Finding, Severity, sort_findings
 from ..spec.loader import SpecDocument
 
 #: A value the model could not read: its key is left out of the object built.
@@ -153,3 +153,12 @@ def _silence(spec: Any, findings: list[Finding]) -> None:
             if finding.code == code and not finding.silenced:
                 finding.silenced = True
                 finding.silence_reason = reason
+
+
+def with_partial_rules(result: CheckResult) -> CheckResult:
+    """`result` of a spec with errors (one that could be read), with the findings of the
+    rules that can judge the filled-in part added; any other result as it is."""
+    if result.spec is None and result.document is not None:
+        extra = partial_rule_findings(result.document, result.findings)
+        result.findings = sort_findings([*result.findings, *extra])
+    return result
