@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from serve_helpers import running_server
-from test_serve_guide_flow import reload_and_continue
+from test_serve_guide_flow import draft_holds, reload_and_continue
 from test_serve_browser import (  # noqa: F401  (the fixture `driver` is used by name)
     CHROMEDRIVER,
     CHROMIUM,
@@ -119,9 +119,10 @@ def test_a_whole_partnership_through_the_guide_only(tmp_path, driver):  # noqa: 
             fill_page(driver)
             if heading == "Vad vill ni åstadkomma?" and reloaded_at is None:
                 # Half-way: the page is reloaded; the draft brings back the same question.
-                time.sleep(1.5)  # the draft of the last keystroke (saved within a second)
-                wait_for(driver, lambda d: d.find_element(By.ID, "utkaststatus").text.startswith(
-                    "Utkast sparat"), "Inget utkast sparades")
+                typed = [ANSWERS[e.get_attribute("name")] for e in driver.find_elements(
+                    By.CSS_SELECTOR, "#steginnehall [name]")
+                    if e.get_attribute("name") in ANSWERS]
+                wait_for(driver, lambda d: draft_holds(*typed), "Utkastet fick inte allt som skrevs")
                 reload_and_continue(driver)
                 wait_for(driver, lambda d: page_heading(d) == heading,
                          "Utkastet öppnades inte på frågan där användaren var")

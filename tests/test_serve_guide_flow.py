@@ -139,12 +139,27 @@ def test_warnings_show_while_the_guide_is_half_done(tmp_path, driver):  # noqa: 
         assert kept == [1, 0]
 
 
-def draft_saved_after(driver, action) -> None:
-    """Do `action` and wait until a draft has been saved after it."""
+def draft_holds(*texts: str) -> bool:
+    """Whether a draft in the drafts folder (IOPKIT_UTKAST, one per test) has every text
+    of `texts`, as the page sent them (the last keystroke included)."""
+    from iopkit.serve.drafts import drafts_folder
+
+    for path in drafts_folder().glob("*.json"):
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if all(text in content for text in texts):
+            return True
+    return False
+
+
+def draft_saved_after(driver, action, *texts: str) -> None:
+    """Do `action` and wait until a draft with `texts` has been saved after it."""
     driver.execute_script("document.getElementById('utkaststatus').textContent = '';")
     action()
-    wait_for(driver, lambda d: d.find_element(By.ID, "utkaststatus").text.startswith("Utkast sparat"),
-             "Inget utkast sparades")
+    wait_for(driver, lambda d: d.find_element(By.ID, "utkaststatus").text.startswith("Utkast sparat")
+             and draft_holds(*texts), "Inget utkast sparades med " + ", ".join(texts))
 
 
 def reload_and_continue(driver, offered: str | None = None) -> None:
@@ -177,7 +192,8 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         example = field(driver, "partnerskap.syfte").get_attribute("placeholder")
         assert example and "FYLL I" not in example
         draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.namn"),
-                                                       "Läxhjälp i Berga"))
+                                                       "Läxhjälp i Berga"),
+                          "Läxhjälp i Berga", '"steg": "guide-mal"')
         reload_and_continue(driver, "tillbaka till frågan ”Vad vill ni åstadkomma?”")
         # The guide, on the same question, with the examples still in the empty fields.
         wait_for(driver, lambda d: page_heading(d) == "Vad vill ni åstadkomma?",
@@ -191,14 +207,16 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         driver.find_element(By.XPATH, "//button[normalize-space()='Visa alla fält i stället']").click()
         go_to_page(driver, "ekonomi", "Ekonomi")
         draft_saved_after(driver, lambda: replace_text(field(driver, "ekonomi.utbetalning"),
-                                                       "Kvartalsvis i förskott."))
+                                                       "Kvartalsvis i förskott."),
+                          "Kvartalsvis i förskott.", '"steg": "ekonomi"')
         reload_and_continue(driver, "tillbaka till avsnittet ”Ekonomi”")
         wait_for(driver, lambda d: page_heading(d) == "Ekonomi",
                  "Utkastet öppnades inte i steget där användaren var")
         assert driver.execute_script("return IopForm.mode();") == "alla"
         assert field(driver, "ekonomi.utbetalning").get_attribute("value") == "Kvartalsvis i förskott."
         # Moving to another step without typing is remembered too.
-        draft_saved_after(driver, lambda: go_to_page(driver, "styrning", "Styrning"))
+        draft_saved_after(driver, lambda: go_to_page(driver, "styrning", "Styrning"),
+                          '"steg": "styrning"')
         reload_and_continue(driver)
         wait_for(driver, lambda d: page_heading(d) == "Styrning", "Steget sparades inte i utkastet")
 
@@ -230,13 +248,14 @@ def test_drafts_per_file_when_started_on_a_folder(tmp_path, driver):  # noqa: F8
         open_from_list("kvinnojour.yaml")
         assert not driver.find_element(By.ID, "utkast").is_displayed()
         draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.kortnamn"),
-                                                       "Jouren, ändrad"))
+                                                       "Jouren, ändrad"), "Jouren, ändrad")
         open_from_list("dagverksamhet.yaml")
         time.sleep(0.5)
         # The other file's draft is not offered here …
         assert not driver.find_element(By.ID, "utkast").is_displayed()
         draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.kortnamn"),
-                                                       "Dagverksamheten, ändrad"))
+                                                       "Dagverksamheten, ändrad"),
+                          "Dagverksamheten, ändrad")
         # … and each file gets its own back.
         for name, text in (("kvinnojour.yaml", "Jouren, ändrad"),
                            ("dagverksamhet.yaml", "Dagverksamheten, ändrad")):
