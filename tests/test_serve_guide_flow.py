@@ -71,7 +71,33 @@ def test_a_file_from_iopkit_new_opens_in_the_guide_without_fyll_i(tmp_path, driv
         name = driver.execute_script("return IopForm.toYamlData().partnerskap.namn;")
         assert name in ("", None)
         assert placeholders >= 10
-    assert spec.read_bytes() == before  # opening changes nothing on disk
+        assert spec.read_bytes() == before  # opening changes nothing on disk
+        # Spara with nothing typed leaves the file as it was: the empty fields keep the
+        # scaffold's FYLL I texts in the file (iopkit check still passes, render works).
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: d.find_element(By.ID, "status").text.startswith("Sparat i"),
+                 "Filen sparades inte")
+        assert spec.read_bytes() == before
+        # One field typed: that line changes, every FYLL I elsewhere stays.
+        driver.find_element(By.CSS_SELECTOR, '#steglista [data-steg="guide-du"]').click()
+        wait_for(driver, lambda d: page_heading(d) == "Vem är du?", "Första frågan visades inte")
+        replace_text(field(driver, "process.handläggare.namn"), "Anna Berg")
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Anna Berg" in spec.read_text(encoding="utf-8"),
+                 "Namnet sparades inte")
+    import difflib
+
+    after = spec.read_text(encoding="utf-8")
+    diff = [line for line in difflib.unified_diff(before.decode("utf-8").splitlines(),
+                                                  after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    # Only added lines (the handläggare, in a section the scaffold did not have).
+    assert diff and all(line.startswith("+") for line in diff), diff
+    assert any("Anna Berg" in line for line in diff)
+    assert after.count("FYLL I") == before.decode("utf-8").count("FYLL I")
+    check = subprocess.run([sys.executable, "-m", "iopkit", "check", str(spec)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_a_file_someone_has_filled_in_opens_as_it_is(tmp_path, driver):  # noqa: F811
@@ -137,6 +163,12 @@ def test_warnings_show_while_the_guide_is_half_done(tmp_path, driver):  # noqa: 
             const now = IopModel.steadyFindings([{severity: "fel", code: "IOP018", path: "partnerskap.namn"}]).earlier;
             return [unreadable, now];""")
         assert kept == [1, 0]
+
+
+def value_of(driver, name: str) -> str | None:
+    """The field's value, or None while the form is being built."""
+    found = driver.find_elements(By.CSS_SELECTOR, f'[name="{name}"]')
+    return found[0].get_attribute("value") if found else None
 
 
 def draft_holds(*texts: str) -> bool:
@@ -253,6 +285,7 @@ def test_drafts_per_file_when_started_on_a_folder(tmp_path, driver):  # noqa: F8
         time.sleep(0.5)
         # The other file's draft is not offered here …
         assert not driver.find_element(By.ID, "utkast").is_displayed()
+        assert value_of(driver, "partnerskap.kortnamn") != "Jouren, ändrad"
         draft_saved_after(driver, lambda: replace_text(field(driver, "partnerskap.kortnamn"),
                                                        "Dagverksamheten, ändrad"),
                           "Dagverksamheten, ändrad")
@@ -263,7 +296,7 @@ def test_drafts_per_file_when_started_on_a_folder(tmp_path, driver):  # noqa: F8
             wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
                      f"Utkastet till {name} erbjöds inte")
             driver.find_element(By.ID, "fortsatt").click()
-            wait_for(driver, lambda d: field(d, "partnerskap.kortnamn").get_attribute("value") == text,
+            wait_for(driver, lambda d: value_of(d, "partnerskap.kortnamn") == text,
                      f"Fel utkast öppnades för {name}")
         # Saving one file ends its draft, not the other's.
         driver.find_element(By.ID, "spara").click()

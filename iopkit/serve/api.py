@@ -335,8 +335,9 @@ async def draft_save(request: Request) -> Response:
     """Keep the page's work as a draft: {"id": the draft's id or null, "data", "mall",
     "kommentarer", "version": the file version the work started from, "utan_fil": true
     for work that is not the server's file (a file opened in the page), "namn", "plats":
-    the guide page or step the user was on, "exempel": the empty fields' examples}."""
-    from .drafts import NO_FILE_KEY, Drafts, examples_of, key_for, place_of
+    the guide page or step the user was on, "exempel": the empty fields' examples,
+    "mallvarden": the scaffold values behind them}."""
+    from .drafts import NO_FILE_KEY, Drafts, examples_of, key_for, place_of, template_values_of
 
     space = _workspace(request)
     try:
@@ -352,7 +353,8 @@ async def draft_save(request: Request) -> Response:
                    "namn": body.get("namn") if isinstance(body.get("namn"), str) else None,
                    "grund": body.get("grund") if isinstance(body.get("grund"), str) else None,
                    "plats": place_of(body.get("plats")),
-                   "exempel": examples_of(body.get("exempel"))}
+                   "exempel": examples_of(body.get("exempel")),
+                   "mallvarden": template_values_of(body.get("mallvarden"))}
         draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
     except BadBody as exc:
         return error(400, f"{exc} Utkastet sparades inte.")

@@ -101,6 +101,22 @@ def examples_of(value: Any) -> dict[str, str]:
             and len(text) <= 2000}
 
 
+def template_values_of(value: Any) -> dict[str, Any]:
+    """The scaffold's values behind those empty fields (texts, numbers, yes/no, lists of
+    texts), by key path: a save puts them back where the field is still empty."""
+    if not isinstance(value, dict):
+        return {}
+
+    def plain(item: Any) -> bool:
+        return (isinstance(item, (int, float, bool)) or
+                (isinstance(item, str) and len(item) <= 2000))
+
+    return {key: item for key, item in value.items()
+            if isinstance(key, str) and len(key) <= 500 and (
+                plain(item) or (isinstance(item, list) and len(item) <= 100
+                                and all(isinstance(i, str) and len(i) <= 2000 for i in item)))}
+
+
 @dataclass(frozen=True)
 class Draft:
     id: str

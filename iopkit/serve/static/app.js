@@ -196,7 +196,8 @@
     // Back where the user was: the guide or every field, on the same page.
     const place = draft.plats || {};
     IopForm.setMode(place["läge"] === "guide" ? "guide" : "alla");
-    open(draft.data, draft.kommentarer, false, draft.exempel || {});
+    open(draft.data, draft.kommentarer, false,
+      { exempel: draft.exempel || {}, mallvarden: draft.mallvarden || {} });
     const at = state.steps.indexOf(place.steg);
     if (at > 0) show(at, true);
     state.dirty = true;
@@ -239,7 +240,7 @@
       id: draft.id, utan_fil: draft.noFile, data: IopForm.toYamlData(), mall: state.scaffold,
       kommentarer: state.comments, version: state.version,
       plats: { "läge": IopForm.mode(), steg: state.steps[state.current] },
-      exempel: IopForm.placeholderList(),
+      exempel: IopForm.placeholderList(), mallvarden: IopForm.originalList(),
       namn: state.opened ? state.opened.name : null,
       grund: state.opened ? state.opened.text : null }), SECONDS.draft);
     draft.busy = false;
@@ -282,11 +283,15 @@
     list.querySelector("button").focus();
   }
 
-  /** `examples`: the empty fields' examples a draft kept (a new partnership's). */
-  function open(data, comments, fresh = false, examples = {}) {
+  /** `kept`: what a draft kept of a new partnership, the empty fields' examples and
+   * the scaffold values they replace ({exempel, mallvarden}). */
+  function open(data, comments, fresh = false, kept = {}) {
     IopForm.setData(data, comments || []);
     if (fresh) IopForm.emptyPlaceholders();
-    else IopForm.setPlaceholders(examples);
+    else {
+      IopForm.setPlaceholders(kept.exempel || {});
+      IopForm.setOriginals(kept.mallvarden || {});
+    }
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
@@ -576,7 +581,7 @@
     say("Sparar …");  // the old "Sparat i …" never stays on screen while this is under way
     const headers = { "x-iopkit-version": version };
     if (state.draft.id && !state.draft.noFile) headers["x-iopkit-utkast"] = state.draft.id;
-    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(), mall: state.scaffold },
+    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(true), mall: state.scaffold },
       headers), SECONDS.save);
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       say("Filen har ändrats på disken. Ingenting har sparats ännu: välj version.");
@@ -706,7 +711,7 @@
     $("ladda-yaml").addEventListener("click", async () => {
       // The same lossless text a save would write (comments and all), not the page's own;
       // for a file opened from the computer, merged onto that file's text.
-      const request = { data: IopForm.toYamlData(), mall: state.scaffold };
+      const request = { data: IopForm.toYamlData(true), mall: state.scaffold };
       if (state.opened && state.opened.text !== null) request.grund = state.opened.text;
       const response = await call("/api/yaml", jsonPost(request));
       if (!response.ok) {

@@ -569,5 +569,6 @@ const IopForm = (() => {
     toYamlData: IopModel.toYamlData, yaml: IopModel.yaml, pathText, setMode: IopModel.setMode,
     mode: IopModel.mode, switchMode, stepOf: IopModel.stepOf, emptyPlaceholders: IopModel.emptyPlaceholders,
     placeholderList: IopModel.placeholderList, setPlaceholders: IopModel.setPlaceholders,
+    originalList: IopModel.originalList, setOriginals: IopModel.setOriginals,
     steadyFindings: IopModel.steadyFindings };
 })();
