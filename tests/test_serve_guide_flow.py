@@ -234,6 +234,9 @@ def test_a_draft_reopens_where_the_user_was(tmp_path, driver):  # noqa: F811
         assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
         assert field(driver, "partnerskap.syfte").get_attribute("placeholder") == example
         assert field(driver, "partnerskap.syfte").get_attribute("value") == ""
+        # … and the file to be written still gets the scaffold's text where it is empty.
+        assert driver.execute_script(
+            "return IopForm.toYamlData(true).partnerskap.syfte;").startswith("FYLL I")
 
         # "Alla fält", the economy step: a draft from there reopens there.
         driver.find_element(By.XPATH, "//button[normalize-space()='Visa alla fält i stället']").click()
