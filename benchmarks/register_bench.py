@@ -78,7 +78,11 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 cpu.append(_cpu_seconds() - start_cpu)
             median = statistics.median(times)
-            rows.append((size, median, min(times), max(times), statistics.median(cpu)))
+            # Peak resident memory (MB) so far: this process (which holds every checked
+            # spec) and the largest worker; ru_maxrss is in kB on Linux.
+            peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            rows.append((size, median, min(times), max(times), statistics.median(cpu), peak))
             print(f"{size:6d}  {median:8.2f}  {statistics.median(cpu):14.2f}  "
                   f"{median / size * 1000:10.2f}", flush=True)
     lines = [
@@ -91,11 +95,12 @@ def main() -> None:
         f"CSV), i samma process; belastning (load average) {load_before:.1f} före och "
         f"{os.getloadavg()[0]:.1f} efter.",
         "",
-        "| beskrivningar | median | spridning | processortid (alla processer) | mål |",
-        "|---|---|---|---|---|",
+        "| beskrivningar | median | spridning | processortid (alla processer) | "
+        "minne (topp: huvudprocessen, största arbetsprocessen) | mål |",
+        "|---|---|---|---|---|---|",
         *[f"| {size} | {median:.2f} s | {low:.2f}–{high:.2f} s | {cpu:.2f} s | "
-          f"{'< 10 s' if size == 1000 else ''} |"
-          for size, median, low, high, cpu in rows],
+          f"{own:.0f} MB, {worker:.0f} MB | {'< 10 s' if size == 1000 else ''} |"
+          for size, median, low, high, cpu, (own, worker) in rows],
         END,
     ]
     publish("\n".join(lines), args.out, BEGIN, END)

@@ -195,9 +195,12 @@ def build_report_outputs(result: OutcomesResult, year: int, out_dir: Path | None
 def write_report(outcomes_path: Path | str, year: int | None = None,
                  out_dir: Path | None = None, formats: Sequence[str] = ("docx",),
                  options: RenderOptions | None = None,
-                 today: dt.date | None = None) -> list[Path]:
+                 today: dt.date | None = None,
+                 checked: OutcomesResult | None = None) -> list[Path]:
     """Check `outcomes_path` and write its annual report; returns the paths written.
-    Raises OutcomesHaveErrors (exit 1) or files.UsageProblem (exit 2)."""
+    `checked` is the check of the same file as of the same day when the caller has made
+    it already (the command line checks first to print the findings). Raises
+    OutcomesHaveErrors (exit 1) or files.UsageProblem (exit 2)."""
     from ..files import prepare_targets, write_set
     from ..render.pipeline import parse_formats, run_inputs, validate_options
     from .check import check_outcomes_file
@@ -205,7 +208,8 @@ def write_report(outcomes_path: Path | str, year: int | None = None,
     options = options or RenderOptions()
     chosen = parse_formats(formats)
     validate_options(options, chosen)
-    result = check_outcomes_file(outcomes_path, today or options.date)
+    result = checked if checked is not None else \
+        check_outcomes_file(outcomes_path, today or options.date)
     if result.errors or result.outcomes is None:
         raise OutcomesHaveErrors(result)
     chosen_year = report_year(result, year)

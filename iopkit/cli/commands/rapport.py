@@ -66,6 +66,7 @@ def rapport(
         err.print(f"Ingen årsrapport har skapats: rätta felen i {outcomes_file} först "
                   "(kör iopkit check för att se alla fel).", highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    for path in write_report(outcomes_file, year, out_dir, chosen, options, date):
+    for path in write_report(outcomes_file, year, out_dir, chosen, options, date,
+                             checked=checked):
         typer.echo(f"Skrev {path}", err=True)
     sys.stderr.flush()
