@@ -2,8 +2,8 @@
 follow-up template, `iopkit kalender`, the follow-up check, the annual report and the
 register (`iopkit oversikt`) ask the same questions (when is the next follow-up, the report
 deadlines, the last day to decide on an extension). Working days and Swedish holidays are
-in `schedule.workdays` (which computes the calendar itself; tests compare it with the
-`holidays` library's); this package imports nothing above it (tests/test_import_graph.py).
+in `schedule.workdays`, the only module that imports `holidays`; this package imports
+nothing above it (tests/test_import_graph.py).
 
 Two reports, two deadlines: the annual report (verksamhet, `uppföljning.årsrapport`) and
 the ekonomisk redovisning (`ekonomi.redovisning`). Each is due on the day its text names
