@@ -430,7 +430,7 @@ OLD_PHRASES = (
 
 
 def _texts_to_scan() -> list[Path]:
-    files = sorted((ROOT / "iopkit" / "templates").rglob("*.j2"))
+    files = sorted((ROOT / "iopkit" / "documents").rglob("templates/*.j2"))
     files += [ROOT / "iopkit" / "scaffold.py", ROOT / "iopkit" / "diff.py"]
     # settings.py holds the phrases the rules search for (IOP109 looks for "ingen
     # marknad"), not text a user reads.

@@ -1,6 +1,7 @@
 """The Jinja environment: sandboxed templates that render Markdown.
 
-Built-in templates live in `iopkit/templates/<folder>/`, one file per section or clause,
+Built-in templates live in `iopkit/documents/<kind>/templates/` and are named
+`<kind>/<file>` (`avtal/01-titel.md.j2`), one file per section or clause,
 rendered in file-name order (`01-titel.md.j2`, `02-parter.md.j2` …). A user directory
 given with `--mallar` overrides any of them by the same relative name, and may add new
 sections to a folder; files whose names start with `_` are not sections (use them for
@@ -27,7 +28,8 @@ from .. import format as fmt
 from ..writers.markdown import Md, escape, escape_inline, finalize, tidy
 from .sandbox import SANDBOX_VERSION, TemplateLimit, TemplateRefused
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
+#: The document kinds' folders; each kind's templates are in `<kind>/templates/`.
+DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
 SUFFIX = ".md.j2"
 
 _lock = threading.Lock()
@@ -40,8 +42,24 @@ class TemplateProblem(UserInputError):
 
 def builtin_folders() -> list[str]:
     """The template folders iopkit ships (`avtal`, `checklista` …)."""
-    return sorted(p.name for p in BUILTIN_DIR.iterdir() if p.is_dir() and
-                  not p.name.startswith(("_", ".")))
+    from .sandbox import DocumentsLoader
+
+    return DocumentsLoader(str(DOCUMENTS_DIR)).folders()
+
+
+def builtin_dir(folder: str) -> Path:
+    """Where the built-in templates of `folder` (a document kind) are."""
+    return DOCUMENTS_DIR / folder / "templates"
+
+
+def builtin_name(path: Path) -> str | None:
+    """The name of a built-in template file (`avtal/03-bakgrund.md.j2`), the same as
+    its path under a `--mallar` directory; None for any other file."""
+    try:
+        kind, folder, *rest = path.relative_to(DOCUMENTS_DIR).parts
+    except ValueError:
+        return None
+    return "/".join([kind, *rest]) if folder == "templates" and rest else None
 
 
 def _bytecode_cache() -> Any:
@@ -172,12 +190,12 @@ def make_environment(user_dir: Path | None = None) -> Any:
 def _build_environment(user_dir: Path | None) -> Any:
     from jinja2 import ChoiceLoader, StrictUndefined
 
-    from .sandbox import BoundedSandbox, ConfinedLoader
+    from .sandbox import BoundedSandbox, ConfinedLoader, DocumentsLoader
 
-    loaders = []
+    loaders: list[Any] = []
     if user_dir is not None:
         loaders.append(ConfinedLoader(str(user_dir), followlinks=False))
-    loaders.append(ConfinedLoader(str(BUILTIN_DIR)))
+    loaders.append(DocumentsLoader(str(DOCUMENTS_DIR)))
     cache = _bytecode_cache()
     env = BoundedSandbox(
         loader=ChoiceLoader(loaders),
@@ -268,10 +286,8 @@ def _display_name(env: Any, filename: str | None, name: str | None) -> str:
                 return f"mallen {Path(user_dir) / path.relative_to(Path(user_dir).resolve())}"
             except ValueError:
                 pass
-        try:
-            return f"den inbyggda mallen {path.relative_to(BUILTIN_DIR).as_posix()}"
-        except ValueError:
-            return f"mallen {filename}"
+        builtin = builtin_name(path)
+        return f"den inbyggda mallen {builtin}" if builtin else f"mallen {filename}"
     return f"mallen {name or '<okänd>'}"
 
 
@@ -280,7 +296,7 @@ def _template_frame(env: Any, exc: BaseException) -> tuple[str | None, int | Non
     they carry the template's file name and line)."""
     found: tuple[str | None, int | None] = (None, None)
     tb = exc.__traceback__
-    roots = [str(BUILTIN_DIR)]
+    roots = [str(builtin_dir(folder)) for folder in builtin_folders()]
     user_dir = getattr(env, "iopkit_user_dir", None)
     if user_dir is not None:
         roots.append(str(Path(user_dir)))
