@@ -61,7 +61,7 @@ def spec_document_task(data: bytes, file: str, name: str, fmt: str) -> tuple[Any
 
 def _spec_document(data: bytes, file: str, name: str, fmt: str) -> tuple[str, bytes]:
     from ..dates import default_date
-    from ..render.kinds import kind
+    from ..documents.kinds import kind
     from ..render.pipeline import (
         RenderOptions,
         SpecHasErrors,

@@ -1,15 +1,15 @@
 """The document kinds iopkit writes, registered in one place.
 
-A document kind is a folder of Jinja templates, `iopkit/templates/<name>/`, rendered in
-file-name order, plus a context function that turns the checked spec (or, for the
-amendment annex, two versions of it) into what the templates see. Every kind goes the
-same way: context → Markdown (`render.templates`) → Word, HTML or PDF
+A document kind is a folder of Jinja templates, `iopkit/documents/<name>/templates/`,
+rendered in file-name order, plus a context function that turns the checked spec (or,
+for the amendment annex, two versions of it) into what the templates see. Every kind
+goes the same way: context → Markdown (`render.templates`) → Word, HTML or PDF
 (`render.pipeline`), and every kind can be overridden with `--mallar KATALOG`
 (`KATALOG/<name>/<file>.md.j2`).
 
-To add a kind: add one `DocumentKind` line to `KINDS` below and a template folder of
-the same name. Kinds whose `commands` include "render" can be chosen with
-`iopkit render --dokument`.
+To add a kind: add one `DocumentKind` line to `KINDS` below and a folder of the same
+name with its templates (`iopkit/documents/<name>/templates/`). Kinds whose `commands`
+include "render" can be chosen with `iopkit render --dokument`.
 """
 
 from __future__ import annotations
