@@ -94,7 +94,7 @@ class Placement:
 
 def agreement_sections(spec: "Spec") -> dict[str, Any]:
     """The § numbers of the agreement `spec` renders to ({"ekonomi": "§ 7", …})."""
-    from .render.context import build_context
+    from .documents.base import build_context
 
     sections: dict[str, Any] = build_context(spec, draft_date=spec.period.start)["avsnitt"]
     return sections
@@ -168,7 +168,7 @@ def finding_lines(result: "CheckResult | None") -> list[str]:
     """The new version's findings, one line each, as `iopkit check` words them."""
     if result is None:
         return []
-    from .render.context import SEVERITY_WORDS
+    from .documents.base import SEVERITY_WORDS
 
     lines = []
     for finding in result.findings:

@@ -7,7 +7,7 @@ questions the group answers. The Markdown comes from the Jinja templates in
 escaping as the agreement draft (`iopkit.render`), so a user overrides them the same way:
 `--mallar KATALOG` with `KATALOG/uppfoljning/02-mal.md.j2`.
 
-Besides the agreement's context (`iopkit.render.context.build_context`) the templates see
+Besides the agreement's context (`iopkit.documents.base.build_context`) the templates see
 `uppföljningsmöten` (the follow-up dates of the agreement, each with `nr` and `datum`)
 `årsrapporter` (the annual report deadlines, each with `datum` and `avser`),
 `årsrapport_antagen` (the agreement names no day: the dates are assumed anniversaries) and

@@ -158,7 +158,7 @@ def document_author(spec: Any) -> str:
 def spec_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The context of the documents made from one spec (avtal, checklista): the spec
     under its Swedish keys, the findings of `check` and the draft date."""
-    from .context import build_context
+    from ..documents.base import build_context
 
     assert result.spec is not None
     return build_context(result.spec, result, draft_date=draft_date(options),
