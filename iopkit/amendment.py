@@ -4,7 +4,7 @@ of the agreement each change amends, the date the changes take effect, and the n
 version's findings.
 
 - **The § amended** is the number the section has in the agreement being amended, that
-  is in the old version's draft as iopkit renders it (`render.agreement.SECTIONS`); a
+  is in the old version's draft as iopkit renders it (`documents.avtal.context.SECTIONS`); a
   change that creates a section the old agreement lacked (children now take part: a new
   § on barnets rättigheter; a new extra clause) reads "ny paragraf". Changes to the legal
   assessment (`rättslig_bedömning`, other than the state-aid ground, which decides a
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .spec.findings import CheckResult
     from .spec.model import Spec
 
-#: Titles of the agreement's sections, by the keys of render.agreement.SECTIONS.
+#: Titles of the agreement's sections, by the keys of documents.avtal.context.SECTIONS.
 SECTION_TITLES = {
     "parter": "Parter",
     "bakgrund": "Bakgrund",

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .render.agreement import definite
+from .documents.avtal.context import definite
 from .spec.yearly import calendar_split
 from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 

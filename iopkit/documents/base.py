@@ -22,7 +22,7 @@ from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
 from ..schedule import accounts_reports, annual_reports, extension_decision_date
-from ..render.agreement import agreement_context
+from .avtal.context import agreement_context
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
 from .assessment import assessment_view, eur_rate_view, process_view, screening_view

@@ -29,7 +29,7 @@ class DocumentKind:
     context: str  # "module:function" under iopkit building the template context
     commands: tuple[str, ...]  # the commands that write it
     short_title: str = ""  # the end of the document title, when not `subject`
-    numbered: bool = False  # the text refers to its own §§ (render.agreement)
+    numbered: bool = False  # the text refers to its own §§ (documents/avtal/context.py)
     #: Rendered also when the rules found errors (the memo then says that the matter
     #: is not ready for decision); the other kinds need a spec without errors.
     with_errors: bool = False

@@ -172,7 +172,7 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     (the user's from --mallar first). `title` and `marker` replace the kind's own
     (the amendment annex carries its number); `charts` are the charts the context's
     references point to (chart_refs.py). Raises templates.TemplateProblem."""
-    from .agreement import render_numbered
+    from ..documents.avtal.context import render_numbered
     from .templates import make_environment, render_folder
 
     entry = kind(name)

@@ -28,10 +28,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..format import lista
-from ..rules.assessment import AREA_NAMES
-from ..dates import approving_decisions
-from ..writers.markdown import Md
+from ...format import lista
+from ...rules.assessment import AREA_NAMES
+from ...dates import approving_decisions
+from ...writers.markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
 #: draft"), each with the condition under which it is rendered.
@@ -411,7 +411,7 @@ def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, 
     """When a report is due, from the day its text names ("senast den 31 mars året
     efter"): the first such day after the first avtalsår and after the last one. None
     when the text names no day."""
-    from ..schedule import stated_day, stated_due
+    from ...schedule import stated_day, stated_due
 
     day_month = stated_day(text)
     if day_month is None or not years:
