@@ -53,7 +53,8 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("checklista", "Checklista för IOP-processen", "CHECKLISTA",
                  SPEC_CONTEXT, ("render",), numbered=True),
     DocumentKind("tjansteskrivelse", "Tjänsteskrivelse om idéburet offentligt partnerskap "
-                 "(IOP)", "TJÄNSTESKRIVELSE", ".memo:memo_context", ("render",),
+                 "(IOP)", "TJÄNSTESKRIVELSE",
+                 ".documents.tjansteskrivelse.context:memo_context", ("render",),
                  short_title="Tjänsteskrivelse", with_errors=True),
     DocumentKind("uppfoljning", "Uppföljning av idéburet offentligt partnerskap (IOP)",
                  "UPPFÖLJNING", ".followup:followup_context", ("uppfoljning", "render"),

@@ -23,13 +23,13 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .documents.avtal.context import definite
-from .spec.yearly import calendar_split
-from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from ..avtal.context import definite
+from ...spec.yearly import calendar_split
+from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 
 if TYPE_CHECKING:
-    from .render.pipeline import RenderOptions
-    from .spec.findings import CheckResult, Finding
+    from ...render.pipeline import RenderOptions
+    from ...spec.findings import CheckResult, Finding
 
 #: Party types that run a business: support to one of them is individual support to a
 #: näringsidkare (kommunallagen 2 kap. 8 §; IOP.md, "Municipal competence").
@@ -286,7 +286,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     - `ivo_tillstånd`: permits with the areas they cover; `handläggare`;
     - `varningar`: what `render` prints (no addressee, a decision already taken).
     """
-    from .render.pipeline import draft_date, spec_context
+    from ...render.pipeline import draft_date, spec_context
 
     context = spec_context(result, options)
     draft = draft_date(options)
