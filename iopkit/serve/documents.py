@@ -83,7 +83,7 @@ def _spec_document(data: bytes, file: str, name: str, fmt: str) -> tuple[str, by
                     to_ics(result.spec, plan_events(result.spec), default_date()))
         options = RenderOptions(documents=(name,))
         if name == "uppfoljning":
-            from ..followup import build_followup_outputs
+            from ..documents.uppfoljning.context import build_followup_outputs
 
             outputs = build_followup_outputs(result, None, (fmt,), options)
         else:
