@@ -140,7 +140,7 @@ def test_leaf_keys_are_keys():
 
 
 def test_key_names_kept_elsewhere_are_model_keys():
-    from iopkit.amendment import PATH_SECTIONS
+    from iopkit.documents.tillagg.context import PATH_SECTIONS
     from test_docs_format import docs
 
     CONDITIONALLY_REQUIRED, REFERENCES = docs.CONDITIONALLY_REQUIRED, docs.REFERENCES
