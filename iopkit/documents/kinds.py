@@ -63,7 +63,7 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("tillagg", "Ändringar och tillägg", "TILLÄGG",
                  ".documents.tillagg.context:annex_context", ("diff",)),
     DocumentKind("arsrapport", "Årsrapport för idéburet offentligt partnerskap (IOP)",
-                 "ÅRSRAPPORT", ".outcomes.report:report_context", ("rapport",),
+                 "ÅRSRAPPORT", ".documents.arsrapport.context:report_context", ("rapport",),
                  short_title="Årsrapport"),
 )
 

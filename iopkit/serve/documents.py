@@ -98,7 +98,7 @@ def report_task(outcomes_file: str, fmt: str) -> tuple[Any, ...]:
     """The annual report of the latest year, from the follow-up file and the spec as
     they are on disk (the report follows up the saved agreement)."""
     from ..outcomes.check import check_outcomes_file
-    from ..outcomes.report import build_report_outputs, report_year
+    from ..documents.arsrapport.context import build_report_outputs, report_year
     from ..dates import default_date
     from ..render.pipeline import RenderOptions
     from ..render.templates import TemplateProblem
