@@ -1,6 +1,8 @@
 """The floors of the package (README, "Utveckling"), read from the import graph with `ast`:
 a writer knows nothing of IOP, the documents never reach up into the CLI or the web
-editor, `holidays` is imported only by the schedule, and no module-level import circle.
+editor, `holidays` is imported only by schedule/workdays.py, and no module-level import
+circle. Beside them, the house itself: every document kind in its own folder, and no
+module over 450 lines without a reason at its top.
 
 The checker runs on iopkit itself and on small synthetic trees that break each rule, so
 that a checker that finds nothing cannot pass unnoticed."""
@@ -17,12 +19,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "iopkit"
 #: What a writer (Markdown IR to a format) may import inside iopkit: other writers and
 #: the floors below everything (files, errors, Swedish formatting, the draft's date).
 WRITER_MAY_IMPORT = ("writers", "files", "errors", "format", "dates")
-#: The documents and what builds them (the per-kind contexts, the pipeline).
-DOCUMENT_FLOORS = ("documents", "render", "memo", "followup", "amendment", "outcomes")
+#: The documents and what builds them: the kinds (documents/), the pipeline (render/),
+#: the follow-up's figures, the comparison, the calendar and the register.
+DOCUMENT_FLOORS = ("documents", "render", "outcomes", "diff", "calendar", "register")
 #: What no document may import: the floors above it.
 ABOVE_DOCUMENTS = ("cli", "commands", "serve")
 #: The one place that knows Swedish holidays.
-SCHEDULE = "schedule"
+SCHEDULE = "schedule.workdays"
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -230,6 +233,14 @@ def test_a_tree_that_keeps_the_floors_passes(tmp_path):
     ("documents/avtal/context.py", "from pkg.serve import app\n",
      "document floor pkg.documents.avtal.context imports pkg.serve"),
     ("rules/a.py", "import holidays\n", "pkg.rules.a imports holidays"),
+    ("schedule/__init__.py", "from holidays import country_holidays\n",
+     "pkg.schedule imports holidays"),
+    ("documents/base.py", "def f():\n    from ..cli.commands import render\n",
+     "document floor pkg.documents.base imports pkg.cli.commands"),
+    ("writers/html.py", "from ..documents.kinds import KINDS\n",
+     "writer pkg.writers.html imports pkg.documents.kinds"),
+    ("writers/html.py", "from ..spec.model import Spec\n",
+     "writer pkg.writers.html imports pkg.spec.model"),
     ("files.py", "from .rules import a\n", "import circle: pkg.files -> pkg.rules.a"),
 ])
 def test_the_checker_finds_each_kind_of_break(tmp_path, name, text, expected):
@@ -249,3 +260,52 @@ def test_a_lazy_import_is_no_circle(tmp_path):
     found = problems(_tree(tmp_path, {**CLEAN, "a.py": "from . import b\n",
                                       "b.py": "def f():\n    from . import a\n"}))
     assert found == []
+
+
+def test_every_document_kind_lives_in_its_own_folder():
+    """Adding a document is one folder and one registry line: each kind's templates are
+    in documents/<kind>/templates/ and its context function under documents/ (or the
+    shared one), and there is no folder the registry does not know."""
+    from iopkit.documents.kinds import KINDS
+
+    documents = PACKAGE_DIR / "documents"
+    for entry in KINDS:
+        assert sorted((documents / entry.name / "templates").glob("*.md.j2")), entry.name
+        module = entry.context.partition(":")[0]
+        assert module.startswith((".documents.", ".render.pipeline")), entry.context
+        assert callable(entry.context_builder()), entry.context
+    folders = {p.parent.name for p in documents.glob("*/templates")}
+    assert folders == {entry.name for entry in KINDS}
+    assert not (PACKAGE_DIR / "templates").exists() or \
+        not [p for p in (PACKAGE_DIR / "templates").rglob("*.j2")]
+
+
+#: The size above which a module says at its top why it is one module.
+MAX_LINES = 450
+#: Modules over MAX_LINES that others were changing when the house was rebuilt
+#: (2026-12-02): their reason is still to be written. The test fails once one of them
+#: has its reason or is small again, so that the list only shrinks.
+REASON_PENDING = {
+    "documents/avtal/context.py", "documents/tjansteskrivelse/context.py",
+    "rules/procurement.py", "rules/state_aid.py", "serve/api.py",
+    "writers/pdf/typst_pdf.py", "writers/word/docx_body.py",
+}
+
+
+def _gives_a_reason(path: Path) -> bool:
+    """A paragraph of the module's docstring that starts with "Why" and speaks of its
+    lines ("Why one module of some 550 lines: …")."""
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return any(part.lstrip().startswith("Why") and "lines" in part
+               for part in docstring.split("\n\n"))
+
+
+def test_a_long_module_says_why_it_is_one_module():
+    long_ones = {}
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES:
+            long_ones[path.relative_to(PACKAGE_DIR).as_posix()] = _gives_a_reason(path)
+    without = sorted(name for name, reason in long_ones.items() if not reason)
+    assert [n for n in without if n not in REASON_PENDING] == []
+    assert sorted(REASON_PENDING - set(without)) == []
