@@ -27,6 +27,32 @@ ABOVE_DOCUMENTS = ("cli", "commands", "serve")
 #: The one place that knows Swedish holidays.
 SCHEDULE = "schedule.workdays"
 
+#: The floors, bottom first (README, "Utveckling"): a module imports only from its own
+#: floor or one below. Keys are the package's top-level modules and packages, or a
+#: module inside one that sits on another floor than its package.
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("__init__", "errors", "files", "streams", "format", "dates"),
+    ("writers",),
+    # spec/yearly.py is the avtalsår arithmetic, plain dates that import nothing of
+    # iopkit; the schedule builds on it.
+    ("schedule", "spec.yearly"),
+    ("spec", "rules", "report"),
+    ("documents", "render", "outcomes", "diff", "calendar", "register", "check",
+     "scaffold"),
+    ("cli", "serve", "__main__"),
+)
+
+
+def floor_of(module: str, package: str) -> int | None:
+    """The floor of `package.module…`: its longest key in FLOORS; None when unplaced."""
+    parts = module.split(".")[1:] or ["__init__"]
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        for number, names in enumerate(FLOORS):
+            if key in names:
+                return number
+    return None
+
 
 def _module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
@@ -171,6 +197,9 @@ def problems(root: Path) -> list[str]:
     for module, targets in sorted(anywhere.items()):
         for target in sorted(targets):
             inside = target == package or target.startswith(package + ".")
+            low, high = floor_of(module, package), floor_of(target, package)
+            if inside and low is not None and high is not None and high > low:
+                found.append(f"floor {low} {module} imports floor {high} {target}")
             if _under(module, package, ("writers",)) and inside and target != package \
                     and not _under(target, package, WRITER_MAY_IMPORT):
                 found.append(f"writer {module} imports {target}")
@@ -187,6 +216,13 @@ def problems(root: Path) -> list[str]:
 
 def test_iopkit_keeps_its_floors():
     assert problems(PACKAGE_DIR) == []
+
+
+def test_every_module_of_iopkit_has_a_floor():
+    """A new top-level module or package needs its place in FLOORS (and in the README's
+    list), or the floor rule would not see it."""
+    modules, _ = read_graph(PACKAGE_DIR)
+    assert [m for m in sorted(modules) if floor_of(m, "iopkit") is None] == []
 
 
 def test_the_checker_reads_iopkit_at_all():
@@ -215,7 +251,7 @@ CLEAN = {
     "documents/avtal/context.py": "from ...rules import a\nfrom ...writers.word import docx\n",
     "schedule/workdays.py": "def f():\n    import holidays\n",
     "cli/__init__.py": "from ..documents.avtal import context\n",
-    "typed.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import x\n",
+    "errors.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import x\n",
 }
 
 
@@ -242,6 +278,10 @@ def test_a_tree_that_keeps_the_floors_passes(tmp_path):
     ("writers/html.py", "from ..spec.model import Spec\n",
      "writer pkg.writers.html imports pkg.spec.model"),
     ("files.py", "from .rules import a\n", "import circle: pkg.files -> pkg.rules.a"),
+    ("rules/a.py", "def f():\n    from ..documents.avtal import context\n",
+     "floor 3 pkg.rules.a imports floor 4 pkg.documents.avtal"),
+    ("schedule/workdays.py", "from ..spec.model import Spec\n",
+     "floor 2 pkg.schedule.workdays imports floor 3 pkg.spec.model"),
 ])
 def test_the_checker_finds_each_kind_of_break(tmp_path, name, text, expected):
     found = problems(_tree(tmp_path, {**CLEAN, name: text}))
