@@ -27,8 +27,8 @@ ABOVE_DOCUMENTS = ("cli", "commands", "serve")
 #: The one place that knows Swedish holidays.
 SCHEDULE = "schedule.workdays"
 
-#: The floors, bottom first (README, "Utveckling"): a module imports only from its own
-#: floor or one below. Keys are the package's top-level modules and packages, or a
+#: The floors, bottom first, numbered from 1 as in the README ("Utveckling"): a module
+#: imports only from its own floor or one below. Keys are the package's top-level modules and packages, or a
 #: module inside one that sits on another floor than its package.
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors", "files", "streams", "format", "dates"),
@@ -199,7 +199,7 @@ def problems(root: Path) -> list[str]:
             inside = target == package or target.startswith(package + ".")
             low, high = floor_of(module, package), floor_of(target, package)
             if inside and low is not None and high is not None and high > low:
-                found.append(f"floor {low} {module} imports floor {high} {target}")
+                found.append(f"floor {low + 1} {module} imports floor {high + 1} {target}")
             if _under(module, package, ("writers",)) and inside and target != package \
                     and not _under(target, package, WRITER_MAY_IMPORT):
                 found.append(f"writer {module} imports {target}")
@@ -279,9 +279,9 @@ def test_a_tree_that_keeps_the_floors_passes(tmp_path):
      "writer pkg.writers.html imports pkg.spec.model"),
     ("files.py", "from .rules import a\n", "import circle: pkg.files -> pkg.rules.a"),
     ("rules/a.py", "def f():\n    from ..documents.avtal import context\n",
-     "floor 3 pkg.rules.a imports floor 4 pkg.documents.avtal"),
+     "floor 4 pkg.rules.a imports floor 5 pkg.documents.avtal"),
     ("schedule/workdays.py", "from ..spec.model import Spec\n",
-     "floor 2 pkg.schedule.workdays imports floor 3 pkg.spec.model"),
+     "floor 3 pkg.schedule.workdays imports floor 4 pkg.spec.model"),
 ])
 def test_the_checker_finds_each_kind_of_break(tmp_path, name, text, expected):
     found = problems(_tree(tmp_path, {**CLEAN, name: text}))
