@@ -18,7 +18,7 @@ Choices, documented for users in the README:
   (`iopkit.schedule.annual_reports`, `accounts_reports`): when `uppföljning.årsrapport`
   or `ekonomi.redovisning` names a day ("senast den 31 mars året efter"), one deadline
   on the first such day after each avtalsår (for calendar years: the report for 2027 is
-  due 31 March 2028), moved to the next working day as the agreement's § 1 says. Without
+  due 31 March 2028), moved to the working day before as the agreement's § 1 says. Without
   a day the annual report gets an assumed deadline on each anniversary of the start, and
   its description says that the day is assumed; the redovisning gets none. A deadline
   has a reminder one week before.

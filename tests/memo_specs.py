@@ -48,13 +48,13 @@ def multi_party() -> dict[str, Any]:
 
 def skyddat_boende(statutory: str = "nej") -> dict[str, Any]:
     """A stiftelse that runs a skyddat boende with IVO's permit, and beside it support
-    talks and a children's group that the grant funds."""
+    talks and a children's group. The partnership includes the boende (its avgränsning
+    does not exclude it, rules/statutory.py): the grant funds it."""
     data = canonical()
     p = data["partnerskap"]
     p.update(namn="Stöd till våldsutsatta kvinnor och barn", kortnamn="Tryggt hem",
              verksamhetsområden=["skyddat boende", "socialtjänst"], barn=True,
-             avgränsning="Platserna i det skyddade boendet ingår inte; socialnämnden "
-                         "köper dem genom en separat upphandling.")
+             avgränsning="Nattlogi för andra målgrupper ingår inte.")
     p["bakgrund"] = "Stiftelsen Tryggt hem har sedan 2012 stött våldsutsatta kvinnor och barn."
     p["syfte"] = "Att stärka stödet till våldsutsatta kvinnor och barn i Göteborg."
     p["målgrupp"] = "Kvinnor och barn i Göteborg som har utsatts för våld i nära relationer."

@@ -122,9 +122,10 @@ def docx_part(data: bytes, name: str) -> bytes:
         return package.read(name)
 
 
-def agreement_facts(spec) -> list[str]:
+def agreement_facts(spec, draft=None) -> list[str]:
     """Every fact of a spec (iopkit.spec.model.Spec) that the agreement must state,
-    as text (compared with `norm`)."""
+    as text (compared with `norm`). A decision's paragraf only when it is recorded
+    before the draft's date `draft`: a planned meeting has no paragraf yet."""
     facts: list[str] = []
     add = facts.append
     ps = spec.partnership
@@ -165,10 +166,12 @@ def agreement_facts(spec) -> list[str]:
         add(f"{goal.id} {goal.description}")
         for indicator in goal.indicators:
             add(indicator.description)
+            # After the colon the first letter is lower case unless the text starts with
+            # a name (test_agreement_reading_2026_12_02): the fact is the rest.
             if indicator.target:
                 add(f"riktvärde: {lower_first(indicator.target)}")
             if indicator.source:
-                add(f"källa: {lower_first(indicator.source)}")
+                add(indicator.source[1:])
     for activity in spec.activities:
         add(activity.id)
         add(activity.description)
@@ -178,7 +181,7 @@ def agreement_facts(spec) -> list[str]:
     by_year = {id(r): r.by_year(period) for r in spec.resources}
     yearly_table = any(len(set(b.values())) > 1 for b in by_year.values() if b)
     for resource in spec.resources:
-        add(resource.description)
+        add(resource.description[1:])  # after "lokaler:", in lower case unless a name
         add("ideellt arbete" if resource.type == "ideell tid" else resource.type)
         if by_year[id(resource)] is None:
             add("ej värderad")
@@ -208,7 +211,7 @@ def agreement_facts(spec) -> list[str]:
         for decision in spec.process.decisions:
             add(decision.body)
             add(datum_lang(decision.date))
-            if decision.section:
+            if decision.section and (draft is None or decision.date < draft):
                 add(decision.section)
     add(economy.disbursement)
     add(economy.reporting)

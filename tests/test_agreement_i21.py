@@ -88,7 +88,8 @@ def test_duties_running_the_other_way(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("areas", "expected"), [
-    (["socialtjänst"], "insatser enligt socialtjänstlagen (2025:400)"),
+    # Cited in full earlier in the section (the duty to report), so short here.
+    (["socialtjänst"], "avser insatser enligt socialtjänstlagen gäller tystnadsplikt"),
     (["LSS"], "29 § lagen (1993:387) om stöd och service till vissa funktionshindrade (LSS)"),
     (["hälso- och sjukvård"], "6 kap. 12 § patientsäkerhetslagen (2010:659)"),
     (["skolväsendet"], "29 kap. 14 § skollagen (2010:800)"),
@@ -295,10 +296,14 @@ def test_reports_who_what_whom_when(tmp_path: Path) -> None:
     assert "Organisationen lämnar den ekonomiska redovisningen till den offentliga parten, " \
            "undertecknad av organisationens firmatecknare" in money
     assert "Redovisningen lämnas för varje år, första gången senast den 31 mars 2028 för " \
-           "det första året och sista gången senast den 31 mars 2030 för det sista året" in money
+           "det första året och sista gången senast den 29 mars 2030 för det sista året" in money
     follow = section(doc, "Uppföljning och utvärdering")
     assert "Partnerskapsgruppen tar fram årsrapporten gemensamt" in follow
-    assert "lämnar den till socialnämnden Centrum och styrelsen för Föreningen Vinternatt" in follow
+    assert "Partnerskapsgruppen tar fram årsrapporten gemensamt med den ekonomiska " \
+           "redovisningen enligt § 7 som underlag och lämnar den till socialnämnden Centrum " \
+           "och styrelsen för Föreningen Vinternatt." in follow
+    # The public party is socialnämnden Centrum: it does not hand the report to itself.
+    assert "den offentliga parten lämnar den till" not in follow
 
 
 def test_immediate_termination(tmp_path: Path) -> None:
@@ -306,7 +311,8 @@ def test_immediate_termination(tmp_path: Path) -> None:
     assert "den andra parten väsentligt bryter mot avtalet, till exempel genom att använda " \
            "medel för något annat" in text
     assert "upprepade gånger inte lämna redovisning" in text
-    assert "organisationen har avregistrerats enligt lagen (2022:900) om registrering av " \
+    # Cited with its number in § 1; here the short form (skrivregler).
+    assert "organisationen har avregistrerats enligt lagen om registrering av " \
            "idéburna organisationer" in text
     assert "en annan part" not in text
     data = canonical()

@@ -33,7 +33,9 @@ def canonical(tmp_path_factory):
 def test_meddelarskydd_is_conditional_and_quotes_the_conditions(canonical):
     text = section(canonical, "Meddelarskydd")
     assert ("gäller enligt 2 § yrkesmässigt bedriven enskild verksamhet som till någon del är "
-            "offentligt finansierad och som bedrivs enligt socialtjänstlagen (2025:400).") in text
+            "offentligt finansierad och som bedrivs enligt socialtjänstlagen.") in text
+    # Which SoL 2 § cites (2001:453 or 2025:400) is not verified: no number in the quote.
+    assert "bedrivs enligt socialtjänstlagen (" not in text
     assert "Om organisationen inom partnerskapet bedriver verksamhet som uppfyller dessa villkor" \
         in text
     assert "bara bedrivs ideellt, omfattas inte av lagen" in text
@@ -93,14 +95,19 @@ def test_de_minimis_later_years_need_a_new_declaration_and_registration(unga):
     text = section(unga, "Ekonomi")
     assert "Stödet för varje senare år av avtalsperioden beviljas först när budgeten" in text
     assert "lämnar en ny skriftlig försäkran om annat stöd av mindre betydelse" in text
-    assert "registrerar stödet när det har beviljats, enligt 12 a § lagen (2013:388)." in text
+    assert ("registrerar det inom 20 arbetsdagar från den dag då det beviljades (artikel 6 i "
+            "förordningen; 12 a § lagen (2013:388)).") in text
 
 
 def test_in_kind_aid_shown_with_its_recipient_and_split_in_the_notice(paraply):
-    assert ("Norrlidens fritidslokal och idrottsplanen i Norrliden (till Strömsby IF)"
-            in section(paraply, "Parternas resurser"))
-    assert ("Strömsby IF: 1 710 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr och "
-            "lokaler 660 000 kr") in section(paraply, "Ekonomi")
+    resources = section(paraply, "Parternas resurser")
+    assert "lokaler: idrottsplanen i Norrliden (till Strömsby IF)" in resources
+    # The fritidslokal serves the kommun's own mötesplats (I2): no recipient, no aid
+    # (second reading of 2026-12-02, finding 11).
+    assert "övrigt: Norrlidens fritidslokal för kommunens mötesplats (I2)" in resources
+    assert "fritidslokal för kommunens mötesplats (I2) (till" not in resources
+    assert ("Strömsby IF: 1 410 000 kr nominellt för hela avtalsperioden, varav bidrag 1 050 000 kr och "
+            "lokaler 360 000 kr") in section(paraply, "Ekonomi")
 
 
 def test_no_assertion_that_no_registerkontroll_law_applies(unga):

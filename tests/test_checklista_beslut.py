@@ -87,7 +87,10 @@ def test_delegated_decision_steps(runner, tmp_path):
     assert "(7 kap. 8 § kommunallagen)" in item(text, "Anmälan till nämnden")
     appeal = item(text, "Laglighetsprövning av beslutet den 20 november 2026")
     assert "annars protokollet från det sammanträde där beslutet anmäldes" in appeal
-    assert "sista dag är den 4 januari 2027" in appeal
+    # The anslag (14 December) lies after the checklist's date: planned, not recorded.
+    assert "planeras att tillkännages den 14 december 2026; sista dag för överklagande " \
+           "blir då den 4 januari 2027" in appeal
+    assert "Tillkännagivet" not in appeal
     data = memo_specs.delegated(organ="socialnämndens arbetsutskott", date="2026-11-20")
     text = render(runner, tmp_path, data, "utskott", "2026-12-01")["checklista"]
     assert "(6 kap. 40 § kommunallagen)" in item(text, "Anmälan till nämnden")
@@ -138,7 +141,8 @@ def test_extension_date_moves_to_the_working_day_before(runner, tmp_path):
     text = render(runner, tmp_path, data, "forlangning", "2026-12-01")["checklista"]
     step = item(text, "Omförhandling, förnyelse eller avslut.")
     assert "Ta ställning till förlängning eller nytt avtal senast den 5 juni 2029" in step
-    assert "ta upp frågan i arbetet med budgeten för 2030" in step
+    # An extension from 7 December 2029 needs money in both the 2029 and 2030 budgets.
+    assert "ta upp frågan i arbetet med budgetarna för 2029 och 2030" in step
     # A Saturday (30 June 2029) moves back to Friday 29 June.
     data["avtalsperiod"]["slut"] = "2029-12-30"
     text = render(runner, tmp_path, data, "lordag", "2026-12-01")["checklista"]
@@ -148,7 +152,8 @@ def test_extension_date_moves_to_the_working_day_before(runner, tmp_path):
 def test_resources_and_hours_are_not_mixed_with_varav(runner, tmp_path):
     text = render(runner, tmp_path, memo_specs.canonical(), "resurser", "2026-12-01")["checklista"]
     assert "varav" not in text
-    assert "Ideellt arbete och personal omfattar 3 000 timmar per år." in text
+    assert "Ideellt arbete omfattar 3 000 timmar per år." in text
+    assert "och personal omfattar" not in text
 
 
 def test_agreement_is_the_approved_text_once_the_decision_is_taken(runner, tmp_path):

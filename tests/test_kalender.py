@@ -66,14 +66,14 @@ def test_canonical_calendar(runner, canonical):
     # "senast den 31 mars året efter": after each calendar year of the agreement. 31 March
     # 2029 is a Saturday and 2 April annandag påsk; 31 March 2030 is a Sunday.
     reports = by_summary(items, "Årsrapport")
-    assert [start(e) for e in reports] == [D(2028, 3, 31), D(2029, 4, 3), D(2030, 4, 1)]
+    assert [start(e) for e in reports] == [D(2028, 3, 31), D(2029, 3, 29), D(2030, 3, 29)]
     assert "årsrapporten för 2029" in str(reports[-1]["DESCRIPTION"])
     assert "senast den 31 mars året efter" in str(reports[0]["DESCRIPTION"])
     assert reports[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
     # The ekonomisk redovisning is a deadline of its own (ekonomi.redovisning), the same
     # days here, with its own reminder.
     accounts = by_summary(items, "Ekonomisk redovisning")
-    assert [start(e) for e in accounts] == [D(2028, 3, 31), D(2029, 4, 3), D(2030, 4, 1)]
+    assert [start(e) for e in accounts] == [D(2028, 3, 31), D(2029, 3, 29), D(2030, 3, 29)]
     assert "den ekonomiska redovisningen för 2027" in str(accounts[0]["DESCRIPTION"])
     assert "Ekonomisk redovisning och verksamhetsberättelse" in str(accounts[0]["DESCRIPTION"])
     assert accounts[0].walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(days=-7)
@@ -175,7 +175,7 @@ def test_two_report_deadlines_each_from_its_own_text(runner, tmp_path):
     assert [start(e) for e in by_summary(items, "Ekonomisk redovisning")] == [
         D(2028, 2, 28), D(2029, 2, 28), D(2030, 2, 28)]
     assert [start(e) for e in by_summary(items, "Årsrapport")] == [
-        D(2028, 5, 2), D(2029, 4, 30), D(2030, 4, 30)]
+        D(2028, 4, 28), D(2029, 4, 30), D(2030, 4, 30)]
 
 
 def test_report_day_counts_from_each_avtalsår_as_the_agreement_does(runner, tmp_path):
@@ -185,7 +185,7 @@ def test_report_day_counts_from_each_avtalsår_as_the_agreement_does(runner, tmp
                      avtalsperiod__slut="2029-06-30")
     assert run(runner, "kalender", spec).exit_code == 0
     reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
-    assert [start(e) for e in reports] == [D(2029, 4, 3), D(2030, 4, 1)]
+    assert [start(e) for e in reports] == [D(2029, 3, 29), D(2030, 3, 29)]
     assert "årsrapporten för 2027/28" in str(reports[0]["DESCRIPTION"])
 
 
@@ -194,8 +194,8 @@ def test_annual_report_day_from_the_text(runner, tmp_path):
                                                        "april året efter.")
     assert run(runner, "kalender", spec).exit_code == 0
     reports = by_summary(events(tmp_path / "avtal-kalender.ics"), "Årsrapport")
-    # 30 April 2028 is a Sunday and 1 May a holiday: Tuesday 2 May.
-    assert [start(e) for e in reports] == [D(2028, 5, 2), D(2029, 4, 30), D(2030, 4, 30)]
+    # 30 April 2028 is a Sunday: the agreement moves the day to Friday 28 April.
+    assert [start(e) for e in reports] == [D(2028, 4, 28), D(2029, 4, 30), D(2030, 4, 30)]
 
 
 def test_partnership_group_meetings_on_request(runner, canonical):

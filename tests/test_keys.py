@@ -80,8 +80,10 @@ def documents(tmp_path_factory) -> str:
     from typer.testing import CliRunner
 
     out = tmp_path_factory.mktemp("alla")
+    # After the fixture's decisions (November 2026): a planned decision has no paragraf
+    # in the documents, a recorded one has.
     result = run(CliRunner(), "render", ALL_KEYS, "-o", out, "-f", "md", "--dokument",
-                 ",".join(DOCUMENTS), "--datum", "2026-10-01")
+                 ",".join(DOCUMENTS), "--datum", "2026-12-01")
     assert result.exit_code == 0, result.output
     texts = [(out / f"alla-nycklar-{kind}.md").read_text(encoding="utf-8")
              for kind in DOCUMENTS]

@@ -115,7 +115,7 @@ def test_agreement_says_the_namnd_proposes_and_fullmaktige_approves(runner, tmp_
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": (
         "Platserna köps genom separat upphandling; bidraget gäller stiftelsens egen "
-        "verksamhet.")} for code in ("IOP108", "IOP180")]
+        "verksamhet.")} for code in ("IOP108", "IOP180", "IOP187")]
     spec = write(data, tmp_path, "fullmaktige")
     _, memo, _, _ = render_memo(runner, spec, date="2026-12-01")
     assert "föreslå kommunfullmäktige besluta att godkänna avtalet" in memo
@@ -198,17 +198,22 @@ def test_de_minimis_beslutspunkt_covers_money_and_premises(runner, tmp_path):
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
     assert "att utan kostnad ställa följande till förfogande för Strömsby IF under " \
-           "avtalsperioden: Norrlidens fritidslokal och idrottsplanen i Norrliden, värderat " \
-           "till 660 000 kr" in proposal
+           "avtalsperioden: idrottsplanen i Norrliden, till ett värde av 360 000 kr" in proposal
+    # The kommun uses the fritidslokal for its own mötesplats: not aid.
+    assert "fritidslokal" not in proposal
     assert "att allt stöd enligt avtalet, pengar och andra resurser, lämnas som stöd av " \
-           "mindre betydelse enligt kommissionens förordning (EU) 2023/2831: 1 710 000 kr " \
+           "mindre betydelse enligt kommissionens förordning (EU) 2023/2831: 1 410 000 kr " \
            "till Strömsby IF" in proposal
-    assert "före beviljandet har fått ett skriftligt besked om stödets belopp" in proposal
+    # The decision is the grant: the notice and the declaration come before the meeting,
+    # not as a condition inside the beslutspunkt (second reading 2026-12-02, TS/CL 9).
+    assert "under förutsättning att" not in proposal
+    aid = section(text, "Statsstöd", "Personuppgifter")
+    assert "Före sammanträdet ska därför varje mottagare ha lämnat en skriftlig försäkran" in aid
     # The money points no longer each call themselves de minimis (one point does).
     assert proposal.count("stöd av mindre betydelse enligt") == 1
     notice = agreement_text(runner, spec)
-    assert "Strömsby IF: 1 710 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr " \
-           "och lokaler 660 000 kr" in notice
+    assert "Strömsby IF: 1 410 000 kr nominellt för hela avtalsperioden, varav bidrag 1 050 000 kr " \
+           "och lokaler 360 000 kr" in notice
 
 
 # 6. Risks in the officer's voice; silenced findings are not risks -----------------------
@@ -222,7 +227,9 @@ def test_risks_never_show_a_silenced_wording_finding_or_the_tools_voice(runner, 
     # An open wording hint is for the checklist, not a risk for the nämnd.
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": "Platserna upphandlas för sig."}
-                               for code in ("IOP108", "IOP180")]
+                               for code in ("IOP108", "IOP180", "IOP187")]
+    # A procurement word in the avgränsning that does not say what lies outside.
+    data["partnerskap"]["avgränsning"] = "Nattlogi ordnas genom upphandling."
     spec = write(data, tmp_path, "ordval")
     assert "IOP104" in run(runner, "check", spec).output
     _, text, _, _ = render_memo(runner, spec, date="2026-12-01")
@@ -253,9 +260,9 @@ def test_payment_date_before_the_start_is_a_warning(runner, tmp_path):
     result = run(runner, "check", spec)
     output = norm(result.output)
     assert re.search(r"betalning\.yaml:\d+:\d+: varning IOP186 ekonomi\.utbetalning", output)
-    # The region decides on 3 February 2027: the date is before the decision.
+    # The region decides on 27 January 2027: the date is before the decision.
     assert "Utbetalningen ska enligt texten ske 2027-01-15, före den offentliga partens " \
-           "beslut om avtalet den 3 februari 2027. Inga medel kan betalas ut innan beslutet " \
+           "beslut om avtalet den 27 januari 2027. Inga medel kan betalas ut innan beslutet " \
            "är fattat" in output
     data["process"]["beslut"][-1].update(datum="2026-12-10", anslaget="2026-12-14")
     output = norm(run(runner, "check", write(data, tmp_path, "tidig")).output)
@@ -321,7 +328,7 @@ def test_inserted_text_continues_the_sentence_in_lower_case_but_names_keep_capit
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     assert "sammanlagt 1 050 000 kr (bidrag till spontanidrotten och fotbollsskolan)" in text
     assert "(Bidrag till" not in text
-    assert "avtalsperioden: Norrlidens fritidslokal" in text
+    assert "avtalsperioden: idrottsplanen i Norrliden" in text
     assert "Cykelköket Strömsby ekonomisk förening (verktyg i cykelverkstaden" in text
 
 

@@ -52,7 +52,7 @@ def test_check_reads_a_follow_up_file_and_reports_the_late_report(runner):
     result = run(runner, "check", SHARED_OUTCOMES, "--datum", "2029-06-01")
     assert result.exit_code == 0, result.output
     assert "IOP308" in result.output and "2029-04-10" in result.output
-    assert "2029-04-03" in result.output  # 31 March 2029 is a Saturday, 2 April Easter Monday
+    assert "2029-03-29" in result.output  # 31 March 2029 is a Saturday, 30 March Good Friday: Thursday 29 March
 
 
 def test_late_is_judged_against_the_annual_reports_own_day(runner, folder):
@@ -178,7 +178,7 @@ def test_report_reconciles_the_money_and_names_the_repayment(example_report):
 def test_report_lists_the_late_report_and_people(example_report):
     text, tables = example_report
     assert ("Rapporten för 2028 lämnades in den 10 april 2029, efter sista dagen enligt "
-            "avtalet, den 3 april 2029.") in text
+            "avtalet, den 29 mars 2029.") in text
     people = next(t for t in tables if t[0][:2] == ["År", "Deltagare"])
     assert people[1:] == [["2027", "310", "3\u00a0100"], ["2028", "342", "3\u00a0350"]]
 

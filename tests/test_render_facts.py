@@ -51,7 +51,7 @@ def test_there_are_examples():
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_agreement_states_every_fact(rendered, example):
     result = _check(example)
-    facts = agreement_facts(result.spec)
+    facts = agreement_facts(result.spec, dt.date.fromisoformat(DATE))
     stem = example.stem
     docx_file = rendered / f"{stem}-avtal.docx"
     assert missing(facts, docx_text(docx_file)) == []
@@ -177,10 +177,19 @@ def test_checklist_states_the_last_day_for_laglighetsprovning(runner, write_spec
     assert run(runner, "render", spec, "--datum", DATE).exit_code == 0
     _, paragraphs = docx_paragraphs(tmp_path / "anslaget-checklista.docx")
     text = "\n".join(p.text for p in paragraphs)
-    assert "sista dag är den 28 december 2026" in text
+    # Drafted in May: the decision and its anslag are planned, not recorded facts.
+    assert "planeras att tillkännages den 4 december 2026; sista dag för överklagande blir " \
+           "då den 28 december 2026" in text
+    assert "Tillkännagivet" not in text
     # The association's board decision cannot be appealed that way.
     board = next(p.text for p in paragraphs if "styrelsen" in p.text and "besluta" in p.text)
     assert "laglighetsprövning" not in board
+    # After the anslag the day is a fact; the step stays open until the day has passed.
+    assert run(runner, "render", spec, "--datum", "2026-12-10", "--force").exit_code == 0
+    _, paragraphs = docx_paragraphs(tmp_path / "anslaget-checklista.docx")
+    step = next(p.text for p in paragraphs if "Laglighetsprövning av beslutet" in p.text)
+    assert "Tillkännagivet den 4 december 2026; sista dag är den 28 december 2026." in step
+    assert step.startswith("☐")
 
 
 def test_checklist_for_de_minimis_has_the_steps_in_legal_order(runner, write_spec, tmp_path):

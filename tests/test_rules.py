@@ -262,6 +262,18 @@ CASES = [
          "datum: 2027-01-05",
          # The association's board may decide late; the public party's decision matters.
          [setter("process", "beslut", 0, "datum", D(2027, 1, 5))]),
+    # Posted 18 December: the appeal period runs to 8 January 2027, after the start.
+    Case("IOP136", "varning", [setter("process", "beslut", 1, "anslaget", D(2026, 12, 18))],
+         "anslaget:",
+         [setter("process", "beslut", 1, "datum", D(2026, 12, 1)),
+          setter("process", "beslut", 1, "anslaget", D(2026, 12, 4))]),
+    Case("IOP137", "varning", [setter("avtalsperiod", "start", D(2027, 3, 1))],
+         "31 mars året efter",
+         [setter("avtalsperiod", "start", D(2027, 3, 1)),
+          setter("ekonomi", "redovisning", "Ekonomisk redovisning senast den 31 mars "
+                                           "närmast efter avtalsårets slut."),
+          setter("uppföljning", "årsrapport", "Gemensam årsrapport senast den 30 april "
+                                              "närmast efter avtalsårets slut.")]),
     Case("IOP130", "varning", [setter("avtalsperiod", "slut", "2031-01-01")], "  slut:",
          [setter("avtalsperiod", "slut", "2030-12-31")]),  # exactly four years
     Case("IOP131", "varning",
@@ -361,6 +373,44 @@ CASES = [
          "regel: IOP105",
          [setter("iopkit_undantag", [{"regel": "IOP130", "motivering": "Bedömd."}]),
           setter("avtalsperiod", "slut", "2031-01-01")]),
+    # A statutory insats inside the partnership on the ground "no economic activity";
+    # near miss: the same insats excluded by the avgränsning (the split).
+    Case("IOP187", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
+         "statsstöd_grund:",
+         [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
+          setter("partnerskap", "avgränsning",
+                 "Hemtjänst ingår inte i partnerskapet; kommunen köper den separat.")]),
+    # The day centre's premises on Andra Långgatan, for an organisation that runs a
+    # skyddat boende beside the partnership; near miss: the same without the street.
+    Case("IOP188", "varning",
+         [setter("partnerskap", "verksamhetsområden", ["socialtjänst", "skyddat boende"]),
+          setter("partnerskap", "avgränsning", "Det skyddade boendet ingår inte."),
+          setter("parter", 1, "ivo_tillstånd", {"datum": D(2024, 6, 10),
+                                                 "avser": ["skyddat boende"]})],
+         "lokal på Andra Långgatan",
+         [setter("partnerskap", "verksamhetsområden", ["socialtjänst", "skyddat boende"]),
+          setter("partnerskap", "avgränsning", "Det skyddade boendet ingår inte."),
+          setter("parter", 1, "ivo_tillstånd", {"datum": D(2024, 6, 10),
+                                                 "avser": ["skyddat boende"]}),
+          setter("resurser", 2, "beskrivning", "Föreningens samtalsrum, 180 kvadratmeter"),
+          setter("parter", 1, "adress", "Box 12, 413 01 Göteborg")]),
+    # A decision by another body than the party's organ; near miss: the same body
+    # written with a capital.
+    Case("IOP194", "varning", [setter("process", "beslut", 1, "organ", "kommunstyrelsen")],
+         "organ: kommunstyrelsen",
+         [setter("process", "beslut", 1, "organ", "Socialnämnden Centrum")]),
+    Case("IOP195", "varning",
+         [setter("process", "jäv", "Ingen ledamot i kommunstyrelsen sitter i föreningens "
+                 "styrelse.")],
+         "jäv:",
+         [setter("process", "jäv", "Ingen ledamot i socialnämnden Centrum sitter i "
+                 "föreningens styrelse.")]),
+    # A statutory insats inside the partnership: the nämnd decides on 15 December and
+    # fullmäktige after it, too late for a start on 1 January; near miss: a later start.
+    Case("IOP196", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
+         "datum: 2026-12-15",
+         [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
+          setter("avtalsperiod", "start", D(2027, 3, 1))]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).
@@ -687,7 +737,11 @@ def test_exemption_code_is_read_case_insensitively(runner, write_spec):
     text = canonical_variant(
         setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
         setter("parter", 1, "ivo_tillstånd", "IVO 3.5.1-12345/2026"),
-        setter("iopkit_undantag", [{"regel": "iop108", "motivering": "Prövat av juristen."}]))
+        # Hemtjänst inside the partnership is also economic activity (IOP187) and goes to
+        # fullmäktige before the start (IOP196).
+        setter("iopkit_undantag", [{"regel": "iop108", "motivering": "Prövat av juristen."},
+                                   {"regel": "iop187", "motivering": "Prövat av juristen."},
+                                   {"regel": "iop196", "motivering": "Prövat av juristen."}]))
     result = run(runner, "check", "--strict", write_spec(text))
     assert result.exit_code == 0, result.output
 
@@ -856,15 +910,26 @@ def test_sarskilt_boende_is_an_ivo_area_and_a_statutory_insats(runner, write_spe
     assert {"IOP108", "IOP145"} <= found
 
 
-def test_statutory_insats_addressed_by_the_assessment_lifts_the_sign(runner, write_spec):
-    text = canonical_variant(
+def test_statutory_insats_is_lifted_by_the_split_not_by_a_keyword(runner, write_spec):
+    # TS/CL 7 of the second reading: a text with the word "lagstadgad" and no split does
+    # not lift the sign; an avgränsning that takes the boende out of the partnership does.
+    keyword = canonical_variant(
         setter("partnerskap", "verksamhetsområden", ["särskilt boende"]),
         ivo_permit(D(2025, 1, 10), ["särskilt boende"]),
         setter("rättslig_bedömning", "upphandling",
                "Föreningen driver sitt eget boende. Kommunens lagstadgade skyldighet att ge "
                "särskilt boende fullgörs inte genom avtalet: kommunen placerar ingen där."))
-    result = run(runner, "check", write_spec(text))
-    assert "IOP108" not in codes(result.stdout) and "IOP147" not in codes(result.stdout)
+    out = run(runner, "check", write_spec(keyword)).stdout
+    assert "IOP108" in codes(out)
+    assert "texten ska nämna det" not in out and '"lagstadgad"' not in out
+    split = canonical_variant(
+        setter("partnerskap", "verksamhetsområden", ["socialtjänst", "särskilt boende"]),
+        ivo_permit(D(2025, 1, 10), ["särskilt boende"]),
+        setter("partnerskap", "avgränsning",
+               "Föreningens särskilda boende ingår inte i partnerskapet; kommunen köper "
+               "platserna där genom ett separat avtal."))
+    result = run(runner, "check", "--strict", write_spec(split))
+    assert not {"IOP104", "IOP108", "IOP147", "IOP180", "IOP187"} & codes(result.stdout)
 
 
 def test_strong_combination_says_what_to_do_instead(runner, write_spec):

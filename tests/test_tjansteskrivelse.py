@@ -90,8 +90,11 @@ def test_canonical_memo(runner, canonical):
     assert "Förvaltningen bedömer att stödet inte strider mot likställighetsprincipen" \
         in assessment
     assert "Förvaltningen bedömer därför att 2 kap. 8 § inte hindrar stödet" in assessment
+    # The officer's assessment ends in its conclusion; the memo does not add a second
+    # one (second reading 2026-12-02, TS/CL 24).
+    assert "Avtalet är därför inte ett offentligt kontrakt enligt lagen" in assessment
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" \
-        in assessment
+        not in assessment
     assert "HFD 2020 ref. 15 (mål 3165-19)" in assessment
     assert "Jäv har prövats för socialnämnden Centrum. Ingen ledamot eller ersättare" \
         in assessment
@@ -195,7 +198,7 @@ def test_paraply_memo_functions_sign_in_lower_case(runner, tmp_path):
 def test_de_minimis_below_the_ceiling(runner, tmp_path):
     spec = memo_specs.write(memo_specs.de_minimis(500_000), tmp_path, "dm")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "Stödet lämnas som stöd av mindre betydelse enligt kommissionens förordning " \
            "(EU) 2023/2831." in aid
     assert "hela beloppet räknas som beviljat när avtalet skrivs under, vilket motsvarar " \
@@ -235,7 +238,7 @@ def test_de_minimis_above_the_ceiling_is_not_proposed(runner, tmp_path):
 def test_sgei_de_minimis(runner, tmp_path):
     spec = memo_specs.write(memo_specs.sgei(), tmp_path, "sgei")
     _, text, _, _ = render_memo(runner, spec)
-    aid = section(text, "Statsstöd", "Tillstånd och meddelarskydd")
+    aid = section(text, "Statsstöd", "Meddelarskydd")
     assert "kommissionens förordning (EU) 2023/2832" in aid
     assert "den tjänst av allmänt ekonomiskt intresse som stödet avser ska vara angiven " \
            "skriftligt" in aid
@@ -246,9 +249,13 @@ def test_skyddat_boende_with_open_statutory_sign_is_not_ready(runner, tmp_path):
     spec = memo_specs.write(memo_specs.skyddat_boende(), tmp_path, "skyddat")
     _, text, _, _ = render_memo(runner, spec)
     assert "Ärendet är inte klart för beslut" in first_page(text)
-    assert "godkänna avtalet" not in text
+    assert "godkänna avtalet" not in section(text, "Förslag till beslut", "Beslutet skickas till")
+    # TS/CL 2: "Vem som beslutar" agrees with the first page.
+    assert "socialnämnden Centrum kan inte ensam godkänna avtalet" in text
     boende = section(text, "Skyddat boende Skyddat boende är", "Personuppgifter")
+    # TS/CL 15: the insats dates from 2024, under the socialtjänstlag of the time.
     assert "en insats enligt socialtjänstlagen (2025:400) som socialnämnden beviljar" in boende
+    assert "infördes den 1 april 2024, när den tidigare socialtjänstlagen gällde" in boende
     for duty in ("anmäla till socialnämnden om den får kännedom om eller misstänker att ett "
                  "barn far illa (socialtjänstlagen)",
                  "rapportera missförhållanden och påtagliga risker för missförhållanden (lex "
@@ -275,7 +282,7 @@ def test_statutory_insats_goes_to_fullmaktige_when_nothing_else_blocks(runner, t
     # The same sign from the area (IOP108) and from the plain answer (IOP180).
     data["iopkit_undantag"] = [{"regel": code, "motivering": (
         "Platserna köps genom separat upphandling; bidraget gäller stiftelsens egen "
-        "verksamhet.")} for code in ("IOP108", "IOP180")]
+        "verksamhet.")} for code in ("IOP108", "IOP180", "IOP187")]
     spec = memo_specs.write(data, tmp_path, "fullmaktige")
     _, text, _, _ = render_memo(runner, spec)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
@@ -295,7 +302,7 @@ def test_statutory_insats_goes_to_fullmaktige_when_nothing_else_blocks(runner, t
 def test_fullmaktige_mandate_is_cited(runner, tmp_path):
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": "Se fullmäktiges beslut."}
-                               for code in ("IOP108", "IOP180")]
+                               for code in ("IOP108", "IOP180", "IOP187")]
     data["process"]["beslut"].append({"part": "goteborg", "organ": "kommunfullmäktige",
                                       "datum": "2026-06-11", "paragraf": "§ 88"})
     spec = memo_specs.write(data, tmp_path, "mandat")
@@ -352,9 +359,11 @@ def test_placeholder_from_own_template_is_reported(runner, tmp_path, canonical):
 
 def test_memo_dated_on_or_after_the_meeting_warns(runner, canonical):
     _, _, _, output = render_memo(runner, canonical, date="2026-12-15")
+    assert "samma dag som sammanträdet" in norm(output)
+    _, _, _, output = render_memo(runner, canonical, date="2026-12-16")
     assert "beslutet är redan fattat" in norm(output)
     _, _, _, output = render_memo(runner, canonical, date="2026-12-14")
-    assert "beslutet är redan fattat" not in output
+    assert "beslutet är redan fattat" not in output and "sammanträdet (" not in output
 
 
 def test_legal_rules_read_as_in_the_checklist(runner, canonical):

@@ -111,8 +111,21 @@ def test_skyddat_boende_with_individual_placements_stops_the_decision(tmp_path):
     assert not blocks(market)
 
 
-def test_an_assessment_that_addresses_each_sign_and_a_council_decision_lift_the_block(
-        tmp_path):
+def test_the_split_lifts_the_block(tmp_path):
+    # Inside or outside is decided on substance (rules/statutory.py): the places taken
+    # out of the partnership and bought separately, and nobody placed through it.
+    data = shelter_with_placements()
+    data["partnerskap"]["verksamhetsområden"] = ["socialtjänst", "skyddat boende"]
+    data["partnerskap"]["avgränsning"] = (
+        "Platserna i föreningens skyddade boende ingår inte i partnerskapet; socialnämnden "
+        "köper dem genom en upphandling reserverad för idéburna organisationer.")
+    data["rättslig_bedömning"]["prövning"].update(
+        {"individuella_beslut": "nej", "marknad": "nej"})
+    outcome = verdict(checked(tmp_path, data))
+    assert outcome.ready, [(f.code, f.message) for f in outcome.blocking]
+
+
+def test_an_assessment_text_alone_does_not_lift_the_statutory_block(tmp_path):
     data = shelter_with_placements()
     data["rättslig_bedömning"]["upphandling"] = (
         "Kommunen har en lagstadgad skyldighet att ge skyddat boende. Platserna som "
@@ -121,7 +134,7 @@ def test_an_assessment_that_addresses_each_sign_and_a_council_decision_lift_the_
         "föreningens egen verksamhet. Kommunfullmäktige har beslutat om uppdraget.")
     data["rättslig_bedömning"]["prövning"]["marknad"] = "nej"
     outcome = verdict(checked(tmp_path, data))
-    assert outcome.ready, [(f.code, f.message) for f in outcome.blocking]
+    assert not outcome.ready and "IOP108" in {f.code for f in outcome.blocking}
 
 
 def test_a_silenced_blocking_warning_no_longer_blocks(tmp_path):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..rules.assessment import Assessment
+from ..format import lower_start
+from ..rules.assessment import AREA_NAMES, Assessment
 from ..spec.model import Screening, Spec
 
 
@@ -23,6 +24,19 @@ def eur_rate_view(given: float | None) -> dict[str, Any]:
     return {"kurs": float(DEFAULT_EUR_RATE), "uppskattad": True,
             "källa": "ett ungefärligt genomsnitt av Riksbankens dagliga EUR/SEK-kurser "
                      "2025, fastställt den 15 januari 2026"}
+
+
+def _officer(spec: Spec, officer: Any, party_ref: Callable[[str], dict[str, Any]]
+             ) -> dict[str, Any]:
+    """`process.handläggare`; without a title, the title the same person has as their
+    party's kontaktperson (a memo's handläggare line and signature name a title)."""
+    title = officer.title
+    party = spec.party(officer.party) if officer.party else None
+    if title is None and party is not None and party.contact.name == officer.name:
+        title = party.contact.title
+    return {"namn": officer.name, "titel": title,
+            "titel_löptext": lower_start(title) if title else None,
+            "part": party_ref(officer.party) if officer.party else None}
 
 
 def process_view(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
@@ -53,13 +67,17 @@ def process_view(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     return {
         "initiativ": {"part": party_ref(initiative.party), "datum": initiative.date}
         if initiative else None,
-        "handläggare": {"namn": officer.name, "titel": officer.title,
-                        "part": party_ref(officer.party) if officer.party else None}
-        if officer else None,
+        "handläggare": _officer(spec, officer, party_ref) if officer else None,
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
         "jäv": process.conflict_of_interest,
     }
+
+
+#: A statutory area in the definite form, for running text.
+DEFINITE_AREAS = {"skyddat boende": "det skyddade boendet",
+                  "särskilt boende": "det särskilda boendet", "stödboende": "stödboendet",
+                  "HVB": "HVB-verksamheten", "hemtjänst": "hemtjänsten"}
 
 
 def screening_view(screening: Screening) -> dict[str, str | None]:
@@ -98,11 +116,11 @@ def assessment_view(facts: Assessment, party_ref: Callable[[str], dict[str, Any]
             "summa": recipient.total,
             "räknat": counted,
             "räknade_år": counted_years,
-            "ej_värderade": [t.resource.description for t in recipient.unvalued],
+            "ej_värderade": [facts.resource_text(t.resource) for t in recipient.unvalued],
             "delar": _aid_parts(recipient.transfers),
             # What the recipient gets besides money (premises, material), each with its
             # value over the period: the memo's beslutspunkter grant these too.
-            "i_natura": [{"beskrivning": t.resource.description, "typ": t.resource.type,
+            "i_natura": [{"beskrivning": facts.resource_text(t.resource), "typ": t.resource.type,
                           "från": t.giver.id,
                           "summa": sum(t.by_year.values()) if t.by_year is not None
                           else None}
@@ -115,6 +133,24 @@ def assessment_view(facts: Assessment, party_ref: Callable[[str], dict[str, Any]
         "meddelarskydd_områden": list(facts.whistleblower_areas),
         "ivo_områden": list(facts.ivo_areas),
         "lagstadgade_områden": list(facts.statutory_areas),
+        # Statutory activity an idéburen party runs outside the partnership (the
+        # avgränsning excludes it, or only its IVO permit names it): the documents say
+        # it is outside and not funded (rules/statutory.py).
+        "lagstadgad_utanför": [{"område": AREA_NAMES.get(o.area, o.area), "typ": o.area,
+                                # "kostnader för det skyddade boendet"
+                                "område_bestämd": DEFINITE_AREAS.get(
+                                    o.area, "verksamheten inom " + AREA_NAMES.get(o.area, o.area)),
+                                # "driver också ett skyddat boende"
+                                "område_en": ("ett " if o.area in (
+                                    "skyddat boende", "särskilt boende", "HVB", "stödboende")
+                                    else "") + AREA_NAMES.get(o.area, o.area),
+                                "part": party_ref(o.party.id)}
+                               for o in facts.statutory_scope.outside],
+        "lagstadgad_insats": facts.statutory_insats,
+        # The partnership's activity areas without those outside it.
+        "områden": list(facts.areas),
+        # A skyddat boende inside the partnership: the special clauses apply.
+        "skyddat_boende": "skyddat boende" in facts.statutory_areas,
         "barn": facts.children,
         "registerkontroll": list(facts.register_check),
         "registerkontroll_obligatorisk": facts.register_check_mandatory,

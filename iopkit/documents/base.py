@@ -21,7 +21,9 @@ from ..rules.assessment import Assessment, assess
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
-from ..schedule import accounts_reports, annual_reports, extension_decision_date
+from ..schedule import (accounts_reports, annual_reports, extension_budget_years,
+                        extension_decision_date)
+from ..render.names import genitive, proper_words
 from .avtal.context import agreement_context
 from ..format import MONTHS, lower_start
 from ..writers.markdown import Md
@@ -70,10 +72,7 @@ def _party(party: Party) -> dict[str, Any]:
     return {
         "id": party.id,
         "namn": party.name,
-        # "Föreningen Vinternatts", "Kvinnojouren Lindans"; a name ending in s, x or z
-        # takes no further s.
-        "namn_genitiv": party.name if party.name.rstrip()[-1:].lower() in "sxz"
-        else party.name.rstrip() + "s",
+        "namn_genitiv": genitive(party.name),
         "typ": party.type,
         "organ": party.body,
         "organisationsnummer": party.org_number,
@@ -105,13 +104,16 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
     the checklist and the memo make, and the spec's sections under their keys."""
     refs = _references(spec)
     facts = assess(spec)
+    for view, spec_party in zip(refs.parties, spec.parties):
+        if not facts.shows_address(spec_party):
+            view["adress"] = None  # the boende's address is secret (IOP188)
     period = spec.period
     # Amounts are per avtalsår (spec/yearly.py): the calendar years when the period
     # starts on 1 January, else years from the start date, labelled "2027/28".
     contract = contract_years(period.start, period.end)
     years = [y.key for y in contract]
     calendar = calendar_years(period.start)
-    resources, per_party = _resources(spec, refs, years)
+    resources, per_party = _resources(spec, refs, facts, years)
     valued_all = [r for r in resources if not r["ej_värderad"]]
     appendices = list(spec.appendices)
     context = {
@@ -119,6 +121,8 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         "fil": spec_file,
         "utkast_datum": draft_date,
         "paragraf": paragraph_counter(),
+        # Names that keep their capital after a colon (the filter gemen_början).
+        "egennamn": proper_words(spec.model_dump(warnings=False), (p.name for p in spec.parties)),
         "partnerskap": _partnership(spec),
         "parter": refs.parties,
         "offentliga_parter": [p for p in refs.parties if p["offentlig"]],
@@ -176,7 +180,7 @@ def build_context(spec: Spec, result: CheckResult | None = None, *,
         },
         "villkor": [{"rubrik": c.heading, "text": c.text} for c in spec.clauses],
         "bilagor": appendices,
-        "kontroller": _checks(spec, facts, refs, per_party, appendices),
+        "kontroller": _checks(spec, facts, refs, resources, per_party, appendices),
         "iopkit_undantag": [{"regel": e.rule, "motivering": e.reason}
                             for e in spec.exemptions],
         "fynd": _findings(result),
@@ -207,6 +211,12 @@ class _References:
 
 def _references(spec: Spec) -> _References:
     parties = [_party(p) for p in spec.parties]
+    # "Equmeniaförsamlingen i Strömsby" and "… i Sjövik" must not both read
+    # "Equmeniaförsamlingens": then each keeps its whole name.
+    short = [p["namn_genitiv"] for p in parties]
+    for party in parties:
+        if short.count(party["namn_genitiv"]) > 1:
+            party["namn_genitiv"] = genitive(party["namn"], shorten=False)
     refs = _References(parties, {p["id"]: p for p in parties}, [], [], [])
     refs.needs = [{"id": n.id, "beskrivning": n.description}
                   for n in spec.needs_inventory.needs]
@@ -235,7 +245,7 @@ def _references(spec: Spec) -> _References:
     return refs
 
 
-def _resources(spec: Spec, refs: _References, years: list[int]
+def _resources(spec: Spec, refs: _References, facts: Assessment, years: list[int]
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every resource with its amounts per year, and the resources grouped per party
     with their sums (each party entry gets its `resurser` too)."""
@@ -245,7 +255,7 @@ def _resources(spec: Spec, refs: _References, years: list[int]
         resources.append({
             "part": refs.party(r.party),
             "typ": r.type,
-            "beskrivning": r.description,
+            "beskrivning": facts.resource_text(r),
             "belopp_per_år": r.amount_per_year,
             "värde_per_år": r.value_per_year,
             "timmar_per_år": r.hours_per_year,
@@ -299,7 +309,8 @@ def _findings(result: CheckResult | None) -> list[dict[str, Any]]:
 
 
 def _checks(spec: Spec, facts: Assessment, refs: _References,
-            per_party: list[dict[str, Any]], appendices: list[str]) -> dict[str, Any]:
+            resources: list[dict[str, Any]], per_party: list[dict[str, Any]],
+            appendices: list[str]) -> dict[str, Any]:
     """`kontroller`: what the checklist ticks and the memo weighs, derived from the
     spec and the legal facts."""
     nonprofit_ids = {p["id"] for p in refs.parties if p["idéburen"]}
@@ -331,6 +342,12 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
                                  not any(g["summa_period"] for g in per_party
                                          if g["part"]["idéburen"]),
         "idéburna_timmar": sum(g["timmar"] for g in per_party if g["part"]["idéburen"]),
+        # Volunteer and staff hours apart: the checklist never calls staff hours
+        # "ideellt arbete" (FORMAT.md allows timmar_per_år on both types).
+        "idéburna_ideella_timmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] == "ideell tid"),
+        "idéburna_personaltimmar": sum(r["timmar_per_år"] or 0 for r in resources
+                                       if r["part"]["idéburen"] and r["typ"] != "ideell tid"),
         "offentliga_pengar": sum(sum(g["pengar_per_år"].values()) for g in per_party
                                  if g["part"]["offentlig"]),
         "per_prestation": economy.payment_form == "per prestation",
@@ -349,6 +366,7 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
         # the working day before (IOP.md, "Swedish conventions"; lag (1930:173) is for
         # statutory time limits).
         "förlängning_senast": extension_decision_date(spec),
+        "förlängning_budgetår": extension_budget_years(spec),
         # The first deadline of each report (iopkit.schedule), for the checklist.
         "första_årsrapport": next(iter(annual_reports(spec)), None),
         "första_redovisning": next(iter(accounts_reports(spec)), None),

@@ -180,6 +180,12 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     if entry.numbered:
         # Every numbered document counts from § 1; the agreement refers to its own §§.
         markdown = render_numbered(lambda ctx: render_folder(env, name, ctx), context)
+        if name == "avtal":
+            # The signed text cites each law in full once, then short (skrivregler); the
+            # checklist's points are read one by one and keep their full citations.
+            from .citations import cite_laws_once
+
+            markdown = cite_laws_once(markdown)
     else:
         markdown = render_folder(env, name, context)
     from .notices import placeholder_notices

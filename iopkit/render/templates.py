@@ -62,6 +62,11 @@ def builtin_name(path: Path) -> str | None:
     return "/".join([kind, *rest]) if folder == "templates" and rest else None
 
 
+#: Changes when a filter's signature changes (gemen_början is passed the context since
+#: "f2"); part of the bytecode cache's file names.
+FILTERS_VERSION = "f2"
+
+
 def _bytecode_cache() -> Any:
     """Compiled templates are cached in the user's temp directory (Jinja's own secure
     location, one directory per user), which makes a one-off render noticeably faster.
@@ -83,8 +88,11 @@ def _bytecode_cache() -> Any:
 
     try:
         # The name carries the sandbox's version: code compiled under other rules (for
-        # example without intercepted operators) must never be loaded.
-        return QuietBytecodeCache(pattern=f"__iopkit_{SANDBOX_VERSION}_%s.cache")
+        # example without intercepted operators) must never be loaded. So does the
+        # filters' version: Jinja decides at compile time whether a filter is passed
+        # the context, so code compiled for the old filters would call them wrongly.
+        return QuietBytecodeCache(
+            pattern=f"__iopkit_{SANDBOX_VERSION}{FILTERS_VERSION}_%s.cache")
     except Exception:  # no usable temp directory
         return None
 
@@ -115,8 +123,17 @@ def _filters() -> dict[str, Any]:
     def antal(value: Any, singular: str, plural: str) -> str:
         return fmt.antal(int(_number(value, "antal")), singular, plural)
 
-    def gemen_borjan(value: Any) -> Any:
-        # Escaped Markdown stays escaped: only a letter changes case.
+    from jinja2 import pass_context
+
+    @pass_context
+    def gemen_borjan(context: Any, value: Any) -> Any:
+        # Escaped Markdown stays escaped: only a letter changes case. A name the spec
+        # writes with a capital elsewhere (the context's `egennamn`) keeps it.
+        from .names import starts_with_name
+
+        names = context.get("egennamn") or frozenset()
+        if starts_with_name(str(value), names):
+            return value
         text = fmt.lower_first(str(value))
         return Md(text) if isinstance(value, Md) else text
 

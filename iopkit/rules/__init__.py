@@ -29,6 +29,7 @@ RULE_MODULES = (
     "personal_data",
     "placeholders",
     "bidi",
+    "statutory_checks",
     "exemptions",
 )
 

@@ -11,12 +11,14 @@ The facts behind each answer, with sources, are in the project's domain brief (I
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from ..spec.model import Party, Resource, Spec
 from .settings import DEFAULT_EUR_RATE, DEFAULT_EUR_RATE_DATE
+from .statutory import StatutoryScope, scope as statutory_scope
 
 #: Activity areas where lag (2017:151) 2 § can apply: professionally run private
 #: activity, partly publicly funded, in the school system, hälso- och sjukvård, or under
@@ -187,8 +189,20 @@ class Assessment:
         return self.eur.document_text
 
     @cached_property
+    def statutory_scope(self) -> StatutoryScope:
+        """Which statutory insatser are inside the partnership and which an idéburen
+        party runs outside it (rules/statutory.py)."""
+        return statutory_scope(self.spec)
+
+    @cached_property
     def areas(self) -> tuple[str, ...]:
-        return tuple(self.spec.partnership.activity_areas)
+        """The partnership's activity areas: `verksamhetsområden`, without a statutory
+        activity that is outside the partnership, and with one that an insats describes
+        (meddelarskydd, IVO, registerkontroll and secrecy follow these)."""
+        scope = self.statutory_scope
+        outside = set(scope.outside_areas)
+        listed = [a for a in self.spec.partnership.activity_areas if a not in outside]
+        return tuple(dict.fromkeys([*listed, *scope.inside]))
 
     @property
     def areas_given(self) -> bool:
@@ -215,7 +229,53 @@ class Assessment:
 
     @cached_property
     def statutory_areas(self) -> tuple[str, ...]:
-        return tuple(a for a in self.areas if a in STATUTORY_AREAS)
+        """The statutory insatser inside the partnership (included or funded by it)."""
+        return self.statutory_scope.inside
+
+    @property
+    def statutory_insats(self) -> bool:
+        """The organisation would perform a statutory insats for the public party: one
+        is inside the partnership, or `prövning.lagstadgad_insats` says so and the spec
+        names none outside it (the answer alone cannot tell which side it is on)."""
+        if self.statutory_areas:
+            return True
+        legal = self.spec.legal
+        answer = legal.screening.statutory if legal and legal.screening else None
+        return answer == "ja" and not self.statutory_scope.outside
+
+    @cached_property
+    def _shelter_party_ids(self) -> frozenset[str]:
+        from .statutory_checks import shelter_parties
+
+        scope = self.statutory_scope
+        return frozenset(p.id for p in shelter_parties(
+            self.spec, scope.inside,
+            [o.party for o in scope.outside if o.area == "skyddat boende"]))
+
+    def shows_address(self, party: Party) -> bool:
+        """Whether the documents may print the party's `adress`: not a street address
+        of an organisation that runs a skyddat boende (IOP188)."""
+        from .statutory_checks import street_address
+
+        return party.id not in self._shelter_party_ids or \
+            street_address(party.address or "") is None
+
+    def resource_text(self, resource: Resource) -> str:
+        """A resource's description as the documents print it: for an organisation that
+        runs a skyddat boende, never with a street address (the boende's address is
+        secret, IOP.md; IOP188 asks the user to remove it)."""
+        from .statutory_checks import street_address
+
+        text = resource.description
+        if resource.party not in self._shelter_party_ids or street_address(text) is None:
+            return text
+        if resource.type == "lokaler":
+            return "Organisationens lokaler för verksamheten"
+        street = street_address(text) or ""
+        pattern = r"\s*(?:\b(?:på|i|vid)\s+)?" + r"\s+".join(map(re.escape, street.split()))
+        cleaned = re.sub(pattern + r"(?:\s*,\s*\d{3}\s?\d{2}\s+\w+)?", "", text)
+        return " ".join(re.sub(r"\s+([,.;])", r"\1", cleaned).strip(" ,;").split()) or \
+            "Resurs för verksamheten"
 
     @property
     def children(self) -> bool:

@@ -69,6 +69,42 @@ def decision_after_start(ctx: RuleContext) -> Iterable[Hit]:
             "`iopkit_undantag` varför beslutet får avse en tid som redan har börjat."))
 
 
+@rule(code="IOP136", severity=Severity.WARNING,
+      title="Avtalet börjar innan tiden för överklagande har gått ut",
+      trigger=("en kommuns eller regions beslut i `process.beslut` har `anslaget`, och "
+               "tiden för överklagande (tre veckor från anslaget) går ut på eller efter "
+               "`avtalsperiod.start`"),
+      source=KL_APPEAL)
+def start_before_appeal_ends(ctx: RuleContext) -> Iterable[Hit]:
+    """Signing waits for the appeal period (IOP.md, "The process"); an agreement that
+    starts before it has run is signed, or runs, before the decision has vunnit laga
+    kraft. Only with `anslaget`: without it the last day is not known (the checklist asks
+    for it), and a warning on an estimate would fault every spec that plans its meeting
+    a few weeks before the start."""
+    spec = ctx.spec
+    if spec.process is None:
+        return
+    start = spec.period.start
+    for index, decision in enumerate(spec.process.decisions):
+        party = spec.party(decision.party)
+        if party is None or party.type not in ("kommun", "region") or decision.date > start:
+            continue  # a decision after the start is IOP135
+        if decision.posted is None:
+            continue
+        last = ctx.facts.appeal_deadline(decision.posted)
+        if last < start:
+            continue
+        yield Hit(("process", "beslut", index, "anslaget"), (
+            f"{decision.body[:1].upper()}{decision.body[1:]}s beslut "
+            f"{datum_lang(decision.date)} kan överklagas till och med "
+            f"{datum_lang(last)}, men avtalet ska börja gälla {datum_lang(start)}. Avtalet "
+            "skrivs då under och börjar gälla innan beslutet har vunnit laga kraft; upphävs "
+            "beslutet efter en laglighetsprövning kan utbetalda medel behöva krävas tillbaka "
+            "(kommunallagen (2017:725) 13 kap.). Ändra sammanträdet till ett tidigare datum "
+            "eller avtalets start till ett senare, eller beskriv i tjänsteskrivelsen att "
+            "avtalet skrivs under innan beslutet har vunnit laga kraft och vad det innebär."))
+
+
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
            "september", "oktober", "november", "december")
 #: "den 15 januari", "15 januari 2027" or "2027-01-15": bounded quantifiers, one linear

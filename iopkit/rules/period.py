@@ -10,6 +10,7 @@ here cites it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable
 
 from ..spec.findings import Severity
@@ -90,6 +91,44 @@ def long_without_evaluation(ctx: RuleContext) -> Iterable[Hit]:
             f"Avtalet löper i mer än {number_word(years)} år men det står inte hur "
             "partnerskapet ska utvärderas. Beskriv utvärderingen i `uppföljning.utvärdering`, "
             "så att parterna har ett underlag när de prövar en förlängning."))
+
+
+_YEAR_AFTER = re.compile(r"\båret\s+efter\b", re.I)
+
+
+@rule(code="IOP137", severity=Severity.WARNING,
+      title="\"Året efter\" när avtalsåren inte är kalenderår",
+      trigger=("`avtalsperiod.start` är inte den 1 januari och `ekonomi.redovisning` eller "
+               "`uppföljning.årsrapport` säger \"året efter\""),
+      source=IOPKIT)
+def year_after_with_contract_years(ctx: RuleContext) -> Iterable[Hit]:
+    """"Senast den 31 mars året efter" reads one way for calendar years and two ways for
+    avtalsår from 1 March (the year after the avtalsår ends, or after it begins). iopkit
+    and the agreement count the first such day after the avtalsår ends."""
+    from ..schedule import MONTHS, agreement_due, stated_day
+
+    period = ctx.spec.period
+    if (period.start.month, period.start.day) == (1, 1):
+        return
+    years = contract_years(period.start, period.end)
+    for path in (("ekonomi", "redovisning"), ("uppföljning", "årsrapport")):
+        text = ctx.document.get(path)
+        if not isinstance(text, str) or not _YEAR_AFTER.search(text):
+            continue
+        day_month = stated_day(text)
+        example = ""
+        if day_month is not None and years:
+            due = agreement_due(day_month, years[0].end)
+            example = (f" För det första avtalsåret, som slutar {years[0].end.isoformat()}, "
+                       f"räknar avtalet med {due.isoformat()}.")
+        day = (f"den {day_month[0]} {MONTHS[day_month[1] - 1]}" if day_month
+               else "den 31 mars")
+        line, column = ctx.locate(path, _YEAR_AFTER)
+        yield Hit(path, (
+            f"Avtalsåren börjar den {period.start.day} {MONTHS[period.start.month - 1]}, så "
+            "\"året efter\" kan läsas både som året efter det år då avtalsåret slutar och "
+            f"som året efter det år då det börjar.{example} Skriv till exempel \"senast "
+            f"{day} närmast efter avtalsårets slut\" i `{'.'.join(path)}`."), line, column)
 
 
 @rule(code="IOP192", severity=Severity.WARNING,

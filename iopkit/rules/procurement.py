@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..spec.findings import Severity
+from .statutory import EXCLUDED
 from .registry import Hit, RuleContext, rule, word_pattern
 from .assessment import AREA_NAMES
 from .sources import (
@@ -114,7 +115,13 @@ def procurement_assessment_missing(ctx: RuleContext) -> Iterable[Hit]:
       source=cite(HFD_2020_15, UHM))
 def procurement_language(ctx: RuleContext) -> Iterable[Hit]:
     pattern = word_pattern(ctx.settings.procurement_words)
+    limits = ctx.spec.partnership.scope_limits or ""
     for path, word, line, column in ctx.find_words(pattern):
+        # An avgränsning that says what lies outside the partnership ("the places are
+        # bought by a separate procurement") states the split IOP.md recommends: the
+        # officer must not be pushed to hide it.
+        if tuple(path[:2]) == ("partnerskap", "avgränsning") and EXCLUDED.search(limits):
+            continue
         yield Hit(path, (
             f"Texten innehåller \"{word}\", ett ord som hör till upphandling och köp av "
             "tjänster. Ett partnerskap beskrivs med gemensamma behov, mål och insatser, inte "
@@ -192,31 +199,35 @@ def processor_role(ctx: RuleContext) -> Iterable[Hit]:
 
 @rule(code="IOP108", severity=Severity.WARNING,
       title="Verksamheten kan vara en lagstadgad insats",
-      trigger=("`partnerskap.verksamhetsområden` innehåller skyddat boende, särskilt boende, "
-               "HVB, stödboende, hemtjänst, LSS eller personlig assistans, och "
-               "`rättslig_bedömning.upphandling` nämner inte den lagstadgade insatsen"),
+      trigger=("partnerskapet omfattar skyddat boende, särskilt boende, HVB, stödboende, "
+               "hemtjänst, LSS eller personlig assistans (`verksamhetsområden`, en insats "
+               "eller en resurs nämner det, eller `prövning.individuella_beslut` är `ja`), "
+               "`partnerskap.avgränsning` undantar det inte, och en kommun är part"),
       source=cite(HFD_2020_15, KL_TASK))
 def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
+    # Inside or outside is decided on substance (rules/statutory.py): an avgränsning that
+    # takes the boende out of the partnership, not a keyword in the assessment. Without
+    # a kommun among the parties IOP184 says what applies instead.
     areas = ctx.facts.statutory_areas
-    if not areas or addressed(ctx, "lagstadgad_insats"):
+    if not areas or not _kommun_parties(ctx):
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
     yield Hit(("partnerskap", "verksamhetsområden"), (
-        f"Verksamheten omfattar {named}, insatser som en kommun kan vara skyldig att ge den "
-        "som har rätt till dem. Om organisationen utför sådana insatser åt den offentliga "
-        "parten lämnas en kommunal angelägenhet över till en privat utförare: då gäller "
-        "10 kap. kommunallagen (2017:725) (fullmäktige beslutar, kontroll och insyn; "
+        f"Partnerskapet omfattar {named}, en insats som kommunen ska ge den som har rätt "
+        "till den. Om bidraget finansierar sådana platser eller insatser utför organisationen "
+        "kommunens egen insats: då lämnas en kommunal angelägenhet över till en privat "
+        "utförare, vilket fullmäktige beslutar om (10 kap. kommunallagen (2017:725); "
         "myndighetsutövning får inte lämnas över utan stöd i lag), och det är ett starkt "
-        f"tecken på ett offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} Beskriv i "
-        "`rättslig_bedömning.upphandling` varför organisationen bedriver sin egen verksamhet "
-        "och inte utför den offentliga partens lagstadgade insatser (texten ska nämna det, "
-        "till exempel \"lagstadgad\" eller \"skyldighet\"), eller pröva om avtalet ska "
-        "upphandlas."), todo=(
-        f"Verksamheten omfattar {named}, insatser som den offentliga parten kan vara skyldig "
-        "att ge enskilda. Det behöver bedömas om organisationen utför den offentliga partens "
-        "egen insats, vilket kräver upphandling och fullmäktiges beslut, innan nämnden "
-        "beslutar."))
-
+        f"tecken på ett offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} {SPLIT} Skriv "
+        "i så fall i `partnerskap.avgränsning` att platserna inte ingår i partnerskapet och "
+        "köps separat, och ta bort dem ur insatserna och resurserna. Ska platserna ändå ingå "
+        "behöver avtalet upphandlas, eller bedömningen dokumenteras med en motivering i "
+        "`iopkit_undantag`."), todo=(
+        f"Avtalet omfattar {named}, en insats som kommunen ska ge enskilda. Platserna tas ut "
+        "ur avtalet och köps separat, genom upphandling eller ett annat lagligt avtal, så att "
+        "bidraget bara finansierar organisationens egen verksamhet. Ska de ingå behöver "
+        "avtalet upphandlas, och fullmäktige besluta eftersom en kommunal angelägenhet då "
+        "lämnas över (10 kap. 1 § kommunallagen)."))
 
 
 @rule(code="IOP109", severity=Severity.WARNING,
@@ -340,7 +351,12 @@ def _public_names(ctx: RuleContext) -> str:
       source=cite(HFD_2020_15, LOU, UHM))
 def screening_signs(ctx: RuleContext) -> Iterable[Hit]:
     for sign, answer in _answers(ctx).items():
-        if answer != "ja" or sign not in SIGN_TEXT or addressed(ctx, sign):
+        if answer != "ja" or sign not in SIGN_TEXT:
+            continue
+        if sign == "lagstadgad_insats":
+            yield from _statutory_sign(ctx)
+            continue
+        if addressed(ctx, sign):
             continue
         words = ", ".join(f"\"{w}\"" for w in dict(ctx.settings.screening_words)[sign][:3])
         yield Hit(("rättslig_bedömning", "prövning", sign), (
@@ -351,8 +367,32 @@ def screening_signs(ctx: RuleContext) -> Iterable[Hit]:
             "och förklara varför avtalet ändå stöder organisationens egen verksamhet, eller "
             "pröva om avtalet ska upphandlas."), todo=(
             f"Underlaget visar att {SIGN_TEXT[sign]}, vilket talar för att avtalet är ett "
-            "offentligt kontrakt som ska upphandlas. Det behöver bedömas och förklaras innan "
-            "nämnden beslutar."))
+            "offentligt kontrakt som ska upphandlas. Det som den offentliga parten får utfört "
+            "tas ut ur avtalet och upphandlas, eller så förklarar förvaltningen i "
+            "upphandlingsbedömningen varför avtalet ändå bara stöder organisationens egen "
+            "verksamhet, innan nämnden beslutar."))
+
+
+def _statutory_sign(ctx: RuleContext) -> Iterable[Hit]:
+    """`lagstadgad_insats: ja`, judged on substance (rules/statutory.py): no sign when the
+    statutory activity is outside the partnership (the split IOP.md recommends); IOP108
+    when it is inside and a kommun is a party; IOP184 when no kommun is a party."""
+    scope = ctx.facts.statutory_scope
+    if scope.split or ctx.facts.statutory_areas or not _kommun_parties(ctx):
+        return
+    # The answer says yes, but no area, insats or resource names the insats: the sign
+    # stands until the spec says which insats it is and on which side of the split.
+    yield Hit(("rättslig_bedömning", "prövning", "lagstadgad_insats"), (
+        f"Prövningen svarar ja: {SIGN_TEXT['lagstadgad_insats']}. Det är ett tecken på att "
+        "den offentliga parten får en tjänst utförd mot betalning, det vill säga ett "
+        f"offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} Ange insatsen i "
+        "`partnerskap.verksamhetsområden`, och skriv i `partnerskap.avgränsning` om den "
+        "ligger utanför partnerskapet (till exempel att platserna köps separat och att "
+        "bidraget inte finansierar dem); annars pröva om avtalet ska upphandlas."), todo=(
+        "Underlaget anger att verksamheten är en insats som den offentliga parten enligt lag "
+        "måste ge enskilda, men inte vilken insats det är eller om den ingår i avtalet. Det "
+        "anges, och ingår insatsen tas den ut ur avtalet och köps separat, eller så "
+        "upphandlas avtalet."))
 
 
 @rule(code="IOP181", severity=Severity.WARNING,
@@ -455,7 +495,10 @@ def _without_body(name: str) -> str:
 def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
     public = ctx.spec.public_parties
     areas = ctx.facts.statutory_areas
-    answered = _answers(ctx).get("lagstadgad_insats") == "ja"
+    # Outside the partnership (the avgränsning excludes it): nothing is handed over or
+    # funded, so nothing to say (rules/statutory.py).
+    answered = _answers(ctx).get("lagstadgad_insats") == "ja" and \
+        not ctx.facts.statutory_scope.split
     if not public or _kommun_parties(ctx) or not (areas or answered):
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas) or "en lagstadgad insats"
@@ -479,9 +522,10 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         f"inte till {who}. Stödet kan avse organisationens egen verksamhet; skulle det "
         "finansiera platser eller insatser som kommunen beslutar om behöver det prövas om "
         f"det är en angelägenhet för {who} (2 kap. 1 § kommunallagen (2017:725)). Ta med "
-        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet "
-        "(`partnerskap.avgränsning`) och beskriv bedömningen; undanta sedan regeln med en "
-        "motivering."), todo=(
+        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet: "
+        "skriv i `partnerskap.avgränsning` att boendet eller insatsen inte ingår i "
+        "partnerskapet, och ta bort den ur insatserna och resurserna; då gäller regeln "
+        "inte."), todo=(
         f"Avtalet gäller {named}, en insats som socialnämnden i kommunen beviljar den "
         f"enskilde; {names} har inte det ansvaret och kan inte lämna över insatsen. "
         "Avtalet behöver avgränsas till organisationens egen verksamhet, eller kommunen bli "

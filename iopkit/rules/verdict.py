@@ -33,11 +33,13 @@ from ..spec.findings import CheckResult, Finding, Severity
 #: - a kommunal angelägenhet handed over without fullmäktige: IOP183; a statutory
 #:   insats (the kommun's, granted by socialnämnden) where no public party is a kommun:
 #:   IOP184;
+#: - a statutory insats inside the partnership on the ground "no economic activity"
+#:   (it has a market of providers): IOP187;
 #: - individual support to a recipient that may be a näringsidkare without a stated
 #:   assessment of synnerliga skäl (kommunallagen 2 kap. 8 §): IOP185.
 BLOCKING_WARNINGS = frozenset({
     "IOP103", "IOP105", "IOP106", "IOP107", "IOP108", "IOP110", "IOP115", "IOP145",
-    "IOP117", "IOP147", "IOP180", "IOP182", "IOP183", "IOP184", "IOP185"})
+    "IOP117", "IOP147", "IOP180", "IOP182", "IOP183", "IOP184", "IOP185", "IOP187"})
 
 #: What must be done, for blocking findings whose rule gives no `todo` of its own.
 FALLBACK_TODO = {

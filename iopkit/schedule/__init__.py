@@ -8,10 +8,12 @@ nothing above it (tests/test_import_graph.py).
 Two reports, two deadlines: the annual report (verksamhet, `uppföljning.årsrapport`) and
 the ekonomisk redovisning (`ekonomi.redovisning`). Each is due on the day its text names
 ("senast den 31 mars året efter"), the first such day after each avtalsår ends (the
-agreement's § Ekonomi and § Uppföljning state the same days, `stated_due`). A day that is
-not a working day moves as the agreement's § 1 says: a last day to hand something in to
-the next weekday; a day by which the parties shall have taken a position to the weekday
-before; a meeting to the next weekday.
+agreement's § Ekonomi and § Uppföljning state the same days, `agreement_due`). A day that
+is not a working day moves as the agreement's § 1 says: a last day to hand something in, a
+payment day and a day by which the parties shall have taken a position to the working day
+before (IOP.md, "Swedish conventions": a "senast" date the agreement sets moves earlier;
+only statutory time limits move later, lag (1930:173)); a meeting to the next weekday. The
+agreement, the memo, the checklist and `iopkit kalender` all print the moved day.
 
 When a text names no day, FORMAT.md sets none. The annual report then gets an assumed
 reminder on each anniversary of the start (`ReportDue.stated` is False and every output
@@ -116,6 +118,13 @@ def stated_due(day_month: tuple[int, int], after: dt.date) -> dt.date:
     return due
 
 
+def agreement_due(day_month: tuple[int, int], after: dt.date) -> dt.date:
+    """The day a report text ("senast den 31 mars året efter") sets for the avtalsår that
+    ends on `after`, moved to the working day before when it is not a working day (the
+    agreement's § 1): "senast den 31 mars 2030", a Sunday, is the Friday 29 March."""
+    return previous_working_day(stated_due(day_month, after))
+
+
 def _stated_reports(spec: Any, kind: str, text: str | None) -> list[ReportDue] | None:
     from ..spec.yearly import calendar_years, contract_years
 
@@ -123,7 +132,7 @@ def _stated_reports(spec: Any, kind: str, text: str | None) -> list[ReportDue] |
     if day_month is None:
         return None
     calendar = calendar_years(spec.period.start)
-    return [ReportDue(kind, year.key, next_working_day(stated_due(day_month, year.end)),
+    return [ReportDue(kind, year.key, agreement_due(day_month, year.end),
                       True, year.label(calendar))
             for year in contract_years(spec.period.start, spec.period.end)]
 
@@ -169,6 +178,15 @@ def extension_decision_date(spec: Any) -> dt.date:
     period = spec.period
     day = add_months(period.end, -period.notice_months) if period.notice_months else period.end
     return previous_working_day(day)
+
+
+def extension_budget_years(spec: Any) -> list[int]:
+    """The budget years an extension first needs money in, for the checklist's "ta upp
+    frågan i arbetet med budgeten för …": the year of the day after the period ends (an
+    agreement ending 28 February 2030 is extended from 1 March 2030: the 2030 budget),
+    and the next one too when that first year has only December left."""
+    first = spec.period.end + dt.timedelta(days=1)
+    return [first.year, first.year + 1] if first.month == 12 else [first.year]
 
 
 def partnership_deadlines(spec: Any) -> list[Deadline]:

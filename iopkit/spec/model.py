@@ -64,7 +64,9 @@ class Partnership(SpecModel):
         "Den offentliga partens policy, plan eller mål som partnerskapet bidrar till, till "
         "exempel \"Socialnämndens mål 2027: minskad hemlöshet\"."))
     scope_limits: Text | None = Field(None, alias="avgränsning", description=(
-        "Vad partnerskapet inte omfattar, till exempel \"Skyddat boende ingår inte.\""))
+        "Vad partnerskapet inte omfattar, till exempel \"Platserna i föreningens skyddade "
+        "boende ingår inte i partnerskapet; socialnämnden köper dem separat.\" En lagstadgad "
+        "insats som avgränsningen undantar ligger utanför partnerskapet."))
     activity_areas: list[ActivityArea] = Field(
         default_factory=list, alias="verksamhetsområden", description=(
             "Vilka slags verksamhet de idéburna parterna själva bedriver i partnerskapet. "

@@ -30,8 +30,9 @@ def kalender(
     uppföljning.intervall till och med avtalsperiodens slut. Årsrapporten läggs på den
     dag som uppföljning.årsrapport anger (till exempel "senast den 31 januari varje år"),
     annars på avtalets årsdag (ett antaget datum, som händelsen säger), och den ekonomiska
-    redovisningen på den dag som ekonomi.redovisning anger. Ett datum som infaller på en lördag, söndag eller helgdag
-    (även midsommarafton, julafton och nyårsafton) flyttas till nästa vardag. Alla
+    redovisningen på den dag som ekonomi.redovisning anger. Ett möte som infaller på en
+    lördag, söndag eller helgdag (även midsommarafton, julafton och nyårsafton) flyttas
+    till nästa vardag, en sista dag för en rapport till vardagen före (avtalets § 1). Alla
     händelser är heldagshändelser. Varje händelse har ett fast id och ett
     versionsnummer (SEQUENCE) som växer med exportdatumet, så en ny import efter en
     ändring uppdaterar händelserna i stället för att lägga till dubbletter.

@@ -55,10 +55,11 @@ SOL_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stö
              "hemtjänst")
 
 #: How lag (2017:151) 2 § names the field an activity area belongs to (the clause quotes
-#: the law's conditions; it never says that the activity is covered). The law still
-#: cites socialtjänstlagen (2001:453); a reference to it applies to socialtjänstlagen
-#: (2025:400) since 1 July 2025, so the agreement names the law in force.
-_SOL = "bedrivs enligt socialtjänstlagen (2025:400)"
+#: the law's conditions; it never says that the activity is covered). Whether 2 § now
+#: cites socialtjänstlagen (2025:400) or still (2001:453), whose references apply to the
+#: new law since 1 July 2025, is not verified here (IOP.md: check before citing the SoL
+#: number), so the quoted condition names the law without its number.
+_SOL = "bedrivs enligt socialtjänstlagen"
 WHISTLEBLOWER_FIELDS = {
     "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
     "hemtjänst": _SOL,
@@ -289,12 +290,10 @@ def decisions_by_draft_date(context: dict[str, Any]) -> dict[str, list[dict[str,
 
 
 def statutory_insats(context: dict[str, Any]) -> bool:
-    """The organisation would perform a statutory insats: the plain answer says so, or
-    an activity area is one and the answer does not deny it."""
-    screening = context["rättslig_bedömning"].get("prövning") or {}
-    answer = screening.get("lagstadgad_insats")
-    return answer == "ja" or (answer != "nej" and
-                              bool(context["bedömning"]["lagstadgade_områden"]))
+    """The organisation would perform a statutory insats for the public party (decided
+    on substance in rules/statutory.py: inside the partnership, not excluded by its
+    avgränsning)."""
+    return bool(context["bedömning"]["lagstadgad_insats"])
 
 
 def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -409,15 +408,16 @@ def instalments(context: dict[str, Any], by_recipient: list[dict[str, Any]]
 
 def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, Any] | None:
     """When a report is due, from the day its text names ("senast den 31 mars året
-    efter"): the first such day after the first avtalsår and after the last one. None
+    efter"): the first such day after the first avtalsår and after the last one, moved
+    to the working day before as § 1 says (the agreement names a working day). None
     when the text names no day."""
-    from ...schedule import stated_day, stated_due
+    from ...schedule import agreement_due, stated_day
 
     day_month = stated_day(text)
     if day_month is None or not years:
         return None
-    return {"första": stated_due(day_month, years[0]["slut"]),
-            "sista": stated_due(day_month, years[-1]["slut"]),
+    return {"första": agreement_due(day_month, years[0]["slut"]),
+            "sista": agreement_due(day_month, years[-1]["slut"]),
             "en_gång": len(years) == 1}
 
 
@@ -439,7 +439,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     yearly = any(len(set(r["per_år"].values())) > 1
                  for r in context["resurser"] if not r["ej_värderad"])
     by_recipient = money_by_recipient(transfers, context["år"])
-    areas = context["partnerskap"]["verksamhetsområden"]
+    # The partnership's own areas: a statutory activity outside it carries no clauses.
+    areas = context["bedömning"]["områden"]
     statutory = context["bedömning"]["lagstadgade_områden"]
     labels = context["årsetikett"]
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
@@ -476,12 +477,17 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "lagstadgad_verksamhet": [AREA_NAMES.get(a, a) for a in statutory],
         "lex_sarah_lagar": list(dict.fromkeys(
             LEX_SARAH[a] for a in statutory if a in LEX_SARAH)),
-        "skyddat_boende": "skyddat boende" in areas,
+        "skyddat_boende": context["bedömning"]["skyddat_boende"],
+        # The idéburna parties that run a skyddat boende outside the partnership: the
+        # address they give is a postal address, and § 1 says so.
+        "skyddat_boende_utanför": [u["part"]["id"] for u in
+                                   context["bedömning"]["lagstadgad_utanför"]
+                                   if u["typ"] == "skyddat boende"],
         # The duty to report concern about children to socialnämnden, where it follows
         # from socialtjänstlagen: professionally run activity that concerns children or
         # lies within socialtjänst (IOP.md, section 11).
         "orosanmälan_enligt_lag": bool(context["partnerskap"]["barn"]) or
-        any(a in SOL_AREAS for a in areas),
+        any(a in SOL_AREAS for a in context["bedömning"]["områden"]),
         "meddelarskydd_tillstånd": permit_whistleblower(context),
         # Where an SGEI entrustment is served: the public parties' names without
         # "genom nämnden" ("Region Norrmark").

@@ -74,7 +74,7 @@ TODO_TEXTS = {
 
 #: Findings about the underlag's wording, not the matter: the checklist shows them, the
 #: memo does not.
-DRAFTING_HINTS = frozenset({"IOP104"})
+DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195"})
 
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
@@ -114,7 +114,7 @@ _SCREENING_VOICE = (
 #: for a risk the nämnd reads.
 _INSTRUCTION = re.compile(
     r"^(Förklara|Beskriv|Ta upp|Ta reda|Ta med|Ange|Lägg till|Skriv|Välj|Pröva|Kontrollera|"
-    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela)\b")
+    r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela|Flytta|Planera)\b")
 
 
 def risk_text(finding: "Finding") -> str:
@@ -253,8 +253,10 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
             f"organ under parter för {where} (till exempel organ: socialnämnden Centrum).")
     meeting = skrivelse["sammanträde"]
     if meeting and meeting["datum"] is not None and meeting["datum"] <= draft:
+        when = ("samma dag som sammanträdet" if meeting["datum"] == draft
+                else "men beslutet är redan fattat")
         notices.append(
-            f"Tjänsteskrivelsen är daterad {draft.isoformat()}, men beslutet är redan fattat "
+            f"Tjänsteskrivelsen är daterad {draft.isoformat()}, {when} "
             f"({meeting['organ']} {meeting['datum'].isoformat()} enligt process.beslut). En "
             "tjänsteskrivelse dateras före sammanträdet: ange ett tidigare datum med --datum.")
     return notices
@@ -312,15 +314,17 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     known = organ is not None
     organ = definite(" ".join(organ.split())) if organ else "nämnden"
 
-    screening = spec.legal.screening if spec is not None and spec.legal else None
-    answer = screening.statutory if screening is not None else None
-    statutory = answer == "ja" or (answer != "nej" and
-                                   bool(context["bedömning"]["lagstadgade_områden"]))
+    # Inside or outside the partnership is decided on substance (rules/statutory.py).
+    statutory = bool(context["bedömning"]["lagstadgad_insats"])
     # A statutory insats is the kommun's (socialnämnden grants it): a memo for a region
     # or a state agency with no kommun among the parties cannot hand it over (IOP184).
     kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
     kommuns_insats = statutory and not kommun_party
     todo, cited = cite_first(todo_texts(result))
+    if known:
+        # The rules say "nämnden"; the memo names the body that decides ("innan
+        # regionstyrelsen beslutar").
+        todo = [t.replace("innan nämnden beslutar", f"innan {organ} beslutar") for t in todo]
     ready = not todo
 
     own = [m for m in context["medel"] if party is not None and m["från"] is party]
@@ -346,7 +350,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     blocking = {id(f) for f in found.blocking}
     # The state-aid assessment is contradicted by the underlag (an open IOP116, IOP118
     # or IOP119): the memo's conclusions on state aid and 2 kap. 8 § are conditional.
-    aid_open = [f for f in result.findings if f.code in ("IOP116", "IOP118", "IOP119")
+    aid_open = [f for f in result.findings if f.code in ("IOP116", "IOP118", "IOP119", "IOP187")
                 and not f.silenced]
     # Shown under Statsstöd, where the conclusion follows them, not again as risks.
     # Wording hints (IOP104: a procurement word in the text) are for whoever drafts the
@@ -454,6 +458,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         else None,
         "jäv": spec.process.conflict_of_interest
         if spec is not None and spec.process is not None else None,
+        # The recorded jäv assessment names another body than the one that decides
+        # (IOP195): the memo then never says "Jäv har prövats för" this body.
+        "jäv_annat_organ": any(f.code == "IOP195" for f in result.findings),
         "finansiering": spec.economy.financing if spec is not None else None,
     }
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
