@@ -11,7 +11,7 @@ sandbox already stops attribute tricks and writes; here we add what it does not 
   checked before they are computed, and every template's output is bounded.
 
 A template that crosses a limit fails with `TemplateLimit` (or `TemplateRefused` for a
-path), which templates.describe_error turns into a Swedish message naming the template.
+path), which template_errors.describe_error turns into a Swedish message naming the template.
 """
 
 from __future__ import annotations
