@@ -398,3 +398,19 @@ def test_default_documents_unchanged(runner, canonical):
     assert sorted(p.name for p in canonical.parent.glob("*.md")) == [
         "dagverksamhet-avtal.md", "dagverksamhet-checklista.md"]
 
+
+
+def test_needs_and_underlag_are_two_lists(runner, canonical):
+    # Two bullet lists in a row ran together in Word: the needs read as part of the
+    # underlag. The needs follow "fann … behov:"; the underlag has its own lead-in.
+    spec = canonical
+    run(runner, "render", spec, "--dokument", "tjansteskrivelse", "-f", "docx",
+        "--datum", DATE, "--force")
+    _, paragraphs = docx_paragraphs(spec.with_name(f"{spec.stem}-tjansteskrivelse.docx"))
+    texts = [norm(p.text) for p in paragraphs]
+    lead = next(i for i, t in enumerate(texts) if t.startswith("Parterna gjorde behovsinventeringen"))
+    assert re.search(r"och fann \w+ behov:$", texts[lead]), texts[lead]
+    assert texts[lead + 1].startswith("B1. ")
+    underlag = texts.index("Underlaget för inventeringen:")
+    after = texts[underlag + 1:texts.index(next(t for t in texts[underlag:] if t.startswith("Målgruppen")))]
+    assert after and not any(re.match(r"B\d+\. ", t) for t in after), after
