@@ -19,6 +19,13 @@
   it for the default date an amendment takes effect.
 - on every resource `slag`: the resource type as running text ("ideellt arbete" for the
   spec value `ideell tid`).
+
+Why one module of some 520 lines: every key it adds is derived from the same context
+in one pass (`agreement_context`), several are built from others (the deciding bodies
+name the data controllers, the money transfers decide whose IVO permit counts for
+meddelarskydd, the § numbers depend on which sections apply), and the legal wordings
+it chooses between (LEX_SARAH, STATUTORY_SECRECY, WHISTLEBLOWER_FIELDS) are read only
+here. The list above is the reference for what the agreement's templates see.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The tjänsteskrivelse: the officer's decision memo to the body that decides on the
 agreement (document kind `tjansteskrivelse`, templates in
-`iopkit/templates/tjansteskrivelse/`).
+`iopkit/documents/tjansteskrivelse/templates/`).
 
 The memo follows the legal verdict (`rules.verdict`), never the other way round
 (IOP.md, "The decision: what iopkit may propose to a nämnd"): while a finding that the
@@ -15,6 +15,10 @@ first public party. Its templates see the agreement's context
 (`render.pipeline.spec_context`) plus `skrivelse` (see `memo_context`). Nothing in it
 shows a key path, a rule code or the program's name: findings are phrased as the matter
 (`plain`).
+
+Why one module of some 470 lines: it builds one key, `skrivelse`, in one function
+(`memo_context`), and its helpers (the findings in plain words, the risks, what is left
+to do, the memo's party and its titles in running text) serve only that function.
 """
 
 from __future__ import annotations
