@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -177,6 +178,50 @@ def test_start_of_a_new_file_with_a_kind_gives_the_scaffold(tmp_path):
     body = client_for(workspace).get("/api/start", headers=authed()).json()
     assert body["data"]["iopkit"] == "1" and body["version"] == NO_FILE
     assert "FYLL I" in body["text"]
+
+
+def test_start_says_when_the_file_is_a_new_one_from_iopkit_new(tmp_path, spec_file):
+    from iopkit.scaffold import scaffold_text
+
+    new = tmp_path / "ny.yaml"
+    text = scaffold_text("dagverksamhet", new.name)
+    new.write_text(text, encoding="utf-8")
+    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] \
+        == "dagverksamhet"
+    # Filled in (every FYLL I line gone but a few): it opens as it is.
+    lines = text.splitlines()
+    marked = [i for i, line in enumerate(lines) if "FYLL I" in line and not line.startswith("#")]
+    for i in marked[: len(marked) * 2 // 3]:
+        lines[i] = lines[i].replace("FYLL I", "Ifyllt")
+    new.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] is None
+    assert client_for(Workspace(spec_file)).get("/api/start", headers=authed()).json()["ny"] \
+        is None
+
+
+def test_check_of_a_half_filled_spec_gives_the_rules_that_can_judge_it(tmp_path, runner):
+    """`iopkit check` stops at the errors; the page also gets the warnings of the rules
+    whose fields are filled in, never one at a field with an error."""
+    data = yaml.safe_load(KVINNOJOUR.read_text(encoding="utf-8"))
+    data["partnerskap"]["namn"] = ""
+    del data["resurser"]
+    data["avtalsperiod"]["slut"] = "2035-12-31"
+    spec = tmp_path / "halv.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cli = run(runner, "check", "--format", "json", spec)
+    assert cli.exit_code == 1
+    assert {f["severity"] for f in json.loads(cli.stdout)["findings"]} == {"fel"}
+    body = client_for(Workspace(spec)).post("/api/check", content=spec.read_bytes(),
+                                            headers=authed()).json()
+    codes = {(f["code"], f["path"]) for f in body["findings"]}
+    assert ("IOP130", "avtalsperiod.slut") in codes  # longer than four years
+    assert body["summary"]["errors"] == 2
+    errors = {f["path"] for f in body["findings"] if f["severity"] == "fel"}
+    assert not [f for f in body["findings"] if f["severity"] != "fel" and f["path"] in errors]
+    # No rule that reads the missing resources has judged a guess.
+    assert not [f for f in body["findings"] if f["path"].startswith("resurser")
+                and f["severity"] != "fel"]
+    assert all(f["line"] for f in body["findings"])
 
 
 def test_scaffold_endpoint_and_parse_endpoint(client):

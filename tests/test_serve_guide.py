@@ -8,10 +8,12 @@ import subprocess
 import sys
 import time
 
+import docx
 import pytest
 import yaml
 
 from serve_helpers import running_server
+from test_serve_guide_flow import draft_holds, reload_and_continue
 from test_serve_browser import (  # noqa: F401  (the fixture `driver` is used by name)
     CHROMEDRIVER,
     CHROMIUM,
@@ -104,16 +106,29 @@ def test_a_whole_partnership_through_the_guide_only(tmp_path, driver):  # noqa: 
         assert "FYLL I" not in driver.find_element(By.ID, "steginnehall").text
         assert "Fråga 1 av 10" in driver.find_element(By.ID, "steginnehall").text
 
-        for _ in range(12):
+        reloaded_at = None
+        for _ in range(13):
             heading = page_heading(driver)
             # A screen reader's view: every control has a label; the question has focus
             # after "Nästa", so Tab goes on into the page's fields.
             assert driver.execute_script("""
                 return [...document.querySelectorAll('#steginnehall input, #steginnehall select, #steginnehall textarea')]
                   .filter((c) => !(c.labels && c.labels.length)).map((c) => c.name || c.id);""") == []
-            if heading != "Vem är du?":
+            if heading != "Vem är du?" and heading != reloaded_at:
                 assert driver.switch_to.active_element.text == heading
             fill_page(driver)
+            if heading == "Vad vill ni åstadkomma?" and reloaded_at is None:
+                # Half-way: the page is reloaded; the draft brings back the same question.
+                typed = [ANSWERS[e.get_attribute("name")] for e in driver.find_elements(
+                    By.CSS_SELECTOR, "#steginnehall [name]")
+                    if e.get_attribute("name") in ANSWERS]
+                wait_for(driver, lambda d: draft_holds(*typed), "Utkastet fick inte allt som skrevs")
+                reload_and_continue(driver)
+                wait_for(driver, lambda d: page_heading(d) == heading,
+                         "Utkastet öppnades inte på frågan där användaren var")
+                assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
+                reloaded_at = heading
+                continue
             if heading == "Vilka är parterna?":
                 # The kommun is not asked what only an idéburen organisation answers.
                 assert not driver.find_elements(By.CSS_SELECTOR, '[name="parter[0].verksamhetsidé"]')
@@ -151,7 +166,47 @@ def test_a_whole_partnership_through_the_guide_only(tmp_path, driver):  # noqa: 
                      e.text for e in driver.find_elements(By.CSS_SELECTOR, "#fynd li.fel")))
         summary = driver.find_element(By.ID, "steginnehall").text
         assert "Läxhjälp i Berga" in summary and "Föreningen Läxhjälpen i Berga" in summary
+        assert reloaded_at == "Vad vill ni åstadkomma?"
+        assert driver.execute_script("return IopForm.toYamlData().process.handläggare.namn;") \
+            == "Anna Berg"  # typed before the reload
+
+        # A goal gets a new text: the activities that serve it show the new one, still chosen.
+        driver.find_element(By.CSS_SELECTOR, '#steglista [data-steg="guide-mal"]').click()
+        goal = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="mål[0].beskrivning"]'),
+                        "Målen visades inte")[0]
+        replace_text(goal, "Fler elever klarar kunskapskraven i alla ämnen.")
+        driver.find_element(By.CSS_SELECTOR, '#steglista [data-steg="guide-insatser"]').click()
+        wait_for(driver, lambda d: any(
+            "Mål 1: Fler elever klarar kunskapskraven i alla ämnen." in label.text
+            and d.find_element(By.ID, label.get_attribute("for")).is_selected()
+            for label in d.find_elements(By.CSS_SELECTOR, '[data-path="insatser[0].mål"] label')),
+            "Insatsen följde inte med när målet fick en ny text")
+        wait_for(driver, lambda d: d.find_element(By.ID, "antal").text.startswith("0 fel"),
+                 "Den nya texten gav fel")
+
+        # Every document from the page, under the names iopkit gives them.
+        from test_serve_browser_drafts import DOCUMENT_BUTTONS
+
+        offered = [(b, s) for b, s in DOCUMENT_BUTTONS if driver.find_element(By.ID, b).is_displayed()]
+        assert len(offered) >= 17  # four documents in four formats and the calendar
+        for button, suffix in offered:
+            target = driver.downloads / f"avtal-{suffix}"
+            driver.find_element(By.ID, button).click()
+            wait_for(driver, lambda d: target.exists() and target.stat().st_size > 0
+                     and "är nedladdad" in d.find_element(By.ID, "status").text,
+                     f"{target.name} laddades inte ner")
+        time.sleep(0.5)
+        names = sorted(p.name for p in driver.downloads.iterdir())
+        assert names == sorted(f"avtal-{suffix}" for _, suffix in offered)
+        agreement = docx.Document(driver.downloads / "avtal-avtal.docx")
+        text = "\n".join(p.text for p in agreement.paragraphs)
+        assert "Läxhjälp i Berga" in text
+        assert "Fler elever klarar kunskapskraven i alla ämnen." in text + "\n".join(
+            cell.text for table in agreement.tables for row in table.rows for cell in row.cells)
+        memo = docx.Document(driver.downloads / "avtal-tjansteskrivelse.docx")
+        assert "Läxhjälp i Berga" in "\n".join(p.text for p in memo.paragraphs)
         yaml_text = driver.execute_script("return IopForm.yaml();")
+        driver.execute_script("window.onbeforeunload = null;")
     # The page wrote 400 000 kr as the number the model reads, and iopkit check agrees.
     data = yaml.safe_load(yaml_text)
     assert data["resurser"][0]["belopp_per_år"] == 400000

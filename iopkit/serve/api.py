@@ -2,9 +2,13 @@
 
 Every endpoint reuses the library the commands use (check_text + json_report for
 `iopkit check --format json`, the render pipeline, the schema, the scaffolds), so the
-page and the command line can never disagree. Request parameters are only ever compared
+page and the command line can never disagree (a spec with errors gets more in the page:
+the rules that can already judge it, partial.py). Request parameters are only ever compared
 with fixed lists; none of them reaches the file system. Errors are JSON `{"fel": text}`
 in Swedish.
+
+Longer than 450 lines: one short handler per endpoint of the page's contract, which
+reads best in one place.
 """
 
 from __future__ import annotations
@@ -89,11 +93,14 @@ def check_bytes(data: bytes, file: str) -> Any:
 
 
 def check_json_task(data: bytes, file: str) -> str:
-    """The text `iopkit check --format json FIL` prints for a file holding `data`."""
+    """The text `iopkit check --format json FIL` prints for a file holding `data`; for
+    a file with errors, plus the findings of the rules that can already judge the part
+    that is filled in (partial.py), so that the page shows warnings from the start."""
     from ..report import Summary, json_report
+    from .partial import with_partial_rules
 
     with _PIPELINE:
-        result = check_bytes(data, file)
+        result = with_partial_rules(check_bytes(data, file))
     summary = Summary()
     summary.add(result)
     return json_report([result], summary, [])
@@ -269,6 +276,8 @@ async def start(request: Request) -> Response:
         "typer": _scaffold_choices(), "mall": space.scaffold,
         "version": version_of(current),
         "text": None, "data": None, "kommentarer": [], "fel": None,
+        # The kind of a file `iopkit new` made and nobody has filled in yet (fresh.py).
+        "ny": None,
     }
     if current is not None:
         payload["text"] = current.decode("utf-8", errors="replace")
@@ -282,6 +291,10 @@ async def start(request: Request) -> Response:
         if problem is not None:
             payload["fel"] = (f"{space.display_name} kunde inte läsas: {problem[0]} "
                               "Rätta filen i en textredigerare och starta om.")
+        else:
+            from .fresh import new_scaffold_kind
+
+            payload["ny"] = new_scaffold_kind(payload["text"])
     elif space.scaffold is not None:
         payload.update(_scaffold_payload(space.scaffold, space.display_name))
     payload.update(await run_in_threadpool(_start_extras, space))
@@ -321,8 +334,10 @@ def _json_body(body: bytes) -> dict[str, Any]:
 async def draft_save(request: Request) -> Response:
     """Keep the page's work as a draft: {"id": the draft's id or null, "data", "mall",
     "kommentarer", "version": the file version the work started from, "utan_fil": true
-    for work that is not the server's file (a file opened in the page), "namn"}."""
-    from .drafts import NO_FILE_KEY, Drafts, key_for
+    for work that is not the server's file (a file opened in the page), "namn", "plats":
+    the guide page or step the user was on, "exempel": the empty fields' examples,
+    "mallvarden": the scaffold values behind them}."""
+    from .drafts import NO_FILE_KEY, Drafts, examples_of, key_for, place_of, template_values_of
 
     space = _workspace(request)
     try:
@@ -336,7 +351,10 @@ async def draft_save(request: Request) -> Response:
                    "kommentarer": body.get("kommentarer") or [],
                    "version": body.get("version"),
                    "namn": body.get("namn") if isinstance(body.get("namn"), str) else None,
-                   "grund": body.get("grund") if isinstance(body.get("grund"), str) else None}
+                   "grund": body.get("grund") if isinstance(body.get("grund"), str) else None,
+                   "plats": place_of(body.get("plats")),
+                   "exempel": examples_of(body.get("exempel")),
+                   "mallvarden": template_values_of(body.get("mallvarden"))}
         draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
     except BadBody as exc:
         return error(400, f"{exc} Utkastet sparades inte.")

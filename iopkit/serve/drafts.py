@@ -77,6 +77,46 @@ def when_text(moment: dt.datetime) -> str:
             f"kl. {local.hour:02d}.{local.minute:02d}")
 
 
+_MODES = ("guide", "alla")
+
+
+def place_of(value: Any) -> dict[str, str] | None:
+    """Where the user was: {"läge": "guide" or "alla", "steg": the page's key}, or None.
+    Only ever compared with the page's own keys, never used as a path."""
+    if not isinstance(value, dict):
+        return None
+    mode, step = value.get("läge"), value.get("steg")
+    if mode not in _MODES or not isinstance(step, str) or not 0 < len(step) <= 100:
+        return None
+    return {"läge": mode, "steg": step}
+
+
+def examples_of(value: Any) -> dict[str, str]:
+    """The examples the page shows in the empty fields of a new partnership, by key
+    path ({"partnerskap.namn": "t.ex. …"}): kept so that a draft reopens as it was."""
+    if not isinstance(value, dict):
+        return {}
+    return {key: text for key, text in value.items()
+            if isinstance(key, str) and isinstance(text, str) and len(key) <= 500
+            and len(text) <= 2000}
+
+
+def template_values_of(value: Any) -> dict[str, Any]:
+    """The scaffold's values behind those empty fields (texts, numbers, yes/no, lists of
+    texts), by key path: a save puts them back where the field is still empty."""
+    if not isinstance(value, dict):
+        return {}
+
+    def plain(item: Any) -> bool:
+        return (isinstance(item, (int, float, bool)) or
+                (isinstance(item, str) and len(item) <= 2000))
+
+    return {key: item for key, item in value.items()
+            if isinstance(key, str) and len(key) <= 500 and (
+                plain(item) or (isinstance(item, list) and len(item) <= 100
+                                and all(isinstance(i, str) and len(i) <= 2000 for i in item)))}
+
+
 @dataclass(frozen=True)
 class Draft:
     id: str

@@ -132,6 +132,13 @@
     showDocuments(info);
     if (info.utkast) offerDraft(info.utkast);
     if (info.fel) { say(info.fel); return; }
+    if (info.data && info.ny) {
+      // A file `iopkit new` made, not filled in yet: the guide, with the scaffold's
+      // FYLL I texts as empty fields that show the example (as a kind chosen here).
+      IopForm.setMode("guide");
+      open(info.data, info.kommentarer, true);
+      return;
+    }
     if (info.data) { open(info.data, info.kommentarer); return; }
     chooseKind(info.typer);
   }
@@ -150,11 +157,25 @@
   function offerDraft(draft) {
     state.offered = draft;
     const where = draft.namn ? ` (filen ${draft.namn}, öppnad från datorn)` : "";
-    $("utkast-text").textContent = `Det senaste utkastet${where} sparades ${draft.sparad_text}, ` +
-      (state.file ? "efter att filen sparades senast. " : "") +
-      "Fortsätt där du slutade, eller släng utkastet" +
+    const page = placeName(draft.plats);
+    $("utkast-text").textContent = `Det senaste utkastet${where} sparades ${draft.sparad_text}` +
+      (state.file ? ", efter att filen sparades senast" : "") + ". " +
+      `Välj ”Fortsätt där du slutade”${page ? ` för att komma tillbaka till ${page}` : ""}, ` +
+      "eller släng utkastet" +
       (state.file ? " och arbeta vidare med filen som den är." : " och börja om.");
     $("utkast").hidden = false;
+  }
+
+  /** "frågan ”Vad vill ni åstadkomma?”" or "avsnittet ”Ekonomi”": where a draft was left. */
+  function placeName(place) {
+    if (!place || !place.steg) return "";
+    if (place["läge"] === "guide" && IopGuide.isPage(place.steg)) {
+      return `frågan ”${IopGuide.question(place.steg)}”`;
+    }
+    if (place["läge"] === "alla" && !IopGuide.isPage(place.steg)) {
+      return `avsnittet ”${IopForm.label(place.steg)}”`;
+    }
+    return "";
   }
 
   function continueDraft() {
@@ -172,7 +193,13 @@
     }
     $("utkast").hidden = true;
     $("valj-typ").hidden = true;
-    open(draft.data, draft.kommentarer);
+    // Back where the user was: the guide or every field, on the same page.
+    const place = draft.plats || {};
+    IopForm.setMode(place["läge"] === "guide" ? "guide" : "alla");
+    open(draft.data, draft.kommentarer, false,
+      { exempel: draft.exempel || {}, mallvarden: draft.mallvarden || {} });
+    const at = state.steps.indexOf(place.steg);
+    if (at > 0) show(at, true);
     state.dirty = true;
     say(`Utkastet från ${draft.sparad_text} är öppnat.` +
       (state.canSave ? " Spara när du vill skriva det till filen." : " Ladda ner YAML-filen när du är klar."));
@@ -212,6 +239,8 @@
     const answer = await json("/api/utkast", jsonPost({
       id: draft.id, utan_fil: draft.noFile, data: IopForm.toYamlData(), mall: state.scaffold,
       kommentarer: state.comments, version: state.version,
+      plats: { "läge": IopForm.mode(), steg: state.steps[state.current] },
+      exempel: IopForm.placeholderList(), mallvarden: IopForm.originalList(),
       namn: state.opened ? state.opened.name : null,
       grund: state.opened ? state.opened.text : null }), SECONDS.draft);
     draft.busy = false;
@@ -254,9 +283,15 @@
     list.querySelector("button").focus();
   }
 
-  function open(data, comments, fresh = false) {
+  /** `kept`: what a draft kept of a new partnership, the empty fields' examples and
+   * the scaffold values they replace ({exempel, mallvarden}). */
+  function open(data, comments, fresh = false, kept = {}) {
     IopForm.setData(data, comments || []);
     if (fresh) IopForm.emptyPlaceholders();
+    else {
+      IopForm.setPlaceholders(kept.exempel || {});
+      IopForm.setOriginals(kept.mallvarden || {});
+    }
     state.steps = IopForm.steps();
     $("arbete").hidden = false;
     buildNav();
@@ -292,6 +327,8 @@
       if (i === state.current) button.setAttribute("aria-current", "step");
       else button.removeAttribute("aria-current");
     });
+    // The draft knows where the user is, so that it reopens there.
+    if (state.dirty) scheduleDraft();
     $("foregaende").disabled = state.current === 0;
     $("nasta").disabled = state.current === state.steps.length - 1;
     placeFindings();
@@ -361,7 +398,8 @@
     const summary = answer.body.summary;
     const n = (severity) => state.findings.filter((f) => f.severity === severity).length;
     $("kontrollstatus").textContent = steady.earlier ? "Varningarna är från den senaste fullständiga " +
-      "kontrollen: de kontrolleras igen när felen är rättade." : "";
+      "kontrollen: de kontrolleras igen när felen är rättade." : summary.errors
+      ? "Reglerna kontrollerar redan det som är ifyllt; fler varningar kan komma när resten är ifyllt." : "";
     $("antal").textContent = `${count(summary.errors, "fel", "fel")}, ` +
       `${count(n("varning"), "varning", "varningar")}, ` +
       `${count(n("info"), "upplysning", "upplysningar")}.`;
@@ -543,7 +581,7 @@
     say("Sparar …");  // the old "Sparat i …" never stays on screen while this is under way
     const headers = { "x-iopkit-version": version };
     if (state.draft.id && !state.draft.noFile) headers["x-iopkit-utkast"] = state.draft.id;
-    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(), mall: state.scaffold },
+    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(true), mall: state.scaffold },
       headers), SECONDS.save);
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       say("Filen har ändrats på disken. Ingenting har sparats ännu: välj version.");
@@ -673,7 +711,7 @@
     $("ladda-yaml").addEventListener("click", async () => {
       // The same lossless text a save would write (comments and all), not the page's own;
       // for a file opened from the computer, merged onto that file's text.
-      const request = { data: IopForm.toYamlData(), mall: state.scaffold };
+      const request = { data: IopForm.toYamlData(true), mall: state.scaffold };
       if (state.opened && state.opened.text !== null) request.grund = state.opened.text;
       const response = await call("/api/yaml", jsonPost(request));
       if (!response.ok) {

@@ -568,5 +568,7 @@ const IopForm = (() => {
   return { init, renderStep, label, labelOfPath, plain, setData: IopModel.setData, steps: IopModel.steps,
     toYamlData: IopModel.toYamlData, yaml: IopModel.yaml, pathText, setMode: IopModel.setMode,
     mode: IopModel.mode, switchMode, stepOf: IopModel.stepOf, emptyPlaceholders: IopModel.emptyPlaceholders,
+    placeholderList: IopModel.placeholderList, setPlaceholders: IopModel.setPlaceholders,
+    originalList: IopModel.originalList, setOriginals: IopModel.setOriginals,
     steadyFindings: IopModel.steadyFindings };
 })();

@@ -69,6 +69,7 @@ const IopGuide = (() => {
   function pages() { return PAGES.map((page) => page.key); }
   function isPage(key) { return BY_KEY.has(key); }
   function title(key) { return BY_KEY.get(key).title; }
+  function question(key) { return BY_KEY.get(key).question; }
 
   /** The page a finding at `path` ("parter[1].namn") belongs on; the summary for the rest. */
   function pageOf(path) {
@@ -314,5 +315,5 @@ const IopGuide = (() => {
   /** After every check: the verdict boxes show the new findings. */
   function refresh() { for (const run of refreshers) run(); }
 
-  return { pages, isPage, title, pageOf, render, refresh };
+  return { pages, isPage, title, question, pageOf, render, refresh };
 })();

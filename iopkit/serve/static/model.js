@@ -172,7 +172,38 @@ const IopModel = (() => {
 
   function rootInfo() { return { kind: "object", node: schema }; }
 
-  function toYamlData() { return ordered(data, rootInfo(), true); }
+  /** The data as the YAML file gets it. `forFile`: a field of a new partnership that is
+   * still empty gets the scaffold's value back (its FYLL I text), so that the file keeps
+   * its markers until the user fills the field in and a save with nothing typed leaves
+   * the file as it was; the page itself checks and shows the empty field. */
+  function toYamlData(forFile = false) {
+    if (!forFile || !originals.size) return ordered(data, rootInfo(), true);
+    const kept = data;
+    data = structuredClone(data);
+    try {
+      for (const [where, value] of originals) {
+        const path = parsePath(where);
+        const parent = get(path.slice(0, -1));
+        if (parent === null || typeof parent !== "object") continue;  // the item is gone
+        const now = parent[path[path.length - 1]];
+        const empty = now === undefined || now === null || now === "" ||
+          (Array.isArray(now) && !now.length && Array.isArray(value));
+        if (empty) set(path, structuredClone(value));
+      }
+      return ordered(data, rootInfo(), true);
+    } finally {
+      data = kept;
+    }
+  }
+
+  /** "parter[0].namn" → ["parter", 0, "namn"]. */
+  function parsePath(text) {
+    const out = [];
+    for (const match of String(text).matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+      out.push(match[2] !== undefined ? Number(match[2]) : match[1]);
+    }
+    return out;
+  }
 
   /** The YAML file: the data in the schema's order, with its end-of-line comments. */
   function yaml() {
@@ -243,6 +274,8 @@ const IopModel = (() => {
   // empty fields with the example as placeholder, so nothing has to be selected and
   // deleted. Choices (a party's type, yes/no) keep the scaffold's value.
   let placeholders = new Map();
+  // The scaffold's values that were emptied (path text → value), for the file.
+  let originals = new Map();
   const KEEP_MARKED = new Set(["typ", "registrerad_idéburen", "ersättningsform", "outnyttjade_medel",
     "behandlas", "ansvar", "intervall", "mötesfrekvens", "budgetförbehåll"]);
 
@@ -254,6 +287,7 @@ const IopModel = (() => {
 
   function emptyPlaceholders() {
     placeholders = new Map();
+    originals = new Map();
     const walk = (node, path) => {
       if (node === null || typeof node !== "object") return;
       const kept = notes.get(node);
@@ -262,12 +296,14 @@ const IopModel = (() => {
         const here = [...path, Array.isArray(node) ? Number(key) : key];
         if (typeof value === "string" && /^\s*FYLL I\b/.test(value)) {
           placeholders.set(pathText(here), example(value));
+          originals.set(pathText(here), value);
           node[key] = "";
         } else if (kept && /FYLL I/.test(kept.get(Array.isArray(node) ? Number(key) : key) || "")
                    && (typeof value !== "object" || value === null)) {
           const note = kept.get(Array.isArray(node) ? Number(key) : key);
           if (!KEEP_MARKED.has(key)) {
             placeholders.set(pathText(here), `t.ex. ${value}`);
+            originals.set(pathText(here), value);
             node[key] = "";
           }
           kept.delete(Array.isArray(node) ? Number(key) : key);
@@ -277,6 +313,7 @@ const IopModel = (() => {
           const marked = value.filter((v) => typeof v === "string" && /^\s*FYLL I\b/.test(v));
           if (marked.length && marked.length === value.length) {
             placeholders.set(pathText(here), marked.map(example).join("; "));
+            originals.set(pathText(here), value);
             node[key] = [];
           } else walk(value, here);
         } else walk(value, here);
@@ -284,6 +321,15 @@ const IopModel = (() => {
     };
     walk(data, []);
   }
+
+  /** The examples of the empty fields, to keep with a draft and give back. */
+  function placeholderList() { return Object.fromEntries(placeholders); }
+  function setPlaceholders(list) {
+    placeholders = new Map(Object.entries(list || {}).filter(([, v]) => typeof v === "string"));
+  }
+  /** The emptied scaffold values, to keep with a draft and give back. */
+  function originalList() { return Object.fromEntries(originals); }
+  function setOriginals(list) { originals = new Map(Object.entries(list || {})); }
 
   function placeholder(path) {
     const exact = placeholders.get(pathText(path));
@@ -304,10 +350,9 @@ const IopModel = (() => {
     });
   }
 
-  /** The findings to show: while the file has errors that stop the rules (the checker
-   * runs its rules only on a file that reads as a partnership), the warnings and
-   * notes of the last complete check stay visible, marked as such, except where an
-   * error now stands. So the counts do not swing to "0 varningar". */
+  /** The findings to show: while the text cannot be read (so no rule has run), the
+   * warnings and notes of the last complete check stay visible, marked as such, except
+   * where an error now stands. So the counts do not swing to "0 varningar". */
   let lastComplete = [];
   let shown = [];
   let hasChecked = false;
@@ -323,8 +368,11 @@ const IopModel = (() => {
 
   function steady(findings) {
     const errors = findings.filter((f) => f.severity === "fel");
-    const complete = findings.some((f) => f.severity !== "fel") ||
-      !errors.some((f) => /^IOP0\d\d$/.test(f.code));
+    // The page's check runs the rules on every spec that can be read, the half-filled
+    // too (serve/partial.py): its findings are the current ones even when they hold no
+    // warning. Only a text that cannot be read at all (IOP001–IOP003) has no rule
+    // findings; then the last ones stay.
+    const complete = !errors.some((f) => /^IOP00[1-3]$/.test(f.code));
     if (complete) {
       lastComplete = findings.filter((f) => f.severity !== "fel");
       return { findings, earlier: 0 };
@@ -336,6 +384,7 @@ const IopModel = (() => {
   }
 
   return { setSchema, setMode, mode: currentMode, stepOf, emptyPlaceholders, placeholder,
+    placeholderList, setPlaceholders, originalList, setOriginals,
     readable, steadyFindings, findings: currentFindings, checked, schema: currentSchema, setData, filledIn, resolve, field, required,
     blank, toYamlData, yaml, steps, pathText, pattern, get, set, yesNo, rootInfo };
 })();
