@@ -5,9 +5,9 @@ The follow-up of a synthetic partnership is written first: the canonical example
 a five-year period and ten indicators (one chart each), and a follow-up file with a
 value for every indicator in each of the five years. Then, in one run:
 
-- in this process, `outcomes.report.build_report_outputs` per format (the check of the
-  two files is done once before; after one warm-up report, which loads the fonts and
-  templates): the median over the runs, and the processor time;
+- in this process, `documents.arsrapport.context.build_report_outputs` per format (the
+  check of the two files is done once before; after one warm-up report, which loads the
+  fonts and templates): the median over the runs, and the processor time;
 - the whole process, `iopkit rapport UTFALL -f FORMAT` as a user starts it (Python,
   imports, the check of both files, rendering, writing): the median over the runs, per
   format and for all four formats in one call.
@@ -91,7 +91,7 @@ def count_charts(outcomes_path: Path) -> int:
     import zipfile
 
     from iopkit.outcomes.check import check_outcomes_file
-    from iopkit.outcomes.report import build_report_outputs, report_year
+    from iopkit.documents.arsrapport.context import build_report_outputs, report_year
     from iopkit.render.pipeline import RenderOptions
 
     result = check_outcomes_file(outcomes_path, DATE)
@@ -105,7 +105,7 @@ def count_charts(outcomes_path: Path) -> int:
 def in_process(outcomes_path: Path, runs: int) -> dict[str, tuple[float, float, float, float]]:
     """Per format: median, fastest, slowest wall time and median processor time (s)."""
     from iopkit.outcomes.check import check_outcomes_file
-    from iopkit.outcomes.report import build_report_outputs, report_year
+    from iopkit.documents.arsrapport.context import build_report_outputs, report_year
     from iopkit.render.pipeline import RenderOptions
 
     options = RenderOptions(date=DATE)

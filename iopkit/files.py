@@ -2,6 +2,14 @@
 
 Outputs are written to a temporary file in the target directory and renamed into
 place, so a failure half way never leaves a partial file or a damaged old one.
+
+Why one module of some 680 lines: most of it is one protocol that every command and the
+web editor write through (refuse what must not be overwritten, stage in temporary
+files, lock the directory, commit with backups and roll back, defer signals meanwhile),
+and its steps rely on each other's names and invariants (the temporary names that
+`remove_stale_temporaries` recognises, the lock `write_set` holds). It sits on the
+bottom floor and some thirty modules import it; the few input checks beside the
+protocol share its error messages (`describe_os_error`).
 """
 
 from __future__ import annotations

@@ -432,8 +432,9 @@ OLD_PHRASES = (
 
 
 def _texts_to_scan() -> list[Path]:
-    files = sorted((ROOT / "iopkit" / "templates").rglob("*.j2"))
-    files += [ROOT / "iopkit" / "scaffold.py", ROOT / "iopkit" / "diff.py"]
+    files = sorted((ROOT / "iopkit" / "documents").rglob("templates/*.j2"))
+    files += [ROOT / "iopkit" / "scaffold.py"]
+    files += sorted((ROOT / "iopkit" / "diff").glob("*.py"))
     # settings.py holds the phrases the rules search for (IOP109 looks for "ingen
     # marknad"), not text a user reads.
     files += sorted(p for p in (ROOT / "iopkit" / "rules").glob("*.py")

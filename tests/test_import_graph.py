@@ -1,6 +1,8 @@
 """The floors of the package (README, "Utveckling"), read from the import graph with `ast`:
 a writer knows nothing of IOP, the documents never reach up into the CLI or the web
-editor, `holidays` is imported only by the schedule, and no module-level import circle.
+editor, `holidays` is imported only by schedule/workdays.py, and no module-level import
+circle. Beside them, the house itself: every document kind in its own folder, and no
+module over 450 lines without a reason at its top.
 
 The checker runs on iopkit itself and on small synthetic trees that break each rule, so
 that a checker that finds nothing cannot pass unnoticed."""
@@ -17,12 +19,39 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "iopkit"
 #: What a writer (Markdown IR to a format) may import inside iopkit: other writers and
 #: the floors below everything (files, errors, Swedish formatting, the draft's date).
 WRITER_MAY_IMPORT = ("writers", "files", "errors", "format", "dates")
-#: The documents and what builds them (the per-kind contexts, the pipeline).
-DOCUMENT_FLOORS = ("documents", "render", "memo", "followup", "amendment", "outcomes")
+#: The documents and what builds them: the kinds (documents/), the pipeline (render/),
+#: the follow-up's figures, the comparison, the calendar and the register.
+DOCUMENT_FLOORS = ("documents", "render", "outcomes", "diff", "calendar", "register")
 #: What no document may import: the floors above it.
 ABOVE_DOCUMENTS = ("cli", "commands", "serve")
 #: The one place that knows Swedish holidays.
-SCHEDULE = "schedule"
+SCHEDULE = "schedule.workdays"
+
+#: The floors, bottom first, numbered from 1 as in the README ("Utveckling"): a module
+#: imports only from its own floor or one below. Keys are the package's top-level modules and packages, or a
+#: module inside one that sits on another floor than its package.
+FLOORS: tuple[tuple[str, ...], ...] = (
+    ("__init__", "errors", "files", "streams", "format", "dates"),
+    ("writers",),
+    # spec/yearly.py is the avtalsår arithmetic, plain dates that import nothing of
+    # iopkit; the schedule builds on it.
+    ("schedule", "spec.yearly"),
+    ("spec", "rules", "report"),
+    ("documents", "render", "outcomes", "diff", "calendar", "register", "check",
+     "scaffold"),
+    ("cli", "serve", "__main__"),
+)
+
+
+def floor_of(module: str, package: str) -> int | None:
+    """The floor of `package.module…`: its longest key in FLOORS; None when unplaced."""
+    parts = module.split(".")[1:] or ["__init__"]
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        for number, names in enumerate(FLOORS):
+            if key in names:
+                return number
+    return None
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -168,6 +197,9 @@ def problems(root: Path) -> list[str]:
     for module, targets in sorted(anywhere.items()):
         for target in sorted(targets):
             inside = target == package or target.startswith(package + ".")
+            low, high = floor_of(module, package), floor_of(target, package)
+            if inside and low is not None and high is not None and high > low:
+                found.append(f"floor {low + 1} {module} imports floor {high + 1} {target}")
             if _under(module, package, ("writers",)) and inside and target != package \
                     and not _under(target, package, WRITER_MAY_IMPORT):
                 found.append(f"writer {module} imports {target}")
@@ -184,6 +216,13 @@ def problems(root: Path) -> list[str]:
 
 def test_iopkit_keeps_its_floors():
     assert problems(PACKAGE_DIR) == []
+
+
+def test_every_module_of_iopkit_has_a_floor():
+    """A new top-level module or package needs its place in FLOORS (and in the README's
+    list), or the floor rule would not see it."""
+    modules, _ = read_graph(PACKAGE_DIR)
+    assert [m for m in sorted(modules) if floor_of(m, "iopkit") is None] == []
 
 
 def test_the_checker_reads_iopkit_at_all():
@@ -212,7 +251,7 @@ CLEAN = {
     "documents/avtal/context.py": "from ...rules import a\nfrom ...writers.word import docx\n",
     "schedule/workdays.py": "def f():\n    import holidays\n",
     "cli/__init__.py": "from ..documents.avtal import context\n",
-    "typed.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import x\n",
+    "errors.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import x\n",
 }
 
 
@@ -230,7 +269,19 @@ def test_a_tree_that_keeps_the_floors_passes(tmp_path):
     ("documents/avtal/context.py", "from pkg.serve import app\n",
      "document floor pkg.documents.avtal.context imports pkg.serve"),
     ("rules/a.py", "import holidays\n", "pkg.rules.a imports holidays"),
+    ("schedule/__init__.py", "from holidays import country_holidays\n",
+     "pkg.schedule imports holidays"),
+    ("documents/base.py", "def f():\n    from ..cli.commands import render\n",
+     "document floor pkg.documents.base imports pkg.cli.commands"),
+    ("writers/html.py", "from ..documents.kinds import KINDS\n",
+     "writer pkg.writers.html imports pkg.documents.kinds"),
+    ("writers/html.py", "from ..spec.model import Spec\n",
+     "writer pkg.writers.html imports pkg.spec.model"),
     ("files.py", "from .rules import a\n", "import circle: pkg.files -> pkg.rules.a"),
+    ("rules/a.py", "def f():\n    from ..documents.avtal import context\n",
+     "floor 4 pkg.rules.a imports floor 5 pkg.documents.avtal"),
+    ("schedule/workdays.py", "from ..spec.model import Spec\n",
+     "floor 3 pkg.schedule.workdays imports floor 4 pkg.spec.model"),
 ])
 def test_the_checker_finds_each_kind_of_break(tmp_path, name, text, expected):
     found = problems(_tree(tmp_path, {**CLEAN, name: text}))
@@ -249,3 +300,50 @@ def test_a_lazy_import_is_no_circle(tmp_path):
     found = problems(_tree(tmp_path, {**CLEAN, "a.py": "from . import b\n",
                                       "b.py": "def f():\n    from . import a\n"}))
     assert found == []
+
+
+def test_every_document_kind_lives_in_its_own_folder():
+    """Adding a document is one folder and one registry line: each kind's templates are
+    in documents/<kind>/templates/ and its context function under documents/ (or the
+    shared one), and there is no folder the registry does not know."""
+    from iopkit.documents.kinds import KINDS
+
+    documents = PACKAGE_DIR / "documents"
+    for entry in KINDS:
+        assert sorted((documents / entry.name / "templates").glob("*.md.j2")), entry.name
+        module = entry.context.partition(":")[0]
+        assert module.startswith((".documents.", ".render.pipeline")), entry.context
+        assert callable(entry.context_builder()), entry.context
+    folders = {p.parent.name for p in documents.glob("*/templates")}
+    assert folders == {entry.name for entry in KINDS}
+    assert not (PACKAGE_DIR / "templates").exists() or \
+        not [p for p in (PACKAGE_DIR / "templates").rglob("*.j2")]
+
+
+#: The size above which a module says at its top why it is one module.
+MAX_LINES = 450
+#: Modules over MAX_LINES that were being changed elsewhere when the house was rebuilt
+#: (2026-12-02: the Typst writer, for its speed): their reason is still
+#: to be written. The test fails once one of them has its reason or is small again, so
+#: that the list only shrinks.
+REASON_PENDING = {"writers/pdf/typst_pdf.py"}
+
+
+def _gives_a_reason(path: Path) -> bool:
+    """A paragraph of the module's docstring that starts by saying why it is long and
+    speaks of its lines ("Why one module of some 550 lines: …", "Longer than 450
+    lines: …")."""
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return any(part.lstrip().startswith(("Why", "Longer than")) and "lines" in part
+               for part in docstring.split("\n\n"))
+
+
+def test_a_long_module_says_why_it_is_one_module():
+    long_ones = {}
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES:
+            long_ones[path.relative_to(PACKAGE_DIR).as_posix()] = _gives_a_reason(path)
+    without = sorted(name for name, reason in long_ones.items() if not reason)
+    assert [n for n in without if n not in REASON_PENDING] == []
+    assert sorted(REASON_PENDING - set(without)) == []

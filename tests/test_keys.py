@@ -142,7 +142,7 @@ def test_leaf_keys_are_keys():
 
 
 def test_key_names_kept_elsewhere_are_model_keys():
-    from iopkit.amendment import PATH_SECTIONS
+    from iopkit.documents.tillagg.context import PATH_SECTIONS
     from test_docs_format import docs
 
     CONDITIONALLY_REQUIRED, REFERENCES = docs.CONDITIONALLY_REQUIRED, docs.REFERENCES
@@ -155,7 +155,7 @@ def test_key_names_kept_elsewhere_are_model_keys():
 def test_template_context_mirrors_the_keys():
     """Templates see the spec under its YAML keys: every key is in the context."""
     from iopkit.check import check_file
-    from iopkit.render.context import build_context
+    from iopkit.documents.base import build_context
 
     result = check_file(ALL_KEYS)
     context = build_context(result.spec, result, draft_date=dt.date(2026, 10, 1))

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import CANONICAL, run
 from render_helpers import docx_text, norm
 
-from iopkit.render.kinds import KINDS
+from iopkit.documents.kinds import KINDS
 
 
 def test_round_trip_edit_one_clause_and_render_it(runner, tmp_path):

@@ -262,6 +262,42 @@ def test_builtin_template_errors_are_named_as_builtin(tmp_path):
     assert str(problem.value).startswith("Fel i den inbyggda mallen avtal/02-parter.md.j2, rad")
 
 
+def test_builtin_templates_keep_the_names_users_know():
+    """The built-in templates live in iopkit/documents/<kind>/templates/, but are named
+    <kind>/<file> as in a --mallar directory and in what `iopkit mallar` exports."""
+    from iopkit.render.templates import make_environment, section_names
+
+    env = make_environment(None)
+    names = section_names(env, "avtal")
+    assert names[0] == "avtal/01-titel.md.j2" and names[-1] == "avtal/23-bilagor.md.j2"
+    assert "avtal/_sgei-uppdrag.md.j2" in env.loader.list_templates()
+    assert all(name.count("/") == 1 for name in env.loader.list_templates())
+    source = env.loader.get_source(env, "avtal/01-titel.md.j2")[1]
+    assert Path(source).parts[-4:] == ("documents", "avtal", "templates", "01-titel.md.j2")
+
+
+@pytest.mark.parametrize("name", ["avtal/../../errors.py", "/etc/passwd",
+                                  "avtal/../base.py"])
+def test_builtin_loader_refuses_paths_out_of_its_folders(name):
+    from iopkit.render.sandbox import TemplateRefused
+    from iopkit.render.templates import make_environment
+
+    with pytest.raises(TemplateRefused) as refused:
+        make_environment(None).get_template(name)
+    assert refused.value.name == name
+
+
+@pytest.mark.parametrize("name", ["templates/01-titel.md.j2", "avtal", "kinds.py",
+                                  "avtal/templates/01-titel.md.j2", "_word/grund.docx"])
+def test_builtin_loader_finds_only_kind_and_file(name):
+    from jinja2 import TemplateNotFound
+
+    from iopkit.render.templates import make_environment
+
+    with pytest.raises(TemplateNotFound):
+        make_environment(None).get_template(name)
+
+
 # ----------------------------------------------------------------------------------
 # The environment as a library (reused by other commands)
 

@@ -212,7 +212,7 @@ def test_template_error_names_the_file_and_line(runner, canonical, tmp_path):
 def test_library_entry_point(tmp_path, canonical):
     import datetime as dt
 
-    from iopkit.followup import write_followup
+    from iopkit.documents.uppfoljning.context import write_followup
     from iopkit.render.pipeline import RenderOptions
 
     paths = write_followup(canonical, formats=("md",),

@@ -1,4 +1,4 @@
-"""From checked specs to files: every document kind (`render.kinds`) in each format.
+"""From checked specs to files: every document kind (`documents.kinds`) in each format.
 
 `render_file` is the one-call library entry point. The CLI uses the steps separately
 (`output_paths`, `build_outputs`) so that it can check every target before anything is
@@ -17,12 +17,12 @@ from typing import Any
 from ..errors import UserInputError
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
-from .kinds import DEFAULT_DOCUMENTS, KINDS, kind
+from ..documents.kinds import DEFAULT_DOCUMENTS, KINDS, kind
 
 FORMATS = ("docx", "md", "html", "pdf")
 SUFFIXES = {"docx": ".docx", "md": ".md", "html": ".html", "pdf": ".pdf"}
 #: The documents `render` makes by default: template folder, subject, header marker
-#: (kept for callers that predate the registry in render.kinds).
+#: (kept for callers that predate the registry in documents.kinds).
 DOCUMENTS = tuple((k.name, k.subject, k.marker) for k in KINDS if k.name in DEFAULT_DOCUMENTS)
 
 
@@ -40,7 +40,7 @@ class RenderOptions:
     reference_docx: Path | None = None  # --referens-docx
     date: dt.date | None = None  # --datum; None: SOURCE_DATE_EPOCH, else today
     force: bool = False
-    documents: tuple[str, ...] = DEFAULT_DOCUMENTS  # --dokument: kinds in render.kinds
+    documents: tuple[str, ...] = DEFAULT_DOCUMENTS  # --dokument: kinds in documents.kinds
     pdf_engine: str | None = None  # --pdf-motor; None: see pdf.choose_engine
 
     @property
@@ -158,7 +158,7 @@ def document_author(spec: Any) -> str:
 def spec_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The context of the documents made from one spec (avtal, checklista): the spec
     under its Swedish keys, the findings of `check` and the draft date."""
-    from .context import build_context
+    from ..documents.base import build_context
 
     assert result.spec is not None
     return build_context(result.spec, result, draft_date=draft_date(options),
@@ -172,7 +172,7 @@ def render_document(name: str, context: dict[str, Any], spec: Any, options: Rend
     (the user's from --mallar first). `title` and `marker` replace the kind's own
     (the amendment annex carries its number); `charts` are the charts the context's
     references point to (chart_refs.py). Raises templates.TemplateProblem."""
-    from .agreement import render_numbered
+    from ..documents.avtal.context import render_numbered
     from .templates import make_environment, render_folder
 
     entry = kind(name)

@@ -11,7 +11,7 @@ sandbox already stops attribute tricks and writes; here we add what it does not 
   checked before they are computed, and every template's output is bounded.
 
 A template that crosses a limit fails with `TemplateLimit` (or `TemplateRefused` for a
-path), which templates.describe_error turns into a Swedish message naming the template.
+path), which template_errors.describe_error turns into a Swedish message naming the template.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from jinja2 import FileSystemLoader
+from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
@@ -391,3 +391,45 @@ class ConfinedLoader(FileSystemLoader):
             raise TemplateRefused(template, "filen är en symbolisk länk som pekar utanför "
                                             "mallkatalogen")
         return source, filename, uptodate
+
+
+class DocumentsLoader(BaseLoader):
+    """The built-in templates, one folder per document kind: the name `<kind>/<file>`
+    (the same name a `--mallar` directory and `iopkit mallar` use) is the file
+    `<root>/<kind>/templates/<file>`, read with the confinement of ConfinedLoader."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._loaders: dict[str, ConfinedLoader] = {}
+
+    def folders(self) -> list[str]:
+        return sorted(entry for entry in os.listdir(self.root)
+                      if not entry.startswith(("_", ".")) and
+                      os.path.isdir(os.path.join(self.root, entry, "templates")))
+
+    def _loader(self, folder: str) -> ConfinedLoader:
+        loader = self._loaders.get(folder)
+        if loader is None:
+            loader = ConfinedLoader(os.path.join(self.root, folder, "templates"))
+            self._loaders[folder] = loader
+        return loader
+
+    def get_source(self, environment: Any, template: str) -> Any:
+        name = template.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise TemplateRefused(template, "sökvägen går utanför mallkatalogen (.. eller en "
+                                            "absolut sökväg)")
+        folder, _, rest = name.partition("/")
+        if not rest or folder not in self.folders():
+            raise TemplateNotFound(template)
+        try:
+            return self._loader(folder).get_source(environment, rest)
+        except TemplateNotFound:
+            raise TemplateNotFound(template) from None
+        except TemplateRefused as exc:  # named as the template asked for it
+            raise TemplateRefused(template, exc.why) from None
+
+    def list_templates(self) -> list[str]:
+        return sorted(f"{folder}/{name}" for folder in self.folders()
+                      for name in self._loader(folder).list_templates())

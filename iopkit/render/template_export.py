@@ -14,12 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..files import UsageProblem, prepare_targets, write_set
-from .templates import BUILTIN_DIR, SUFFIX, builtin_folders
+from .templates import SUFFIX, builtin_dir, builtin_folders
 from ..writers.pdf.typst_pdf import DATA_DIR, STYLE_FOLDER, STYLE_NAME
 
-#: The Word base document: its styles, header and footer (`--referens-docx`).
-WORD_BASE = BUILTIN_DIR / "_word" / "grund.docx"
 WORD_BASE_NAME = "grund.docx"
+#: The Word base document: its styles, header and footer (`--referens-docx`).
+WORD_BASE = Path(__file__).resolve().parent.parent / "templates" / "_word" / WORD_BASE_NAME
 #: The PDF's house style and an example logo for it (`--mallar` reads typst/stil.toml).
 PDF_STYLE = DATA_DIR / "stil.toml"
 PDF_LOGO = DATA_DIR / "logotyp.svg"
@@ -29,7 +29,7 @@ def export_files() -> list[tuple[Path, Path]]:
     """(source, path relative to KATALOG) for every file `mallar` copies."""
     files = []
     for folder in builtin_folders():
-        for source in sorted((BUILTIN_DIR / folder).iterdir()):
+        for source in sorted(builtin_dir(folder).iterdir()):
             if source.is_file() and source.name.endswith(SUFFIX):
                 files.append((source, Path(folder) / source.name))
     files.append((WORD_BASE, Path(WORD_BASE_NAME)))

@@ -1,6 +1,7 @@
 """The Jinja environment: sandboxed templates that render Markdown.
 
-Built-in templates live in `iopkit/templates/<folder>/`, one file per section or clause,
+Built-in templates live in `iopkit/documents/<kind>/templates/` and are named
+`<kind>/<file>` (`avtal/01-titel.md.j2`), one file per section or clause,
 rendered in file-name order (`01-titel.md.j2`, `02-parter.md.j2` …). A user directory
 given with `--mallar` overrides any of them by the same relative name, and may add new
 sections to a folder; files whose names start with `_` are not sections (use them for
@@ -10,24 +11,23 @@ spec text never turns into formatting.
 Templates run in Jinja's immutable sandbox with StrictUndefined: an unknown name is an
 error, a template cannot reach private attributes, modify data, read files outside the
 template directories or import modules. Errors become `TemplateProblem` with a Swedish
-message naming the template file and line.
+message naming the template file and line (template_errors.py).
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserInputError
-from ..files import describe_os_error
 from .. import format as fmt
 from ..writers.markdown import Md, escape, escape_inline, finalize, tidy
-from .sandbox import SANDBOX_VERSION, TemplateLimit, TemplateRefused
+from .sandbox import SANDBOX_VERSION
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
+#: The document kinds' folders; each kind's templates are in `<kind>/templates/`.
+DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "documents"
 SUFFIX = ".md.j2"
 
 _lock = threading.Lock()
@@ -40,8 +40,24 @@ class TemplateProblem(UserInputError):
 
 def builtin_folders() -> list[str]:
     """The template folders iopkit ships (`avtal`, `checklista` …)."""
-    return sorted(p.name for p in BUILTIN_DIR.iterdir() if p.is_dir() and
-                  not p.name.startswith(("_", ".")))
+    from .sandbox import DocumentsLoader
+
+    return DocumentsLoader(str(DOCUMENTS_DIR)).folders()
+
+
+def builtin_dir(folder: str) -> Path:
+    """Where the built-in templates of `folder` (a document kind) are."""
+    return DOCUMENTS_DIR / folder / "templates"
+
+
+def builtin_name(path: Path) -> str | None:
+    """The name of a built-in template file (`avtal/03-bakgrund.md.j2`), the same as
+    its path under a `--mallar` directory; None for any other file."""
+    try:
+        kind, folder, *rest = path.relative_to(DOCUMENTS_DIR).parts
+    except ValueError:
+        return None
+    return "/".join([kind, *rest]) if folder == "templates" and rest else None
 
 
 #: Changes when a filter's signature changes (gemen_början is passed the context since
@@ -189,12 +205,12 @@ def make_environment(user_dir: Path | None = None) -> Any:
 def _build_environment(user_dir: Path | None) -> Any:
     from jinja2 import ChoiceLoader, StrictUndefined
 
-    from .sandbox import BoundedSandbox, ConfinedLoader
+    from .sandbox import BoundedSandbox, ConfinedLoader, DocumentsLoader
 
-    loaders = []
+    loaders: list[Any] = []
     if user_dir is not None:
         loaders.append(ConfinedLoader(str(user_dir), followlinks=False))
-    loaders.append(ConfinedLoader(str(BUILTIN_DIR)))
+    loaders.append(DocumentsLoader(str(DOCUMENTS_DIR)))
     cache = _bytecode_cache()
     env = BoundedSandbox(
         loader=ChoiceLoader(loaders),
@@ -242,6 +258,8 @@ def render_templates(env: Any, names: list[str], context: Mapping[str, Any]) -> 
         except TemplateProblem:
             raise
         except Exception as exc:
+            from .template_errors import describe_error
+
             raise TemplateProblem(describe_error(env, name, exc)) from None
     return tidy("\n\n".join(parts))
 
@@ -268,180 +286,3 @@ def unused_user_templates(user_dir: Path, folders: list[str] | None = None) -> l
                 not path.name.endswith(SUFFIX):
             unused.append(path)
     return unused
-
-
-# ---------------------------------------------------------------------------------
-# Error messages
-
-
-def _display_name(env: Any, filename: str | None, name: str | None) -> str:
-    """How a template is named in a message: "mallen <the user's path>" or "den inbyggda
-    mallen avtal/03-bakgrund.md.j2"."""
-    if filename:
-        path = Path(filename).resolve()
-        user_dir = getattr(env, "iopkit_user_dir", None)
-        if user_dir is not None:
-            try:
-                return f"mallen {Path(user_dir) / path.relative_to(Path(user_dir).resolve())}"
-            except ValueError:
-                pass
-        try:
-            return f"den inbyggda mallen {path.relative_to(BUILTIN_DIR).as_posix()}"
-        except ValueError:
-            return f"mallen {filename}"
-    return f"mallen {name or '<okänd>'}"
-
-
-def _template_frame(env: Any, exc: BaseException) -> tuple[str | None, int | None]:
-    """The innermost template file and line in the traceback (Jinja rewrites frames so
-    they carry the template's file name and line)."""
-    found: tuple[str | None, int | None] = (None, None)
-    tb = exc.__traceback__
-    roots = [str(BUILTIN_DIR)]
-    user_dir = getattr(env, "iopkit_user_dir", None)
-    if user_dir is not None:
-        roots.append(str(Path(user_dir)))
-        roots.append(str(Path(user_dir).resolve()))
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(SUFFIX) or any(filename.startswith(r) for r in roots):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-def describe_error(env: Any, name: str, exc: BaseException) -> str:
-    """A Swedish one-paragraph message: which template, which line, what is wrong."""
-    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
-    if isinstance(exc, TemplateSyntaxError):
-        where = _display_name(env, exc.filename, exc.name or name)
-        line: int | None = exc.lineno
-        what = "syntaxfel: " + _syntax_message(exc.message or str(exc))
-    else:
-        filename, line = _template_frame(env, exc)
-        if filename is None:
-            filename = _filename_of(env, name)
-        where = _display_name(env, filename, name)
-        if isinstance(exc, TemplateRefused) and filename == _filename_of(env, name) and \
-                exc.name == name:
-            what = f"mallen får inte läsas: {exc.why}."
-            user_dir = getattr(env, "iopkit_user_dir", None)
-            if user_dir is not None:
-                where = f"mallen {Path(user_dir) / name}"
-        elif isinstance(exc, TemplateRefused):
-            what = (f"mallen får inte hämta {exc.name!s}: {exc.why}. Mallar kan bara läsa "
-                    "filer i sin egen mallkatalog.")
-        elif isinstance(exc, TemplateLimit):
-            what = (f"mallen går över en gräns för mallar: {exc}. Gränserna skyddar mot "
-                    "mallar som tar orimligt lång tid eller mycket minne (se README, "
-                    "\"Gränser\").")
-        elif isinstance(exc, TemplateNotFound):
-            what = (f"mallen {exc.name!s} som den hämtar (include, import eller extends) finns "
-                    "inte. Mallar kan bara hämta andra mallar i samma mallkatalog.")
-        elif isinstance(exc, UndefinedError):
-            what = _undefined_message(str(exc))
-        elif isinstance(exc, SecurityError):
-            what = ("mallen försöker använda något som inte är tillåtet i en mall "
-                    f"({_security_message(str(exc))}). Mallar kan bara läsa uppgifterna "
-                    "från partnerskapsbeskrivningen.")
-        elif isinstance(exc, UnicodeDecodeError):
-            what = "filen är inte sparad som UTF-8. Spara om den med teckenkodningen UTF-8."
-        elif isinstance(exc, OSError):
-            what = f"filen kunde inte läsas ({describe_os_error(exc)})."
-        else:
-            what = _runtime_message(exc)
-    location = f"{where}, rad {line}" if line else where
-    message = f"Fel i {location}: {what}"
-    if not message.endswith("."):
-        message += "."
-    return message
-
-
-_RUNTIME = {
-    ZeroDivisionError: "mallen delar med noll",
-    OverflowError: "ett tal i mallen blev för stort",
-    RecursionError: "mallen anropar sig själv för många gånger (en makro utan slut)",
-    MemoryError: "mallen behöver för mycket minne",
-    TypeError: "ett värde har fel typ för det mallen gör med det (till exempel text plus "
-               "tal, eller ett anrop av något som inte är en funktion)",
-    ValueError: "ett värde kunde inte användas (till exempel text som inte är ett tal)",
-    KeyError: "en nyckel som mallen hämtar finns inte",
-    IndexError: "mallen hämtar en post utanför listan",
-    AttributeError: "mallen hämtar något som inte finns",
-}
-
-
-def _runtime_message(exc: BaseException) -> str:
-    """Swedish for an error while a template runs; Python's own text is English."""
-    text = str(exc)
-    if text.startswith("filtret "):  # our filters already explain in Swedish
-        return text + "."
-    for kind, swedish in _RUNTIME.items():
-        if isinstance(exc, kind):
-            return swedish + "."
-    return f"mallen kunde inte köras ({type(exc).__name__})."
-
-
-def _filename_of(env: Any, name: str) -> str | None:
-    try:
-        _, filename, _ = env.loader.get_source(env, name)
-        return str(filename) if filename is not None else None
-    except Exception:
-        return None
-
-
-#: Jinja's messages quote names from the template; a longer one is not a real name.
-MAX_MESSAGE_CHARS = 2000
-
-
-def _undefined_message(message: str) -> str:
-    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
-    match = re.match(r"^'(.+)' is undefined$", message)
-    if match:
-        return (f"`{match.group(1)}` finns inte. Kontrollera stavningen; vilka namn mallarna "
-                "kan använda står i README under \"Egna mallar\".")
-    match = re.match(r"^'(.+)' has no attribute '(.+)'$", message)
-    if match:
-        owner = match.group(1)
-        if owner == "None":
-            return (f"det finns ingen uppgift att hämta `{match.group(2)}` från (värdet är "
-                    "tomt). Kontrollera först med {% if … %} att uppgiften finns.")
-        return (f"nyckeln `{match.group(2)}` finns inte. Kontrollera stavningen; vilka nycklar "
-                "som finns står i README under \"Egna mallar\".")
-    return f"ett värde saknas ({message})."
-
-
-def _security_message(message: str) -> str:
-    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
-    match = re.match(r"^access to attribute '(.+)' of '(.+)' object is unsafe\.?$", message)
-    if match:
-        return f"attributet `{match.group(1)}`"
-    return message.rstrip(".")
-
-
-_SYNTAX: list[tuple[str, Callable[..., str]]] = [
-    (r"^Unexpected end of template\. Jinja was looking for the following tags: (.+)\. "
-     r"The innermost block that needs to be closed is '(.+)'\.$",
-     lambda tags, block: f"mallen tar slut innan blocket `{block}` är avslutat. Lägg till "
-                         f"{{% end{block} %}} där blocket ska sluta"),
-    (r"^unexpected end of template, expected '(.+)'\.$",
-     lambda expected: "mallen tar slut mitt i ett uttryck. Kontrollera att varje {{ har sitt "
-                      "}} och varje {% sitt %}"),
-    (r"^Encountered unknown tag '(.+?)'\..*$", lambda tag: f"okänd tagg `{tag}`"),
-    (r"^No filter named '(.+)'\.$", lambda name: f"filtret `{name}` finns inte"),
-    (r"^No test named '(.+)'\.$", lambda name: f"testet `{name}` finns inte"),
-    (r"^unexpected '(.+)'$", lambda token: f"oväntat `{token}`"),
-    (r"^Expected an expression, got '(.+)'$", lambda got: "här saknas ett uttryck"),
-]
-
-
-def _syntax_message(message: str) -> str:
-    message = message[:MAX_MESSAGE_CHARS]  # the patterns below backtrack over long text
-    for pattern, swedish in _SYNTAX:
-        match = re.match(pattern, message, re.S)
-        if match:
-            return str(swedish(*match.groups()))
-    return ("Kontrollera taggarna på raden: varje {% … %} och {{ … }} ska vara hel och "
-            "skriven som i de inbyggda mallarna")

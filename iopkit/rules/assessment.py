@@ -4,7 +4,7 @@ The rules (`check`) and the templates (the agreement, the checklist) must never 
 about which clauses apply: whether lag (2017:151) on meddelarskydd can apply, which
 registerkontroll regime applies when children take part, which activities need IVO's
 permit, and how much aid each idéburen party receives. `assess(spec)` answers each
-question from the spec alone; `iopkit.rules` and `iopkit.render.context` both call it.
+question from the spec alone; `iopkit.rules` and `iopkit.documents.base` both call it.
 The facts behind each answer, with sources, are in the project's domain brief (IOP.md).
 """
 

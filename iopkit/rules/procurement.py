@@ -6,6 +6,12 @@ to run a service for the kommun in exchange for payment, the service was of dire
 economic interest to the kommun, and the obligations were mutual and legally
 enforceable. Non-profit status, the IOP label and "there is no market" did not matter.
 The case is not cited for the length of the period (see period.py).
+
+Why one module of some 530 lines: it is the rule family of one legal question, LOU or
+partnership (IOP101–IOP109 and IOP180–IOP184), each rule a short function
+over the same RuleContext sharing the screening answers and the helpers for the
+parties' names; split, the signs that only count in combination (strong_combination)
+would be read apart from the signs themselves.
 """
 
 from __future__ import annotations

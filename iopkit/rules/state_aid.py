@@ -8,6 +8,11 @@ without a budget reservation everything the agreement commits counts at signing;
 largest sum over three consecutive calendar years is compared. Amounts are converted to
 euro at the rate from `--eurokurs`, else `rättslig_bedömning.eurokurs`, else iopkit's
 documented default (settings.py).
+
+Why one module of some 470 lines: it is the rule family of one legal question, the
+state aid and its ceilings, each rule a short function over the aid counted once per
+recipient (`counted_aid`), and the Swedish amounts, rates and year texts of its
+messages are formatted here (period.py borrows three of those helpers).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A save conflict in words: what keeping one's own version would change in the file
-that is on disk now, in the sentences `iopkit diff` writes (iopkit/diff.py), so that the
+that is on disk now, in the sentences `iopkit diff` writes (iopkit/diff/), so that the
 user chooses between two versions by what they say, not by two YAML texts."""
 
 from __future__ import annotations

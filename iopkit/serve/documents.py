@@ -61,7 +61,7 @@ def spec_document_task(data: bytes, file: str, name: str, fmt: str) -> tuple[Any
 
 def _spec_document(data: bytes, file: str, name: str, fmt: str) -> tuple[str, bytes]:
     from ..dates import default_date
-    from ..render.kinds import kind
+    from ..documents.kinds import kind
     from ..render.pipeline import (
         RenderOptions,
         SpecHasErrors,
@@ -83,7 +83,7 @@ def _spec_document(data: bytes, file: str, name: str, fmt: str) -> tuple[str, by
                     to_ics(result.spec, plan_events(result.spec), default_date()))
         options = RenderOptions(documents=(name,))
         if name == "uppfoljning":
-            from ..followup import build_followup_outputs
+            from ..documents.uppfoljning.context import build_followup_outputs
 
             outputs = build_followup_outputs(result, None, (fmt,), options)
         else:
@@ -98,7 +98,7 @@ def report_task(outcomes_file: str, fmt: str) -> tuple[Any, ...]:
     """The annual report of the latest year, from the follow-up file and the spec as
     they are on disk (the report follows up the saved agreement)."""
     from ..outcomes.check import check_outcomes_file
-    from ..outcomes.report import build_report_outputs, report_year
+    from ..documents.arsrapport.context import build_report_outputs, report_year
     from ..dates import default_date
     from ..render.pipeline import RenderOptions
     from ..render.templates import TemplateProblem

@@ -3,6 +3,11 @@
 Every scalar arrives from the loader as text (see loader.py), so each type here decides
 itself what it accepts. The error *type* of each PydanticCustomError is the finding code,
 which lets the translation in validation.py keep the code without a lookup table.
+
+Why one module of some 520 lines: it is the vocabulary of the model, a few dozen small
+validators with their JSON schema, sharing the helpers that quote and describe what the
+user typed (`excerpt`, `describe_kind`) and the convention above; model.py and the
+schema read every type from this one place.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def diff(
     Slutstatus: 0 klart (med eller utan ändringar; se --exit-code), 1 fel i någon av
     filerna, 2 fel i anropet eller en fil som inte kan läsas eller skrivas.
     """
-    from ...amendment import default_effective_date, finding_lines
+    from ...documents.tillagg.context import default_effective_date, finding_lines
     from ...diff import NO_CHANGES, count_text, diff_specs, render_text
     from ...files import check_can_write, portable_name, write_atomic
     from ...dates import default_date, parse_date_option
@@ -147,7 +147,7 @@ def _tracked_docx(old: Any, new: Any, options: Any) -> bytes:
 def _annex(changes: Any, old: Any, new: Any, number: int, output_format: DiffFormat,
            options: Any, effective: Any, findings: list[str]) -> bytes:
     """The annex (document kind `tillagg`) as Markdown or Word."""
-    from ...amendment import render_annex
+    from ...documents.tillagg.context import render_annex
     from ...render.pipeline import document_outputs
 
     document = render_annex(changes, old, new, number, options.date,

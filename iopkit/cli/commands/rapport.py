@@ -42,7 +42,7 @@ def rapport(
     anropet eller i filsystemet (till exempel en fil som redan finns).
     """
     from ...files import check_output_dir, make_output_dir
-    from ...outcomes.report import write_report
+    from ...documents.arsrapport.context import write_report
     from ...dates import default_date, parse_date_option
     from ...render.pipeline import RenderOptions, parse_formats
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ...render.kinds import kind_names
+from ...documents.kinds import kind_names
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -68,7 +68,7 @@ def render(
     from ...render.batch import LazyProgress, default_jobs, render_many
     from ...dates import default_date, parse_date_option
     from ...writers.pdf.libreoffice import parse_engine
-    from ...render.kinds import parse_documents
+    from ...documents.kinds import parse_documents
     from ...render.pipeline import (
         RenderOptions,
         finish_pdfs,

@@ -41,7 +41,7 @@ def uppfoljning(
     filsystemet (till exempel en fil som redan finns).
     """
     from ...files import check_output_dir, make_output_dir, prepare_targets, write_set
-    from ...followup import build_followup_outputs, output_paths
+    from ...documents.uppfoljning.context import build_followup_outputs, output_paths
     from ...dates import default_date, parse_date_option
     from ...writers.pdf.libreoffice import parse_engine
     from ...render.pipeline import RenderOptions, parse_formats, run_inputs, validate_options

@@ -3,6 +3,11 @@ styles, lists, tables, quotes and page breaks (see docx.py for what maps to what
 
 Paragraphs, runs and tables are written as XML directly (in schema order): python-docx's
 object layer is convenient but several times slower, and a batch renders thousands.
+
+Why one module of some 500 lines: it is one writer, `BodyWriter`, a walk over the
+markdown-it tokens whose state (the list numbering, a pending page break, the title
+page, whether the block before was a table) every kind of block reads and changes;
+split by block, that state would be shared across modules.
 """
 
 from __future__ import annotations

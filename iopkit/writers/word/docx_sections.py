@@ -2,7 +2,7 @@
 fields, so that a jurist who inserts or moves a section in Word gets every number right.
 
 The Markdown writes the numbers as text ("## § 7 Ekonomi", "enligt § 7", the number
-after a no-break space as render/agreement.py writes it). In Word:
+after a no-break space as documents/avtal/context.py writes it). In Word:
 
 - the § headings (Heading 1) are numbered by a list of their own whose level text is
   "§ %1"; the list is bound to the Heading 1 style (the style's numPr and the level's

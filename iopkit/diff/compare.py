@@ -1,222 +1,28 @@
-"""Compare two versions of a partnership spec by meaning, not by line.
+"""The comparison: a walk over the spec's sections in the agreement's order, each change
+with its formal Swedish sentence (`diff_specs`; the package's docstring says how items
+are matched).
 
-`diff_specs(old, new)` returns a list of `Change`s in the order of the agreement's
-sections. Items in lists are matched by what identifies them, not by position:
-parties, needs, goals and activities by `id` (a party whose id changed is still found
-by its organisationsnummer), resources by (part, typ, beskrivning), indicators by their
-description within a goal, clauses by `rubrik`, signatories by name. When an item's
-identifying text was reworded, the leftover removed and added items are paired if they
-are alike, so a reworded clause reads as reworded rather than as removed and added.
-Texts are compared with their whitespace normalised, so reflowing a paragraph in the
-YAML is not a change.
-
-Every change carries a formal Swedish sentence (`Change.sentence`) suitable for a
-numbered clause in an annex to the agreement; `render_text` turns the list into a
-readable report, and `iopkit.amendment.render_annex_markdown` into a draft annex
-("Tillägg nr N").
-
-Why one module of some 850 lines: it is one algorithm, a walk over the spec's sections in
-the agreement's order, and every section uses the same few primitives of `_Differ`
-(value, text, amount, refs) and the same item matching. Split by section, the walk's
-order, which numbers the annex's points, would be spread over many files.
+Why one module of some 550 lines: it is one algorithm, and every section uses the same
+few primitives of `_Differ` (value, text, amount, refs) and the same item matching
+(matching.py). Split by section, the walk's order, which numbers the annex's points,
+would be spread over many files. What is not the walk lives beside it: the vocabulary
+of a change (changes.py), how items read (describe.py), the matching, the report
+(text.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import itertools
-import re
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Sequence
 
-from .format import antal, datum_lang, kronor, lista, manader
-from .spec.findings import KeyPath, format_path
-from .spec.model import Goal, Indicator, Party, Resource, Spec
-
-T = TypeVar("T")
-
-# Sections in the order of the agreement draft (see shared/domain/IOP.md).
-SECTIONS = (
-    "Partnerskapet",
-    "Parter",
-    "Behovsinventering",
-    "Mål och indikatorer",
-    "Insatser",
-    "Resurser",
-    "Ekonomi",
-    "Rättslig bedömning",
-    "Styrning",
-    "Uppföljning",
-    "Avtalsperiod",
-    "Personuppgifter",
-    "Villkor",
-    "Bilagor",
-)
-
-# How alike the words of two texts must be (difflib ratio) to count as one reworded item.
-REWORD_SIMILARITY = 0.6
-
-
-class ChangeKind(str, Enum):
-    ADDED = "tillagd"
-    REMOVED = "borttagen"
-    CHANGED = "ändrad"
-
-    @property
-    def marker(self) -> str:
-        return {"tillagd": "+", "borttagen": "-", "ändrad": "~"}[self.value]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change between two versions, with a formal Swedish sentence describing it.
-
-    `old`/`new` are the values as shown to a reader (amounts and dates formatted);
-    `difference` is set for amounts (kronor, new minus old); `derived` marks a
-    consequence of other changes (a new total) rather than a change in itself;
-    `reworded` marks a text that got a new wording (shown before and after in reports).
-    """
-
-    section: str
-    kind: ChangeKind
-    subject: str
-    sentence: str
-    path: str
-    old: str | None = None
-    new: str | None = None
-    difference: int | None = None
-    derived: bool = False
-    reworded: bool = False
-
-
-# --- Swedish formatting -----------------------------------------------------------------
-
-
-def kronor_difference(amount: int) -> str:
-    """200000 → "+200 000 kr", -200000 → "−200 000 kr"."""
-    sign = "+" if amount >= 0 else "\u2212"
-    return sign + kronor(abs(amount))
-
-
-def date_text(date: dt.date) -> str:
-    """2027-01-01 → "den 1 januari 2027"."""
-    return datum_lang(date)
-
-
-def normalise(text: str | None) -> str | None:
-    return None if text is None else " ".join(text.split())
-
-
-def quote(text: str) -> str:
-    return f"\u201d{normalise(text)}\u201d"
-
-
-def join_names(names: Sequence[str]) -> str:
-    return lista(names) or "ingen"
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", ".\u201d", "!\u201d", "?\u201d")) else text + "."
-
-
-# --- Matching list items ----------------------------------------------------------------
-
-
-def _match(old: Sequence[T], new: Sequence[T], key: Callable[[T], Any] | None,
-           fallback: Callable[[T], Any] | None = None,
-           similar: Callable[[T], str] | None = None,
-           ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pair items of `old` and `new` by `key`, then leftovers by `fallback` key, then
-    leftovers whose `similar` text is alike. Returns (pairs, removed, added) as indexes,
-    pairs in the order of `new`."""
-    pairs: list[tuple[int, int]] = []
-    left_old = list(range(len(old)))
-    left_new = list(range(len(new)))
-
-    def pair_by(get: Callable[[T], Any]) -> None:
-        nonlocal left_old, left_new
-        index: dict[Any, int] = {}
-        for i in left_old:
-            index.setdefault(get(old[i]), i)
-        paired_old: set[int] = set()
-        unpaired_new = []
-        for j in left_new:
-            found = index.pop(get(new[j]), None)
-            if found is None:
-                unpaired_new.append(j)
-            else:
-                pairs.append((found, j))
-                paired_old.add(found)
-        left_old = [i for i in left_old if i not in paired_old]
-        left_new = unpaired_new
-
-    if key is not None:
-        pair_by(key)
-    if fallback is not None:
-        pair_by(fallback)
-    if similar is not None and left_old and left_new:
-        found = _pair_similar([similar(old[i]) for i in left_old],
-                              [similar(new[j]) for j in left_new])
-        pairs.extend((left_old[a], left_new[b]) for a, b in found)
-        paired_old = {a for a, _ in found}
-        paired_new = {b for _, b in found}
-        left_old = [i for a, i in enumerate(left_old) if a not in paired_old]
-        left_new = [j for b, j in enumerate(left_new) if b not in paired_new]
-    pairs.sort(key=lambda p: p[1])
-    return pairs, left_old, left_new
-
-
-#: Up to this many leftover pairs every removed item is compared with every added one;
-#: beyond it (a list of hundreds of reworded items) each is compared with the added
-#: items near its own place in the list only, so the work grows with the list, not with
-#: its square. At most MAX_COMPARISONS comparisons per list: what is left after that
-#: reads as removed and added (the report is longer, never wrong).
-ALL_PAIRS_UP_TO = 400
-NEAR_PLACES = 3
-MAX_COMPARISONS = 3000
-#: The words of each text that are compared: enough to tell a reworded clause from
-#: another one, and a bound on the work per pair.
-COMPARED_WORDS = 120
-_WORDS = re.compile(r"\w+|[^\w\s]")
-
-
-def _pair_similar(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
-    """Pairs (index in old, index in new) of texts whose words are alike enough
-    (REWORD_SIMILARITY) to be one reworded item, the most alike first."""
-    old_words = [_WORDS.findall((normalise(t) or "").lower())[:COMPARED_WORDS] for t in old]
-    new_words = [_WORDS.findall((normalise(t) or "").lower())[:COMPARED_WORDS] for t in new]
-    if len(old) * len(new) <= ALL_PAIRS_UP_TO:
-        candidates: Iterable[tuple[int, int]] = (
-            (i, j) for i in range(len(old)) for j in range(len(new)))
-    else:
-        scale = len(new) / len(old)
-        candidates = (
-            (i, j) for i in range(len(old))
-            for j in range(max(0, round(i * scale) - NEAR_PLACES),
-                           min(len(new), round(i * scale) + NEAR_PLACES + 1)))
-    scored = []
-    for i, j in itertools.islice(candidates, MAX_COMPARISONS):
-        matcher = difflib.SequenceMatcher(None, old_words[i], new_words[j], autojunk=False)
-        if matcher.real_quick_ratio() < REWORD_SIMILARITY or \
-                matcher.quick_ratio() < REWORD_SIMILARITY:
-            continue  # cheap upper bounds of the ratio: cannot be alike enough
-        ratio = matcher.ratio() if old_words[i] or new_words[j] else 1.0
-        if ratio >= REWORD_SIMILARITY:
-            scored.append((ratio, i, j))
-    scored.sort(key=lambda c: (-c[0], c[1], c[2]))
-    pairs = []
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    for _, i, j in scored:
-        if i not in used_old and j not in used_new:
-            pairs.append((i, j))
-            used_old.add(i)
-            used_new.add(j)
-    return pairs
+from ..format import kronor, manader
+from ..spec.findings import KeyPath, format_path
+from ..spec.model import Goal, Party, Resource, Spec
+from .changes import (SECTIONS, Change, ChangeKind, finish_sentence, join_names,
+                      kronor_difference, date_text, normalise, quote)
+from .describe import (RESPONSIBILITY, constant_amount, hours, ids_text, indicator_text,
+                       party_order, recipient_name, resource_text, yearly_text,
+                       yearly_totals, yes_no)
+from .matching import match_items, match_leftovers
 
 
 # --- The comparison ---------------------------------------------------------------------
@@ -233,7 +39,7 @@ class _Differ:
     def add(self, section: str, kind: ChangeKind, subject: str, sentence: str,
             path: KeyPath, **extra: Any) -> None:
         self.changes.append(Change(section=section, kind=kind, subject=subject,
-                                   sentence=_sentence(sentence), path=format_path(path),
+                                   sentence=finish_sentence(sentence), path=format_path(path),
                                    **extra))
 
     def old_party_name(self, party_id: str) -> str:
@@ -288,7 +94,7 @@ class _Differ:
             return
         if isinstance(old, dict) or isinstance(new, dict):
             # Amounts per calendar year: show both versions year by year.
-            self.value(section, subject, path, old, new, _yearly_text)
+            self.value(section, subject, path, old, new, yearly_text)
             return
         suffix = f" {unit}" if unit else ""
         if old is None:
@@ -380,13 +186,13 @@ class _Differ:
         self.text(s, "Avgränsningen", p + ("avgränsning",), o.scope_limits, n.scope_limits)
         self.value(s, "Verksamhetsområdena", p + ("verksamhetsområden",),
                    join_names(o.activity_areas) or None, join_names(n.activity_areas) or None)
-        self.value(s, "Uppgiften om att barn deltar", p + ("barn",), _yes_no(o.children),
-                   _yes_no(n.children))
+        self.value(s, "Uppgiften om att barn deltar", p + ("barn",), yes_no(o.children),
+                   yes_no(n.children))
 
     def parties(self) -> None:
         s = "Parter"
         old, new = self.old.parties, self.new.parties
-        pairs, removed, added = _match(old, new, key=lambda p: p.id,
+        pairs, removed, added = match_items(old, new, key=lambda p: p.id,
                                        fallback=lambda p: p.org_number)
         for j in added:
             party = new[j]
@@ -420,7 +226,7 @@ class _Differ:
                    o.contact.email, n.contact.email)
         self.value(s, f"Kontaktpersonens telefonnummer hos {name}", c + ("telefon",),
                    normalise(o.contact.phone), normalise(n.contact.phone))
-        pairs, removed, added = _match(o.signatories, n.signatories,
+        pairs, removed, added = match_items(o.signatories, n.signatories,
                                        key=lambda x: normalise(x.name))
         for j in added:
             sig = n.signatories[j]
@@ -438,8 +244,8 @@ class _Differ:
                        p + ("firmatecknare", j, "titel"), normalise(o.signatories[i].title),
                        normalise(n.signatories[j].title))
         self.value(s, f"Uppgiften om registrering som idéburen organisation för {name}",
-                   p + ("registrerad_idéburen",), _yes_no(o.registered_nonprofit),
-                   _yes_no(n.registered_nonprofit))
+                   p + ("registrerad_idéburen",), yes_no(o.registered_nonprofit),
+                   yes_no(n.registered_nonprofit))
         self.text(s, f"Verksamhetsidén för {name}", p + ("verksamhetsidé",), o.idea, n.idea)
         self.value(s, f"Tillståndet från IVO för {name}", p + ("ivo_tillstånd",),
                    normalise(o.ivo_permit_text), normalise(n.ivo_permit_text), quote)
@@ -453,7 +259,7 @@ class _Differ:
                         p + ("genomförd_av",), o.carried_out_by, n.carried_out_by)
         self.text(s, "Metoden för behovsinventeringen", p + ("metod",), o.method, n.method)
         self.text_list(s, "Underlaget", p + ("underlag",), o.sources, n.sources)
-        pairs, removed, added = _match(o.needs, n.needs, key=lambda x: x.id)
+        pairs, removed, added = match_items(o.needs, n.needs, key=lambda x: x.id)
         for j in added:
             need = n.needs[j]
             self.add(s, ChangeKind.ADDED, f"Behovet {need.id}",
@@ -471,13 +277,13 @@ class _Differ:
     def goals(self) -> None:
         s = "Mål och indikatorer"
         old, new = self.old.goals, self.new.goals
-        pairs, removed, added = _match(old, new, key=lambda g: g.id)
+        pairs, removed, added = match_items(old, new, key=lambda g: g.id)
         for j in added:
             goal = new[j]
-            details = [f"svarar mot {_ids('behov', goal.needs)}"]
+            details = [f"svarar mot {ids_text('behov', goal.needs)}"]
             if goal.indicators:
                 details.append("indikatorer: " + "; ".join(
-                    _indicator_text(ind) for ind in goal.indicators))
+                    indicator_text(ind) for ind in goal.indicators))
             self.add(s, ChangeKind.ADDED, f"Målet {goal.id}",
                      f"Målet {goal.id} läggs till: {quote(goal.description)} "
                      f"({', '.join(details)})", ("mål", j), new=normalise(goal.description))
@@ -495,13 +301,13 @@ class _Differ:
         s = "Mål och indikatorer"
         self.text(s, f"Målet {n.id}", p + ("beskrivning",), o.description, n.description)
         self.refs(s, f"De behov som målet {n.id} svarar mot", p + ("behov",), o.needs, n.needs)
-        pairs, removed, added = _match(o.indicators, n.indicators,
+        pairs, removed, added = match_items(o.indicators, n.indicators,
                                        key=lambda x: normalise(x.description),
                                        similar=lambda x: x.description)
         for j in added:
             ind = n.indicators[j]
             self.add(s, ChangeKind.ADDED, f"Indikator för målet {n.id}",
-                     f"Målet {n.id} får en ny indikator: {_indicator_text(ind)}",
+                     f"Målet {n.id} får en ny indikator: {indicator_text(ind)}",
                      p + ("indikatorer", j), new=normalise(ind.description))
         for i in removed:
             ind = o.indicators[i]
@@ -522,12 +328,13 @@ class _Differ:
     def activities(self) -> None:
         s = "Insatser"
         old, new = self.old.activities, self.new.activities
-        pairs, removed, added = _match(old, new, key=lambda a: a.id)
+        pairs, removed, added = match_items(old, new, key=lambda a: a.id)
         for j in added:
             act = new[j]
             self.add(s, ChangeKind.ADDED, f"Insatsen {act.id}",
                      f"Insatsen {act.id} läggs till: {quote(act.description)} (bidrar till "
-                     f"{_ids('mål', act.goals)}; ansvarig: {self.new_party_name(act.responsible)})",
+                     f"{ids_text('mål', act.goals)}; ansvarig: "
+                     f"{self.new_party_name(act.responsible)})",
                      ("insatser", j), new=normalise(act.description))
         for i in removed:
             act = old[i]
@@ -550,9 +357,9 @@ class _Differ:
         new_keys = [self._resource_key(r, self.new) for r in new]
         # Match on (party, type, description); a party is known by its organisationsnummer,
         # so a party whose id was changed keeps its resources.
-        pairs, removed, added = _match(old_keys, new_keys, key=lambda k: k)
+        pairs, removed, added = match_items(old_keys, new_keys, key=lambda k: k)
         # Leftovers of the same party and type whose description was reworded.
-        pairs2, removed, added = _match_leftovers(
+        pairs2, removed, added = match_leftovers(
             old, new, removed, added, group=lambda r, spec: (self._party_key(r.party, spec),
                                                             r.type),
             old_spec=self.old, new_spec=self.new)
@@ -561,14 +368,15 @@ class _Differ:
             res = new[j]
             self.add(s, ChangeKind.ADDED, "Resurs",
                      f"{self.new_party_name(res.party)} bidrar med en ny resurs: "
-                     f"{_resource_text(res)}", ("resurser", j),
-                     new=normalise(res.description), difference=_constant(res) or None)
+                     f"{resource_text(res)}", ("resurser", j),
+                     new=normalise(res.description), difference=constant_amount(res) or None)
         for i in removed:
             res = old[i]
             self.add(s, ChangeKind.REMOVED, "Resurs",
                      f"Resursen {quote(res.description)} från "
                      f"{self.old_party_name(res.party)} ({res.type}) utgår", ("resurser", i),
-                     old=normalise(res.description), difference=-(_constant(res) or 0) or None)
+                     old=normalise(res.description),
+                     difference=-(constant_amount(res) or 0) or None)
         for i, j in pairs:
             a, b, p = old[i], new[j], ("resurser", j)
             owner = f"{quote(b.description)} ({self.new_party_name(b.party)}, {b.type})"
@@ -580,11 +388,11 @@ class _Differ:
             self.amount(s, f"Det uppskattade värdet per år av resursen {owner}",
                         p + ("värde_per_år",), a.value_per_year, b.value_per_year)
             self.value(s, f"Mottagaren av resursen {owner}", p + ("mottagare",),
-                       _recipient(self.old, a), _recipient(self.new, b))
+                       recipient_name(self.old, a), recipient_name(self.new, b))
             if a.hours_per_year != b.hours_per_year:
                 self.value(s, f"Antalet timmar per år för resursen {owner}",
                            p + ("timmar_per_år",), a.hours_per_year, b.hours_per_year,
-                           _hours)
+                           hours)
         self.resource_totals()
 
     def _party_key(self, party_id: str, spec: Spec) -> str:
@@ -599,9 +407,9 @@ class _Differ:
         s = "Resurser"
         if not any(c.section == s and c.difference for c in self.changes):
             return
-        old_totals = _totals(self.old)
-        new_totals = _totals(self.new)
-        for org, (party_id, name) in _party_order(self.old, self.new).items():
+        old_totals = yearly_totals(self.old)
+        new_totals = yearly_totals(self.new)
+        for org, (party_id, name) in party_order(self.old, self.new).items():
             before = old_totals.get(org, 0)
             after = new_totals.get(org, 0)
             if before == after:
@@ -634,12 +442,12 @@ class _Differ:
                   n.reporting)
         self.value(s, "Vad som gäller för outnyttjade medel", p + ("outnyttjade_medel",),
                    f"att de {o.unused_funds}", f"att de {n.unused_funds}")
-        self.value(s, "Villkoret om viten", p + ("viten",), _yes_no(o.penalties),
-                   _yes_no(n.penalties))
+        self.value(s, "Villkoret om viten", p + ("viten",), yes_no(o.penalties),
+                   yes_no(n.penalties))
         self.text(s, "Bestämmelsen om andra bidrag", p + ("andra_bidrag",), o.other_grants,
                   n.other_grants)
         self.value(s, "Budgetförbehållet för senare år", p + ("budgetförbehåll",),
-                   _yes_no(o.budget_reservation), _yes_no(n.budget_reservation))
+                   yes_no(o.budget_reservation), yes_no(n.budget_reservation))
 
     def legal(self) -> None:
         s = "Rättslig bedömning"
@@ -701,15 +509,15 @@ class _Differ:
         o, n = self.old.personal_data, self.new.personal_data
         p = ("personuppgifter",)
         self.value(s, "Uppgiften om att personuppgifter behandlas", p + ("behandlas",),
-                   _yes_no(o.processed if o else None), _yes_no(n.processed if n else None))
+                   yes_no(o.processed if o else None), yes_no(n.processed if n else None))
         self.value(s, "Ansvaret för personuppgifterna", p + ("ansvar",),
                    o.responsibility if o else None, n.responsibility if n else None,
-                   lambda r: _RESPONSIBILITY.get(r, r))
+                   lambda r: RESPONSIBILITY.get(r, r))
 
     def clauses(self) -> None:
         s = "Villkor"
         old, new = self.old.clauses, self.new.clauses
-        pairs, removed, added = _match(old, new, key=lambda c: normalise(c.heading),
+        pairs, removed, added = match_items(old, new, key=lambda c: normalise(c.heading),
                                        fallback=lambda c: normalise(c.text),
                                        similar=lambda c: c.heading + " " + c.text)
         for j in added:
@@ -732,175 +540,6 @@ class _Differ:
                       b.text)
 
 
-_RESPONSIBILITY = {
-    "var för sig": "att varje part är personuppgiftsansvarig för sin behandling",
-    "biträde": "att organisationen är personuppgiftsbiträde åt den offentliga parten",
-}
-
-
-def _recipient(spec: Spec, res: Resource) -> str | None:
-    """The name of the party that receives a resource: its `mottagare`, or for money,
-    premises and material from a public party the only idéburen party when there is one
-    (the agreement then names it as recipient)."""
-    if res.recipient:
-        party = spec.party(res.recipient)
-        return party.name if party else res.recipient
-    nonprofits = spec.nonprofit_parties
-    giver = spec.party(res.party)
-    from .rules.assessment import GIVEN_TYPES
-
-    if len(nonprofits) == 1 and giver is not None and giver.is_public and \
-            res.type in GIVEN_TYPES:
-        return nonprofits[0].name
-    return None
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("ja" if value else "nej")
-
-
-def _hours(count: int) -> str:
-    return antal(count, "timme", "timmar")
-
-
-def _ids(what: str, ids: Iterable[str]) -> str:
-    return f"{what} {join_names(list(ids))}"
-
-
-def _indicator_text(ind: Indicator) -> str:
-    text = quote(ind.description)
-    if ind.target:
-        text += f", målvärde {normalise(ind.target)}"
-    if ind.source:
-        text += f", källa: {normalise(ind.source)}"
-    return text
-
-
-def _yearly_text(value: int | dict[int, int]) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{kronor(amount)} år {year}" for year, amount in value.items())
-    return kronor(value)
-
-
-def _constant(res: Resource) -> int | None:
-    """The resource's amount per year when it is one amount for every year."""
-    value = res.yearly
-    return value if isinstance(value, int) else None
-
-
-def _resource_text(res: Resource) -> str:
-    text = f"{res.type}, {quote(res.description)}"
-    if res.amount_per_year is not None:
-        text += (f", {_yearly_text(res.amount_per_year)}" if isinstance(res.amount_per_year, dict)
-                 else f", {kronor(res.amount_per_year)} per år")
-    elif res.value_per_year is not None:
-        text += (f", uppskattat värde {_yearly_text(res.value_per_year)}"
-                 if isinstance(res.value_per_year, dict)
-                 else f", uppskattat värde {kronor(res.value_per_year)} per år")
-    if res.hours_per_year is not None:
-        text += f", {_hours(res.hours_per_year)} per år"
-    return text
-
-
-def _totals(spec: Spec) -> dict[str, int]:
-    """Yearly value of each party's resources, keyed by organisationsnummer (resources
-    with amounts that differ between years are left out: they have no one yearly value)."""
-    totals: dict[str, int] = {}
-    for res in spec.resources:
-        party = spec.party(res.party)
-        key = party.org_number if party else res.party
-        totals[key] = totals.get(key, 0) + (_constant(res) or 0)
-    return totals
-
-
-def _party_order(old: Spec, new: Spec) -> dict[str, tuple[str, str]]:
-    """Parties of both versions by organisationsnummer, new version's order first."""
-    order: dict[str, tuple[str, str]] = {}
-    for party in list(new.parties) + list(old.parties):
-        order.setdefault(party.org_number, (party.id, party.name))
-    return order
-
-
-def _match_leftovers(old: Sequence[Resource], new: Sequence[Resource], removed: list[int],
-                     added: list[int], group: Callable[[Resource, Spec], Any],
-                     old_spec: Spec, new_spec: Spec,
-                     ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pair a removed and an added resource of the same party and type: when exactly one
-    of each is left, or when their descriptions are alike."""
-    pairs: list[tuple[int, int]] = []
-    removed, added = list(removed), list(added)
-    groups: dict[Any, tuple[list[int], list[int]]] = {}
-    for i in removed:
-        groups.setdefault(group(old[i], old_spec), ([], []))[0].append(i)
-    for j in added:
-        groups.setdefault(group(new[j], new_spec), ([], []))[1].append(j)
-    for olds, news in groups.values():
-        if not olds or not news:
-            continue
-        if len(olds) == 1 and len(news) == 1:
-            found = [(olds[0], news[0])]
-        else:
-            found, _, _ = _match([old[i] for i in olds], [new[j] for j in news],
-                                 key=None, similar=lambda r: r.description)
-            found = [(olds[a], news[b]) for a, b in found]
-        for i, j in found:
-            pairs.append((i, j))
-            removed.remove(i)
-            added.remove(j)
-    return pairs, removed, added
-
-
 def diff_specs(old: Spec, new: Spec) -> list[Change]:
     """Every change from `old` to `new`, in the order of the agreement's sections."""
     return _Differ(old, new).run()
-
-
-# --- Reports ----------------------------------------------------------------------------
-
-NO_CHANGES = "Inga ändringar i sak."
-
-
-def count_text(changes: Sequence[Change]) -> str:
-    """ "3 ändringar" (derived totals are consequences, not counted)."""
-    count = sum(1 for c in changes if not c.derived)
-    return f"{count} ändring" if count == 1 else f"{count} ändringar"
-
-
-def grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
-    """Changes grouped by section, in the order of the agreement."""
-    groups: dict[str, list[Change]] = {}
-    for change in changes:
-        groups.setdefault(change.section, []).append(change)
-    return [(section, groups[section]) for section in SECTIONS if section in groups]
-
-
-def render_text(changes: Sequence[Change], old_label: str, new_label: str,
-                width: int = 100, findings: Sequence[str] = ()) -> str:
-    """A readable Swedish report for the terminal: one line per change, by section, then
-    the new version's findings (see iopkit.amendment.finding_lines)."""
-    import textwrap
-
-    if not changes:
-        return f"Jämförde {old_label} med {new_label}: {NO_CHANGES}\n"
-    lines = [f"Ändringar från {old_label} till {new_label}: {count_text(changes)}.", ""]
-    for section, items in grouped(changes):
-        lines.append(section)
-        for change in items:
-            marker = "=" if change.derived else change.kind.marker
-            lines.append(textwrap.fill(change.sentence, width=width,
-                                       initial_indent=f"  {marker} ",
-                                       subsequent_indent="      "))
-            if change.reworded and change.old:
-                lines.append(textwrap.fill(f"Tidigare lydelse: {quote(change.old)}",
-                                           width=width, initial_indent="      ",
-                                           subsequent_indent="      "))
-        lines.append("")
-    lines.append("Tecken: + tillagt, - borttaget, ~ ändrat, = ny summa till följd av "
-                 "ändringarna.")
-    if findings:
-        lines.append("")
-        lines.append(f"Anmärkningar från iopkit check på {new_label}:")
-        for line in findings:
-            lines.append(textwrap.fill(line, width=width, initial_indent="  ",
-                                       subsequent_indent="    "))
-    return "\n".join(lines) + "\n"

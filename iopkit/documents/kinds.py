@@ -1,15 +1,15 @@
 """The document kinds iopkit writes, registered in one place.
 
-A document kind is a folder of Jinja templates, `iopkit/templates/<name>/`, rendered in
-file-name order, plus a context function that turns the checked spec (or, for the
-amendment annex, two versions of it) into what the templates see. Every kind goes the
-same way: context → Markdown (`render.templates`) → Word, HTML or PDF
+A document kind is a folder of Jinja templates, `iopkit/documents/<name>/templates/`,
+rendered in file-name order, plus a context function that turns the checked spec (or,
+for the amendment annex, two versions of it) into what the templates see. Every kind
+goes the same way: context → Markdown (`render.templates`) → Word, HTML or PDF
 (`render.pipeline`), and every kind can be overridden with `--mallar KATALOG`
 (`KATALOG/<name>/<file>.md.j2`).
 
-To add a kind: add one `DocumentKind` line to `KINDS` below and a template folder of
-the same name. Kinds whose `commands` include "render" can be chosen with
-`iopkit render --dokument`.
+To add a kind: add one `DocumentKind` line to `KINDS` below and a folder of the same
+name with its templates (`iopkit/documents/<name>/templates/`). Kinds whose `commands`
+include "render" can be chosen with `iopkit render --dokument`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class DocumentKind:
     context: str  # "module:function" under iopkit building the template context
     commands: tuple[str, ...]  # the commands that write it
     short_title: str = ""  # the end of the document title, when not `subject`
-    numbered: bool = False  # the text refers to its own §§ (render.agreement)
+    numbered: bool = False  # the text refers to its own §§ (documents/avtal/context.py)
     #: Rendered also when the rules found errors (the memo then says that the matter
     #: is not ready for decision); the other kinds need a spec without errors.
     with_errors: bool = False
@@ -53,15 +53,17 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("checklista", "Checklista för IOP-processen", "CHECKLISTA",
                  SPEC_CONTEXT, ("render",), numbered=True),
     DocumentKind("tjansteskrivelse", "Tjänsteskrivelse om idéburet offentligt partnerskap "
-                 "(IOP)", "TJÄNSTESKRIVELSE", ".memo:memo_context", ("render",),
+                 "(IOP)", "TJÄNSTESKRIVELSE",
+                 ".documents.tjansteskrivelse.context:memo_context", ("render",),
                  short_title="Tjänsteskrivelse", with_errors=True),
     DocumentKind("uppfoljning", "Uppföljning av idéburet offentligt partnerskap (IOP)",
-                 "UPPFÖLJNING", ".followup:followup_context", ("uppfoljning", "render"),
+                 "UPPFÖLJNING", ".documents.uppfoljning.context:followup_context",
+                 ("uppfoljning", "render"),
                  short_title="Uppföljning"),
-    DocumentKind("tillagg", "Ändringar och tillägg", "TILLÄGG", ".amendment:annex_context",
-                 ("diff",)),
+    DocumentKind("tillagg", "Ändringar och tillägg", "TILLÄGG",
+                 ".documents.tillagg.context:annex_context", ("diff",)),
     DocumentKind("arsrapport", "Årsrapport för idéburet offentligt partnerskap (IOP)",
-                 "ÅRSRAPPORT", ".outcomes.report:report_context", ("rapport",),
+                 "ÅRSRAPPORT", ".documents.arsrapport.context:report_context", ("rapport",),
                  short_title="Årsrapport"),
 )
 

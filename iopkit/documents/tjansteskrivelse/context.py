@@ -1,6 +1,6 @@
 """The tjänsteskrivelse: the officer's decision memo to the body that decides on the
 agreement (document kind `tjansteskrivelse`, templates in
-`iopkit/templates/tjansteskrivelse/`).
+`iopkit/documents/tjansteskrivelse/templates/`).
 
 The memo follows the legal verdict (`rules.verdict`), never the other way round
 (IOP.md, "The decision: what iopkit may propose to a nämnd"): while a finding that the
@@ -15,6 +15,10 @@ first public party. Its templates see the agreement's context
 (`render.pipeline.spec_context`) plus `skrivelse` (see `memo_context`). Nothing in it
 shows a key path, a rule code or the program's name: findings are phrased as the matter
 (`plain`).
+
+Why one module of some 470 lines: it builds one key, `skrivelse`, in one function
+(`memo_context`), and its helpers (the findings in plain words, the risks, what is left
+to do, the memo's party and its titles in running text) serve only that function.
 """
 
 from __future__ import annotations
@@ -23,13 +27,13 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from .render.agreement import definite
-from .spec.yearly import calendar_split
-from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from ..avtal.context import definite
+from ...spec.yearly import calendar_split
+from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 
 if TYPE_CHECKING:
-    from .render.pipeline import RenderOptions
-    from .spec.findings import CheckResult, Finding
+    from ...render.pipeline import RenderOptions
+    from ...spec.findings import CheckResult, Finding
 
 #: Party types that run a business: support to one of them is individual support to a
 #: näringsidkare (kommunallagen 2 kap. 8 §; IOP.md, "Municipal competence").
@@ -288,7 +292,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     - `ivo_tillstånd`: permits with the areas they cover; `handläggare`;
     - `varningar`: what `render` prints (no addressee, a decision already taken).
     """
-    from .render.pipeline import draft_date, spec_context
+    from ...render.pipeline import draft_date, spec_context
 
     context = spec_context(result, options)
     draft = draft_date(options)

@@ -2,8 +2,8 @@
 money reconciled per recipient, and what is late, from a checked follow-up file and the
 spec it follows up (IOP.md, "After signing"; UTFALL.md, "What iopkit derives").
 
-The templates (`iopkit/templates/arsrapport/`) see the spec's context (as the agreement's
-templates do) plus `rapport`:
+The templates (`iopkit/documents/arsrapport/templates/`) see the spec's context (as the
+agreement's templates do) plus `rapport`:
 - `år`, `år_lista` (every period year up to `år`), `avtalsår` and `avtalsår_antal`;
 - `mål`: each goal with `indikatorer` (per year: värde, kommentar, uppnått, förändring;
   the target as written and whether it can be judged; the baseline) and the group's
@@ -25,13 +25,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserInputError
-from ..files import UsageProblem
-from ..writers.chart_refs import chart_reference
-from ..render.pipeline import RenderOptions, spec_context, spec_stem, SUFFIXES
-from ..writers.pdf.typst_chart import Series
-from .check import OutcomesResult
-from .figures import (
+from ...errors import UserInputError
+from ...files import UsageProblem
+from ...writers.chart_refs import chart_reference
+from ...render.pipeline import RenderOptions, spec_context, spec_stem, SUFFIXES
+from ...writers.pdf.typst_chart import Series
+from ...outcomes.check import OutcomesResult
+from ...outcomes.figures import (
     IndicatorSeries,
     indicator_series,
     late_reports,
@@ -39,7 +39,7 @@ from .figures import (
     reconcile,
 )
 
-FOLDER = "arsrapport"  # the document kind (render.kinds) and its template folder
+FOLDER = "arsrapport"  # the document kind (documents.kinds) and its template folder
 
 
 class OutcomesHaveErrors(UserInputError):
@@ -180,7 +180,7 @@ def build_report_outputs(result: OutcomesResult, year: int, out_dir: Path | None
                          ) -> list[tuple[Path, bytes]]:
     """Every requested format of the annual report in memory, in the order of
     `output_paths`. Raises OutcomesHaveErrors, render.templates.TemplateProblem."""
-    from ..render.pipeline import document_outputs, finish_pdfs, render_document
+    from ...render.pipeline import document_outputs, finish_pdfs, render_document
 
     if result.outcomes is None or result.spec_result is None or result.errors:
         raise OutcomesHaveErrors(result)
@@ -201,9 +201,9 @@ def write_report(outcomes_path: Path | str, year: int | None = None,
     `checked` is the check of the same file as of the same day when the caller has made
     it already (the command line checks first to print the findings). Raises
     OutcomesHaveErrors (exit 1) or files.UsageProblem (exit 2)."""
-    from ..files import prepare_targets, write_set
-    from ..render.pipeline import parse_formats, run_inputs, validate_options
-    from .check import check_outcomes_file
+    from ...files import prepare_targets, write_set
+    from ...render.pipeline import parse_formats, run_inputs, validate_options
+    from ...outcomes.check import check_outcomes_file
 
     options = options or RenderOptions()
     chosen = parse_formats(formats)

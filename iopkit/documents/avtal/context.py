@@ -19,6 +19,13 @@
   it for the default date an amendment takes effect.
 - on every resource `slag`: the resource type as running text ("ideellt arbete" for the
   spec value `ideell tid`).
+
+Why one module of some 520 lines: every key it adds is derived from the same context
+in one pass (`agreement_context`), several are built from others (the deciding bodies
+name the data controllers, the money transfers decide whose IVO permit counts for
+meddelarskydd, the § numbers depend on which sections apply), and the legal wordings
+it chooses between (LEX_SARAH, STATUTORY_SECRECY, WHISTLEBLOWER_FIELDS) are read only
+here. The list above is the reference for what the agreement's templates see.
 """
 
 from __future__ import annotations
@@ -28,10 +35,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..format import lista
-from ..rules.assessment import AREA_NAMES
-from ..dates import approving_decisions
-from ..writers.markdown import Md
+from ...format import lista
+from ...rules.assessment import AREA_NAMES
+from ...dates import approving_decisions
+from ...writers.markdown import Md
 
 #: The agreement's numbered sections in order (IOP.md, "Sections of the agreement
 #: draft"), each with the condition under which it is rendered.
@@ -411,7 +418,7 @@ def report_schedule(text: str | None, years: list[dict[str, Any]]) -> dict[str, 
     efter"): the first such day after the first avtalsår and after the last one, moved
     to the working day before as § 1 says (the agreement names a working day). None
     when the text names no day."""
-    from ..schedule import agreement_due, stated_day
+    from ...schedule import agreement_due, stated_day
 
     day_month = stated_day(text)
     if day_month is None or not years:

@@ -4,7 +4,7 @@ of the agreement each change amends, the date the changes take effect, and the n
 version's findings.
 
 - **The § amended** is the number the section has in the agreement being amended, that
-  is in the old version's draft as iopkit renders it (`render.agreement.SECTIONS`); a
+  is in the old version's draft as iopkit renders it (`documents.avtal.context.SECTIONS`); a
   change that creates a section the old agreement lacked (children now take part: a new
   § on barnets rättigheter; a new extra clause) reads "ny paragraf". Changes to the legal
   assessment (`rättslig_bedömning`, other than the state-aid ground, which decides a
@@ -26,14 +26,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .diff import NO_CHANGES, Change, count_text, date_text, normalise, quote
+from ...diff import NO_CHANGES, Change, count_text, date_text, normalise, quote
 
 if TYPE_CHECKING:
-    from .render.pipeline import RenderedMarkdown, RenderOptions
-    from .spec.findings import CheckResult
-    from .spec.model import Spec
+    from ...render.pipeline import RenderedMarkdown, RenderOptions
+    from ...spec.findings import CheckResult
+    from ...spec.model import Spec
 
-#: Titles of the agreement's sections, by the keys of render.agreement.SECTIONS.
+#: Titles of the agreement's sections, by the keys of documents.avtal.context.SECTIONS.
 SECTION_TITLES = {
     "parter": "Parter",
     "bakgrund": "Bakgrund",
@@ -94,7 +94,7 @@ class Placement:
 
 def agreement_sections(spec: "Spec") -> dict[str, Any]:
     """The § numbers of the agreement `spec` renders to ({"ekonomi": "§ 7", …})."""
-    from .render.context import build_context
+    from ..base import build_context
 
     sections: dict[str, Any] = build_context(spec, draft_date=spec.period.start)["avsnitt"]
     return sections
@@ -168,7 +168,7 @@ def finding_lines(result: "CheckResult | None") -> list[str]:
     """The new version's findings, one line each, as `iopkit check` words them."""
     if result is None:
         return []
-    from .render.context import SEVERITY_WORDS
+    from ..base import SEVERITY_WORDS
 
     lines = []
     for finding in result.findings:
@@ -193,7 +193,7 @@ def annex_title(number: int) -> str:
 def annex_context(changes: Sequence[Change], old: "Spec", new: "Spec", number: int = 1,
                   date: dt.date | None = None, *, effective: dt.date | None = None,
                   findings: Sequence[str] = ()) -> dict[str, Any]:
-    """What the templates in `iopkit/templates/tillagg/` see (document kind `tillagg`):
+    """What the templates in `iopkit/documents/tillagg/templates/` see (kind `tillagg`):
 
     - `tillägg`: `nummer`, `titel`, `datum` (the draft's date or None), `gäller` (from
       when the changes take effect, as running text), `antal` ("21 ändringar") and
@@ -271,7 +271,7 @@ def render_annex(changes: Sequence[Change], old: "Spec", new: "Spec", number: in
                  findings: Sequence[str] = (),
                  options: "RenderOptions | None" = None) -> "RenderedMarkdown":
     """The annex as a rendered document (Markdown, title, header) for the pipeline."""
-    from .render.pipeline import RenderOptions, render_document
+    from ...render.pipeline import RenderOptions, render_document
 
     context = annex_context(changes, old, new, number, date, effective=effective,
                             findings=findings)

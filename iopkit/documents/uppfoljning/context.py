@@ -3,11 +3,11 @@
 For each goal its indicators and target values with empty columns for the outcome and a
 comment, the activities, the resources with a column for what was actually used, and the
 questions the group answers. The Markdown comes from the Jinja templates in
-`iopkit/templates/uppfoljning/`, rendered with the same sandboxed environment, context and
-escaping as the agreement draft (`iopkit.render`), so a user overrides them the same way:
-`--mallar KATALOG` with `KATALOG/uppfoljning/02-mal.md.j2`.
+`iopkit/documents/uppfoljning/templates/`, rendered with the same sandboxed environment,
+context and escaping as the agreement draft (`iopkit.render`), so a user overrides them
+the same way: `--mallar KATALOG` with `KATALOG/uppfoljning/02-mal.md.j2`.
 
-Besides the agreement's context (`iopkit.render.context.build_context`) the templates see
+Besides the agreement's context (`iopkit.documents.base.build_context`) the templates see
 `uppföljningsmöten` (the follow-up dates of the agreement, each with `nr` and `datum`)
 `årsrapporter` (the annual report deadlines, each with `datum` and `avser`),
 `årsrapport_antagen` (the agreement names no day: the dates are assumed anniversaries) and
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .render.pipeline import (
+from ...render.pipeline import (
     SUFFIXES,
     RenderOptions,
     SpecHasErrors,
@@ -29,9 +29,9 @@ from .render.pipeline import (
     spec_context,
     spec_stem,
 )
-from .spec.findings import CheckResult
+from ...spec.findings import CheckResult
 
-FOLDER = "uppfoljning"  # the document kind (render.kinds) and its template folder
+FOLDER = "uppfoljning"  # the document kind (documents.kinds) and its template folder
 
 
 def output_paths(spec_path: Path | str, out_dir: Path | None,
@@ -44,7 +44,7 @@ def output_paths(spec_path: Path | str, out_dir: Path | None,
 
 def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     """The agreement's template context plus the follow-up schedule."""
-    from .schedule import accounts_reports, annual_reports, recurring_dates
+    from ...schedule import accounts_reports, annual_reports, recurring_dates
 
     spec = result.spec
     assert spec is not None
@@ -69,7 +69,7 @@ def followup_context(result: CheckResult, options: RenderOptions) -> dict[str, A
 def render_followup_markdown(result: CheckResult, options: RenderOptions | None = None) -> str:
     """The report as Markdown. Raises SpecHasErrors, and render.templates.TemplateProblem
     when a template fails."""
-    from .render.pipeline import render_document
+    from ...render.pipeline import render_document
 
     options = options or RenderOptions()
     if result.spec is None or not result.ok:
@@ -82,7 +82,7 @@ def build_followup_outputs(result: CheckResult, out_dir: Path | None,
                            formats: Sequence[str],
                            options: RenderOptions) -> list[tuple[Path, bytes]]:
     """Every requested format in memory, in the order of `output_paths`."""
-    from .render.pipeline import document_outputs, finish_pdfs, render_document
+    from ...render.pipeline import document_outputs, finish_pdfs, render_document
 
     if result.spec is None or not result.ok:
         raise SpecHasErrors(result)
