@@ -137,7 +137,7 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
 
             require_soffice()
         else:
-            from ..writers.pdf.typst_pdf import check_style
+            from ..writers.pdf.typst_style import check_style
 
             check_style(options.templates_dir)
     return notes

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..files import UsageProblem, prepare_targets, write_set
 from .templates import SUFFIX, builtin_dir, builtin_folders
-from ..writers.pdf.typst_pdf import DATA_DIR, STYLE_FOLDER, STYLE_NAME
+from ..writers.pdf.typst_style import DATA_DIR, STYLE_FOLDER, STYLE_NAME
 
 WORD_BASE_NAME = "grund.docx"
 #: The Word base document: its styles, header and footer (`--referens-docx`).

@@ -108,7 +108,8 @@ def chart_block(series: Series) -> dict[str, Any]:
 def _chart_files(series: Sequence[Series], output: str, ppi: float | None = None
                  ) -> list[bytes]:
     """Every chart in one Typst compile, one page (one image) each, in order."""
-    from .typst_pdf import compile_pages, load_style
+    from .typst_pdf import compile_pages
+    from .typst_style import load_style
 
     if not series:
         return []
