@@ -202,7 +202,7 @@ def test_paraply_premises_the_kommun_uses_itself_are_not_aid(paraply) -> None:
     assert "lokaler: idrottsplanen i Norrliden (till Strömsby IF)" in resources
     assert "Norrlidens fritidslokal och idrottsplanen" not in resources
     money = section(paraply, "Ekonomi")
-    assert "Strömsby IF: 1 410 000 kr för hela avtalsperioden, varav bidrag 1 050 000 kr och " \
+    assert "Strömsby IF: 1 410 000 kr nominellt för hela avtalsperioden, varav bidrag 1 050 000 kr och " \
            "lokaler 360 000 kr" in money
     assert "fritidslokal" not in money
 

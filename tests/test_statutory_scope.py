@@ -150,9 +150,10 @@ def test_meddelarskydd_and_registerkontroll_follow_the_partnerships_own_activity
     assert "finansieras till en del med medel enligt avtalet" not in agreement
     assert "Särskilda villkor för verksamhet inom skyddat boende" not in agreement
     assert "Registerkontroll enligt lagen (2007:171)" not in agreement
-    assert "Hålls en insats i Stiftelsen Fristads skyddade boende, gäller lagen (2007:171) " \
-           "om registerkontroll av personal vid vissa boenden som tar emot barn för den." \
-        in agreement
+    # The boende is outside the partnership, so its insatser are not held there (R2 finding 6).
+    assert "Partnerskapets insatser hålls inte i Stiftelsen Fristads skyddade boende, som " \
+           "ligger utanför partnerskapet." in agreement
+    assert "Hålls en insats i Stiftelsen Fristads skyddade boende" not in agreement
     assert "lagen (2013:852) om registerkontroll av personer som ska arbeta med barn" \
         in agreement
     checklist = rendered["delat"]["checklista"]
