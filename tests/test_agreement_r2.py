@@ -222,3 +222,45 @@ def test_statutes_are_attached_for_information_only(docs, tmp_path: Path) -> Non
     data["bilagor"] = [b for b in data["bilagor"] if "stadgar" not in b.lower()]
     plain = render_data(tmp_path, data, "kvinnojour.yaml")
     assert "kännedom och ingår inte" not in plain
+
+
+# --- Finding 9: a public party is named with its deciding body ---------------------------
+
+
+def test_public_party_is_named_with_its_body(docs) -> None:
+    text = docs["region"]
+    assert "mellan Region Västerfjäll genom regionstyrelsen och Kvinno- och tjejjouren " \
+           "Ljusglimten" in text
+    assert "Behörigt organ: regionstyrelsen" in text
+    # A name that already says "genom …" is not repeated.
+    assert "Behörigt organ" not in docs["kvinnojour"]
+    assert "mellan Region Norrmark genom hälso- och sjukvårdsnämnden och" in docs["kvinnojour"]
+
+
+# --- Finding 10: § Uppföljning och utvärdering says when the evaluation is made ------------
+
+
+def test_evaluation_is_stated_when_the_spec_has_none(docs) -> None:
+    assert "Utvärdering. Parterna utvärderar partnerskapet gemensamt i god tid före " \
+           "avtalsperiodens slut, som underlag för ställningstagandet till förlängning enligt " \
+           "§ 16." in docs["delat"]
+    assert "Utvärdering. Parterna utvärderar partnerskapet gemensamt i god tid före " \
+           "avtalsperiodens slut, som underlag för ställningstagandet till ett nytt avtal." \
+        in docs["platser"]
+    # The parties' own text is kept as it is.
+    assert "Utvärdering. Extern följeforskning under avtalets andra år." \
+        in docs["dagverksamhet"]
+    assert "Parterna utvärderar partnerskapet gemensamt" not in docs["dagverksamhet"]
+
+
+# --- Finding 12: the avgränsning does not say the same thing twice ---------------------
+
+
+def test_avgränsning_does_not_repeat_what_the_parties_wrote(docs) -> None:
+    text = docs["delat"]
+    assert "Platserna i stiftelsens skyddade boende ingår inte i partnerskapet" in text
+    assert "Stiftelsen Fristads skyddade boende finansieras inte med medel enligt avtalet." \
+        in text
+    assert "Stiftelsen Fristads skyddade boende ingår inte i partnerskapet" not in text
+    assert "Kvinnojouren Lindans skyddade boende ingår inte i partnerskapet och finansieras " \
+           "inte med medel enligt avtalet." in docs["kvinnojour"]

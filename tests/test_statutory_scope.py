@@ -168,8 +168,11 @@ def test_the_agreement_says_the_boende_is_outside_and_not_funded(rendered):
     assert "10 kap. 1 §" not in agreement
     assert "kommunfullmäktige" not in section(agreement, "Underskrifter", "Bilagor")
     # avtal 2 and 5: the exclusion and the bar on funding the places, in so many words.
-    assert "Stiftelsen Fristads skyddade boende ingår inte i partnerskapet och finansieras " \
-           "inte med medel enligt avtalet." in agreement
+    # The spec's avgränsning already says the places are not part of it: only the funding
+    # is added (R2 finding 12).
+    assert "Platserna i stiftelsens skyddade boende ingår inte i partnerskapet" in agreement
+    assert "Stiftelsen Fristads skyddade boende finansieras inte med medel enligt avtalet." \
+        in agreement
     assert "Medlen får inte användas för kostnader för det skyddade boendet, som ligger " \
            "utanför partnerskapet, och inte för platser som ersätts enligt avtal om köp av " \
            "platser." in agreement
