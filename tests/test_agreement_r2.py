@@ -264,3 +264,23 @@ def test_avgränsning_does_not_repeat_what_the_parties_wrote(docs) -> None:
     assert "Stiftelsen Fristads skyddade boende ingår inte i partnerskapet" not in text
     assert "Kvinnojouren Lindans skyddade boende ingår inte i partnerskapet och finansieras " \
            "inte med medel enligt avtalet." in docs["kvinnojour"]
+
+
+# --- Finding 18: the PDF does not hyphenate names in tables ------------------------------
+
+
+def test_pdf_tables_do_not_split_names(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext saknas")
+    result = run(CliRunner(), "render", CASES["platser"], "-o", tmp_path, "-d", "avtal",
+                 "-f", "pdf", "--datum", "2026-12-02")
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "platser-avtal.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # Typst's patterns split "soci-alnämnden" and "Sund-vik"; the Word document does not
+    # hyphenate at all, and now neither do the PDF's tables.
+    assert "\u00ad" not in text
+    assert "Kvinnojouren Björken i Sundvik" in text
