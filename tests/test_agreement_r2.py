@@ -118,7 +118,7 @@ def test_immediate_termination_with_several_parties_follows_the_money(docs) -> N
     assert "En idéburen organisation kan lämna partnerskapet med omedelbar verkan om den " \
            "offentliga parten väsentligt bryter mot avtalet." in text
     assert "De övriga parterna kan gemensamt avsluta en parts deltagande med omedelbar " \
-           "verkan om punkt 4 gäller." in text
+           "verkan om punkt 4 gäller den parten." in text
     # Two parties: one regime, each may end it.
     two = between(docs["kvinnojour"], "Avtalstid, förlängning och uppsägning", "Ändringar och")
     assert "En part kan säga upp avtalet med omedelbar verkan om" in two
