@@ -64,11 +64,14 @@ def test_statutory_insats_inside_does_not_also_say_nothing_is_bought(docs) -> No
     assert "inte tjänster som den offentliga parten köper" not in text
     assert "Bidraget är inte ersättning för tjänster" not in text
     assert "köper inga tjänster genom avtalet" not in text
+    # Nor that the kommun cannot require an insats it hands over (KL 10 kap.).
+    assert "kan inte kräva att" not in text
     # Where the statutory activity is outside the partnership the grant text stays.
     for name in ("kvinnojour", "delat", "dagverksamhet"):
         assert "Dessa insatser är inte tjänster som den offentliga parten köper" in docs[name]
         assert "Bidraget är inte ersättning för tjänster som den offentliga parten köper." \
             in docs[name]
+        assert "den offentliga parten kan inte kräva att verksamheten genomförs" in docs[name]
 
 
 # --- Finding 2: no double funding from the kommuner's placements ----------------------
