@@ -111,6 +111,17 @@ def test_decisions_taken_before_the_draft_cover_the_text_they_approved(docs) -> 
     assert "gäller den text som det avsåg" not in docs["dagverksamhet"]
 
 
+def test_one_decision_taken_before_the_draft(tmp_path: Path) -> None:
+    data = load(CANONICAL)
+    data["process"]["beslut"][0]["datum"] = "2026-11-24"
+    text = render_data(tmp_path, data)
+    assert "Avtalet har godkänts av styrelsen för Föreningen Vinternatt den 24 november 2026" \
+        in text
+    assert "Beslutet gäller den text som det avsåg. Har avtalet ändrats efter beslutet, " \
+           "bekräftar partens behöriga organ den slutliga texten innan avtalet undertecknas." \
+        in text
+
+
 # --- Finding 5: immediate termination follows the money ------------------------------
 
 
