@@ -267,7 +267,7 @@ def test_återkrav(tmp_path: Path) -> None:
     text = section(render(tmp_path, canonical()), "Ekonomi")
     assert "får den offentliga parten hålla inne utbetalningar medan saken utreds" in text
     assert "senast på förfallodagen, som är den 30:e dagen efter den dag då kravet skickades" in text
-    assert "dröjsmålsränta enligt 6 § räntelagen (1975:635) från förfallodagen" in text
+    assert "dröjsmålsränta enligt räntelagen (1975:635) från förfallodagen" in text
     assert "den part som har betalat ut medlen" not in text
 
 

@@ -125,7 +125,8 @@ def test_agreement_says_the_namnd_proposes_and_fullmaktige_approves(runner, tmp_
     assert "socialnämnden Centrum den 15 december 2026" in signatures
     assert "som föreslår kommunfullmäktige att godkänna avtalet" in signatures
     assert "för Göteborgs kommun godkänns avtalet därför av kommunfullmäktige" in signatures
-    assert "Beslut i kommunfullmäktige (datum och paragraf)" in signatures
+    assert "Avtalet undertecknas för Göteborgs kommun först när kommunfullmäktige har " \
+           "godkänt det." in signatures
     assert "Avtalet ska godkännas" not in signatures
     # Once the nämnd has decided, the agreement is still not the approved text.
     later = agreement_text(runner, spec, date="2026-12-20")

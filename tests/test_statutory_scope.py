@@ -150,9 +150,10 @@ def test_meddelarskydd_and_registerkontroll_follow_the_partnerships_own_activity
     assert "finansieras till en del med medel enligt avtalet" not in agreement
     assert "Särskilda villkor för verksamhet inom skyddat boende" not in agreement
     assert "Registerkontroll enligt lagen (2007:171)" not in agreement
-    assert "Hålls en insats i Stiftelsen Fristads skyddade boende, gäller lagen (2007:171) " \
-           "om registerkontroll av personal vid vissa boenden som tar emot barn för den." \
-        in agreement
+    # The boende is outside the partnership, so its insatser are not held there (R2 finding 6).
+    assert "Partnerskapets insatser hålls inte i Stiftelsen Fristads skyddade boende, som " \
+           "ligger utanför partnerskapet." in agreement
+    assert "Hålls en insats i Stiftelsen Fristads skyddade boende" not in agreement
     assert "lagen (2013:852) om registerkontroll av personer som ska arbeta med barn" \
         in agreement
     checklist = rendered["delat"]["checklista"]
@@ -167,8 +168,11 @@ def test_the_agreement_says_the_boende_is_outside_and_not_funded(rendered):
     assert "10 kap. 1 §" not in agreement
     assert "kommunfullmäktige" not in section(agreement, "Underskrifter", "Bilagor")
     # avtal 2 and 5: the exclusion and the bar on funding the places, in so many words.
-    assert "Stiftelsen Fristads skyddade boende ingår inte i partnerskapet och finansieras " \
-           "inte med medel enligt avtalet." in agreement
+    # The spec's avgränsning already says the places are not part of it: only the funding
+    # is added (R2 finding 12).
+    assert "Platserna i stiftelsens skyddade boende ingår inte i partnerskapet" in agreement
+    assert "Stiftelsen Fristads skyddade boende finansieras inte med medel enligt avtalet." \
+        in agreement
     assert "Medlen får inte användas för kostnader för det skyddade boendet, som ligger " \
            "utanför partnerskapet, och inte för platser som ersätts enligt avtal om köp av " \
            "platser." in agreement
