@@ -161,13 +161,37 @@ def todo_texts(result: "CheckResult") -> list[str]:
     found = legal_verdict(result)
     given = getattr(found, "todo", None)
     if given:
-        return [plain(str(t)) for t in given]
+        return _merged_signs(found.blocking, [plain(str(t)) for t in given])
     out: list[str] = []
     for finding in found.blocking:
         text = TODO_TEXTS.get(finding.code) or plain(finding.message)
         if text not in out:
             out.append(text)
     return out
+
+
+#: Blocking findings that already say the insats is statutory and what to do instead.
+STATUTORY_CODES = ("IOP108", "IOP184")
+
+
+def _merged_signs(blocking: list["Finding"], todo: list[str]) -> list[str]:
+    """With a statutory insats on the list, the other signs of a public contract from
+    the plain questions (IOP180) are facts behind the same point: one sentence added to
+    that item, not the same remedy repeated (R1 21)."""
+    from .rules.procurement import SIGN_TEXT
+    from .rules.verdict import todo_text
+
+    first = next((f for f in blocking if f.code in STATUTORY_CODES), None)
+    signs = [f for f in blocking if f.code == "IOP180" and f.path
+             and str(f.path[-1]) in SIGN_TEXT]
+    if first is None or not signs:
+        return todo
+    dropped = {plain(todo_text(f)) for f in signs}
+    kept = [t for t in todo if t not in dropped]
+    facts = " och att ".join(SIGN_TEXT[str(f.path[-1])] for f in signs)
+    target = plain(todo_text(first))
+    return [f"{t} Underlaget visar också att {facts}; det talar för att avtalet är ett "
+            "offentligt kontrakt." if t == target else t for t in kept]
 
 
 def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
@@ -357,6 +381,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # underlag, in the checklist; they are no matter for the nämnd.
     shown = blocking | {id(f) for f in aid_open} | \
         {id(f) for f in warnings if f.code in DRAFTING_HINTS}
+    # Page 1 already says the places must leave the agreement (IOP108/IOP184): when
+    # fullmäktige could decide in time (IOP196) is no risk beside a blocked decision.
+    if any(f.code in STATUTORY_CODES for f in found.blocking):
+        shown |= {id(f) for f in warnings if f.code == "IOP196"}
     open_risks = [risk_text(f) for f in warnings
                   if not f.silenced and id(f) not in shown]
     # A silenced finding is no risk: only a legal sign that an assessment has lifted

@@ -1,0 +1,141 @@
+"""The memo and checklist after the second reading R1 (issue 20; /work/wt/read/R1-findings.md):
+each test renders a case to .docx and reads back what the nämnd or the officer reads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run
+from render_helpers import docx_text, norm
+from test_tjansteskrivelse import first_page, section
+
+FIXTURES = Path(__file__).parent / "data" / "skyddat"
+DATE = "2026-12-02"
+KINDS = ("checklista", "tjansteskrivelse")
+
+
+def render(runner, spec: Path) -> dict[str, str]:
+    result = run(runner, "render", spec, "--dokument", ",".join(KINDS), "-f", "docx",
+                 "--datum", DATE, "--force")
+    assert result.exit_code == 0, result.output
+    return {kind: norm(docx_text(spec.with_name(f"{spec.stem}-{kind}.docx")))
+            for kind in KINDS}
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> dict[str, dict[str, str]]:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    directory = tmp_path_factory.mktemp("r1")
+    sources = {name: FIXTURES / f"{name}.yaml" for name in ("platser", "delat", "region")}
+    sources.update({name: EXAMPLES / f"{name}.yaml" for name in ("paraply", "kvinnojour")})
+    out = {}
+    for name, source in sources.items():
+        spec = directory / f"{name}.yaml"
+        shutil.copy(source, spec)
+        out[name] = render(runner, spec)
+    return out
+
+
+# 1. A region: its competence covers the organisation's own activity, not the places.
+
+def test_region_memo_does_not_offer_to_procure_places_it_cannot_buy(docs):
+    memo = docs["region"]["tjansteskrivelse"]
+    page = first_page(memo)
+    assert "Avtalet avgränsas till organisationens egen verksamhet. Platserna i det skyddade " \
+           "boendet köps av de kommuner vars socialnämnder placerar där" in page
+    assert "Om kommunerna ska bli parter behöver platserna ändå tas ut ur bidraget eller " \
+           "upphandlas, innan regionstyrelsen beslutar." in page
+    assert "eller kommunen bli part" not in memo
+    competence = section(memo, "Befogenhet enligt kommunallagen", "Vem som beslutar")
+    assert "Förvaltningen bedömer att Region Västerfjäll får stödja organisationens egen " \
+           "verksamhet" in competence
+    assert "Det är inte visat att det är en angelägenhet för Region Västerfjäll att " \
+           "finansiera platser" in competence
+    assert "har sådan anknytning och är en angelägenhet" not in competence
+    deciding = section(memo, "Vem som beslutar", "Upphandling")
+    assert "platserna genom en upphandling" not in deciding
+    assert "När ett bidrag finansierar platser för kommunens egna placeringar" not in deciding
+    assert "det är socialnämnden i den placerande kommunen som beslutar om och betalar " \
+           "platserna" in deciding
+
+
+# 21. Page 1: the signs of a public contract are facts behind the statutory item.
+
+def test_platser_page_one_states_the_signs_once(docs):
+    page = first_page(docs["platser"]["tjansteskrivelse"])
+    assert page.count("eller så förklarar förvaltningen i upphandlingsbedömningen") == 0
+    assert "Underlaget visar också att deltagarna placeras eller hänvisas genom den " \
+           "offentliga partens beslut om enskilda och att den offentliga parten behöver få " \
+           "verksamheten utförd" in page
+    assert " 3. " not in page
+
+
+# 4. The fullmäktige timing is no risk beside a blocked decision.
+
+def test_platser_risks_do_not_say_a_blocking_matter_does_not_stop_the_decision(docs):
+    memo = docs["platser"]["tjansteskrivelse"]
+    risks = section(memo, "Risker", "Ekonomiska konsekvenser")
+    assert "kommunfullmäktige beslutar om avtalet" not in risks
+    assert "hindrar inte ett beslut" not in risks
+
+
+# 5. Bakgrund does not state as fact what the verdict denies.
+
+@pytest.mark.parametrize("name", ["platser", "region"])
+def test_blocked_statutory_memo_background_is_conditional(docs, name):
+    memo = docs[name]["tjansteskrivelse"]
+    background = section(memo, "Bakgrund", "Behov, mål och insatser")
+    assert "det är inte betalning för en tjänst som" not in background
+    assert "i det här förslaget är det inte uppfyllt för platserna i boendet" in background
+
+
+def test_delat_background_still_states_the_principle(docs):
+    background = section(docs["delat"]["tjansteskrivelse"], "Bakgrund", "Behov, mål och")
+    assert "det är inte betalning för en tjänst som" in background
+
+
+# 14. State aid: before the decision, 2 kap. 8 § on page 1, one recovery sentence.
+
+@pytest.mark.parametrize("name,organ", [("platser", "socialnämnden"),
+                                        ("region", "regionstyrelsen")])
+def test_state_aid_gap_is_closed_before_the_decision(docs, name, organ):
+    memo = docs[name]["tjansteskrivelse"]
+    aid = section(memo, "Statsstöd", "Tillstånd och meddelarskydd")
+    assert f"eller en annan grund väljas, innan {organ} beslutar." in aid
+    assert "innan avtalet skrivs under" not in aid
+    assert aid.count("med ränta") == 1
+    page = first_page(memo)
+    assert f"innan {organ} beslutar behöver den pröva om det finns synnerliga skäl för " \
+           "stödet (2 kap. 8 § kommunallagen" in page
+    assert "eller tas det skyddade boendet" not in memo
+    assert "eller så tas det skyddade boendet ut ur avtalet" in page
+
+
+# 18. Lex Sarah goes to the nämnd that decided the insats.
+
+def test_lex_sarah_names_the_deciding_kommun(docs):
+    memo = docs["region"]["tjansteskrivelse"]
+    assert "socialnämnden i kommunen om sådana rapporter" not in memo
+    assert "informerar socialnämnden i den kommun som har beslutat om insatsen om sådana " \
+           "rapporter" in memo
+
+
+# 2. De minimis: the declaration and the notice are listed for the meeting.
+
+def test_paraply_page_one_lists_the_de_minimis_steps_before_the_meeting(docs):
+    page = first_page(docs["paraply"]["tjansteskrivelse"])
+    assert "Före sammanträdet ska följande vara gjort" in page
+    assert "har lämnat en skriftlig försäkran om annat stöd av mindre betydelse" in page
+    assert "med det stödet inräknat" in page
+    assert "har fått ett skriftligt besked om stödets belopp" in page
+    assert "Visar en försäkran att taket överskrids föreslår förvaltningen inte att avtalet " \
+           "godkänns." in page
+
+
+def test_no_de_minimis_no_meeting_list(docs):
+    assert "Före sammanträdet ska" not in first_page(docs["delat"]["tjansteskrivelse"])
