@@ -262,7 +262,11 @@ def _ivo_permits(result: "CheckResult") -> list[dict[str, Any]]:
         if permit is None or not party.is_nonprofit:
             continue
         covers = list(getattr(permit, "covers", []) or [])
-        out.append({"part": party.name, "text": str(permit), "avser": covers})
+        # The map form: the date in running text and the dnr apart (R1 20); a text
+        # permit is quoted as written.
+        out.append({"part": party.name, "text": str(permit), "avser": covers,
+                    "datum": getattr(permit, "date", None),
+                    "dnr": getattr(permit, "case_number", None)})
     return out
 
 

@@ -139,3 +139,64 @@ def test_paraply_page_one_lists_the_de_minimis_steps_before_the_meeting(docs):
 
 def test_no_de_minimis_no_meeting_list(docs):
     assert "Före sammanträdet ska" not in first_page(docs["delat"]["tjansteskrivelse"])
+
+
+# 20. The permit in the officer's words, without the checker's plausibility rule.
+
+def test_permit_sentence_has_no_plausibility_note_and_a_running_date(docs):
+    for name in ("platser", "region"):
+        memo = docs[name]["tjansteskrivelse"]
+        assert "kan inte vara beviljat före den 1 april 2024" not in memo
+    region = docs["region"]["tjansteskrivelse"]
+    assert "Kvinno- och tjejjouren Ljusglimten har sedan den 3 oktober 2024 tillstånd från " \
+           "IVO för skyddat boende (dnr 3.5.1-41290/2024)." in region
+    assert "beviljat 2024-10-03" not in region
+
+
+# 13. One later budget year is singular; the fixture's finansiering no longer claims
+# future ramar.
+
+def test_one_bound_year_is_singular(docs):
+    memo = docs["region"]["tjansteskrivelse"]
+    assert "åtagandet binder budgeten för 2028: medlen för det året behöver rymmas i den ram " \
+           "som regionfullmäktige ger regionstyrelsen för året." in memo
+    assert "budgetarna för 2028" not in memo
+    assert "och följande år" not in memo
+    platser = docs["platser"]["tjansteskrivelse"]
+    assert "binder budgetarna för 2028 och 2029: medlen för de åren" in platser
+
+
+# 12. De minimis in the checklist: the grantor's decision, not the boards'.
+
+def test_checklist_de_minimis_concerns_the_grantors_decision(docs):
+    checklist = docs["paraply"]["checklista"]
+    assert "Försäkran och beskedet ska finnas innan kommunstyrelsen beslutar om stödet och " \
+           "innan avtalet undertecknas. De idéburna organisationernas egna beslut påverkas " \
+           "inte." in checklist
+    assert "Beslut finns redan i beskrivningen" not in checklist
+    assert "beslutet fattas på nytt" not in checklist  # the boards' decisions of November
+
+
+# 19 and 23. The checklist does not tick what the memo calls incomplete.
+
+def test_checklist_keeps_procurement_and_screening_open_with_open_signs(docs):
+    region = docs["region"]["checklista"]
+    assert "☐ Upphandling enligt lagen (2016:1145)" in region
+    assert "Bedömningen behöver kompletteras: den bemöter inte tecknet på ett offentligt " \
+           "kontrakt som är öppet (IOP184" in region
+    platser = docs["platser"]["checklista"]
+    assert "☐ Tecken på ett offentligt kontrakt är öppna (IOP108, IOP180)" in platser
+    delat = docs["delat"]["checklista"]
+    assert "Tecken på ett offentligt kontrakt är öppna" not in delat
+
+
+def test_checklist_language(docs):
+    assert "den ram som regionfullmäktige fastställer" in docs["region"]["checklista"]
+    delat = docs["delat"]["checklista"]
+    assert "finansierar den verksamheten. För partnerskapets egen verksamhet (socialtjänst) " \
+           "gäller lagen om den uppfyller de tre villkoren" in delat
+    assert delat.count("lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter") == 1
+    kvinnojour = docs["kvinnojour"]["checklista"]
+    assert "finansierar den verksamheten. Partnerskapets verksamhet ligger enligt " \
+           "beskrivningen utanför lagen om meddelarskydd" in kvinnojour
+    assert "(övrigt)" not in kvinnojour
