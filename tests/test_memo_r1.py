@@ -200,3 +200,34 @@ def test_checklist_language(docs):
     assert "finansierar den verksamheten. Partnerskapets verksamhet ligger enligt " \
            "beskrivningen utanför lagen om meddelarskydd" in kvinnojour
     assert "(övrigt)" not in kvinnojour
+
+
+# 16. Children's groups: the duty to report concern, also outside a skyddat boende.
+
+def test_childrens_groups_carry_the_duty_to_report(docs):
+    kvinnojour = section(docs["kvinnojour"]["tjansteskrivelse"], "Barnrättsperspektiv",
+                         "Förslag till beslut")
+    assert "skyldiga att genast anmäla till socialnämnden i den kommun där barnet vistas om " \
+           "de får kännedom om eller misstänker att ett barn far illa (socialtjänstlagen " \
+           "(2025:400))" in kvinnojour
+    delat = section(docs["delat"]["tjansteskrivelse"], "Barnrättsperspektiv",
+                    "Förslag till beslut")
+    assert "skyldiga att genast anmäla till socialnämnden om de får kännedom" in delat
+    # A skyddat boende in the partnership says it once, in its own section.
+    platser = section(docs["platser"]["tjansteskrivelse"], "Barnrättsperspektiv",
+                      "Förslag till beslut")
+    assert "far illa" not in platser
+
+
+# 9 and 17. Secrecy follows the information from the public side.
+
+def test_memo_states_secrecy_and_consent(docs):
+    region = section(docs["kvinnojour"]["tjansteskrivelse"], "Personuppgifter", "Risker")
+    assert "sekretess inom hälso- och sjukvården (25 kap. 1 § offentlighets- och " \
+           "sekretesslagen (2009:400)), lämnas till organisationen endast med den enskildes " \
+           "samtycke eller när det annars följer av lag eller annan författning " \
+           "(12 kap. 2 §). Samtycket dokumenteras." in region
+    kommun = section(docs["delat"]["tjansteskrivelse"], "Personuppgifter", "Risker")
+    assert "socialtjänstsekretess (26 kap. 1 § offentlighets- och sekretesslagen (2009:400))" \
+        in kommun
+    assert "tystnadsplikt enligt avtalet" in kommun
