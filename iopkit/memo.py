@@ -82,6 +82,7 @@ TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen",
 _CODE = re.compile(r"\s*\(?\bIOP\d{3}\b\)?:?")
 _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
+_LOU_FULL = re.compile(r"lagen\s+\(2016:1145\)\s+om\s+offentlig\s+upphandling(\s+\(LOU\))?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
 
 
@@ -412,7 +413,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     inserted = [m["beskrivning"] for m in own] + [
         r["beskrivning"] for a in context["bedömning"]["stöd_per_mottagare"]
         for r in a["i_natura"]] + [
-        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]]
+        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]] + [
+        # An indicator's source follows "(källa: …" inside the goals table (R1 22).
+        i["källa"] for m in context["mål"] for i in m["indikatorer"] if i.get("källa")]
     running = {text: in_running_text(text, names) for text in inserted if text}
 
     # The risks come after Befogenhet (kommunallagen in full) and the skyddat boende
@@ -494,6 +497,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # (IOP195): the memo then never says "Jäv har prövats för" this body.
         "jäv_annat_organ": any(f.code == "IOP195" for f in result.findings),
         "finansiering": spec.economy.financing if spec is not None else None,
+        # The procurement assessment follows the sentence that introduces LOU: the
+        # short form, not the full title again (skrivregler; R1 22).
+        "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
     }
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse

@@ -231,3 +231,22 @@ def test_memo_states_secrecy_and_consent(docs):
     assert "socialtjänstsekretess (26 kap. 1 § offentlighets- och sekretesslagen (2009:400))" \
         in kommun
     assert "tystnadsplikt enligt avtalet" in kommun
+
+
+# 22. Skrivregler: no capital after a colon on a common noun; LOU short after its title.
+
+def test_sources_in_the_goal_table_continue_the_sentence(docs):
+    kvinnojour = docs["kvinnojour"]["tjansteskrivelse"]
+    assert "(källa: regionens utbildningsregister)" in kvinnojour
+    assert "(källa: Regionens" not in kvinnojour
+    paraply = docs["paraply"]["tjansteskrivelse"]
+    assert "(källa: organisationernas närvarostatistik, utan namn)" in paraply
+    # A name keeps its capital.
+    assert "(källa: Strömsby kommuns trygghetsmätning)" in paraply
+
+
+@pytest.mark.parametrize("name", ["kvinnojour", "paraply"])
+def test_procurement_assessment_uses_the_short_form(docs, name):
+    procurement = section(docs[name]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert procurement.count("(2016:1145)") == 1
+    assert "offentligt kontrakt enligt LOU" in procurement

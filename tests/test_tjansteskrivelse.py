@@ -92,7 +92,7 @@ def test_canonical_memo(runner, canonical):
     assert "Förvaltningen bedömer därför att 2 kap. 8 § inte hindrar stödet" in assessment
     # The officer's assessment ends in its conclusion; the memo does not add a second
     # one (second reading 2026-12-02, TS/CL 24).
-    assert "Avtalet är därför inte ett offentligt kontrakt enligt lagen" in assessment
+    assert "Avtalet är därför inte ett offentligt kontrakt enligt LOU" in assessment
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" \
         not in assessment
     assert "HFD 2020 ref. 15 (mål 3165-19)" in assessment
