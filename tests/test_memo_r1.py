@@ -137,8 +137,30 @@ def test_paraply_page_one_lists_the_de_minimis_steps_before_the_meeting(docs):
            "godkänns." in page
 
 
-def test_no_de_minimis_no_meeting_list(docs):
-    assert "Före sammanträdet ska" not in first_page(docs["delat"]["tjansteskrivelse"])
+def test_no_open_prerequisite_no_meeting_list(docs):
+    assert "Före sammanträdet ska" not in first_page(docs["kvinnojour"]["tjansteskrivelse"])
+
+
+# 15. Whether lag (2017:151) applies changes the text approved: settled before the meeting.
+
+def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
+    memo = docs["delat"]["tjansteskrivelse"]
+    page = first_page(memo)
+    assert "Före sammanträdet ska följande vara gjort" in page
+    assert "Det är bedömt om lagen (2017:151) om meddelarskydd i vissa enskilda " \
+           "verksamheter gäller för partnerskapets verksamhet (socialtjänst)" in page
+    assert "Gäller lagen ska avtalet ange det." in page
+    assert "försäkran" not in page  # no de minimis here
+    assert "Det behöver bekräftas innan avtalet skrivs under" not in memo
+    assert "Det behöver bekräftas före sammanträdet (se första sidan)" in memo
+    assert memo.count("(2017:151)") == 1
+
+
+def test_whistleblower_conclusion_gives_its_reason(docs):
+    memo = docs["kvinnojour"]["tjansteskrivelse"]
+    assert "gäller lagen inte enligt underlaget" not in memo
+    assert "Partnerskapets egen verksamhet hör inte till något av de områden som lagen anger " \
+           "(2 §); förvaltningen bedömer därför att lagen inte gäller för den." in memo
 
 
 # 20. The permit in the officer's words, without the checker's plausibility rule.
