@@ -72,7 +72,8 @@ def test_platser_page_one_states_the_signs_once(docs):
     assert "Underlaget visar också att deltagarna placeras eller hänvisas genom den " \
            "offentliga partens beslut om enskilda och att den offentliga parten behöver få " \
            "verksamheten utförd" in page
-    assert " 3. " not in page
+    assert "Underlaget visar att den offentliga parten behöver få verksamheten utförd" \
+        not in page
 
 
 # 4. The fullmäktige timing is no risk beside a blocked decision.
@@ -272,3 +273,24 @@ def test_procurement_assessment_uses_the_short_form(docs, name):
     procurement = section(docs[name]["tjansteskrivelse"], "Upphandling", "Statsstöd")
     assert procurement.count("(2016:1145)") == 1
     assert "offentligt kontrakt enligt LOU" in procurement
+
+
+# 24. A grant to a trossamfund supports its open activity, not its religious activity.
+
+def test_grant_to_a_trossamfund_is_limited_to_its_open_activity(docs):
+    competence = section(docs["paraply"]["tjansteskrivelse"], "Befogenhet enligt kommunallagen",
+                         "Vem som beslutar")
+    assert "En kommun eller region får stödja ett trossamfunds sociala verksamhet, men inte " \
+           "dess religiösa verksamhet. Stödet till Equmeniaförsamlingen i Strömsby (bidrag " \
+           "till läxhjälpen i församlingshemmet) förutsätter att verksamheten är öppen för " \
+           "alla oavsett tro" in competence
+    assert "trossamfund" not in docs["delat"]["tjansteskrivelse"]
+
+
+# 11. Paraply says how the grants relate to the organisations' earlier grants.
+
+def test_paraply_states_the_relation_to_earlier_grants(docs):
+    money = section(docs["paraply"]["tjansteskrivelse"], "Ekonomiska konsekvenser",
+                    "Barnrättsperspektiv")
+    assert "Bidragen ersätter de projektbidrag som organisationerna tidigare har fått från " \
+           "Strömsby kommun för samma verksamhet." in money
