@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .render.agreement import definite
 from .spec.yearly import calendar_split
 from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from .memo_todo import STATUTORY_CODES, todo_texts, with_occupancy
 
 if TYPE_CHECKING:
     from .render.pipeline import RenderOptions
@@ -38,39 +39,6 @@ BUSINESS_TYPES = ("ekonomisk förening", "aktiebolag med särskild vinstutdelnin
 #: Delegates that are elected (KL 6 kap. 37 §; reported under 6 kap. 40 §); any other
 #: delegate is taken to be an anställd (7 kap. 5 §; reported under 7 kap. 8 §).
 ELECTED_DELEGATE_WORDS = ("utskott", "presidium", "ordförande", "ledamot", "ersättare")
-
-#: What must be done first, per blocking rule, in the officer's words (used until the
-#: verdict carries its own `todo` texts).
-TODO_TEXTS = {
-    "IOP101": "Ersättningen per prestation tas bort. Ett partnerskap kan bara ge bidrag till "
-              "organisationens egen verksamhet; ska den offentliga parten köpa tjänsten "
-              "behöver den upphandlas, eventuellt som en upphandling reserverad för "
-              "idéburna organisationer (19 kap. 25 a § LOU).",
-    "IOP102": "Vitena tas bort ur avtalet. Den offentliga partens sanktion när villkoren inte "
-              "uppfylls är att stoppa utbetalningar och kräva tillbaka medel.",
-    "IOP103": "En bedömning görs och dokumenteras av om avtalet är ett offentligt kontrakt "
-              "enligt lagen (2016:1145) om offentlig upphandling.",
-    "IOP105": "Upphandlingsbedömningen behöver bemöta att den offentliga parten bara bidrar "
-              "med pengar medan organisationen ansvarar för alla insatser, eller så ändras "
-              "fördelningen av insatser och resurser.",
-    "IOP106": "Kopplingen mellan pengarna och platser, deltagare, besök eller timmar tas bort, "
-              "eller så bemöts den i upphandlingsbedömningen.",
-    "IOP108": "Det utreds om verksamheten är en insats som den offentliga parten enligt lag "
-              "ska ge enskilda och som organisationen skulle utföra åt den. I så fall "
-              "behöver avtalet delas: ett partnerskap för organisationens egen verksamhet "
-              "och platserna genom upphandling, och fullmäktige besluta om en kommunal "
-              "angelägenhet lämnas över (10 kap. 1 § kommunallagen).",
-    "IOP110": "En statsstödsbedömning görs: stödet är över taket för stöd av mindre "
-              "betydelse och kan vara otillåtet statsstöd.",
-    "IOP112": "Stödet är över taket för stöd av mindre betydelse och kan inte lämnas på den "
-              "grunden. En annan grund väljs (till exempel kommissionens beslut 2012/21/EU "
-              "med en uppdragsakt), eller så minskas stödet.",
-    "IOP126": "Det anges vilken organisation som tar emot varje belopp.",
-    "IOP127": "Ett bidrag går till en part som inte är idéburen; mottagaren rättas.",
-    "IOP145": "Organisationen visar tillstånd från Inspektionen för vård och omsorg (IVO) för "
-              "verksamheten, eller att den har ansökt om tillstånd enligt "
-              "övergångsbestämmelserna.",
-}
 
 #: Findings about the underlag's wording, not the matter: the checklist shows them, the
 #: memo does not.
@@ -154,45 +122,6 @@ def cite_first(texts: list[str], cited: set[str] | None = None
             text = pattern.sub(one, text)
         out.append(text)
     return out, seen
-
-
-def todo_texts(result: "CheckResult") -> list[str]:
-    """What must be done before the decision, one plain sentence per blocking finding:
-    the verdict's own texts when it has them, else derived here."""
-    found = legal_verdict(result)
-    given = getattr(found, "todo", None)
-    if given:
-        return _merged_signs(found.blocking, [plain(str(t)) for t in given])
-    out: list[str] = []
-    for finding in found.blocking:
-        text = TODO_TEXTS.get(finding.code) or plain(finding.message)
-        if text not in out:
-            out.append(text)
-    return out
-
-
-#: Blocking findings that already say the insats is statutory and what to do instead.
-STATUTORY_CODES = ("IOP108", "IOP184")
-
-
-def _merged_signs(blocking: list["Finding"], todo: list[str]) -> list[str]:
-    """With a statutory insats on the list, the other signs of a public contract from
-    the plain questions (IOP180) are facts behind the same point: one sentence added to
-    that item, not the same remedy repeated (R1 21)."""
-    from .rules.procurement import SIGN_TEXT
-    from .rules.verdict import todo_text
-
-    first = next((f for f in blocking if f.code in STATUTORY_CODES), None)
-    signs = [f for f in blocking if f.code == "IOP180" and f.path
-             and str(f.path[-1]) in SIGN_TEXT]
-    if first is None or not signs:
-        return todo
-    dropped = {plain(todo_text(f)) for f in signs}
-    kept = [t for t in todo if t not in dropped]
-    facts = " och att ".join(SIGN_TEXT[str(f.path[-1])] for f in signs)
-    target = plain(todo_text(first))
-    return [f"{t} Underlaget visar också att {facts}; det talar för att avtalet är ett "
-            "offentligt kontrakt." if t == target else t for t in kept]
 
 
 def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
@@ -349,7 +278,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # or a state agency with no kommun among the parties cannot hand it over (IOP184).
     kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
     kommuns_insats = statutory and not kommun_party
-    todo, cited = cite_first(todo_texts(result))
+    todo, cited = cite_first(with_occupancy(result, todo_texts(result), context))
     if known:
         # The rules say "nämnden"; the memo names the body that decides ("innan
         # regionstyrelsen beslutar").

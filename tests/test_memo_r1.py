@@ -294,3 +294,12 @@ def test_paraply_states_the_relation_to_earlier_grants(docs):
                     "Barnrättsperspektiv")
     assert "Bidragen ersätter de projektbidrag som organisationerna tidigare har fått från " \
            "Strömsby kommun för samma verksamhet." in money
+
+
+# 6. The occupancy target ties the grant to places.
+
+def test_occupancy_target_is_named_in_the_statutory_item(docs):
+    page = first_page(docs["platser"]["tjansteskrivelse"])
+    assert "Målet om beläggning i boendet, minst 85 procent, knyter dessutom bidraget till " \
+           "att platserna fylls; det är i praktiken ersättning för platser" in page
+    assert "beläggning" not in first_page(docs["region"]["tjansteskrivelse"]).lower()
