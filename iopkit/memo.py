@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .render.agreement import definite
-from .spec.yearly import calendar_split
+from .spec.yearly import calendar_split, calendar_split_by_months
 from .rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .memo_todo import STATUTORY_CODES, todo_texts, with_occupancy
 
@@ -291,11 +291,13 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # Budgets are per calendar year: with avtalsår that are not calendar years, the
     # commitment binds the calendar years its money falls in after the first
     # (spec/yearly.py, calendar_split: for budgeting only).
+    split: dict[int, int] = {}
     if context["kalenderår"] or spec is None:
         budget_years = money_years
     else:
         split = calendar_split(per_year, spec.period.start, spec.period.end)
         budget_years = [y for y in sorted(split) if split[y]]
+        split = calendar_split_by_months(per_year, spec.period.start, spec.period.end) or split
     binds = budget_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
 
     signers = party["firmatecknare"] if party else []
@@ -405,6 +407,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "medel_per_år": per_year,
         "medel_summa": sum(m["summa"] for m in own),
         "binder_år": binds,
+        # Avtalsår that are not calendar years: the amount per budget year (R1 25).
+        "per_budgetår": {y: split[y] for y in sorted(split) if split[y]},
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
         "näringsidkare_öppen": business_open,

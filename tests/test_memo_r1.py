@@ -303,3 +303,25 @@ def test_occupancy_target_is_named_in_the_statutory_item(docs):
     assert "Målet om beläggning i boendet, minst 85 procent, knyter dessutom bidraget till " \
            "att platserna fylls; det är i praktiken ersättning för platser" in page
     assert "beläggning" not in first_page(docs["region"]["tjansteskrivelse"]).lower()
+
+
+# 25. Avtalsår from 1 March: the amount per budget year.
+
+def test_march_to_february_years_state_the_amount_per_budget_year(docs):
+    money = section(docs["kvinnojour"]["tjansteskrivelse"], "Ekonomiska konsekvenser",
+                    "Barnrättsperspektiv")
+    assert "Avtalsåren följer inte kalenderåren. Fördelat på budgetår efter den tid av varje " \
+           "avtalsår som infaller under kalenderåret är beloppen 1 500 000 kr för 2027, " \
+           "1 800 000 kr för 2028, 1 800 000 kr för 2029 och 300 000 kr för 2030." in money
+    assert "Avtalsåren följer inte" not in docs["paraply"]["tjansteskrivelse"]
+
+
+def test_split_by_months_falls_back_to_days_for_odd_years():
+    import datetime as dt
+
+    from iopkit.spec.yearly import calendar_split_by_months
+
+    assert calendar_split_by_months({2027: 1_200_000}, dt.date(2027, 7, 1),
+                                    dt.date(2028, 6, 30)) == {2027: 600_000, 2028: 600_000}
+    assert calendar_split_by_months({2027: 1_000}, dt.date(2027, 7, 15),
+                                    dt.date(2028, 7, 14)) == {}
