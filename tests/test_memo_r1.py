@@ -325,3 +325,41 @@ def test_split_by_months_falls_back_to_days_for_odd_years():
                                     dt.date(2028, 6, 30)) == {2027: 600_000, 2028: 600_000}
     assert calendar_split_by_months({2027: 1_000}, dt.date(2027, 7, 15),
                                     dt.date(2028, 7, 14)) == {}
+
+
+# 2. With the optional dates process.försäkran and process.besked the memo states them.
+
+def _paraply_with_dates(tmp_path: Path, declaration: str, notice: str | None) -> Path:
+    text = (EXAMPLES / "paraply.yaml").read_text(encoding="utf-8")
+    dates = f"  försäkran: {declaration}\n" + (f"  besked: {notice}\n" if notice else "")
+    spec = tmp_path / "paraply.yaml"
+    spec.write_text(text.replace("\nprocess:\n", "\nprocess:\n" + dates, 1), encoding="utf-8")
+    return spec
+
+
+def test_recorded_de_minimis_dates_are_stated_not_listed(runner, tmp_path):
+    spec = _paraply_with_dates(tmp_path, "2026-11-20", "2026-11-25")
+    result = run(runner, "check", "--strict", spec)
+    assert result.exit_code == 0, result.output
+    result = run(runner, "render", spec, "-d", "tjansteskrivelse,checklista", "-f", "docx",
+                 "--datum", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    memo = norm(docx_text(tmp_path / "paraply-tjansteskrivelse.docx"))
+    assert "Före sammanträdet ska" not in first_page(memo)
+    assert "Den sista försäkran kom in den 20 november 2026, och beskedet lämnades den " \
+           "25 november 2026." in memo
+    assert "Förvaltningen redovisar vid sammanträdet när" not in memo
+    checklist = norm(docx_text(tmp_path / "paraply-checklista.docx"))
+    assert "☒ Mottagarens skriftliga försäkran" in checklist
+    assert "Kom in den 20 november 2026 (process.försäkran)." in checklist
+    assert "Lämnat den 25 november 2026 (process.besked)." in checklist
+
+
+def test_a_future_or_missing_date_keeps_the_step_open(runner, tmp_path):
+    spec = _paraply_with_dates(tmp_path, "2026-11-20", None)
+    result = run(runner, "render", spec, "-d", "tjansteskrivelse", "-f", "docx",
+                 "--datum", "2026-11-18")
+    assert result.exit_code == 0, result.output
+    page = first_page(norm(docx_text(tmp_path / "paraply-tjansteskrivelse.docx")))
+    assert "har lämnat en skriftlig försäkran" in page
+    assert "har fått ett skriftligt besked" in page

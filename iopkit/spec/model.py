@@ -383,6 +383,16 @@ class Process(SpecModel):
     conflict_of_interest: Text | None = Field(None, alias="jäv", description=(
         "Bedömningen av jäv i det organ som beslutar: vilka som har prövats och slutsatsen. "
         "Tjänsteskrivelsen återger den."))
+    # Stöd av mindre betydelse: both come before the decision (art. 7.4 of 2023/2831):
+    # with the dates the memo states them instead of listing them for the meeting.
+    de_minimis_declaration: Date | None = Field(None, alias="försäkran", description=(
+        "Endast stöd av mindre betydelse: dagen då mottagarens skriftliga försäkran om annat "
+        "stöd av mindre betydelse de senaste tre åren kom in (med flera mottagare: dagen då "
+        "den sista kom in). Tjänsteskrivelsen anger dagen."))
+    de_minimis_notice: Date | None = Field(None, alias="besked", description=(
+        "Endast stöd av mindre betydelse: dagen då mottagaren fick det skriftliga beskedet "
+        "om stödets belopp och att det är stöd av mindre betydelse (med flera mottagare: "
+        "dagen då det sista skickades). Tjänsteskrivelsen anger dagen."))
 
 
 class Clause(SpecModel):
