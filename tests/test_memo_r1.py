@@ -363,3 +363,12 @@ def test_a_future_or_missing_date_keeps_the_step_open(runner, tmp_path):
     page = first_page(norm(docx_text(tmp_path / "paraply-tjansteskrivelse.docx")))
     assert "har lämnat en skriftlig försäkran" in page
     assert "har fått ett skriftligt besked" in page
+
+
+@pytest.mark.parametrize("name", ["platser", "delat", "region", "paraply", "kvinnojour"])
+def test_memos_carry_no_tool_text(docs, name):
+    from test_tjansteskrivelse import assert_no_tool_text
+
+    assert_no_tool_text(docs[name]["tjansteskrivelse"])
+    # A heading right after a paragraph stays a heading (a blank line before it).
+    assert "#" not in docs[name]["tjansteskrivelse"]
