@@ -320,6 +320,9 @@ def test_delegated_decision(runner, tmp_path):
     assert "med stöd av delegation (7 kap. 5 § kommunallagen)" in assessment
     assert "(6 kap. 38 §)" in assessment and "7 200 000 kr under avtalsperioden" in assessment
     assert "Beslutet anmäls till nämnden (7 kap. 8 §)" in assessment
+    # No meeting for a delegate: what must be done comes before the decision (R1 15).
+    assert "Före beslutet ska följande vara gjort" in first_page(text)
+    assert "Före sammanträdet" not in text
     spec = memo_specs.write(memo_specs.delegated("socialnämndens arbetsutskott"), tmp_path,
                             "utskott")
     _, text, _, _ = render_memo(runner, spec)
