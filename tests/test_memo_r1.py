@@ -62,6 +62,9 @@ def test_region_memo_does_not_offer_to_procure_places_it_cannot_buy(docs):
     assert "När ett bidrag finansierar platser för kommunens egna placeringar" not in deciding
     assert "det är socialnämnden i den placerande kommunen som beslutar om och betalar " \
            "platserna" in deciding
+    # 8. No double funding with the kommuner's payment for the same places.
+    assert "hur det förhåller sig till kommunernas ersättning för placeringarna, så att " \
+           "samma kostnad inte finansieras två gånger" in deciding
 
 
 # 21. Page 1: the signs of a public contract are facts behind the statutory item.
