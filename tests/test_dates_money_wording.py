@@ -86,11 +86,14 @@ def test_a_meeting_on_the_memos_day_is_still_planned(runner, tmp_path):
 
 
 def test_the_de_minimis_check_lists_only_decisions_already_taken(runner, tmp_path):
-    before = render(runner, tmp_path, memo_specs.de_minimis(50_000), "dm", "2026-12-01")
-    assert "Beslut finns redan i beskrivningen" not in before["checklista"]
-    after = render(runner, tmp_path, memo_specs.de_minimis(50_000), "dm2", "2026-12-10")
-    step = paragraph(after["checklista"], "Beslut finns redan i beskrivningen")
-    assert "(den 8 december 2026)" in step and "15 december" not in step
+    # Only the public party's decision grants the aid (R1 12): the organisation's board
+    # decision of 8 December is not sent back.
+    before = render(runner, tmp_path, memo_specs.de_minimis(50_000), "dm", "2026-12-10")
+    assert "har redan beslutat" not in before["checklista"]
+    assert "De idéburna organisationernas egna beslut påverkas inte." in before["checklista"]
+    after = render(runner, tmp_path, memo_specs.de_minimis(50_000), "dm2", "2026-12-16")
+    step = paragraph(after["checklista"], "har redan beslutat")
+    assert "(den 15 december 2026)" in step and "8 december" not in step
 
 
 # Days the agreement sets (TS/CL 22, avtal 12) --------------------------------------------

@@ -69,8 +69,8 @@ def test_region_only_statutory_insats_is_a_blocking_warning(runner, tmp_path):
     assert "IOP183" not in output
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     assert "Ärendet är inte klart för beslut" in first_page(text)
-    assert "Region Norrmark har inte det ansvaret och kan inte lämna över insatsen" in \
-        first_page(text)
+    assert "Region Norrmark har inte det ansvaret och kan varken lämna över insatsen " \
+           "eller köpa platserna" in first_page(text)
 
 
 def test_region_only_statutory_insats_memo_never_hands_it_to_regionfullmaktige(
@@ -83,9 +83,14 @@ def test_region_only_statutory_insats_memo_never_hands_it_to_regionfullmaktige(
     deciding = section(text, "Vem som beslutar", "Upphandling")
     assert "en insats som socialnämnden i kommunen beviljar den enskilde. Region Norrmark " \
            "har inte det ansvaret och kan därför inte lämna över insatsen" in deciding
-    assert "är en insats som kommunen ska ge enskilda" in deciding
+    # R1 1: a region can neither hand the insats over nor buy the places.
+    assert "det är socialnämnden i den placerande kommunen som beslutar om och betalar " \
+           "platserna" in deciding
+    assert "kan varken lämna över insatsen eller köpa platserna" in deciding
+    assert "upphandling" not in deciding.split("Jäv")[0]
     assert "är en insats som Region Norrmark ska ge enskilda" not in text
-    assert "Organisationen informerar socialnämnden i kommunen om sådana rapporter" in text
+    assert "Organisationen informerar socialnämnden i den kommun som har beslutat om insatsen om " \
+           "sådana rapporter" in text
     agreement = agreement_text(runner, spec)
     assert "informerar socialnämnden i den kommun som har beviljat insatsen utan dröjsmål " \
            "om rapporter och utredningar enligt lex Sarah" in agreement
@@ -99,7 +104,8 @@ def test_region_only_checklist_does_not_send_it_to_fullmaktige(runner, tmp_path)
     assert "Lagstadgad insats utan kommun som part: insatsen beviljas av socialnämnden i " \
            "kommunen" in text
     assert "Pröva om fullmäktige ska besluta" not in text
-    assert "organisationen informerar socialnämnden i kommunen om rapporterna" in text
+    assert "organisationen informerar socialnämnden i den kommun som har beslutat om insatsen om " \
+           "rapporterna" in text
 
 
 def test_region_budget_is_regionfullmaktige(runner, tmp_path):

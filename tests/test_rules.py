@@ -411,6 +411,10 @@ CASES = [
          "datum: 2026-12-15",
          [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
           setter("avtalsperiod", "start", D(2027, 3, 1))]),
+    # The de minimis declaration after socialnämnden's decision of 15 December; near
+    # miss: the day before it.
+    Case("IOP197", "varning", [setter("process", "försäkran", D(2026, 12, 16))],
+         "försäkran:", [setter("process", "försäkran", D(2026, 12, 14))]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).

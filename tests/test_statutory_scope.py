@@ -186,7 +186,8 @@ def test_the_agreement_says_the_boende_is_outside_and_not_funded(rendered):
 def test_a_region_funding_shelter_places_is_told_it_has_no_such_duty(rendered):
     # TS/CL 5: only the item that the region has no such duty, for regionstyrelsen.
     page = first_page(rendered["region"]["tjansteskrivelse"])
-    assert "Region Västerfjäll har inte det ansvaret och kan inte lämna över insatsen" in page
+    assert "Region Västerfjäll har inte det ansvaret och kan varken lämna över insatsen " \
+           "eller köpa platserna" in page
     assert "innan regionstyrelsen beslutar" in page
     assert "innan nämnden beslutar" not in page
     assert "fullmäktiges beslut" not in page and "fullmäktige besluta" not in page

@@ -92,7 +92,7 @@ def test_canonical_memo(runner, canonical):
     assert "Förvaltningen bedömer därför att 2 kap. 8 § inte hindrar stödet" in assessment
     # The officer's assessment ends in its conclusion; the memo does not add a second
     # one (second reading 2026-12-02, TS/CL 24).
-    assert "Avtalet är därför inte ett offentligt kontrakt enligt lagen" in assessment
+    assert "Avtalet är därför inte ett offentligt kontrakt enligt LOU" in assessment
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" \
         not in assessment
     assert "HFD 2020 ref. 15 (mål 3165-19)" in assessment
@@ -320,6 +320,9 @@ def test_delegated_decision(runner, tmp_path):
     assert "med stöd av delegation (7 kap. 5 § kommunallagen)" in assessment
     assert "(6 kap. 38 §)" in assessment and "7 200 000 kr under avtalsperioden" in assessment
     assert "Beslutet anmäls till nämnden (7 kap. 8 §)" in assessment
+    # No meeting for a delegate: what must be done comes before the decision (R1 15).
+    assert "Före beslutet ska följande vara gjort" in first_page(text)
+    assert "Före sammanträdet" not in text
     spec = memo_specs.write(memo_specs.delegated("socialnämndens arbetsutskott"), tmp_path,
                             "utskott")
     _, text, _, _ = render_memo(runner, spec)

@@ -44,7 +44,7 @@ def process_view(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
     process = spec.process
     if process is None:
         return {"initiativ": None, "handläggare": None, "avsiktsförklaring": None,
-                "beslut": [], "jäv": None}
+                "beslut": [], "jäv": None, "försäkran": None, "besked": None}
     initiative = process.initiative
     officer = process.case_officer
     decisions = []
@@ -71,6 +71,8 @@ def process_view(spec: Spec, party_ref: Callable[[str], dict[str, Any]],
         "avsiktsförklaring": process.letter_of_intent,
         "beslut": decisions,
         "jäv": process.conflict_of_interest,
+        "försäkran": process.de_minimis_declaration,
+        "besked": process.de_minimis_notice,
     }
 
 

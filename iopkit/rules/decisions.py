@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from ..format import datum_lang
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule
-from .sources import KL, KL_APPEAL, cite
+from .sources import DE_MINIMIS, KL, KL_APPEAL, cite
 
 
 @rule(code="IOP134", severity=Severity.ERROR,
@@ -169,3 +169,35 @@ def payment_before_start(ctx: RuleContext) -> Iterable[Hit]:
             "till exempel till en tid efter beslutet, eller skriv när den första "
             "utbetalningen sker."), line, column)
         return  # one finding says it; the text is corrected as a whole
+
+
+@rule(code="IOP197", severity=Severity.WARNING,
+      title="Försäkran eller beskedet efter beslutet",
+      trigger=("`process.försäkran` eller `process.besked` är senare än ett beslut av en "
+               "offentlig part i `process.beslut`"),
+      source=cite(DE_MINIMIS))
+def de_minimis_papers_after_decision(ctx: RuleContext) -> Iterable[Hit]:
+    # Stöd av mindre betydelse: the declaration and the notice come before the aid is
+    # granted (art. 7.4; IOP.md, "The process"); a later date means the decision was
+    # taken without them (R1 2 and 12).
+    process = ctx.spec.process
+    if process is None:
+        return
+    public = {p.id for p in ctx.spec.public_parties}
+    decisions = [d for d in process.decisions if d.party in public]
+    if not decisions:
+        return
+    first = min(decisions, key=lambda d: d.date)
+    for key, when, what in (("försäkran", process.de_minimis_declaration, "försäkran"),
+                            ("besked", process.de_minimis_notice, "beskedet")):
+        if when is None or when <= first.date:
+            continue
+        yield Hit(("process", key), (
+            f"Enligt `process.{key}` kom {what} {datum_lang(when)}, efter "
+            f"{first.body}s beslut {datum_lang(first.date)}. Försäkran om annat stöd av "
+            "mindre betydelse och beskedet om stödet ska finnas innan stödet beviljas "
+            "(artikel 7.4 i kommissionens förordning (EU) 2023/2831). Rätta datumet, eller "
+            f"låt {first.body} besluta på nytt när båda finns."), todo=(
+            f"{what[:1].upper()}{what[1:]} om stöd av mindre betydelse kom efter "
+            f"{first.body}s beslut. Beslutet behöver fattas på nytt när försäkran och "
+            "beskedet finns."))

@@ -514,6 +514,8 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         else "den offentliga parten"
     path = ("partnerskap", "verksamhetsområden") if areas else \
         ("rättslig_bedömning", "prövning", "lagstadgad_insats")
+    where = "det skyddade boendet" if areas == ("skyddat boende",) else \
+        f"verksamheten ({named})"
     lss = [a for a in areas if a in ("LSS", "personlig assistans")]
     law = " eller ".join(
         ([SOL] if len(lss) < len(areas) or not areas else []) +
@@ -524,7 +526,8 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         f"Den offentliga parten, {names}, har inte det ansvaret. Avtalet kan därför inte "
         f"vara ett sätt för {who} att få en egen lagstadgad insats utförd eller att lämna "
         "över den till organisationen, och lex Sarah-rapporter, orosanmälningar och "
-        "uppgifter om dem som har beslut om insatsen går till socialnämnden i kommunen, "
+        "uppgifter om dem som har beslut om insatsen går till socialnämnden i den kommun som "
+        "har beslutat om insatsen, "
         f"inte till {who}. Stödet kan avse organisationens egen verksamhet; skulle det "
         "finansiera platser eller insatser som kommunen beslutar om behöver det prövas om "
         f"det är en angelägenhet för {who} (2 kap. 1 § kommunallagen (2017:725)). Ta med "
@@ -532,7 +535,10 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         "skriv i `partnerskap.avgränsning` att boendet eller insatsen inte ingår i "
         "partnerskapet, och ta bort den ur insatserna och resurserna; då gäller regeln "
         "inte."), todo=(
-        f"Avtalet gäller {named}, en insats som socialnämnden i kommunen beviljar den "
-        f"enskilde; {names} har inte det ansvaret och kan inte lämna över insatsen. "
-        "Avtalet behöver avgränsas till organisationens egen verksamhet, eller kommunen bli "
-        "part, innan nämnden beslutar."))
+        # A region cannot buy the places either, and a kommun joining while the grant
+        # funds places is the HFD 2020 ref. 15 pattern (IOP.md, "Skyddat boende …").
+        f"Avtalet avgränsas till organisationens egen verksamhet. Platserna i {where} köps "
+        "av de kommuner vars socialnämnder placerar där genom beslut om insatsen; "
+        f"{names} har inte det ansvaret och kan varken lämna över insatsen eller köpa "
+        "platserna. Om kommunerna ska bli parter behöver platserna ändå tas ut ur bidraget "
+        "eller upphandlas, innan nämnden beslutar."))

@@ -89,8 +89,13 @@ def statutory_insats_is_economic(ctx: RuleContext) -> Iterable[Hit]:
         "taket för stöd av mindre betydelse, eller en annan grund), eller ta ut "
         f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`.{ceiling}"), todo=(
         f"Stödet finansierar enligt avtalet {definite}, som är ekonomisk verksamhet. "
-        "Statsstödsfrågan måste bedömas på nytt för den delen, eller tas "
-        f"{definite} ut ur avtalet.{ceiling}"))
+        "Statsstödsfrågan måste bedömas på nytt för den delen, eller så tas "
+        f"{definite} ut ur avtalet.{ceiling} Ligger {definite} kvar i avtalet tar "
+        # Economic activity makes the recipient a näringsidkare for it: the 2 kap. 8 §
+        # question is then open too and belongs on the same list (IOP.md, "Municipal
+        # competence").
+        "organisationen emot stödet som näringsidkare, och innan nämnden beslutar behöver "
+        "den pröva om det finns synnerliga skäl för stödet (2 kap. 8 § kommunallagen)."))
 
 
 @rule(code="IOP188", severity=Severity.WARNING,

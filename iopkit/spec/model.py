@@ -2,6 +2,11 @@
 
 The descriptions are the user's documentation: they appear in `iopkit schema` (editor
 hover help) and in docs/format.md, so they are written in Swedish for the user.
+
+Why one module of some 460 lines: it is one tree of models, one class per section of
+FORMAT.md in the order the format lists them, and `Spec` at the end ties them together;
+split up, the aliases a reader compares with FORMAT.md would be spread over several files
+and each part would import the others.
 """
 
 from __future__ import annotations
@@ -383,6 +388,16 @@ class Process(SpecModel):
     conflict_of_interest: Text | None = Field(None, alias="jäv", description=(
         "Bedömningen av jäv i det organ som beslutar: vilka som har prövats och slutsatsen. "
         "Tjänsteskrivelsen återger den."))
+    # Stöd av mindre betydelse: both come before the decision (art. 7.4 of 2023/2831):
+    # with the dates the memo states them instead of listing them for the meeting.
+    de_minimis_declaration: Date | None = Field(None, alias="försäkran", description=(
+        "Endast stöd av mindre betydelse: dagen då mottagarens skriftliga försäkran om annat "
+        "stöd av mindre betydelse de senaste tre åren kom in (med flera mottagare: dagen då "
+        "den sista kom in). Tjänsteskrivelsen anger dagen."))
+    de_minimis_notice: Date | None = Field(None, alias="besked", description=(
+        "Endast stöd av mindre betydelse: dagen då mottagaren fick det skriftliga beskedet "
+        "om stödets belopp och att det är stöd av mindre betydelse (med flera mottagare: "
+        "dagen då det sista skickades). Tjänsteskrivelsen anger dagen."))
 
 
 class Clause(SpecModel):

@@ -120,3 +120,23 @@ def calendar_split(by_year: dict[int, int], start: dt.date, end: dt.date) -> dic
             given += part
             out[calendar] = out.get(calendar, 0) + part
     return out
+
+
+def calendar_split_by_months(per_year: dict[int, int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Each avtalsår's amount over the calendar years by whole months (1 800 000 kr from
+    1 March: 1 500 000 kr and 300 000 kr), as a budget is read (the tjänsteskrivelse); empty when an avtalsår
+    does not run from the first of a month to the last of one (then days are used)."""
+    out: dict[int, int] = {}
+    for year in contract_years(start, end):
+        if year.start.day != 1 or (year.end + dt.timedelta(days=1)).day != 1:
+            return {}
+        months = (year.end.year - year.start.year) * 12 + year.end.month - year.start.month + 1
+        amount, given = per_year.get(year.key, 0), 0
+        for calendar in range(year.start.year, year.end.year + 1):
+            first = year.start.month if calendar == year.start.year else 1
+            last = year.end.month if calendar == year.end.year else 12
+            part = amount - given if calendar == year.end.year else \
+                amount * (last - first + 1) // months
+            given += part
+            out[calendar] = out.get(calendar, 0) + part
+    return out

@@ -28,8 +28,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..avtal.context import definite
-from ...spec.yearly import calendar_split
+from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from .todo import STATUTORY_CODES, todo_texts, with_occupancy
 
 if TYPE_CHECKING:
     from ...render.pipeline import RenderOptions
@@ -43,39 +44,6 @@ BUSINESS_TYPES = ("ekonomisk förening", "aktiebolag med särskild vinstutdelnin
 #: delegate is taken to be an anställd (7 kap. 5 §; reported under 7 kap. 8 §).
 ELECTED_DELEGATE_WORDS = ("utskott", "presidium", "ordförande", "ledamot", "ersättare")
 
-#: What must be done first, per blocking rule, in the officer's words (used until the
-#: verdict carries its own `todo` texts).
-TODO_TEXTS = {
-    "IOP101": "Ersättningen per prestation tas bort. Ett partnerskap kan bara ge bidrag till "
-              "organisationens egen verksamhet; ska den offentliga parten köpa tjänsten "
-              "behöver den upphandlas, eventuellt som en upphandling reserverad för "
-              "idéburna organisationer (19 kap. 25 a § LOU).",
-    "IOP102": "Vitena tas bort ur avtalet. Den offentliga partens sanktion när villkoren inte "
-              "uppfylls är att stoppa utbetalningar och kräva tillbaka medel.",
-    "IOP103": "En bedömning görs och dokumenteras av om avtalet är ett offentligt kontrakt "
-              "enligt lagen (2016:1145) om offentlig upphandling.",
-    "IOP105": "Upphandlingsbedömningen behöver bemöta att den offentliga parten bara bidrar "
-              "med pengar medan organisationen ansvarar för alla insatser, eller så ändras "
-              "fördelningen av insatser och resurser.",
-    "IOP106": "Kopplingen mellan pengarna och platser, deltagare, besök eller timmar tas bort, "
-              "eller så bemöts den i upphandlingsbedömningen.",
-    "IOP108": "Det utreds om verksamheten är en insats som den offentliga parten enligt lag "
-              "ska ge enskilda och som organisationen skulle utföra åt den. I så fall "
-              "behöver avtalet delas: ett partnerskap för organisationens egen verksamhet "
-              "och platserna genom upphandling, och fullmäktige besluta om en kommunal "
-              "angelägenhet lämnas över (10 kap. 1 § kommunallagen).",
-    "IOP110": "En statsstödsbedömning görs: stödet är över taket för stöd av mindre "
-              "betydelse och kan vara otillåtet statsstöd.",
-    "IOP112": "Stödet är över taket för stöd av mindre betydelse och kan inte lämnas på den "
-              "grunden. En annan grund väljs (till exempel kommissionens beslut 2012/21/EU "
-              "med en uppdragsakt), eller så minskas stödet.",
-    "IOP126": "Det anges vilken organisation som tar emot varje belopp.",
-    "IOP127": "Ett bidrag går till en part som inte är idéburen; mottagaren rättas.",
-    "IOP145": "Organisationen visar tillstånd från Inspektionen för vård och omsorg (IVO) för "
-              "verksamheten, eller att den har ansökt om tillstånd enligt "
-              "övergångsbestämmelserna.",
-}
-
 #: Findings about the underlag's wording, not the matter: the checklist shows them, the
 #: memo does not.
 DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195"})
@@ -86,6 +54,7 @@ TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen",
 _CODE = re.compile(r"\s*\(?\bIOP\d{3}\b\)?:?")
 _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
+_LOU_FULL = re.compile(r"lagen\s+\(2016:1145\)\s+om\s+offentlig\s+upphandling(\s+\(LOU\))?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
 
 
@@ -159,21 +128,6 @@ def cite_first(texts: list[str], cited: set[str] | None = None
     return out, seen
 
 
-def todo_texts(result: "CheckResult") -> list[str]:
-    """What must be done before the decision, one plain sentence per blocking finding:
-    the verdict's own texts when it has them, else derived here."""
-    found = legal_verdict(result)
-    given = getattr(found, "todo", None)
-    if given:
-        return [plain(str(t)) for t in given]
-    out: list[str] = []
-    for finding in found.blocking:
-        text = TODO_TEXTS.get(finding.code) or plain(finding.message)
-        if text not in out:
-            out.append(text)
-    return out
-
-
 def memo_party(context: dict[str, Any]) -> dict[str, Any] | None:
     officer = context["process"]["handläggare"]
     if officer and officer["part"] and officer["part"].get("offentlig"):
@@ -242,7 +196,11 @@ def _ivo_permits(result: "CheckResult") -> list[dict[str, Any]]:
         if permit is None or not party.is_nonprofit:
             continue
         covers = list(getattr(permit, "covers", []) or [])
-        out.append({"part": party.name, "text": str(permit), "avser": covers})
+        # The map form: the date in running text and the dnr apart (R1 20); a text
+        # permit is quoted as written.
+        out.append({"part": party.name, "text": str(permit), "avser": covers,
+                    "datum": getattr(permit, "date", None),
+                    "dnr": getattr(permit, "case_number", None)})
     return out
 
 
@@ -324,7 +282,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # or a state agency with no kommun among the parties cannot hand it over (IOP184).
     kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
     kommuns_insats = statutory and not kommun_party
-    todo, cited = cite_first(todo_texts(result))
+    todo, cited = cite_first(with_occupancy(result, todo_texts(result), context))
     if known:
         # The rules say "nämnden"; the memo names the body that decides ("innan
         # regionstyrelsen beslutar").
@@ -337,11 +295,13 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # Budgets are per calendar year: with avtalsår that are not calendar years, the
     # commitment binds the calendar years its money falls in after the first
     # (spec/yearly.py, calendar_split: for budgeting only).
+    split: dict[int, int] = {}
     if context["kalenderår"] or spec is None:
         budget_years = money_years
     else:
         split = calendar_split(per_year, spec.period.start, spec.period.end)
         budget_years = [y for y in sorted(split) if split[y]]
+        split = calendar_split_by_months(per_year, spec.period.start, spec.period.end) or split
     binds = budget_years[1:] if not context["ekonomi"]["budgetförbehåll"] else []
 
     signers = party["firmatecknare"] if party else []
@@ -361,6 +321,10 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # underlag, in the checklist; they are no matter for the nämnd.
     shown = blocking | {id(f) for f in aid_open} | \
         {id(f) for f in warnings if f.code in DRAFTING_HINTS}
+    # Page 1 already says the places must leave the agreement (IOP108/IOP184): when
+    # fullmäktige could decide in time (IOP196) is no risk beside a blocked decision.
+    if any(f.code in STATUTORY_CODES for f in found.blocking):
+        shown |= {id(f) for f in warnings if f.code == "IOP196"}
     open_risks = [risk_text(f) for f in warnings
                   if not f.silenced and id(f) not in shown]
     # A silenced finding is no risk: only a legal sign that an assessment has lifted
@@ -384,7 +348,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     inserted = [m["beskrivning"] for m in own] + [
         r["beskrivning"] for a in context["bedömning"]["stöd_per_mottagare"]
         for r in a["i_natura"]] + [
-        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]]
+        r["beskrivning"] for g in context["resurser_per_part"] for r in g["ej_värderade"]] + [
+        # An indicator's source follows "(källa: …" inside the goals table (R1 22).
+        i["källa"] for m in context["mål"] for i in m["indikatorer"] if i.get("källa")]
     running = {text: in_running_text(text, names) for text in inserted if text}
 
     # The risks come after Befogenhet (kommunallagen in full) and the skyddat boende
@@ -445,6 +411,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "medel_per_år": per_year,
         "medel_summa": sum(m["summa"] for m in own),
         "binder_år": binds,
+        # Avtalsår that are not calendar years: the amount per budget year (R1 25).
+        "per_budgetår": {y: split[y] for y in sorted(split) if split[y]},
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
         "näringsidkare_öppen": business_open,
@@ -466,6 +434,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # (IOP195): the memo then never says "Jäv har prövats för" this body.
         "jäv_annat_organ": any(f.code == "IOP195" for f in result.findings),
         "finansiering": spec.economy.financing if spec is not None else None,
+        # The procurement assessment follows the sentence that introduces LOU: the
+        # short form, not the full title again (skrivregler; R1 22).
+        "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
     }
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse
