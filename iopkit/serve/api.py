@@ -276,7 +276,8 @@ async def start(request: Request) -> Response:
         "typer": _scaffold_choices(), "mall": space.scaffold,
         "version": version_of(current),
         "text": None, "data": None, "kommentarer": [], "fel": None,
-        # The kind of a file `iopkit new` made and nobody has filled in yet (fresh.py).
+        # The kind of a new partnership still to be filled in: a file `iopkit new` made
+        # with a question left (fresh.py), or the scaffold of a file not written yet.
         "ny": None,
     }
     if current is not None:
@@ -294,9 +295,12 @@ async def start(request: Request) -> Response:
         else:
             from .fresh import new_scaffold_kind
 
-            payload["ny"] = new_scaffold_kind(payload["text"])
+            payload["ny"] = new_scaffold_kind(payload["text"], payload.get("data"))
     elif space.scaffold is not None:
+        # `iopkit serve NY.yaml --typ X`, or "Nytt partnerskap" in a folder's list: the
+        # file does not exist yet, so it starts as a fresh `iopkit new` file does.
         payload.update(_scaffold_payload(space.scaffold, space.display_name))
+        payload["ny"] = space.scaffold
     payload.update(await run_in_threadpool(_start_extras, space))
     return JSONResponse(payload)
 

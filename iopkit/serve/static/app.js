@@ -133,8 +133,10 @@
     if (info.utkast) offerDraft(info.utkast);
     if (info.fel) { say(info.fel); return; }
     if (info.data && info.ny) {
-      // A file `iopkit new` made, not filled in yet: the guide, with the scaffold's
-      // FYLL I texts as empty fields that show the example (as a kind chosen here).
+      // A new partnership: a file `iopkit new` made with questions left, or a file
+      // not written yet (`--typ`, "Nytt partnerskap" in a folder's list). The guide,
+      // with the scaffold's FYLL I texts as empty fields that show the example (as a
+      // kind chosen here); a save puts the FYLL I text back into every field left empty.
       IopForm.setMode("guide");
       open(info.data, info.kommentarer, true);
       return;
