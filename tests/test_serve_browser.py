@@ -129,14 +129,22 @@ def fyll_i_in_fields(driver) -> list[str]:
 def test_a_new_file_with_a_kind_opens_the_guide_and_a_save_writes_what_iopkit_new_would(
         tmp_path, driver):
     from iopkit.scaffold import scaffold_text
+    from iopkit.serve.drafts import MODES_FILE, drafts_folder
 
     spec = tmp_path / "berga.yaml"
+    scaffold = scaffold_text("tom", "berga.yaml")
     with running_server(str(spec), "--typ", "tom", cwd=tmp_path) as (process, url, _):
         driver.get(url)
         wait_for(driver, lambda d: guide_heading(d) == "Vem är du?",
                  "Den nya filen öppnades inte i guiden")
         assert "?token=" not in driver.current_url  # the token moved into the tab
         assert driver.execute_script("return IopForm.mode();") == "guide"
+        assert fyll_i_in_fields(driver) == []
+        # Spara with nothing typed writes the file `iopkit new` would have written.
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
+                 "Filen sparades inte")
+        assert spec.read_text(encoding="utf-8") == scaffold
         # "Alla fält" too: empty fields with the examples as placeholders, no FYLL I.
         driver.find_element(By.XPATH, "//button[normalize-space()='Visa alla fält i stället']").click()
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
@@ -150,28 +158,36 @@ def test_a_new_file_with_a_kind_opens_the_guide_and_a_save_writes_what_iopkit_ne
                                        for text in findings_at(d, "partnerskap.namn")),
                  "Inget fel visades vid det tomma namnet")
         assert name.get_attribute("aria-invalid") == "true"
-        # Spara with nothing typed writes the file `iopkit new` would have written.
-        driver.find_element(By.ID, "spara").click()
-        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
-                 "Filen sparades inte")
-        assert spec.read_text(encoding="utf-8") == scaffold_text("tom", "berga.yaml")
         # One field typed: only that line loses its FYLL I text.
         name.send_keys("Läxhjälp i Berga")
         wait_for(driver, lambda d: not findings_at(d, "partnerskap.namn"), "Felet försvann inte")
         driver.find_element(By.ID, "spara").click()
         wait_for(driver, lambda d: "Läxhjälp i Berga" in spec.read_text(encoding="utf-8"),
                  "Namnet sparades inte")
-        saved = spec.read_text(encoding="utf-8")
-        assert saved.count("FYLL I") == scaffold_text("tom", "berga.yaml").count("FYLL I") - 1
-        # Opened again (no draft: the file was just saved), it is still a partnership to
-        # fill in: the guide, with the typed name and the other fields still empty.
-        driver.execute_script("window.onbeforeunload = null;")
-        driver.refresh()
-        wait_for(driver, lambda d: guide_heading(d) == "Vem är du?",
-                 "Filen öppnades inte i guiden efter att den sparats")
-        assert fyll_i_in_fields(driver) == []
-        assert driver.execute_script("return IopForm.toYamlData().partnerskap.namn;") \
-            == "Läxhjälp i Berga"
+        assert spec.read_text(encoding="utf-8").count("FYLL I") == scaffold.count("FYLL I") - 1
+
+        def reopened(mode: str) -> None:
+            driver.execute_script("window.onbeforeunload = null;")
+            driver.refresh()
+            wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#steglista button")
+                     and d.execute_script("return IopForm.mode();") == mode
+                     and d.find_elements(By.CSS_SELECTOR, "#steginnehall h2"),
+                     f"Filen öppnades inte i läget {mode}")
+            # Either way the open questions are empty fields, the typed name is kept.
+            assert fyll_i_in_fields(driver) == []
+            assert driver.execute_script("return IopForm.toYamlData().partnerskap.namn;") \
+                == "Läxhjälp i Berga"
+            assert driver.execute_script("return IopForm.toYamlData().partnerskap.syfte;") \
+                == ""
+
+        # Saved from "Alla fält": it reopens there (the choice is kept beside the drafts).
+        reopened("alla")
+        assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
+        # Without that memory (another computer), a file with questions left is still
+        # a partnership to fill in: the guide, though the save filled in a field.
+        (drafts_folder() / MODES_FILE).unlink()
+        reopened("guide")
+        assert guide_heading(driver) == "Vem är du?"
     check = subprocess.run([sys.executable, "-m", "iopkit", "check", str(spec)],
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
