@@ -178,6 +178,24 @@ def test_start_of_a_new_file_with_a_kind_gives_the_scaffold(tmp_path):
     body = client_for(workspace).get("/api/start", headers=authed()).json()
     assert body["data"]["iopkit"] == "1" and body["version"] == NO_FILE
     assert "FYLL I" in body["text"]
+    # `iopkit serve NY.yaml --typ X`: the page opens the guide with empty fields.
+    assert body["ny"] == "integration"
+    assert not (tmp_path / "ny.yaml").exists()
+
+
+def test_start_without_a_file_but_with_a_kind_opens_the_guide():
+    body = client_for(Workspace(None, scaffold="tom")).get("/api/start", headers=authed()).json()
+    assert body["ny"] == "tom" and body["kan_spara"] is False
+
+
+def _answer(text: str, share: float) -> str:
+    """`text` with the first `share` of its FYLL I value texts answered."""
+    lines = text.splitlines()
+    questions = [i for i, line in enumerate(lines) if '"FYLL I' in line
+                 and not line.lstrip().startswith("#")]
+    for i in questions[: round(len(questions) * share)]:
+        lines[i] = lines[i].replace('"FYLL I: ', '"Ifyllt: ')
+    return "\n".join(lines) + "\n"
 
 
 def test_start_says_when_the_file_is_a_new_one_from_iopkit_new(tmp_path, spec_file):
@@ -186,15 +204,25 @@ def test_start_says_when_the_file_is_a_new_one_from_iopkit_new(tmp_path, spec_fi
     new = tmp_path / "ny.yaml"
     text = scaffold_text("dagverksamhet", new.name)
     new.write_text(text, encoding="utf-8")
-    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] \
-        == "dagverksamhet"
-    # Filled in (every FYLL I line gone but a few): it opens as it is.
-    lines = text.splitlines()
-    marked = [i for i, line in enumerate(lines) if "FYLL I" in line and not line.startswith("#")]
-    for i in marked[: len(marked) * 2 // 3]:
-        lines[i] = lines[i].replace("FYLL I", "Ifyllt")
-    new.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"] is None
+
+    def kind() -> str | None:
+        return client_for(Workspace(new)).get("/api/start", headers=authed()).json()["ny"]
+
+    assert kind() == "dagverksamhet"
+    # After a save from the guide with most questions answered, one left: still the
+    # guide (the old rule, half of the FYLL I lines, sent it to "Alla fält" here).
+    new.write_text(_answer(text, 0.9), encoding="utf-8")
+    assert "FYLL I" in new.read_text(encoding="utf-8")
+    assert kind() == "dagverksamhet"
+    # Every question answered: it opens as it is, even with comment markers left on
+    # values the scaffold had filled in (`typ: kommun  # FYLL I: …`).
+    new.write_text(_answer(text, 1.0), encoding="utf-8")
+    assert "# FYLL I" in new.read_text(encoding="utf-8")
+    assert kind() is None
+    # Without the header of `iopkit new`, a FYLL I text does not make a file new.
+    new.write_text(text.replace("Skapad med `iopkit new", "Skriven för hand, inte `iopkit"),
+                   encoding="utf-8")
+    assert kind() is None
     assert client_for(Workspace(spec_file)).get("/api/start", headers=authed()).json()["ny"] \
         is None
 

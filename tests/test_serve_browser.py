@@ -115,14 +115,103 @@ def go_to_step(driver, key: str) -> None:
              f"Avsnittet {key} visades inte")
 
 
-def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path, driver):
+def guide_heading(driver) -> str:
+    found = driver.find_elements(By.CSS_SELECTOR, "#steginnehall h2")
+    return found[0].text if found else ""
+
+
+def fyll_i_in_fields(driver) -> list[str]:
+    return [value for value in driver.execute_script("""
+        return [...document.querySelectorAll('#steginnehall input, #steginnehall textarea')]
+          .map((c) => c.value);""") if "FYLL I" in value]
+
+
+def test_a_new_file_with_a_kind_opens_the_guide_and_a_save_writes_what_iopkit_new_would(
+        tmp_path, driver):
+    from iopkit.scaffold import scaffold_text
+    from iopkit.serve.drafts import MODES_FILE, drafts_folder
+
     spec = tmp_path / "berga.yaml"
+    scaffold = scaffold_text("tom", "berga.yaml")
     with running_server(str(spec), "--typ", "tom", cwd=tmp_path) as (process, url, _):
         driver.get(url)
+        wait_for(driver, lambda d: guide_heading(d) == "Vem är du?",
+                 "Den nya filen öppnades inte i guiden")
+        assert "?token=" not in driver.current_url  # the token moved into the tab
+        assert driver.execute_script("return IopForm.mode();") == "guide"
+        assert fyll_i_in_fields(driver) == []
+        # Spara with nothing typed writes the file `iopkit new` would have written.
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
+                 "Filen sparades inte")
+        assert spec.read_text(encoding="utf-8") == scaffold
+        # "Alla fält" too: empty fields with the examples as placeholders, no FYLL I.
+        driver.find_element(By.XPATH, "//button[normalize-space()='Visa alla fält i stället']").click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
+                 "Alla fält visades inte")
+        name = field(driver, "partnerskap.namn")
+        assert name.get_attribute("value") == ""
+        assert name.get_attribute("placeholder").startswith("Partnerskapets namn")
+        assert fyll_i_in_fields(driver) == []
+        # The empty required text is an error beside the field until it is filled in.
+        wait_for(driver, lambda d: any(text.startswith("Fel:")
+                                       for text in findings_at(d, "partnerskap.namn")),
+                 "Inget fel visades vid det tomma namnet")
+        assert name.get_attribute("aria-invalid") == "true"
+        # One field typed: only that line loses its FYLL I text.
+        name.send_keys("Läxhjälp i Berga")
+        wait_for(driver, lambda d: not findings_at(d, "partnerskap.namn"), "Felet försvann inte")
+        driver.find_element(By.ID, "spara").click()
+        wait_for(driver, lambda d: "Läxhjälp i Berga" in spec.read_text(encoding="utf-8"),
+                 "Namnet sparades inte")
+        assert spec.read_text(encoding="utf-8").count("FYLL I") == scaffold.count("FYLL I") - 1
+
+        def reopened(mode: str) -> None:
+            driver.execute_script("window.onbeforeunload = null;")
+            driver.refresh()
+            wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#steglista button")
+                     and d.execute_script("return IopForm.mode();") == mode
+                     and d.find_elements(By.CSS_SELECTOR, "#steginnehall h2"),
+                     f"Filen öppnades inte i läget {mode}")
+            # Either way the open questions are empty fields, the typed name is kept.
+            assert fyll_i_in_fields(driver) == []
+            assert driver.execute_script("return IopForm.toYamlData().partnerskap.namn;") \
+                == "Läxhjälp i Berga"
+            assert driver.execute_script("return IopForm.toYamlData().partnerskap.syfte;") \
+                == ""
+
+        # Saved from "Alla fält": it reopens there (the choice is kept beside the drafts).
+        reopened("alla")
+        assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
+        # Without that memory (another computer), a file with questions left is still
+        # a partnership to fill in: the guide, though the save filled in a field.
+        (drafts_folder() / MODES_FILE).unlink()
+        reopened("guide")
+        assert guide_heading(driver) == "Vem är du?"
+    check = subprocess.run([sys.executable, "-m", "iopkit", "check", str(spec)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def answered_scaffold(path: Path) -> None:
+    """A file from `iopkit new --typ tom` whose FYLL I texts someone has answered in a
+    text editor, leaving the comment markers on the values the scaffold filled in."""
+    from iopkit.scaffold import scaffold_text
+
+    path.write_text(scaffold_text("tom", path.name).replace('"FYLL I: ', '"'),
+                    encoding="utf-8")
+
+
+def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path, driver):
+    spec = tmp_path / "berga.yaml"
+    answered_scaffold(spec)
+    with running_server(str(spec), cwd=tmp_path) as (process, url, _):
+        driver.get(url)
+        # Every question answered: the file opens as it is, in "Alla fält".
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
                  "Formuläret visades inte")
-        assert "?token=" not in driver.current_url  # the token moved into the tab
-        wait_for(driver, lambda d: error_count(d) == 0, "Mallen ska vara utan fel")
+        assert driver.execute_script("return IopForm.mode();") == "alla"
+        wait_for(driver, lambda d: error_count(d) == 0, "Filen ska vara utan fel")
 
         # A finding appears beside the field when a required text is emptied …
         name = field(driver, "partnerskap.namn")
@@ -139,7 +228,8 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
 
         # A minimal partnership: the two parties of the scaffold get names.
         go_to_step(driver, "parter")
-        # The scaffold's `# FYLL I` comments warn beside their fields until filled in.
+        # The scaffold's `# FYLL I` comments left in the file warn beside their fields
+        # until filled in.
         wait_for(driver, lambda d: any("FYLL I" in text and text.startswith("Varning:")
                                        for text in findings_at(d, "parter[0].organisationsnummer")),
                  "Mallens FYLL I-kommentar gav ingen varning vid fältet")

@@ -109,8 +109,15 @@ def test_type_reload_and_continue_from_the_draft(tmp_path, driver):
 def test_work_without_a_file_survives_a_restart_of_the_server(tmp_path, driver):
     with running_server("--typ", "tom", cwd=tmp_path) as (_, url, _):
         driver.get(url)
-        form_shown(driver)
-        replace_text(field(driver, "partnerskap.namn"), "Läxhjälp i Berga")
+        # A new partnership of a kind starts in the guide, its fields empty.
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="process.handläggare.namn"]'),
+                 "Guiden visades inte")
+        assert driver.execute_script("return IopForm.mode();") == "guide"
+        replace_text(field(driver, "process.handläggare.namn"), "Anna Berg")
+        driver.find_element(By.ID, "nasta").click()  # on to the parties' question
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="parter[0].namn"]'),
+                 "Nästa fråga visades inte")
+        replace_text(field(driver, "parter[1].namn"), "Läxhjälpen i Berga")
         draft_saved(driver)
     assert not list(tmp_path.glob("*.json"))  # no draft beside the user's files
     with running_server(cwd=tmp_path) as (_, url, _):
@@ -120,8 +127,13 @@ def test_work_without_a_file_survives_a_restart_of_the_server(tmp_path, driver):
         wait_for(driver, lambda d: d.find_element(By.ID, "utkast").is_displayed(),
                  "Utkastet erbjöds inte vid nästa start")
         driver.find_element(By.ID, "fortsatt").click()
-        form_shown(driver)
-        assert field(driver, "partnerskap.namn").get_attribute("value") == "Läxhjälp i Berga"
+        # Back in the guide, on the question the user was on, with what was typed.
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="parter[1].namn"]'),
+                 "Utkastet öppnades inte på frågan om parterna")
+        assert driver.execute_script("return IopForm.mode();") == "guide"
+        assert field(driver, "parter[1].namn").get_attribute("value") == "Läxhjälpen i Berga"
+        assert driver.execute_script(
+            "return IopForm.toYamlData().process.handläggare.namn;") == "Anna Berg"
         assert driver.find_element(By.ID, "valj-typ").is_displayed() is False
 
 

@@ -180,11 +180,14 @@ def test_a_new_partnership_from_a_scaffold_is_written_on_the_first_save(client, 
     headers = for_file("laxhjalp.yaml", {"x-iopkit-typ": "tom"})
     start = client.get("/api/start", headers=headers).json()
     assert start["mall"] == "tom" and start["data"] and start["version"] == "ingen-fil"
+    assert start["ny"] == "tom"  # the page opens the guide, not "Alla fält" with FYLL I
     saved = client.post("/api/save", headers={**headers, "content-type": "application/json",
                                               "x-iopkit-version": "ingen-fil"},
                         json={"data": start["data"], "mall": "tom"})
     assert saved.status_code == 200, saved.text
     assert "laxhjalp.yaml" in {row["fil"] for row in listing(client)["partnerskap"]}
+    # Saved with its questions still open, it opens in the guide again.
+    assert client.get("/api/start", headers=for_file("laxhjalp.yaml")).json()["ny"] == "tom"
     again = client.post("/api/katalog/nytt", headers=authed(), json={"namn": "laxhjalp.yaml",
                                                                     "typ": "tom"})
     assert again.status_code == 400 and "finns redan" in again.json()["fel"]

@@ -21,7 +21,7 @@ from selenium.common.exceptions import (  # noqa: E402
     TimeoutException,
 )
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from test_serve_browser import (  # noqa: E402,F401  (driver is a fixture)
     CHROMEDRIVER,
     CHROMIUM,
@@ -127,14 +127,33 @@ def test_a_new_partnership_from_the_list(tmp_path: Path, driver, monkeypatch):
         wait_for(driver, lambda d: "går inte att använda" in d.find_element(
             By.ID, "nytt-status").text, "Inget fel för ett namn utanför katalogen")
         replace_text(field, "laxhjalp-berga")
+        Select(driver.find_element(By.ID, "nytt-typ")).select_by_value("barn-och-unga")
         driver.find_element(By.CSS_SELECTOR, "#nytt button[type=submit]").click()
-        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="partnerskap.namn"]'),
-                 "Formuläret för det nya partnerskapet visades inte")
+        # The new partnership opens in the guide, as a fresh `iopkit new` file does:
+        # empty fields with the examples as placeholders, no FYLL I to delete.
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#steginnehall h2")
+                 and d.find_element(By.CSS_SELECTOR, "#steginnehall h2").text == "Vem är du?",
+                 "Det nya partnerskapet öppnades inte i guiden")
         assert "/avtal/laxhjalp-berga.yaml" in driver.current_url
+        driver.find_element(By.ID, "nasta").click()  # the parties' question
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="parter[1].namn"]'),
+                 "Frågan om parterna visades inte")
+        controls = driver.find_elements(By.CSS_SELECTOR,
+                                        "#steginnehall input[type=text], #steginnehall textarea")
+        assert not [c.get_attribute("value") for c in controls
+                    if "FYLL I" in (c.get_attribute("value") or "")]
+        name = driver.find_element(By.CSS_SELECTOR, '[name="parter[0].namn"]')
+        assert name.get_attribute("value") == ""
+        assert name.get_attribute("placeholder") \
+            == "t.ex. Exempelby kommun genom barn- och utbildningsnämnden"
+        # Saved with nothing typed, the file is exactly what `iopkit new` writes.
         driver.find_element(By.ID, "spara").click()
         wait_for(driver, lambda d: "Sparat i" in d.find_element(By.ID, "status").text,
                  "Den nya filen sparades inte")
-        assert (folder / "laxhjalp-berga.yaml").is_file()
+        from iopkit.scaffold import scaffold_text
+
+        assert (folder / "laxhjalp-berga.yaml").read_text(encoding="utf-8") \
+            == scaffold_text("barn-och-unga", "laxhjalp-berga.yaml")
         driver.find_element(By.ID, "tillbaka-till-listan").click()
         wait_for(driver, lambda d: len(names_in_list(d)) == 2, "Det nya avtalet syns inte")
     assert not (tmp_path / "utanfor.yaml").exists()

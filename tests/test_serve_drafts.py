@@ -229,3 +229,54 @@ def test_documents_of_a_file_opened_in_the_page_are_named_after_it(spec_file):
         response = client.post(f"/api/render?dokument=kalender&format=ics&namn={hostile}",
                                content=body, headers=authed())
         assert re_name(response) == "avtal-kalender.ics"  # a path is never a name
+
+
+def test_a_file_reopens_in_the_mode_it_was_saved_in_while_it_is_that_save(tmp_path):
+    from iopkit.scaffold import scaffold_text
+
+    new = tmp_path / "ny.yaml"
+    new.write_text(scaffold_text("tom", new.name), encoding="utf-8")
+    client = client_for(Workspace(new))
+    start = client.get("/api/start", headers=authed()).json()
+    assert (start["ny"], start["läge"]) == ("tom", None)  # the page picks the guide
+
+    def save(data: dict, mode: object) -> None:
+        version = client.get("/api/start", headers=authed()).json()["version"]
+        saved = client.post("/api/save", headers=authed({
+            "content-type": "application/json", "x-iopkit-version": version}),
+            json={"data": data, "mall": "tom", "läge": mode})
+        assert saved.status_code == 200, saved.text
+
+    # Saved from "Alla fält", with nothing changed: it reopens there, still new.
+    save(start["data"], "alla")
+    again = client.get("/api/start", headers=authed()).json()
+    assert (again["ny"], again["läge"]) == ("tom", "alla")
+    # A mode the page does not have is not kept; the last valid one stays.
+    save(start["data"], "../etc")
+    assert client.get("/api/start", headers=authed()).json()["läge"] == "alla"
+    # Saved from the guide: the guide.
+    data = json.loads(json.dumps(start["data"]))
+    data["partnerskap"]["namn"] = "Läxhjälp i Berga"
+    save(data, "guide")
+    assert client.get("/api/start", headers=authed()).json()["läge"] == "guide"
+    # Changed by another program since: the page judges the file afresh.
+    new.write_text(new.read_text(encoding="utf-8") + "# ändrad i en textredigerare\n",
+                   encoding="utf-8")
+    assert client.get("/api/start", headers=authed()).json()["läge"] is None
+    # The modes live beside the drafts, not beside the user's files.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ny.yaml", "ny.yaml.bak"]
+    assert (drafts.drafts_folder() / drafts.MODES_FILE).is_file()
+
+
+def test_the_modes_file_stays_bounded_and_a_broken_one_is_ignored(tmp_path):
+    folder = tmp_path / "utkast"
+    for n in range(drafts.MAX_MODES + 5):
+        drafts.remember_mode(f"{n:016x}", "v", "guide", folder)
+    kept = json.loads((folder / drafts.MODES_FILE).read_text(encoding="utf-8"))
+    assert len(kept) == drafts.MAX_MODES and f"{0:016x}" not in kept
+    assert drafts.saved_mode(f"{drafts.MAX_MODES + 4:016x}", "v", folder) == "guide"
+    assert drafts.saved_mode(f"{drafts.MAX_MODES + 4:016x}", "annan", folder) is None
+    (folder / drafts.MODES_FILE).write_text("{inte json", encoding="utf-8")
+    assert drafts.saved_mode(f"{drafts.MAX_MODES + 4:016x}", "v", folder) is None
+    drafts.remember_mode("a" * 16, "v", "alla", folder)  # a broken file is replaced
+    assert drafts.saved_mode("a" * 16, "v", folder) == "alla"

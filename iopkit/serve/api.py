@@ -276,8 +276,9 @@ async def start(request: Request) -> Response:
         "typer": _scaffold_choices(), "mall": space.scaffold,
         "version": version_of(current),
         "text": None, "data": None, "kommentarer": [], "fel": None,
-        # The kind of a file `iopkit new` made and nobody has filled in yet (fresh.py).
-        "ny": None,
+        # The kind of a new partnership still to be filled in: a file `iopkit new` made
+        # with a question left (fresh.py), or the scaffold of a file not written yet.
+        "ny": None, "läge": None,
     }
     if current is not None:
         payload["text"] = current.decode("utf-8", errors="replace")
@@ -294,9 +295,17 @@ async def start(request: Request) -> Response:
         else:
             from .fresh import new_scaffold_kind
 
-            payload["ny"] = new_scaffold_kind(payload["text"])
+            payload["ny"] = new_scaffold_kind(payload["text"], payload.get("data"))
+            from .drafts import key_for, saved_mode
+
+            # The mode of the last save from the page, while the file is that save.
+            payload["läge"] = await run_in_threadpool(saved_mode, key_for(space.path),
+                                                      payload["version"])
     elif space.scaffold is not None:
+        # `iopkit serve NY.yaml --typ X`, or "Nytt partnerskap" in a folder's list: the
+        # file does not exist yet, so it starts as a fresh `iopkit new` file does.
         payload.update(_scaffold_payload(space.scaffold, space.display_name))
+        payload["ny"] = space.scaffold
     payload.update(await run_in_threadpool(_start_extras, space))
     return JSONResponse(payload)
 
@@ -403,7 +412,7 @@ def merge_task(current: bytes | None, data: Any, file: str, scaffold: Any) -> by
 
 def _page_data(body: bytes) -> tuple[Any, Any]:
     """The page's save request: JSON {"data": the edited object, "mall": the scaffold
-    a new file started from}."""
+    a new file started from, "läge": the mode the page is in (drafts.remember_mode)}."""
     try:
         request = json.loads(_strict_text(body))
     except (ValueError, RecursionError):
@@ -474,10 +483,13 @@ async def save(request: Request) -> Response:
         return _worker_failed("Sparandet")
     except UsageProblem as exc:
         return error(409 if space.path is None else 500, str(exc))
-    from .drafts import Drafts, key_for
+    from .drafts import Drafts, key_for, remember_mode
 
     await run_in_threadpool(Drafts(key_for(space.path)).discard,
                             request.headers.get(DRAFT_HEADER))  # saved: the draft is done
+    if mine is not None:
+        await run_in_threadpool(remember_mode, key_for(space.path), version,
+                                json.loads(body).get("läge"))
     return JSONResponse({"version": version, "fil": str(space.path),
                          "backup": str(space.backup_path)})
 

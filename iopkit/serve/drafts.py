@@ -117,6 +117,52 @@ def template_values_of(value: Any) -> dict[str, Any]:
                                 and all(isinstance(i, str) and len(i) <= 2000 for i in item)))}
 
 
+#: The mode each file was last saved in ({key: {"version", "läge"}}), beside the drafts.
+MODES_FILE = "lagen.json"
+MAX_MODES = 500
+
+
+def remember_mode(key: str, version: str, mode: Any, folder: Path | None = None) -> None:
+    """Keep the mode ("guide" or "alla") the page was in when it saved `version` of the
+    file with `key`, so that the file reopens there although the draft is gone. Only a
+    convenience: when the folder cannot be written, nothing is said (the save is done)."""
+    if mode not in _MODES:
+        return
+    folder = folder if folder is not None else drafts_folder()
+    modes = _read_modes(folder)
+    modes.pop(key, None)
+    modes[key] = {"version": version, "läge": mode}
+    while len(modes) > MAX_MODES:  # the oldest entry first (dicts keep their order)
+        modes.pop(next(iter(modes)))
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_atomic(folder / MODES_FILE,
+                      json.dumps(modes, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def saved_mode(key: str, version: str, folder: Path | None = None) -> str | None:
+    """The mode the file was saved in, if what is on disk is still that save (a change
+    made elsewhere since then makes the page judge the file afresh)."""
+    entry = _read_modes(folder if folder is not None else drafts_folder()).get(key)
+    if isinstance(entry, dict) and entry.get("version") == version \
+            and entry.get("läge") in _MODES:
+        return str(entry["läge"])
+    return None
+
+
+def _read_modes(folder: Path) -> dict[str, Any]:
+    path = folder / MODES_FILE
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_MODES * 200:
+            return {}
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class Draft:
     id: str

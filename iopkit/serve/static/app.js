@@ -132,10 +132,14 @@
     showDocuments(info);
     if (info.utkast) offerDraft(info.utkast);
     if (info.fel) { say(info.fel); return; }
+    // The mode the file was last saved in from the page wins (the user chose it).
+    if (info["läge"]) IopForm.setMode(info["läge"]);
     if (info.data && info.ny) {
-      // A file `iopkit new` made, not filled in yet: the guide, with the scaffold's
-      // FYLL I texts as empty fields that show the example (as a kind chosen here).
-      IopForm.setMode("guide");
+      // A new partnership: a file `iopkit new` made with questions left, or a file
+      // not written yet (`--typ`, "Nytt partnerskap" in a folder's list). The guide,
+      // with the scaffold's FYLL I texts as empty fields that show the example (as a
+      // kind chosen here); a save puts the FYLL I text back into every field left empty.
+      if (!info["läge"]) IopForm.setMode("guide");
       open(info.data, info.kommentarer, true);
       return;
     }
@@ -581,8 +585,8 @@
     say("Sparar …");  // the old "Sparat i …" never stays on screen while this is under way
     const headers = { "x-iopkit-version": version };
     if (state.draft.id && !state.draft.noFile) headers["x-iopkit-utkast"] = state.draft.id;
-    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(true), mall: state.scaffold },
-      headers), SECONDS.save);
+    const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(true), mall: state.scaffold,
+      "läge": IopForm.mode() }, headers), SECONDS.save);
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       say("Filen har ändrats på disken. Ingenting har sparats ännu: välj version.");
       conflict(answer.body, text);
