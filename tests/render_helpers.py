@@ -270,3 +270,15 @@ def checklist_facts(result) -> list[str]:
 def missing(facts: list[str], text: str) -> list[str]:
     haystack = norm(text)
     return [fact for fact in facts if norm(fact) not in haystack]
+
+
+def rendered_texts(runner, spec: Path, kinds: tuple[str, ...], date: str) -> dict[str, str]:
+    """Render `kinds` of `spec` as Word with --datum `date`; each document's whole text,
+    normalised, as a reader of the .docx sees it."""
+    from conftest import run
+
+    result = run(runner, "render", spec, "--dokument", ",".join(kinds), "-f", "docx",
+                 "--datum", date, "--force")
+    assert result.exit_code == 0, result.output
+    return {kind: norm(docx_text(spec.with_name(f"{spec.stem}-{kind}.docx")))
+            for kind in kinds}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, run
-from render_helpers import docx_text, norm
+from render_helpers import docx_text, norm, rendered_texts
 from test_tjansteskrivelse import first_page, section
 
 FIXTURES = Path(__file__).parent / "data" / "skyddat"
@@ -18,11 +18,7 @@ KINDS = ("checklista", "tjansteskrivelse")
 
 
 def render(runner, spec: Path) -> dict[str, str]:
-    result = run(runner, "render", spec, "--dokument", ",".join(KINDS), "-f", "docx",
-                 "--datum", DATE, "--force")
-    assert result.exit_code == 0, result.output
-    return {kind: norm(docx_text(spec.with_name(f"{spec.stem}-{kind}.docx")))
-            for kind in KINDS}
+    return rendered_texts(runner, spec, KINDS, DATE)
 
 
 @pytest.fixture(scope="module")

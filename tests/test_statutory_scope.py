@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, dump, run
-from render_helpers import docx_text, norm
+from render_helpers import rendered_texts
 from test_tjansteskrivelse import assert_no_tool_text, first_page, section
 
 FIXTURES = Path(__file__).parent / "data" / "skyddat"
@@ -25,11 +25,7 @@ KINDS = ("avtal", "checklista", "tjansteskrivelse")
 
 
 def render_all(runner, spec: Path) -> dict[str, str]:
-    result = run(runner, "render", spec, "--dokument", ",".join(KINDS), "-f", "docx",
-                 "--datum", DATE, "--force")
-    assert result.exit_code == 0, result.output
-    return {kind: norm(docx_text(spec.with_name(f"{spec.stem}-{kind}.docx")))
-            for kind in KINDS}
+    return rendered_texts(runner, spec, KINDS, DATE)
 
 
 @pytest.fixture(scope="module")
