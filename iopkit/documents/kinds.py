@@ -51,7 +51,8 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("avtal", "Avtal om idéburet offentligt partnerskap (IOP)", "UTKAST",
                  SPEC_CONTEXT, ("render",), numbered=True),
     DocumentKind("checklista", "Checklista för IOP-processen", "CHECKLISTA",
-                 SPEC_CONTEXT, ("render",), numbered=True),
+                 ".documents.checklista.context:checklist_context", ("render",),
+                 numbered=True),
     DocumentKind("tjansteskrivelse", "Tjänsteskrivelse om idéburet offentligt partnerskap "
                  "(IOP)", "TJÄNSTESKRIVELSE",
                  ".documents.tjansteskrivelse.context:memo_context", ("render",),

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..spec.findings import CheckResult
-from .pipeline import PendingPdf, RenderOptions, SpecHasErrors, build_spec_outputs_and_notices
+from .pipeline import (PendingPdf, RenderOptions, SpecHasErrors, build_spec_outputs_and_notices,
+                       memo_settings)
 
 #: Below this many specs a pool costs more than it saves.
 MIN_SPECS_FOR_POOL = 4
@@ -48,7 +49,7 @@ def render_one(spec_path: Path, out_dir: Path | None, formats: Sequence[str],
 
     outcome = SpecOutcome(file=str(spec_path))
     try:
-        result = check_file(spec_path, settings)
+        result = check_file(spec_path, settings or memo_settings(options))
     except SpecIOError as exc:
         outcome.io_problem = str(exc)
         return outcome

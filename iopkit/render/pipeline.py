@@ -143,6 +143,16 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
     return notes
 
 
+def memo_settings(options: RenderOptions) -> Any:
+    """The rule settings of a render: the memo and the checklist carry the draft's date,
+    which IOP198 compares with the meeting."""
+    from ..rules.settings import DEFAULT_SETTINGS
+
+    if not {"tjansteskrivelse", "checklista"} & set(options.documents):
+        return DEFAULT_SETTINGS
+    return DEFAULT_SETTINGS.with_memo_date(draft_date(options))
+
+
 def draft_date(options: RenderOptions) -> dt.date:
     from ..dates import default_date
 
@@ -338,7 +348,7 @@ def check_and_write(spec_path: Path | str, out_dir: Path | None, formats: Sequen
     options = options or RenderOptions()
     formats = parse_formats(formats)
     validate_options(options, formats)
-    result = check_file(spec_path)
+    result = check_file(spec_path, memo_settings(options))
     if not result.ok:
         raise SpecHasErrors(result)
     prepare_targets(paths_for(spec_path, out_dir, formats), options.force,

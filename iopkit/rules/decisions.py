@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..format import datum_lang
 from ..spec.findings import Severity
 from .registry import Hit, RuleContext, rule
 from .sources import DE_MINIMIS, KL, KL_APPEAL, cite
+
+if TYPE_CHECKING:
+    from ..spec.model import Decision, Spec
 
 
 @rule(code="IOP134", severity=Severity.ERROR,
@@ -201,3 +204,46 @@ def de_minimis_papers_after_decision(ctx: RuleContext) -> Iterable[Hit]:
             f"{what[:1].upper()}{what[1:]} om stöd av mindre betydelse kom efter "
             f"{first.body}s beslut. Beslutet behöver fattas på nytt när försäkran och "
             "beskedet finns."))
+
+
+def memo_meeting(spec: "Spec") -> tuple[int, "Decision"] | None:
+    """The meeting the tjänsteskrivelse is for, with its index in `process.beslut`: the
+    first decision, not fullmäktige's and not on delegation, of the memo's party (the
+    party of `process.handläggare`, else the first public party), as the memo's context
+    picks it (documents/tjansteskrivelse/context.py)."""
+    process = spec.process
+    if process is None:
+        return None
+    officer = process.case_officer
+    party = spec.party(officer.party) if officer and officer.party else None
+    if party is None or not party.is_public:
+        party = next(iter(spec.public_parties), None)
+    if party is None:
+        return None
+    for index, decision in enumerate(process.decisions):
+        if decision.party == party.id and "fullmäktige" not in decision.body.lower():
+            return None if decision.delegated else (index, decision)
+    return None
+
+
+@rule(code="IOP198", severity=Severity.WARNING,
+      title="Tjänsteskrivelsen är daterad samma dag som sammanträdet",
+      trigger=("tjänsteskrivelsens datum (`--datum` till `render`, eller till `check`) är "
+               "samma dag som sammanträdet i `process.beslut` som den är underlag för"),
+      source=KL)
+def memo_dated_on_meeting_day(ctx: RuleContext) -> Iterable[Hit]:
+    # IOP.md, "The decision", Dates: a memo is dated before the meeting it is for; the
+    # handlingar go out with the kallelse (KL 6 kap.), so what the memo lists "före
+    # sammanträdet" cannot be done. A memo dated after the meeting is for a decision
+    # already taken: `render` says so (tjansteskrivelse/context.py, memo_notices).
+    memo = ctx.settings.memo_date
+    found = memo_meeting(ctx.spec) if memo is not None else None
+    if found is None or found[1].date != memo:
+        return
+    index, decision = found
+    yield Hit(("process", "beslut", index, "datum"), (
+        f"Tjänsteskrivelsen är daterad {datum_lang(memo)}, samma dag som {decision.body} "
+        "sammanträder. En tjänsteskrivelse dateras före det sammanträde den är underlag för: "
+        "handlingarna skickas ut med kallelsen, och det som ska vara gjort före sammanträdet "
+        "hinns inte. Ange ett senare sammanträde i `process.beslut`, eller datera "
+        "tjänsteskrivelsen tidigare med --datum."))

@@ -114,12 +114,21 @@ class RuleSettings:
     processor_agreement_words: tuple[str, ...] = (
         "personuppgiftsbiträd", "biträdesavtal", "pub-avtal", "dpa")
 
+    # --- the memo's date -----------------------------------------------------------------
+    #: The date the tjänsteskrivelse carries: `--datum` of `render`, or of `check` when it
+    #: is given. None: not known, and IOP198 is not checked, so `check` without `--datum`
+    #: does not depend on the day it runs.
+    memo_date: dt.date | None = None
+
     # --- placeholders --------------------------------------------------------------------
     #: The marker `iopkit new` writes where the user must fill something in.
     placeholder_marker: str = "FYLL I"
 
     def with_eur_rate(self, rate: Decimal | None) -> "RuleSettings":
         return replace(self, eur_rate_override=rate)
+
+    def with_memo_date(self, date: dt.date | None) -> "RuleSettings":
+        return replace(self, memo_date=date)
 
 
 DEFAULT_SETTINGS = RuleSettings()

@@ -1,3 +1,3 @@
-"""The checklist (checklista) for the IOP process: its templates see the shared context
-as the agreement does (`kinds.SPEC_CONTEXT`; what it ticks is `kontroller`, built in
-`base.py`, which the memo weighs too), so the folder holds only `templates/`."""
+"""The checklist (checklista) for the IOP process: its templates see the agreement's
+context plus the memo's `skrivelse` (`context.py`); what it ticks is `kontroller`, built in
+`base.py`, which the memo weighs too."""

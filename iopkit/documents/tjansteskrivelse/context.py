@@ -44,9 +44,9 @@ BUSINESS_TYPES = ("ekonomisk förening", "aktiebolag med särskild vinstutdelnin
 #: delegate is taken to be an anställd (7 kap. 5 §; reported under 7 kap. 8 §).
 ELECTED_DELEGATE_WORDS = ("utskott", "presidium", "ordförande", "ledamot", "ersättare")
 
-#: Findings about the underlag's wording, not the matter: the checklist shows them, the
-#: memo does not.
-DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195"})
+#: Findings about the underlag's wording or the memo's own date, not the matter: the
+#: checklist shows them, the memo does not.
+DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195", "IOP198"})
 
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
@@ -214,14 +214,31 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
             f"Tjänsteskrivelsen vet inte vilket organ den ska ställas till. Lägg till "
             f"organ under parter för {where} (till exempel organ: socialnämnden Centrum).")
     meeting = skrivelse["sammanträde"]
-    if meeting and meeting["datum"] is not None and meeting["datum"] <= draft:
-        when = ("samma dag som sammanträdet" if meeting["datum"] == draft
-                else "men beslutet är redan fattat")
+    # A memo dated on the meeting day is IOP198, which `render` prints with the findings.
+    if meeting and meeting["datum"] is not None and meeting["datum"] < draft:
+        when = "men beslutet är redan fattat"
         notices.append(
             f"Tjänsteskrivelsen är daterad {draft.isoformat()}, {when} "
             f"({meeting['organ']} {meeting['datum'].isoformat()} enligt process.beslut). En "
             "tjänsteskrivelse dateras före sammanträdet: ange ett tidigare datum med --datum.")
     return notices
+
+
+def memo_gaps(skrivelse: dict[str, Any]) -> list[str]:
+    """What the memo lacks before a nämndsekreterare can put it on an agenda (R4 5), for
+    the checklist (which may name keys)."""
+    gaps = []
+    if skrivelse["sammanträde"] is None:
+        gaps.append(f"sammanträde (ange {skrivelse['organ']}s beslut med datum i "
+                    "process.beslut)")
+    if not skrivelse["handläggare"]:
+        gaps.append("handläggare (process.handläggare)")
+    if not (skrivelse["handläggare"] or skrivelse["förvaltningschef"]):
+        gaps.append("underskrift (handläggaren, eller en firmatecknare med titeln "
+                    "förvaltningschef eller förvaltningsdirektör)")
+    if skrivelse["finansiering_öppen"]:
+        gaps.append("hur medlen finansieras för varje budgetår (ekonomi.finansiering)")
+    return gaps
 
 
 def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, Any]:
@@ -434,10 +451,15 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # (IOP195): the memo then never says "Jäv har prövats för" this body.
         "jäv_annat_organ": any(f.code == "IOP195" for f in result.findings),
         "finansiering": spec.economy.financing if spec is not None else None,
+        # Money over several years with no stated financing (IOP.md, "The decision",
+        # Money): a task on page 1, in the officer's words (R4 5).
+        "finansiering_öppen": bool(own) and len(context["år"]) > 1 and not (
+            spec is not None and spec.economy.financing),
         # The procurement assessment follows the sentence that introduces LOU: the
         # short form, not the full title again (skrivregler; R1 22).
         "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
     }
+    skrivelse["saknas"] = memo_gaps(skrivelse)
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse
     context["renderingsvarningar"] = list(skrivelse["varningar"])
