@@ -68,10 +68,10 @@ def test_region_memo_does_not_offer_to_procure_places_it_cannot_buy(docs):
 def test_platser_page_one_states_the_signs_once(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
     assert page.count("eller så förklarar förvaltningen i upphandlingsbedömningen") == 0
-    assert "Underlaget visar också att deltagarna placeras eller hänvisas genom den " \
+    assert "Till det kommer att deltagarna placeras eller hänvisas genom den " \
            "offentliga partens beslut om enskilda och att den offentliga parten behöver få " \
            "verksamheten utförd" in page
-    assert "Underlaget visar att den offentliga parten behöver få verksamheten utförd" \
+    assert "Den offentliga parten behöver få verksamheten utförd, vilket talar" \
         not in page
 
 

@@ -277,6 +277,12 @@ def no_market_defence(ctx: RuleContext) -> Iterable[Hit]:
 # --- the plain questions (rättslig_bedömning.prövning) -----------------------------------
 
 #: Each question answered `ja` is a sign of a public contract: what it means, in words.
+def _capital(text: str) -> str:
+    # The todo texts are the officer's words on the memo's first page: the fact itself,
+    # not "Underlaget visar att …" (R4 5 and 9).
+    return text[:1].upper() + text[1:]
+
+
 SIGN_TEXT = {
     "tidigare_upphandlad": ("den offentliga parten har tidigare köpt eller upphandlat den här "
                             "eller en liknande verksamhet"),
@@ -372,7 +378,7 @@ def screening_signs(ctx: RuleContext) -> Iterable[Hit]:
             f"`rättslig_bedömning.upphandling` (texten ska nämna det, till exempel {words}) "
             "och förklara varför avtalet ändå stöder organisationens egen verksamhet, eller "
             "pröva om avtalet ska upphandlas."), todo=(
-            f"Underlaget visar att {SIGN_TEXT[sign]}, vilket talar för att avtalet är ett "
+            f"{_capital(SIGN_TEXT[sign])}, vilket talar för att avtalet är ett "
             "offentligt kontrakt som ska upphandlas. Det som den offentliga parten får utfört "
             "tas ut ur avtalet och upphandlas, eller så förklarar förvaltningen i "
             "upphandlingsbedömningen varför avtalet ändå bara stöder organisationens egen "
@@ -395,9 +401,9 @@ def _statutory_sign(ctx: RuleContext) -> Iterable[Hit]:
         "`partnerskap.verksamhetsområden`, och skriv i `partnerskap.avgränsning` om den "
         "ligger utanför partnerskapet (till exempel att platserna köps separat och att "
         "bidraget inte finansierar dem); annars pröva om avtalet ska upphandlas."), todo=(
-        "Underlaget anger att verksamheten är en insats som den offentliga parten enligt lag "
-        "måste ge enskilda, men inte vilken insats det är eller om den ingår i avtalet. Det "
-        "anges, och ingår insatsen tas den ut ur avtalet och köps separat, eller så "
+        "Verksamheten uppges vara en insats som den offentliga parten enligt lag måste ge "
+        "enskilda, men det är inte angett vilken insats det är eller om den ingår i avtalet. "
+        "Det anges, och ingår insatsen tas den ut ur avtalet och köps separat, eller så "
         "upphandlas avtalet."))
 
 
@@ -452,7 +458,7 @@ def strong_combination(ctx: RuleContext) -> Iterable[Hit]:
     yield Hit(("rättslig_bedömning", "prövning"), (
         f"Prövningen visar att {what}. Det är ett starkt tecken på ett offentligt kontrakt. "
         f"{CONSEQUENCES} {SPLIT}{extra}"), todo=(
-        f"Underlaget visar att {what}. Avtalet behöver delas upp innan nämnden beslutar: ett "
+        f"{_capital(what)}. Avtalet behöver delas upp innan nämnden beslutar: ett "
         "partnerskap för organisationens egen verksamhet, och platserna eller insatserna "
         "genom upphandling eller ett annat lagligt avtal."))
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..avtal.context import definite
 from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from .risks import case_risks
 from .todo import STATUTORY_CODES, todo_texts, with_occupancy
 
 if TYPE_CHECKING:
@@ -77,10 +78,11 @@ def plain(message: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-#: The tool's voice ("Prövningen svarar att …") in the officer's words.
-_SCREENING_VOICE = (
-    (re.compile(r"^Prövningen svarar ja: "), "Underlaget anger att "),
-    (re.compile(r"^Prövningen (svarar|visar) att "), "Underlaget anger att "),
+#: The tool's voice ("Prövningen svarar att …") in the officer's words: the fact itself,
+#: not what "underlaget anger" (R4 5 and 9).
+_SCREENING_VOICE: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"^Prövningen (?:svarar ja: |svarar att |visar att )(.)"),
+     lambda m: m.group(1).upper()),
     (re.compile(r"^Prövningen vet inte "), "Det är inte klarlagt "),
 )
 #: Sentences that tell the editor of the underlag what to do: for the checklist, not
@@ -460,6 +462,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
     }
     skrivelse["saknas"] = memo_gaps(skrivelse)
+    skrivelse["ärendets_risker"] = case_risks(result, context, skrivelse, draft)
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse
     context["renderingsvarningar"] = list(skrivelse["varningar"])

@@ -84,7 +84,7 @@ def _merged_signs(blocking: list["Finding"], todo: list[str]) -> list[str]:
     kept = [t for t in todo if t not in dropped]
     facts = " och att ".join(SIGN_TEXT[str(f.path[-1])] for f in signs)
     target = plain(todo_text(first))
-    return [f"{t} Underlaget visar också att {facts}; det talar för att avtalet är ett "
+    return [f"{t} Till det kommer att {facts}; det talar för att avtalet är ett "
             "offentligt kontrakt." if t == target else t for t in kept]
 
 

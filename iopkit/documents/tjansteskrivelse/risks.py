@@ -1,0 +1,114 @@
+"""The memo's Risker: the risks of this case, named and short, derived from what the
+program knows (R4 13). IOP.md, "The decision": a documented assessment that lifts a sign
+"is then described honestly under Risker"; a risk is no decide-anyway for a legal defect
+(those stand on page 1 and block the proposal).
+
+What is named:
+- an idéburen party runs statutory (economic) activity beside the partnership: the grant
+  could cross-subsidise it, and the aid could be reclassified; so särredovisning;
+- the public party also buys places in that activity from the same organisation: costs
+  could be paid twice;
+- stöd av mindre betydelse resting on declarations that have not come in;
+- a commitment over several budget years without budgetförbehåll;
+- a sign of a public contract that the procurement assessment addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ...spec.findings import CheckResult
+
+#: The avgränsning says the public side buys the places ("socialnämnden köper dem",
+#: "platserna köps genom upphandling"): bounded, one linear pass.
+_BOUGHT = re.compile(r"\b(köper|köps|köpas|upphandla[sd]?|upphandlar)\b", re.IGNORECASE)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _declarations_open(context: dict[str, Any], draft: dt.date) -> bool:
+    process = context["process"]
+    given = process["försäkran"]
+    return bool(context["bedömning"]["de_minimis"]) and (given is None or given > draft)
+
+
+def _addressed_signs(result: "CheckResult") -> list[str]:
+    """The plain questions answered yes whose sign no open finding reports: the
+    procurement assessment deals with them (rules/procurement.py, IOP180)."""
+    from ...rules.procurement import SIGN_TEXT
+
+    spec = result.spec
+    screening = spec.legal.screening if spec is not None and spec.legal else None
+    if screening is None:
+        return []
+    reported = {str(f.path[-1]) for f in result.findings
+                if f.code in ("IOP180", "IOP182") and f.path}
+    out = []
+    for sign, text in SIGN_TEXT.items():
+        # A statutory insats is judged on substance elsewhere (the split, IOP108/IOP184).
+        if sign == "lagstadgad_insats" or sign in reported:
+            continue
+        if getattr(screening, _FIELD[sign], None) == "ja":
+            out.append(text)
+    return out
+
+
+#: The model's field names for the plain questions (spec/model.py, Screening).
+_FIELD = {"tidigare_upphandlad": "procured_before", "individuella_beslut":
+          "individual_decisions", "behöver_utföras": "needed_performed"}
+
+
+def case_risks(result: "CheckResult", context: dict[str, Any],
+               skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
+    """The case's risks in the officer's words, each one or two sentences."""
+    words = context["ord"]
+    organ = skrivelse["organ"]
+    risks: list[str] = []
+    limits = context["partnerskap"]["avgränsning"] or ""
+    party = skrivelse["part"]
+    buys = bool(_BOUGHT.search(limits[:5000])) and party is not None and \
+        party["typ"] == "kommun"
+    for outside in context["bedömning"]["lagstadgad_utanför"]:
+        name = " ".join(outside["part"]["namn"].split())
+        risks.append(
+            f"{name} driver också {outside['område_en']}, som är ekonomisk verksamhet. Om "
+            "bidraget eller andra resurser enligt avtalet kommer den verksamheten till del, "
+            "till exempel genom gemensam personal eller gemensamma lokaler, kan stödet "
+            "bedömas som stöd till en ekonomisk verksamhet och behöva betalas tillbaka. "
+            "Partnerskapets medel behöver därför redovisas skilt från "
+            f"{outside['område_bestämd']}, med en redovisad fördelning av gemensamma "
+            "kostnader.")
+        if buys:
+            risks.append(
+                f"{_capital(organ)} köper också platser i {outside['område_bestämd']} av "
+                f"{name}. Om samma kostnader, till exempel för personal som arbetar i båda "
+                "verksamheterna, betalas både med bidraget och med ersättningen för platserna "
+                "finns risk för dubbel finansiering. Redovisningen enligt avtalet behöver "
+                "därför visa att bidraget inte används för kostnader som ersättningen för "
+                "platserna täcker.")
+    if _declarations_open(context, draft):
+        risks.append(
+            "Bedömningen att stödet ryms inom taket för stöd av mindre betydelse vilar på "
+            f"{'försäkringar' if words['flera_idéburna'] else 'en försäkran'} som ännu inte "
+            "har kommit in. Har en mottagare fått annat stöd av mindre betydelse under de "
+            "senaste tre åren kan taket överskridas, och då kan stödet inte lämnas på den "
+            "grunden.")
+    if skrivelse["binder_år"]:
+        years = [str(y) for y in skrivelse["binder_år"]]
+        shown = years[0] if len(years) == 1 else ", ".join(years[:-1]) + " och " + years[-1]
+        budgets = "budgeten" if len(years) == 1 else "budgetarna"
+        risks.append(
+            f"Avtalet har inget budgetförbehåll. Åtagandet binder därför {budgets} för "
+            f"{shown}, också om {skrivelse['fullmäktige']} senare ger {organ} en mindre ram.")
+    for sign in _addressed_signs(result):
+        risks.append(
+            f"{_capital(sign)}. Det är ett tecken på ett offentligt kontrakt; "
+            "upphandlingsbedömningen bemöter det (se Upphandling). Skulle avtalet ändå "
+            "bedömas som ett offentligt kontrakt kan det leda till upphandlingsskadeavgift "
+            "och till att avtalet förklaras ogiltigt.")
+    return risks
