@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..avtal.context import definite
 from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
+from .payments import payments_per_budget_year
 from .risks import case_risks
 from .todo import STATUTORY_CODES, todo_texts, with_occupancy
 
@@ -432,6 +433,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "binder_år": binds,
         # Avtalsår that are not calendar years: the amount per budget year (R1 25).
         "per_budgetår": {y: split[y] for y in sorted(split) if split[y]},
+        # What leaves each budget year, when the payment days say (R4 18).
+        "utbetalt_per_budgetår": payments_per_budget_year(
+            context, {m["till"]["id"] for m in own if m["till"]}) if split else {},
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
         "näringsidkare_öppen": business_open,
