@@ -362,7 +362,7 @@ def test_placeholder_from_own_template_is_reported(runner, tmp_path, canonical):
 
 def test_memo_dated_on_or_after_the_meeting_warns(runner, canonical):
     _, _, _, output = render_memo(runner, canonical, date="2026-12-15")
-    assert "samma dag som sammanträdet" in norm(output)
+    assert "samma dag som socialnämnden Centrum sammanträder" in norm(output)
     _, _, _, output = render_memo(runner, canonical, date="2026-12-16")
     assert "beslutet är redan fattat" in norm(output)
     _, _, _, output = render_memo(runner, canonical, date="2026-12-14")

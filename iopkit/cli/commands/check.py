@@ -42,7 +42,8 @@ def check(
     date_text: str | None = typer.Option(
         None, "--datum", metavar="ÅÅÅÅ-MM-DD", show_default=False,
         help="Dagen som kontrollen utgår från (standard: i dag): för uppföljningsfiler "
-             "avgör den vilka år som har passerat."),
+             "avgör den vilka år som har passerat, och för en partnerskapsbeskrivning är "
+             "den tjänsteskrivelsens datum, som ska vara före sammanträdet."),
 ) -> None:
     """Kontrollera partnerskapsbeskrivningar och uppföljningsfiler och visa alla fel och
     varningar. En uppföljningsfil (med iopkit_utfall) kontrolleras också mot avtalet
