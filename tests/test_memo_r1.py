@@ -149,10 +149,13 @@ def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
     assert "Före sammanträdet ska följande vara gjort" in page
     assert "Det är bedömt om lagen (2017:151) om meddelarskydd i vissa enskilda " \
            "verksamheter gäller för partnerskapets verksamhet (socialtjänst)" in page
-    assert "Gäller lagen ska avtalet ange det." in page
+    # The members approve the text they have received: a revised one, or a beslutspunkt
+    # (R4 7).
+    assert "Gäller lagen läggs ett reviderat avtalsförslag som anger det fram vid " \
+           "sammanträdet" in page
     assert "försäkran" not in page  # no de minimis here
     assert "Det behöver bekräftas innan avtalet skrivs under" not in memo
-    assert "Det behöver bekräftas före sammanträdet (se första sidan)" in memo
+    assert "Bedömningen redovisas före sammanträdet (se första sidan)" in memo
     assert memo.count("(2017:151)") == 1
 
 

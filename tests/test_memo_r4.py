@@ -164,8 +164,8 @@ def test_memo_reports_the_jav_review_and_leaves_the_decision_to_the_meeting(docs
     # The officers are named by process.jäv here; where they are not, the memo adds 7:4.
     assert "7 kap. 4 §" not in text
     delat = paragraph(docs["delat"]["tjansteskrivelse"], "jävsfrågan")
-    assert "Samma jävsregler gäller för de anställda som handlägger ärendet (7 kap. 4 § " \
-           "kommunallagen)." in delat
+    assert "(6 kap. 28–32 §§ kommunallagen). Samma regler gäller för de anställda som " \
+           "handlägger ärendet (7 kap. 4 §)." in delat
     for name in CASES:
         assert "Jäv har prövats" not in docs[name]["tjansteskrivelse"]
         step = paragraph(docs[name]["checklista"], "Jäv i det organ som beslutar")

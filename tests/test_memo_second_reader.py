@@ -230,7 +230,9 @@ def test_risks_never_show_a_silenced_wording_finding_or_the_tools_voice(runner, 
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     risks = section(text, "Risker", "Ekonomiska konsekvenser")
     assert "leverantörer" not in risks
-    assert "Förvaltningen ser inga andra risker" in risks
+    # The case's own risk (R4 13), not a boilerplate sentence.
+    assert "vilar på försäkringar som ännu inte har kommit in" in risks
+    assert "Förvaltningen ser inga andra risker" not in risks
     # An open wording hint is for the checklist, not a risk for the nämnd.
     data = memo_specs.skyddat_boende("ja")
     data["iopkit_undantag"] = [{"regel": code, "motivering": "Platserna upphandlas för sig."}

@@ -96,8 +96,10 @@ def test_canonical_memo(runner, canonical):
     assert "Förvaltningen bedömer därför att avtalet inte är ett offentligt kontrakt" \
         not in assessment
     assert "HFD 2020 ref. 15 (mål 3165-19)" in assessment
-    assert "Jäv har prövats för socialnämnden Centrum. Ingen ledamot eller ersättare" \
-        in assessment
+    # The förvaltning reports what it found; jäv is decided at the meeting (R4 12).
+    assert "Förvaltningen har gått igenom jävsfrågan inför beslutet. Ingen ledamot eller " \
+           "ersättare" in assessment
+    assert "Jävsfrågan prövas vid sammanträdet" in assessment
     # Money: fullmäktige's budget, the nämnd's ram, the financing quoted, later years bound.
     money = section(text, "Ekonomiska konsekvenser och finansiering", "Barnrättsperspektiv")
     assert "Kommunfullmäktige fastställer budgeten för varje år (11 kap. kommunallagen); " \
