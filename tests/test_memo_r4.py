@@ -255,3 +255,16 @@ def test_annual_report_date_is_not_said_twice(docs):
     # A day moved to the weekday before (30 April 2028 is a Sunday) is still said.
     step = paragraph(docs["unga"]["checklista"], "Årsrapport.")
     assert "Den första årsrapporten, för 2027, lämnas senast den 28 april 2028." in step
+
+
+# R4 1: the plain questions behind the signs of a public contract -----------------------
+
+def test_checklist_asks_the_plain_questions_when_the_spec_does_not_answer_them(docs):
+    # unga answers none of rättslig_bedömning.prövning, so the checker can find no sign
+    # (participants placed or referred by the public party's decisions, HFD 2020 ref. 15).
+    step = paragraph(docs["unga"]["checklista"], "Prövningsfrågorna")
+    assert step.startswith("☐ Prövningsfrågorna (rättslig_bedömning.prövning) är inte besvarade.")
+    assert "om deltagarna placeras eller hänvisas genom den offentliga partens beslut om " \
+           "enskilda (individuella_beslut)" in step
+    assert "Prövningsfrågorna" not in docs["dagverksamhet"]["checklista"]
+    assert "Prövningsfrågorna" not in docs["unga"]["tjansteskrivelse"]
