@@ -268,3 +268,22 @@ def test_checklist_asks_the_plain_questions_when_the_spec_does_not_answer_them(d
            "enskilda (individuella_beslut)" in step
     assert "Prövningsfrågorna" not in docs["dagverksamhet"]["checklista"]
     assert "Prövningsfrågorna" not in docs["unga"]["tjansteskrivelse"]
+
+
+def test_an_addressed_sign_of_a_public_contract_is_a_named_risk(runner, tmp_path):
+    import yaml
+
+    data = yaml.safe_load(CANONICAL.read_text(encoding="utf-8"))
+    data["rättslig_bedömning"]["prövning"]["individuella_beslut"] = "ja"
+    data["rättslig_bedömning"]["upphandling"] += (
+        " Socialsekreterare kan hänvisa deltagare, men inte genom individuella beslut om "
+        "bistånd; verksamheten är öppen för alla i målgruppen.")
+    source = tmp_path / "källa.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                      encoding="utf-8")
+    assert "IOP180" not in run(runner, "check", source).stdout
+    section = risks(render_case(runner, source, tmp_path, "tecken")["tjansteskrivelse"])
+    assert "Deltagarna placeras eller hänvisas genom socialnämnden Centrums beslut om " \
+           "enskilda. Det är ett tecken på ett offentligt kontrakt; upphandlingsbedömningen " \
+           "bemöter det (se Upphandling)." in section
+    assert "upphandlingsskadeavgift" in section

@@ -106,6 +106,9 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
             f"Avtalet har inget budgetförbehåll. Åtagandet binder därför {budgets} för "
             f"{shown}, också om {skrivelse['fullmäktige']} senare ger {organ} en mindre ram.")
     for sign in _addressed_signs(result):
+        # The spec's "den offentliga parten" is the body the memo is addressed to.
+        sign = sign.replace("den offentliga partens", f"{organ}s").replace(
+            "den offentliga parten", organ)
         risks.append(
             f"{_capital(sign)}. Det är ett tecken på ett offentligt kontrakt; "
             "upphandlingsbedömningen bemöter det (se Upphandling). Skulle avtalet ändå "
