@@ -221,6 +221,9 @@ def test_in_kind_support_is_valued_apart_from_the_money(docs):
     assert "Strömsby IF får 1 410 000 kr" not in memo
     # Money only: the plain sentence stays.
     assert "Föreningen Grannstöd Norrliden får 1 350 000 kr under avtalsperioden" in memo
+    checklist = docs["paraply"]["checklista"]
+    assert "Stödet till Strömsby IF är värt 1 410 000 kr under avtalsperioden: 1 050 000 kr " \
+           "i bidrag och idrottsplanen i Norrliden till ett värde av 360 000 kr;" in checklist
 
 
 # R4 18: payments per budget year beside the accrual -------------------------------------
