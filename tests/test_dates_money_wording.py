@@ -80,7 +80,7 @@ def test_a_meeting_on_the_memos_day_is_still_planned(runner, tmp_path):
     texts = render(runner, tmp_path, with_sections(), "samma", "2026-12-15")
     assert "§ 112" not in paragraph(texts["tjansteskrivelse"], "Sammanträde:")
     assert "ska besluta den 15 december 2026" in texts["checklista"]
-    assert "varning IOP198 process.beslut[1].datum: Tjänsteskrivelsen är daterad den " \
+    assert "varning IOP200 process.beslut[1].datum: Tjänsteskrivelsen är daterad den " \
            "15 december 2026, samma dag som socialnämnden Centrum sammanträder." \
         in texts["utskrift"]
     assert "redan fattat" not in texts["utskrift"]

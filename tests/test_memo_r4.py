@@ -71,7 +71,7 @@ def risks(memo: str) -> str:
 
 def check_lines(runner, spec: Path, *extra: str) -> list[str]:
     result = run(runner, "check", spec, *extra)
-    return [line for line in result.stdout.splitlines() if " IOP198 " in line]
+    return [line for line in result.stdout.splitlines() if " IOP200 " in line]
 
 
 def test_check_warns_when_the_memo_date_is_the_meeting_day(runner, tmp_path):
@@ -81,12 +81,12 @@ def test_check_warns_when_the_memo_date_is_the_meeting_day(runner, tmp_path):
     meeting = next(i for i, line in enumerate(lines, 1) if "datum: 2026-12-02" in line)
     found = check_lines(runner, spec, "--datum", DATE)
     assert len(found) == 1, found
-    assert f"paraply.yaml:{meeting}:" in found[0] and " varning IOP198 " in found[0]
+    assert f"paraply.yaml:{meeting}:" in found[0] and " varning IOP200 " in found[0]
     assert "samma dag som kommunstyrelsen sammanträder" in found[0]
     # The day before is right; without --datum the check does not depend on today.
     assert check_lines(runner, spec, "--datum", "2026-12-01") == []
     assert check_lines(runner, spec) == []
-    # A decision already taken (the memo dated after it) is render's notice, not IOP198.
+    # A decision already taken (the memo dated after it) is render's notice, not IOP200.
     assert check_lines(runner, spec, "--datum", "2026-12-03") == []
 
 
@@ -94,16 +94,16 @@ def test_checklist_says_the_meeting_day_step_is_broken(docs, runner, tmp_path):
     paraply = docs["paraply"]
     step = paragraph(paraply["checklista"], "kommunstyrelsen ska besluta den 2 december 2026")
     assert "Tjänsteskrivelsen ska dateras före sammanträdet, men den är daterad samma dag " \
-           "(IOP198)" in step
-    assert "IOP198 varning" in paraply["checklista"]
-    assert "varning IOP198" in paraply["utskrift"]
+           "(IOP200)" in step
+    assert "IOP200 varning" in paraply["checklista"]
+    assert "varning IOP200" in paraply["utskrift"]
     # Said once: render no longer adds its own notice for the same day.
     assert paraply["utskrift"].count("samma dag som") == 1
-    assert "IOP198" not in paraply["tjansteskrivelse"]
+    assert "IOP200" not in paraply["tjansteskrivelse"]
     earlier = render_case(runner, CASES["paraply"], tmp_path, "tidigare", "2026-11-20")
     step = paragraph(earlier["checklista"], "kommunstyrelsen ska besluta den 2 december 2026")
     assert step.endswith("Tjänsteskrivelsen dateras före sammanträdet.")
-    assert "IOP198" not in earlier["utskrift"]
+    assert "IOP200" not in earlier["utskrift"]
 
 
 # R4 5: what the memo lacks, and the financing as a task on page 1 ------------------------

@@ -145,7 +145,7 @@ def validate_options(options: RenderOptions, formats: Sequence[str]) -> list[str
 
 def memo_settings(options: RenderOptions) -> Any:
     """The rule settings of a render: the memo and the checklist carry the draft's date,
-    which IOP198 compares with the meeting."""
+    which IOP200 compares with the meeting."""
     from ..rules.settings import DEFAULT_SETTINGS
 
     if not {"tjansteskrivelse", "checklista"} & set(options.documents):

@@ -226,7 +226,7 @@ def memo_meeting(spec: "Spec") -> tuple[int, "Decision"] | None:
     return None
 
 
-@rule(code="IOP198", severity=Severity.WARNING,
+@rule(code="IOP200", severity=Severity.WARNING,
       title="Tjänsteskrivelsen är daterad samma dag som sammanträdet",
       trigger=("tjänsteskrivelsens datum (`--datum` till `render`, eller till `check`) är "
                "samma dag som sammanträdet i `process.beslut` som den är underlag för"),

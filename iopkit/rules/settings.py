@@ -116,7 +116,7 @@ class RuleSettings:
 
     # --- the memo's date -----------------------------------------------------------------
     #: The date the tjänsteskrivelse carries: `--datum` of `render`, or of `check` when it
-    #: is given. None: not known, and IOP198 is not checked, so `check` without `--datum`
+    #: is given. None: not known, and IOP200 is not checked, so `check` without `--datum`
     #: does not depend on the day it runs.
     memo_date: dt.date | None = None
 

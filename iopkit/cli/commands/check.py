@@ -65,7 +65,7 @@ def check(
 
     today = parse_date_option(date_text) if date_text is not None else default_date()
     if date_text is not None:
-        # The day given is also the memo's date (IOP198); without it the check does not
+        # The day given is also the memo's date (IOP200); without it the check does not
         # depend on the day it runs.
         settings = settings.with_memo_date(today)
     results, io_problems = check_paths(files, settings, today)

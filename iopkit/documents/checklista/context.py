@@ -1,7 +1,7 @@
 """The checklist's context: the agreement's (`render.pipeline.spec_context`) plus the
 memo's `skrivelse` (`documents.tjansteskrivelse.context`), so that the checklist can say
 what the memo lacks (a meeting, an officer, a signature, the financing: R4 5) and what
-its date breaks (IOP198) with the same facts the memo is written from."""
+its date breaks (IOP200) with the same facts the memo is written from."""
 
 from __future__ import annotations
 

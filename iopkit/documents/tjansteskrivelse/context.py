@@ -48,7 +48,7 @@ ELECTED_DELEGATE_WORDS = ("utskott", "presidium", "ordförande", "ledamot", "ers
 
 #: Findings about the underlag's wording or the memo's own date, not the matter: the
 #: checklist shows them, the memo does not.
-DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195", "IOP198"})
+DRAFTING_HINTS = frozenset({"IOP104", "IOP188", "IOP194", "IOP195", "IOP200"})
 
 #: Words of sentences in a finding's message that speak about the tool, not the matter.
 TOOL_WORDS = ("iopkit", "fyll i", "undanta regeln", "undantag", "beskrivningen", "yaml")
@@ -217,7 +217,7 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
             f"Tjänsteskrivelsen vet inte vilket organ den ska ställas till. Lägg till "
             f"organ under parter för {where} (till exempel organ: socialnämnden Centrum).")
     meeting = skrivelse["sammanträde"]
-    # A memo dated on the meeting day is IOP198, which `render` prints with the findings.
+    # A memo dated on the meeting day is IOP200, which `render` prints with the findings.
     if meeting and meeting["datum"] is not None and meeting["datum"] < draft:
         when = "men beslutet är redan fattat"
         notices.append(
