@@ -119,6 +119,16 @@ def test_work_without_a_file_survives_a_restart_of_the_server(tmp_path, driver):
                  "Nästa fråga visades inte")
         replace_text(field(driver, "parter[1].namn"), "Läxhjälpen i Berga")
         draft_saved(driver)
+        # "Utkast sparat" may still be the first draft's: wait for the one with the name
+        # before the server stops (under load the last draft came after the stop).
+        from iopkit.serve.drafts import NO_FILE_KEY, Drafts
+
+        def typed_name_kept(_) -> bool:
+            latest = Drafts(NO_FILE_KEY).latest()
+            parties = (latest.content.get("data") or {}).get("parter") or [] if latest else []
+            return len(parties) > 1 and parties[1].get("namn") == "Läxhjälpen i Berga"
+
+        wait_for(driver, typed_name_kept, "Utkastet med organisationens namn sparades inte")
     assert not list(tmp_path.glob("*.json"))  # no draft beside the user's files
     with running_server(cwd=tmp_path) as (_, url, _):
         driver.get(url)
