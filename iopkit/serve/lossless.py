@@ -304,8 +304,8 @@ def _delete_key(document: Any, where: Any) -> None:
         return
     previous = keys[at - 1]
     value = document[previous]
-    if isinstance(value, (dict, list)) and value and not (
-            isinstance(value, list) and value.fa.flow_style()):
+    flow = bool(getattr(getattr(value, "fa", None), "flow_style", lambda: False)())
+    if isinstance(value, (dict, list)) and value and not flow:
         return  # its last line is inside the nested value: left as before
     kept = document.ca.items.setdefault(previous, [None, None, None, None])
     if kept[2] is None:
