@@ -12,6 +12,7 @@ flags, the resource table with totals, findings from the check.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -308,6 +309,10 @@ def _findings(result: CheckResult | None) -> list[dict[str, Any]]:
     } for finding in result.findings]
 
 
+#: Words that place an insats in a region's hälso- och sjukvård.
+_HEALTH_CARE = re.compile(r"sjukvård|hälsovård|vårdcentral|barnmorsk|mottagning", re.IGNORECASE)
+
+
 def _checks(spec: Spec, facts: Assessment, refs: _References,
             resources: list[dict[str, Any]], per_party: list[dict[str, Any]],
             appendices: list[str]) -> dict[str, Any]:
@@ -328,6 +333,12 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
         if permit is not None and spec_party.is_nonprofit:
             permitted.update(getattr(permit, "covers", None) or facts.ivo_areas)
     return {
+        # A region's insatser in its own hälso- och sjukvård: the controller for them is
+        # normally the nämnd that runs that care, which the spec does not name (IOP.md
+        # § 11; R3 finding 15, R4 finding 14). The checklist asks, it does not guess.
+        "regionens_vård": [a for a in refs.activities
+                           if a["ansvarig"] and a["ansvarig"]["typ"] == "region" and
+                           _HEALTH_CARE.search(a["beskrivning"] or "")],
         "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
         "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids
