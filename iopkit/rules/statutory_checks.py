@@ -317,17 +317,19 @@ def council_too_late(ctx: RuleContext) -> Iterable[Hit]:
         yield Hit(("process", "beslut", index, "datum"), message)
 
 
-#: A grant's purpose that funds the running of a statutory insats itself: its staff,
-#: its running costs or its places ("Bidrag till personal och drift av boendet").
-_RUNNING = re.compile(r"\bdrift\w*|\bplats(?:er|erna)?\b|\bbeläggning\w*|\bboende\w*",
-                      re.IGNORECASE)
+#: A grant's purpose that funds the running of a residential insats itself: its running
+#: costs or its places, said of the boende ("Bidrag till personal och drift av boendet").
+_RUNNING = re.compile(r"\b(?:drift\w*|plats(?:er|erna)?|beläggning\w*)\b", re.IGNORECASE)
+_RESIDENCE = re.compile(r"\bboende\w*|\bhemmet\b", re.IGNORECASE)
+#: The statutory insatser that are a place to live.
+_RESIDENTIAL = ("skyddat boende", "särskilt boende", "HVB", "stödboende", "LSS")
 
 
 @rule(code="IOP198", severity=Severity.WARNING,
       title="Bidraget finansierar driften av en lagstadgad insats i avtalet",
       trigger=("en lagstadgad insats (skyddat boende, särskilt boende, HVB …) ligger i "
                "partnerskapet och en offentlig parts `ekonomiska medel` har en "
-               "`beskrivning` som nämner insatsen, driften, boendet eller platser"),
+               "`beskrivning` som nämner insatsen, eller driften av eller platser i boendet"),
       source=cite(HFD_2020_15, SOL))
 def grant_funds_running(ctx: RuleContext) -> Iterable[Hit]:
     # R3 finding 2: the grant is earmarked for the staff and running of the boende, while
@@ -346,17 +348,22 @@ def grant_funds_running(ctx: RuleContext) -> Iterable[Hit]:
         if resource.type != "ekonomiska medel" or resource.party not in public:
             continue
         text = resource.description or ""
-        if not (_RUNNING.search(text) or any(
-                re.search(AREA_PATTERNS[a], text, re.IGNORECASE) for a in areas
-                if a in AREA_PATTERNS)):
+        # The insats named, or its running or places said of the boende: "drift" alone
+        # may be the organisation's own activity.
+        named_area = any(re.search(AREA_PATTERNS[a], text, re.IGNORECASE) for a in areas
+                         if a in AREA_PATTERNS)
+        residence = any(a in _RESIDENTIAL for a in areas) and \
+            bool(_RUNNING.search(text)) and bool(_RESIDENCE.search(text))
+        if not (named_area or residence):
             continue
         yield Hit(("resurser", index, "beskrivning"), (
             f"Bidraget ska enligt avtalet gå till driften av {definite}, som ingår i "
-            "avtalet. De kommuner som placerar personer där betalar redan för deras "
-            "vistelse. Antingen betalar bidraget samma kostnader som placeringarna, vilket "
-            "är dubbel finansiering och i praktiken stöd till platserna, eller så finns "
-            "nästan inget kvar som medlen får användas till: avtalets villkor om kostnader "
-            "som en kommun ersätter för placeringar går då inte att följa eller kontrollera. "
+            "avtalet. De kommuner som har beviljat insatsen betalar redan för den, genom "
+            "ersättning för placeringar eller insatser. Antingen betalar bidraget samma "
+            "kostnader, vilket är dubbel finansiering och i praktiken stöd till platserna "
+            "eller insatserna, eller så finns nästan inget kvar som medlen får användas "
+            "till: avtalets villkor om kostnader som en kommun ersätter för placeringar går "
+            "då inte att följa eller kontrollera. "
             "Ange ett ändamål för verksamhet utanför placeringarna, till exempel "
             "jourtelefon och stödsamtal, med en egen budgetrad, eller ta ut "
             f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`."))
