@@ -277,6 +277,13 @@ def test_closure_plan_and_dpia_before_signing(docs, name):
            "(EU) 2016/679 innan avtalet undertecknas, eller gör den utan dröjsmål om den inte " \
            "redan är gjord." in agreement
     assert "Innan behandlingen börjar gör" not in agreement
+    # The memo and the checklist give the same deadline as the agreement.
+    assert "En konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
+           "(EU) 2016/679) ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål " \
+           "om den inte redan är gjord" in docs[name]["tjansteskrivelse"]
+    assert "Den ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål om den " \
+           "inte redan är gjord" in docs[name]["checklista"]
+    assert "innan behandlingen" not in docs[name]["tjansteskrivelse"] + docs[name]["checklista"]
 
 
 # --- R4 9, R4 10: the officer's voice ------------------------------------------------------

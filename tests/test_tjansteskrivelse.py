@@ -262,7 +262,7 @@ def test_skyddat_boende_with_open_statutory_sign_is_not_ready(runner, tmp_path):
                  "Sarah); det gäller inte ideellt arbetande",
                  "Boendets adress är hemlig", "skyddade personuppgifter",
                  "En konsekvensbedömning avseende dataskydd (artikel 35 i "
-                 "dataskyddsförordningen (EU) 2016/679) ska göras",
+                 "dataskyddsförordningen (EU) 2016/679) ska vara gjord innan avtalet undertecknas",
                  "Om IVO återkallar eller begränsar tillståndet"):
         assert duty in boende, duty
     # Meddelarskydd for the activity the permit covers; the rest against 2 §.
