@@ -195,6 +195,16 @@ def test_council_decision_in_time_is_no_warning(runner, tmp_path):
     assert "IOP196" not in check_text(runner, variant(tmp_path, "platser", in_time))
 
 
+def test_agreement_never_applies_before_fullmaktiges_decision(docs):
+    period = section(docs["platser"]["avtal"], "Avtalstid, förlängning", "Förlängning.")
+    assert "Avtalet gäller från och med den 1 januari 2027 till och med den 31 december 2029 " \
+           "(tre år). Det gäller dock tidigast från den dag då det har undertecknats av alla " \
+           "parter efter kommunfullmäktiges beslut, och inga medel betalas ut före den dagen." \
+        in period
+    for name in ("region", "delat"):
+        assert "efter kommunfullmäktiges beslut" not in docs[name]["avtal"]
+
+
 def test_memo_names_fullmaktiges_mandate(docs):
     memo = docs["platser"]["tjansteskrivelse"]
     assert "Ska de ingå behöver avtalet upphandlas, och fullmäktige besluta, eller nämnden ha " \
