@@ -270,8 +270,12 @@ def test_checklist_asks_for_the_controller_of_the_regions_health_care(docs):
            "sjukvård. Personuppgiftsansvarig för den behandlingen är normalt den nämnd som " \
            "driver vården, som inte behöver vara regionstyrelsen. Bekräfta vilken nämnd det " \
            "är innan avtalet skrivs under" in checklist
+    assert "För behandlingen i Region Västerfjälls hälso- och sjukvård (I2) är den nämnd som " \
+           "driver vården normalt personuppgiftsansvarig; vilken nämnd det är bekräftas innan " \
+           "avtalet skrivs under." in docs["region"]["tjansteskrivelse"]
     for name in ("platser", "delat"):
         assert "Personuppgiftsansvar i hälso- och sjukvården" not in docs[name]["checklista"]
+        assert "den nämnd som driver vården" not in docs[name]["tjansteskrivelse"]
 
 
 # --- R3 18: deadlines tied to signing ------------------------------------------------------
@@ -354,3 +358,15 @@ def test_no_tool_text_in_the_namnds_documents(docs):
         for kind in ("avtal", "tjansteskrivelse"):
             for word in ("IOP1", "`", "iopkit", "FYLL I"):
                 assert word not in texts[kind], (name, kind, word)
+
+
+def test_no_controller_question_when_the_health_care_nämnd_decides(runner, tmp_path):
+    # Region Norrmark genom hälso- och sjukvårdsnämnden: the body that runs the care is
+    # the one that decides, so the checklist asks nothing.
+    from conftest import EXAMPLES
+
+    spec = tmp_path / "kvinnojour.yaml"
+    shutil.copy(EXAMPLES / "kvinnojour.yaml", spec)
+    texts = rendered_texts(runner, spec, ("checklista", "tjansteskrivelse"), DATE)
+    assert "Personuppgiftsansvar i hälso- och sjukvården" not in texts["checklista"]
+    assert "den nämnd som driver vården" not in texts["tjansteskrivelse"]

@@ -310,7 +310,10 @@ def _findings(result: CheckResult | None) -> list[dict[str, Any]]:
 
 
 #: Words that place an insats in a region's hälso- och sjukvård.
-_HEALTH_CARE = re.compile(r"sjukvård|hälsovård|vårdcentral|barnmorsk|mottagning", re.IGNORECASE)
+_HEALTH_CARE = re.compile(r"sjukvård|hälsovård|vårdcentral|mottagning|psykiatri",
+                          re.IGNORECASE)
+#: A deciding body that runs the region's health care ("hälso- och sjukvårdsnämnden").
+_HEALTH_BODY = re.compile(r"sjukvårds\w*nämnd|hälso\w*nämnd|vårdnämnd", re.IGNORECASE)
 
 
 def _checks(spec: Spec, facts: Assessment, refs: _References,
@@ -336,9 +339,13 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
         # A region's insatser in its own hälso- och sjukvård: the controller for them is
         # normally the nämnd that runs that care, which the spec does not name (IOP.md
         # § 11; R3 finding 15, R4 finding 14). The checklist asks, it does not guess.
+        # When the region already decides through its health-care nämnd, that is the
+        # controller and nothing is asked.
         "regionens_vård": [a for a in refs.activities
                            if a["ansvarig"] and a["ansvarig"]["typ"] == "region" and
-                           _HEALTH_CARE.search(a["beskrivning"] or "")],
+                           _HEALTH_CARE.search(a["beskrivning"] or "") and
+                           not _HEALTH_BODY.search(" ".join(filter(None, (
+                               a["ansvarig"]["organ"], a["ansvarig"]["namn"]))))],
         "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
         "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids
