@@ -12,13 +12,13 @@ flags, the resource table with totals, findings from the check.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
+from ..rules.personal_data import region_health_care
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
@@ -309,13 +309,6 @@ def _findings(result: CheckResult | None) -> list[dict[str, Any]]:
     } for finding in result.findings]
 
 
-#: Words that place an insats in a region's hälso- och sjukvård.
-_HEALTH_CARE = re.compile(r"sjukvård|hälsovård|vårdcentral|mottagning|psykiatri",
-                          re.IGNORECASE)
-#: A deciding body that runs the region's health care ("hälso- och sjukvårdsnämnden").
-_HEALTH_BODY = re.compile(r"sjukvårds\w*nämnd|hälso\w*nämnd|vårdnämnd", re.IGNORECASE)
-
-
 def _checks(spec: Spec, facts: Assessment, refs: _References,
             resources: list[dict[str, Any]], per_party: list[dict[str, Any]],
             appendices: list[str]) -> dict[str, Any]:
@@ -335,17 +328,9 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
         permit = spec_party.ivo_permit
         if permit is not None and spec_party.is_nonprofit:
             permitted.update(getattr(permit, "covers", None) or facts.ivo_areas)
+    care = set(region_health_care(spec))  # a region's own care: who controls the data
     return {
-        # A region's insatser in its own hälso- och sjukvård: the controller for them is
-        # normally the nämnd that runs that care, which the spec does not name (IOP.md
-        # § 11; R3 finding 15, R4 finding 14). The checklist asks, it does not guess.
-        # When the region already decides through its health-care nämnd, that is the
-        # controller and nothing is asked.
-        "regionens_vård": [a for a in refs.activities
-                           if a["ansvarig"] and a["ansvarig"]["typ"] == "region" and
-                           _HEALTH_CARE.search(a["beskrivning"] or "") and
-                           not _HEALTH_BODY.search(" ".join(filter(None, (
-                               a["ansvarig"]["organ"], a["ansvarig"]["namn"]))))],
+        "regionens_vård": [a for a in refs.activities if a["id"] in care],  # personal_data
         "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
         "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids
