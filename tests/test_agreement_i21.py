@@ -121,8 +121,9 @@ def test_protected_housing_clauses(tmp_path: Path) -> None:
     assert "tystnadsplikt enligt lag, se §" in text
     assert "skyddade personuppgifter" in text
     assert "Boendets adress anges inte i avtalet, i dess bilagor" in text
-    assert "gör varje part som är personuppgiftsansvarig för den en konsekvensbedömning " \
-           "avseende dataskydd enligt artikel 35" in text
+    # R3 finding 18: a boende that already runs already processes data.
+    assert "Varje part som är personuppgiftsansvarig för behandlingen har gjort en " \
+           "konsekvensbedömning avseende dataskydd enligt artikel 35" in text
     assert "Återkallar eller begränsar IVO tillståndet, eller uppstår allvarliga " \
            "missförhållanden" in text
     assert "hålla inne utbetalningar för verksamheten och säga upp avtalet med omedelbar " \

@@ -78,13 +78,14 @@ def test_statutory_insats_inside_does_not_also_say_nothing_is_bought(docs) -> No
 
 
 def test_grant_for_a_statutory_insats_excludes_costs_paid_by_placements(docs) -> None:
-    clause = ("Medlen får inte användas för kostnader som en kommun ersätter för placeringar "
-              "eller insatser i verksamheten inom skyddat boende. Organisationen redovisar "
-              "partnerskapets medel skilt från sådana ersättningar.")
+    # Worded so that it can be followed when the grant funds the boende (R3 finding 2).
+    clause = ("För verksamheten inom skyddat boende får medlen bara användas för kostnader "
+              "som inte ersätts av en kommun för placeringar eller insatser i verksamheten. "
+              "Organisationen redovisar partnerskapets medel skilt från sådana ersättningar")
     assert clause in docs["region"]
     assert clause in docs["platser"]
     for name in ("kvinnojour", "delat", "paraply", "dagverksamhet"):
-        assert "en kommun ersätter för placeringar" not in docs[name]
+        assert "ersätts av en kommun för placeringar" not in docs[name]
 
 
 # --- Finding 3: no fill-in line for fullmäktige -------------------------------------
@@ -159,7 +160,9 @@ def test_permit_and_closing_plan_from_the_agreements_start(docs) -> None:
         text = docs[name]
         assert "har tillståndet när avtalet börjar gälla och behåller det under avtalstiden" \
             in text
-        assert "lämnar planen till den offentliga parten senast när avtalet börjar gälla" in text
+        # R3 finding 18: the start day can pass before the agreement is signed.
+        assert "lämnar planen till den offentliga parten senast den dag då avtalet " \
+               "undertecknas" in text
         assert "innan verksamheten börjar" not in text
     assert "informerar organisationen socialnämnden i varje kommun som har beviljat insatsen " \
            "för någon som bor eller får insatser i verksamheten" in docs["region"]
@@ -245,7 +248,10 @@ def test_public_party_is_named_with_its_body(docs) -> None:
     text = docs["region"]
     assert "mellan Region Västerfjäll genom regionstyrelsen och Kvinno- och tjejjouren " \
            "Ljusglimten" in text
-    assert "Behörigt organ: regionstyrelsen" in text
+    # R3 finding 15: in § 1 too, not the name with the body in a bullet.
+    assert "Behörigt organ" not in text
+    assert "Parter Detta avtal" in text and "ingås mellan följande parter. Region " \
+           "Västerfjäll genom regionstyrelsen Offentlig part (region)" in text
     # A name that already says "genom …" is not repeated.
     assert "Behörigt organ" not in docs["kvinnojour"]
     assert "mellan Region Norrmark genom hälso- och sjukvårdsnämnden och" in docs["kvinnojour"]

@@ -68,11 +68,11 @@ def test_region_memo_does_not_offer_to_procure_places_it_cannot_buy(docs):
 def test_platser_page_one_states_the_signs_once(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
     assert page.count("eller så förklarar förvaltningen i upphandlingsbedömningen") == 0
-    assert "Underlaget visar också att deltagarna placeras eller hänvisas genom den " \
-           "offentliga partens beslut om enskilda och att den offentliga parten behöver få " \
-           "verksamheten utförd" in page
-    assert "Underlaget visar att den offentliga parten behöver få verksamheten utförd" \
-        not in page
+    # R4 9: the signs say what socialnämnden itself does, not what "underlaget" says
+    # about "den offentliga parten".
+    assert "Socialnämnden placerar eller hänvisar deltagarna genom beslut om enskilda och " \
+           "behöver få verksamheten utförd" in page
+    assert "Underlaget" not in page and "den offentliga parten" not in page
 
 
 # 4. The fullmäktige timing is no risk beside a blocked decision.
@@ -110,10 +110,18 @@ def test_state_aid_gap_is_closed_before_the_decision(docs, name, organ):
     assert "innan avtalet skrivs under" not in aid
     assert aid.count("med ränta") == 1
     page = first_page(memo)
-    assert f"innan {organ} beslutar behöver den pröva om det finns synnerliga skäl för " \
-           "stödet (2 kap. 8 § kommunallagen" in page
     assert "eller tas det skyddade boendet" not in memo
-    assert "eller så tas det skyddade boendet ut ur avtalet" in page
+    if name == "platser":
+        assert f"innan {organ} beslutar behöver den pröva om det finns synnerliga skäl för " \
+               "stödet (2 kap. 8 § kommunallagen" in page
+        assert "eller så tas det skyddade boendet ut ur avtalet" in page
+    else:
+        # R3 3, R4 2: a region has no competence to fund the places at all, so page 1
+        # offers no synnerliga skäl route for them (KL 2 kap. 1–2 §§).
+        assert "synnerliga skäl" not in page
+        assert "Det skyddade boendet behöver tas ut ur bidraget, eftersom Region Västerfjäll " \
+               "saknar befogenhet att finansiera en insats som kommunerna ska ge enskilda " \
+               "(2 kap. 1 och 2 §§ kommunallagen" in page
 
 
 # 18. Lex Sarah goes to the nämnd that decided the insats.
@@ -299,8 +307,10 @@ def test_paraply_states_the_relation_to_earlier_grants(docs):
 
 def test_occupancy_target_is_named_in_the_statutory_item(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
-    assert "Målet om beläggning i boendet, minst 85 procent, knyter dessutom bidraget till " \
-           "att platserna fylls; det är i praktiken ersättning för platser" in page
+    # R4 10: a goal indicator is no payment term.
+    assert "Målet om beläggning visar att bidraget avser platser för socialnämndens " \
+           "placeringar; tas platserna ut går också det målet." in page
+    assert "i praktiken ersättning" not in page
     assert "beläggning" not in first_page(docs["region"]["tjansteskrivelse"]).lower()
 
 

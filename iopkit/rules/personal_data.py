@@ -10,9 +10,11 @@ answers it with `personuppgifter: {behandlas: nej}` or a full section.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from ..spec.findings import Severity
+from ..spec.model import Spec
 from .registry import Hit, RuleContext, rule, word_pattern
 from .sources import CHILD_RIGHTS, GDPR, REGISTER_CHECK
 
@@ -83,3 +85,28 @@ def children_without_personal_data(ctx: RuleContext) -> Iterable[Hit]:
             "om barn kräver särskild omsorg, och registerkontroll av dem som arbetar med barn "
             "rör uppgifter om lagöverträdelser (dataskyddsförordningen artikel 10). Lägg till "
             "`personuppgifter` med `behandlas` och `ansvar`."))
+
+
+#: Words that place an insats in a region's own hälso- och sjukvård.
+_HEALTH_CARE = re.compile(r"sjukvård|hälsovård|vårdcentral|mottagning|psykiatri",
+                          re.IGNORECASE)
+#: A deciding body that runs the region's health care ("hälso- och sjukvårdsnämnden").
+_HEALTH_BODY = re.compile(r"sjukvårds\w*nämnd|hälso\w*nämnd|vårdnämnd", re.IGNORECASE)
+
+
+def region_health_care(spec: Spec) -> list[str]:
+    """The insatser (ids) a region performs in its own hälso- och sjukvård, when the
+    region decides through another body than its health-care nämnd. The controller for
+    that processing is normally the nämnd that runs the care, which the spec does not
+    name (IOP.md § 11; R3 finding 15, R4 finding 14): the checklist and the memo ask,
+    they do not guess a name."""
+    out = []
+    for activity in spec.activities:
+        party = spec.party(activity.responsible)
+        if party is None or party.type != "region":
+            continue
+        if _HEALTH_BODY.search(f"{party.body or ''} {party.name}"):
+            continue
+        if _HEALTH_CARE.search(activity.description or ""):
+            out.append(activity.id)
+    return out

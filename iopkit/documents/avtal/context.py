@@ -453,6 +453,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
     public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
     council = council_must_decide(context)
+    handed_over = [p for p in context["offentliga_parter"] if p["typ"] == "kommun"] \
+        if statutory_insats(context) else []
     # A nämnd's decision only proposes the agreement to fullmäktige: it is not approved.
     approved = [] if council else approving_decisions(context)
     return {
@@ -522,6 +524,15 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "fullmäktige_beslutar": {p["id"]: "kommunfullmäktige" for p in council},
         "fullmäktige_område": {p["id"]: re.split(r"\s+genom\s+", p["namn"])[0]
                                for p in council},
+        # A statutory insats inside the partnership with a kommun as party is handed over
+        # to the organisation (kommunallagen 10 kap. 1 §), whether or not fullmäktige's
+        # decision is recorded yet: § 2 says so, and § 7 adds the kommun's control and
+        # insyn (10 kap. 8–9 §§; R3 findings 1 and 5).
+        "överlämning": handed_over,
+        # Who must give the insats: the kommun that is a party, else the kommuner whose
+        # socialnämnder grant it (a region has no such duty; IOP184).
+        "lagstadgad_huvudman": re.split(r"\s+genom\s+", handed_over[0]["namn"])[0]
+        if handed_over else "kommunerna",
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": reserved,
