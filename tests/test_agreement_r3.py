@@ -242,3 +242,38 @@ def test_used_short_name_is_defined(tmp_path: Path) -> None:
     agreement = render_data(tmp_path, data, "kortnamn")["avtal"]
     assert "Stöd i vården för kvinnor och barn som utsatts för våld (i avtalet kallat " \
            "Vårdlänken), ingås mellan följande parter." in agreement
+
+
+# --- R3 8: the annual report and the financial report it builds on -----------------------
+
+
+def test_same_last_day_the_annual_report_does_not_claim_to_build_on_the_accounts(docs):
+    agreement = docs["dagverksamhet"]["avtal"]
+    report = between(agreement, "Årsrapport. ", "Utvärdering.")
+    assert "som underlag" not in report
+    assert "Den ekonomiska redovisningen enligt § 7 har samma sista dag som årsrapporten, så " \
+           "årsrapporten använder den bara om den har lämnats tidigare." in report
+    checklist = docs["dagverksamhet"]["checklista"]
+    assert "Årsrapporten och den ekonomiska redovisningen har samma sista dag, så årsrapporten " \
+           "kan inte bygga på redovisningen. Överväg en senare dag för årsrapporten i " \
+           "uppföljning.årsrapport, till exempel den 30 april" in checklist
+    # A later annual report builds on the accounts, and the checklist gives no advice.
+    kvinnojour = docs["kvinnojour"]
+    assert "gemensamt med den ekonomiska redovisningen enligt § 7 som underlag" in \
+        kvinnojour["avtal"]
+    assert "har samma sista dag" not in kvinnojour["avtal"] + kvinnojour["checklista"]
+
+
+def test_annual_report_before_the_accounts(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from conftest import run
+
+    data = load(CANONICAL)
+    data["uppföljning"]["årsrapport"] = "Gemensam årsrapport senast den 28 februari året efter."
+    texts = render_data(tmp_path, data, "fore")
+    assert "Den ekonomiska redovisningen enligt § 7 lämnas senare och ingår inte i " \
+           "årsrapporten." in texts["avtal"]
+    assert "som underlag och lämnar" not in texts["avtal"]
+    result = run(CliRunner(), "check", tmp_path / "fore.yaml")
+    assert "IOP193" in result.output
