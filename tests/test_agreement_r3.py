@@ -277,3 +277,44 @@ def test_annual_report_before_the_accounts(tmp_path: Path) -> None:
     assert "som underlag och lämnar" not in texts["avtal"]
     result = run(CliRunner(), "check", tmp_path / "fore.yaml")
     assert "IOP193" in result.output
+
+
+# --- R3 6: the public party's own planning brings the mentor in: consent (IOP198) ----------
+
+OLD_I4 = ("Socialsekreterarna presenterar mentorsprogrammet och Verkstan för varje ung person "
+          "och gör planen för tiden efter placeringen tillsammans med den unga och mentorn.")
+
+
+def check_output(tmp_path: Path, data: dict, name: str) -> str:
+    from typer.testing import CliRunner
+
+    from conftest import run
+
+    spec = tmp_path / f"{name}.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return run(CliRunner(), "check", spec).output
+
+
+def test_mentor_in_the_nämnds_planning_without_consent_is_a_warning(tmp_path: Path) -> None:
+    data = load(EXAMPLES / "unga-i-stodboende.yaml")
+    data["insatser"][3]["beskrivning"] = OLD_I4
+    output = check_output(tmp_path, data, "i4")
+    assert "varning IOP198 insatser[3].beskrivning: Insats I4 har Åsby kommun genom " \
+           "socialnämnden som ansvarig part, och enligt beskrivningen deltar någon från " \
+           "organisationen (\"mentorn\") i den offentliga partens arbete med den enskilda " \
+           "(\"planen för\")." in " ".join(output.split())
+    assert "12 kap. 2 §; för barn 12 kap. 3 §" in " ".join(output.split())
+
+
+def test_consent_or_the_organisations_own_insats_is_not_flagged(tmp_path: Path) -> None:
+    data = load(EXAMPLES / "unga-i-stodboende.yaml")
+    assert "IOP198" not in check_output(tmp_path, data, "samtycke")  # the example says it
+    data["insatser"][3]["beskrivning"] = OLD_I4
+    data["insatser"][3]["ansvarig"] = "bryggan"
+    assert "IOP198" not in check_output(tmp_path, data, "egen")
+    # A compound word is not the person: "mentorsprogrammet" alone is no mentor.
+    data["insatser"][3]["ansvarig"] = "asby"
+    data["insatser"][3]["beskrivning"] = ("Socialsekreterarna presenterar mentorsprogrammet "
+                                          "när planen för placeringen görs.")
+    assert "IOP198" not in check_output(tmp_path, data, "program")
