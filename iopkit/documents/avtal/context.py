@@ -68,8 +68,8 @@ SOL_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stö
 #: number), so the quoted condition names the law without its number.
 _SOL = "bedrivs enligt socialtjänstlagen"
 WHISTLEBLOWER_FIELDS = {
-    "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
-    "hemtjänst": _SOL,
+    "socialtjänst": _SOL, "skyddat boende": _SOL, "särskilt boende": _SOL, "HVB": _SOL,
+    "stödboende": _SOL, "hemtjänst": _SOL,
     "LSS": "bedrivs enligt lagen (1993:387) om stöd och service till vissa "
            "funktionshindrade (LSS)",
     "personlig assistans": "utgör personlig assistans som utförs med assistansersättning "
