@@ -313,14 +313,17 @@ def test_immediate_termination(tmp_path: Path) -> None:
            "medel för något annat" in text
     assert "upprepade gånger inte lämna redovisning" in text
     # Cited with its number in § 1; here the short form (skrivregler).
-    assert "organisationen har avregistrerats enligt lagen om registrering av " \
-           "idéburna organisationer" in text
+    # The substance decides; deregistration is one example of it (R3 10).
+    assert "organisationen inte längre uppfyller villkoren för registrering enligt lagen " \
+           "om registrering av idéburna organisationer, till exempel genom att den har " \
+           "avregistrerats" in text
     assert "en annan part" not in text
     data = canonical()
     data["parter"][1]["registrerad_idéburen"] = False
     unregistered = section(render(tmp_path, data, "u.yaml"), "Avtalstid, förlängning och uppsägning")
     assert "organisationen inte längre uppfyller villkoren för registrering enligt lagen " \
-           "(2022:900)" in unregistered
+           "(2022:900) om registrering av idéburna organisationer. Villkoren är" in unregistered
+    assert "avregistrerats" not in unregistered
 
 
 def test_insurance_or_equivalent(tmp_path: Path) -> None:

@@ -145,8 +145,20 @@ def test_paraply_page_one_lists_the_de_minimis_steps_before_the_meeting(docs):
            "godkänns." in page
 
 
-def test_no_open_prerequisite_no_meeting_list(docs):
-    assert "Före sammanträdet ska" not in first_page(docs["kvinnojour"]["tjansteskrivelse"])
+def test_no_open_prerequisite_no_meeting_list(tmp_path):
+    # kvinnojour without the skyddat boende beside the partnership: nothing the law requires
+    # before the decision is open (with the boende the meddelarskydd question is, R4 6).
+    import yaml
+    from typer.testing import CliRunner
+
+    data = yaml.safe_load((EXAMPLES / "kvinnojour.yaml").read_text(encoding="utf-8"))
+    del data["parter"][1]["ivo_tillstånd"]
+    spec = tmp_path / "utan-boende.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    memo = render(CliRunner(), spec)["tjansteskrivelse"]
+    assert "Förvaltningen föreslår att hälso- och sjukvårdsnämnden godkänner avtalet" in memo
+    assert "Före sammanträdet ska" not in first_page(memo)
 
 
 # 15. Whether lag (2017:151) applies changes the text approved: settled before the meeting.
@@ -156,7 +168,7 @@ def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
     page = first_page(memo)
     assert "Före sammanträdet ska följande vara gjort" in page
     assert "Det är bedömt om lagen (2017:151) om meddelarskydd i vissa enskilda " \
-           "verksamheter gäller för partnerskapets verksamhet (socialtjänst)" in page
+           "verksamheter gäller för partnerskapets egen verksamhet (socialtjänst)" in page
     assert "Gäller lagen ska avtalet ange det." in page
     assert "försäkran" not in page  # no de minimis here
     assert "Det behöver bekräftas innan avtalet skrivs under" not in memo
@@ -165,10 +177,13 @@ def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
 
 
 def test_whistleblower_conclusion_gives_its_reason(docs):
+    # A preliminary assessment with its reason, never a firm "gäller inte" from the area
+    # label alone (R4 6).
     memo = docs["kvinnojour"]["tjansteskrivelse"]
     assert "gäller lagen inte enligt underlaget" not in memo
-    assert "Partnerskapets egen verksamhet hör inte till något av de områden som lagen anger " \
-           "(2 §); förvaltningen bedömer därför att lagen inte gäller för den." in memo
+    assert "förvaltningen bedömer därför att lagen inte gäller för den" not in memo
+    assert "Förvaltningen bedömer preliminärt att lagen inte gäller för den, eftersom den " \
+           "enligt beskrivningen inte hör till något av de områdena." in memo
 
 
 # 20. The permit in the officer's words, without the checker's plausibility rule.
@@ -223,12 +238,12 @@ def test_checklist_keeps_procurement_and_screening_open_with_open_signs(docs):
 def test_checklist_language(docs):
     assert "den ram som regionfullmäktige fastställer" in docs["region"]["checklista"]
     delat = docs["delat"]["checklista"]
-    assert "finansierar den verksamheten. För partnerskapets egen verksamhet (socialtjänst) " \
-           "gäller lagen om den uppfyller de tre villkoren" in delat
+    assert "Det följer av upphandlingen, inte av detta avtal. För partnerskapets egen " \
+           "verksamhet (socialtjänst) gäller lagen om den uppfyller de tre villkoren" in delat
     assert delat.count("lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter") == 1
     kvinnojour = docs["kvinnojour"]["checklista"]
-    assert "finansierar den verksamheten. Partnerskapets verksamhet ligger enligt " \
-           "beskrivningen utanför lagen om meddelarskydd" in kvinnojour
+    assert "finansierar den verksamheten. För partnerskapets egen verksamhet gäller lagen om " \
+           "den uppfyller de tre villkoren" in kvinnojour
     assert "(övrigt)" not in kvinnojour
 
 

@@ -423,6 +423,15 @@ CASES = [
     # miss: the day before it.
     Case("IOP197", "varning", [setter("process", "försäkran", D(2026, 12, 16))],
          "försäkran:", [setter("process", "försäkran", D(2026, 12, 14))]),
+    # The public party's insats brings the organisation's mentor into its planning for the
+    # individual; near miss: only with the individual's consent (R3 6).
+    Case("IOP199", "varning",
+         [setter("insatser", 2, "beskrivning",
+                 "Socialsekreterarna gör planen för tiden efter placeringen med mentorn.")],
+         "Socialsekreterarna gör planen",
+         [setter("insatser", 2, "beskrivning",
+                 "Socialsekreterarna gör planen för tiden efter placeringen med mentorn, om "
+                 "den enskilde har samtyckt till det.")]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).

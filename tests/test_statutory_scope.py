@@ -141,7 +141,8 @@ def test_meddelarskydd_and_registerkontroll_follow_the_partnerships_own_activity
     memo = rendered["delat"]["tjansteskrivelse"]
     assert "finansieras delvis med offentliga medel genom partnerskapet" not in memo
     assert "Stiftelsen Fristad driver ett skyddat boende utanför partnerskapet" in memo
-    assert "men det följer inte av detta avtal" in memo
+    # IVO's permit and the procured places: the law applies there by the purchase (R4 8).
+    assert "Det följer av upphandlingen, inte av detta avtal." in memo
     agreement = rendered["delat"]["avtal"]
     assert "finansieras till en del med medel enligt avtalet" not in agreement
     assert "Särskilda villkor för verksamhet inom skyddat boende" not in agreement
