@@ -476,6 +476,13 @@
     });
   }
 
+  // A label that is itself a question ("Bedömning: är avtalet ett offentligt kontrakt?")
+  // is quoted, so the colon before the message does not run into its question mark.
+  function placeOf(path) {
+    const label = IopForm.labelOfPath(path);
+    return /[?:]/.test(label) ? `”${label}”` : label;
+  }
+
   function listFindings() {
     const list = $("fynd");
     list.replaceChildren();
@@ -486,7 +493,7 @@
       button.type = "button";
       button.className = "lank";
       button.textContent = `${SEVERITY[finding.severity] || finding.severity}` +
-        (finding.path ? ` i ${IopForm.labelOfPath(finding.path)}` : "") + `: ${IopForm.plain(IopForm.pageMessage(finding))}`;
+        (finding.path ? ` i ${placeOf(finding.path)}` : "") + `: ${IopForm.plain(IopForm.pageMessage(finding))}`;
       button.addEventListener("click", () => {
         const index = state.steps.indexOf(stepOf(finding.path));
         if (index >= 0) show(index, true, finding.path);
@@ -757,3 +764,4 @@
   wire();
   start();
 })();
+
