@@ -18,6 +18,11 @@ SHARED_CANONICAL = ROOT.parent / "shared" / "spec" / "exempel-dagverksamhet.yaml
 os.environ["NO_COLOR"] = "1"
 os.environ["COLUMNS"] = "200"
 os.environ.pop("FORCE_COLOR", None)
+# Subprocesses (`python -m iopkit …`, `iopkit serve` for the browser tests) import the
+# iopkit of this tree, not the one the virtual environment has installed (which in a
+# git worktree is another checkout's).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 
 @pytest.fixture

@@ -129,7 +129,9 @@ def agreement_facts(spec, draft=None) -> list[str]:
     facts: list[str] = []
     add = facts.append
     ps = spec.partnership
-    for value in (ps.name, ps.short_name, ps.case_number, ps.background, ps.purpose,
+    # The short name is not a fact of its own: the agreement defines it only when its
+    # text uses it (R3 14).
+    for value in (ps.name, ps.case_number, ps.background, ps.purpose,
                   ps.target_group, ps.scope_limits):
         if value:
             add(value)

@@ -121,8 +121,9 @@ def test_protected_housing_clauses(tmp_path: Path) -> None:
     assert "tystnadsplikt enligt lag, se §" in text
     assert "skyddade personuppgifter" in text
     assert "Boendets adress anges inte i avtalet, i dess bilagor" in text
-    assert "gör varje part som är personuppgiftsansvarig för den en konsekvensbedömning " \
-           "avseende dataskydd enligt artikel 35" in text
+    # R3 finding 18: a boende that already runs already processes data.
+    assert "Varje part som är personuppgiftsansvarig för behandlingen har gjort en " \
+           "konsekvensbedömning avseende dataskydd enligt artikel 35" in text
     assert "Återkallar eller begränsar IVO tillståndet, eller uppstår allvarliga " \
            "missförhållanden" in text
     assert "hålla inne utbetalningar för verksamheten och säga upp avtalet med omedelbar " \
@@ -312,14 +313,17 @@ def test_immediate_termination(tmp_path: Path) -> None:
            "medel för något annat" in text
     assert "upprepade gånger inte lämna redovisning" in text
     # Cited with its number in § 1; here the short form (skrivregler).
-    assert "organisationen har avregistrerats enligt lagen om registrering av " \
-           "idéburna organisationer" in text
+    # The substance decides; deregistration is one example of it (R3 10).
+    assert "organisationen inte längre uppfyller villkoren för registrering enligt lagen " \
+           "om registrering av idéburna organisationer, till exempel genom att den har " \
+           "avregistrerats" in text
     assert "en annan part" not in text
     data = canonical()
     data["parter"][1]["registrerad_idéburen"] = False
     unregistered = section(render(tmp_path, data, "u.yaml"), "Avtalstid, förlängning och uppsägning")
     assert "organisationen inte längre uppfyller villkoren för registrering enligt lagen " \
-           "(2022:900)" in unregistered
+           "(2022:900) om registrering av idéburna organisationer. Villkoren är" in unregistered
+    assert "avregistrerats" not in unregistered
 
 
 def test_insurance_or_equivalent(tmp_path: Path) -> None:

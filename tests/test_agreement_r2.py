@@ -78,13 +78,14 @@ def test_statutory_insats_inside_does_not_also_say_nothing_is_bought(docs) -> No
 
 
 def test_grant_for_a_statutory_insats_excludes_costs_paid_by_placements(docs) -> None:
-    clause = ("Medlen får inte användas för kostnader som en kommun ersätter för placeringar "
-              "eller insatser i verksamheten inom skyddat boende. Organisationen redovisar "
-              "partnerskapets medel skilt från sådana ersättningar.")
+    # Worded so that it can be followed when the grant funds the boende (R3 finding 2).
+    clause = ("För verksamheten inom skyddat boende får medlen bara användas för kostnader "
+              "som inte ersätts av en kommun för placeringar eller insatser i verksamheten. "
+              "Organisationen redovisar partnerskapets medel skilt från sådana ersättningar")
     assert clause in docs["region"]
     assert clause in docs["platser"]
     for name in ("kvinnojour", "delat", "paraply", "dagverksamhet"):
-        assert "en kommun ersätter för placeringar" not in docs[name]
+        assert "ersätts av en kommun för placeringar" not in docs[name]
 
 
 # --- Finding 3: no fill-in line for fullmäktige -------------------------------------
@@ -127,12 +128,15 @@ def test_one_decision_taken_before_the_draft(tmp_path: Path) -> None:
 
 def test_immediate_termination_with_several_parties_follows_the_money(docs) -> None:
     text = between(docs["paraply"], "Avtalstid, förlängning och uppsägning", "Ändringar och")
-    assert "Den offentliga parten kan avsluta deltagandet för en idéburen organisation med " \
-           "omedelbar verkan om punkt 1–3 gäller den organisationen." in text
-    assert "En idéburen organisation kan lämna partnerskapet med omedelbar verkan om den " \
+    # Who may act stands in the same sentence as the case (R3 13).
+    assert "Den offentliga parten får avsluta en idéburen organisations deltagande i avtalet " \
+           "med omedelbar verkan om organisationen" in text
+    assert "av de parter som anges efter punkterna" not in text
+    assert "En idéburen organisation får lämna partnerskapet med omedelbar verkan om den " \
            "offentliga parten väsentligt bryter mot avtalet." in text
-    assert "De övriga parterna kan gemensamt avsluta en parts deltagande med omedelbar " \
-           "verkan om punkt 4 gäller den parten." in text
+    assert "Har ett hinder enligt § 18 (force majeure) varat i mer än tre månader för en " \
+           "part, får de övriga parterna gemensamt avsluta den partens deltagande med " \
+           "omedelbar verkan." in text
     # Two parties: one regime, each may end it.
     two = between(docs["kvinnojour"], "Avtalstid, förlängning och uppsägning", "Ändringar och")
     assert "En part kan säga upp avtalet med omedelbar verkan om" in two
@@ -159,7 +163,9 @@ def test_permit_and_closing_plan_from_the_agreements_start(docs) -> None:
         text = docs[name]
         assert "har tillståndet när avtalet börjar gälla och behåller det under avtalstiden" \
             in text
-        assert "lämnar planen till den offentliga parten senast när avtalet börjar gälla" in text
+        # R3 finding 18: the start day can pass before the agreement is signed.
+        assert "lämnar planen till den offentliga parten senast den dag då avtalet " \
+               "undertecknas" in text
         assert "innan verksamheten börjar" not in text
     assert "informerar organisationen socialnämnden i varje kommun som har beviljat insatsen " \
            "för någon som bor eller får insatser i verksamheten" in docs["region"]
@@ -184,7 +190,8 @@ def test_postadress_sentence_only_when_an_address_is_shown(docs) -> None:
 def test_short_name_equal_to_a_party_name_is_not_defined(docs, tmp_path: Path) -> None:
     assert "kallat Fristad" not in docs["delat"]
     assert "kallat Ljusglimten" not in docs["region"]
-    assert "(i avtalet kallat Dagcenter Väst)" in docs["dagverksamhet"]
+    # Defined only when the text uses it (R3 14): the canonical text never does.
+    assert "kallat Dagcenter Väst" not in docs["dagverksamhet"]
     data = load(CANONICAL)
     data["partnerskap"]["kortnamn"] = "vinternatt"
     text = render_data(tmp_path, data)
@@ -245,7 +252,10 @@ def test_public_party_is_named_with_its_body(docs) -> None:
     text = docs["region"]
     assert "mellan Region Västerfjäll genom regionstyrelsen och Kvinno- och tjejjouren " \
            "Ljusglimten" in text
-    assert "Behörigt organ: regionstyrelsen" in text
+    # R3 finding 15: in § 1 too, not the name with the body in a bullet.
+    assert "Behörigt organ" not in text
+    assert "Parter Detta avtal" in text and "ingås mellan följande parter. Region " \
+           "Västerfjäll genom regionstyrelsen Offentlig part (region)" in text
     # A name that already says "genom …" is not repeated.
     assert "Behörigt organ" not in docs["kvinnojour"]
     assert "mellan Region Norrmark genom hälso- och sjukvårdsnämnden och" in docs["kvinnojour"]

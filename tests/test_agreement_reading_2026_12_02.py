@@ -50,8 +50,8 @@ def test_later_mentions_use_the_short_form(tmp_path: Path) -> None:
     doc = render(tmp_path, canonical())
     assert "enligt lagen (2022:900) om registrering av idéburna organisationer" in \
         section(doc, "Parter")
-    assert "har avregistrerats enligt lagen om registrering av idéburna organisationer" in \
-        section(doc, "Avtalstid, förlängning och uppsägning")
+    assert "inte längre uppfyller villkoren för registrering enligt lagen om registrering av " \
+           "idéburna organisationer" in section(doc, "Avtalstid, förlängning och uppsägning")
     secrecy = section(doc, "Personuppgifter och sekretess")
     assert secrecy.count("socialtjänstlagen (2025:400)") == 1
     assert "avser insatser enligt socialtjänstlagen gäller tystnadsplikt" in secrecy
@@ -104,7 +104,10 @@ def test_the_public_party_does_not_hand_the_report_to_itself(tmp_path: Path,
 
 
 def test_the_short_name_is_introduced_with_the_full_name(tmp_path: Path) -> None:
-    text = section(render(tmp_path, canonical()), "Parter")
+    # Only when the agreement's text uses the short name (R3 14).
+    data = canonical()
+    data["villkor"] = [{"rubrik": "Namnet", "text": "Dagcenter Väst används i all kommunikation."}]
+    text = section(render(tmp_path, data), "Parter")
     assert "Detta avtal om idéburet offentligt partnerskap, Dagverksamhet för " \
            "EU-medborgare i utsatthet (i avtalet kallat Dagcenter Väst), ingås mellan " \
            "följande parter." in text

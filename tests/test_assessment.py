@@ -53,3 +53,32 @@ def test_whistleblower_act_applies_only_to_its_areas(areas, possible, unknown):
 ])
 def test_appeal_deadline_moves_to_the_next_working_day(posted, last_day):
     assert assess(spec_with()).appeal_deadline(posted) == last_day
+
+
+@pytest.mark.parametrize("limits,expected", [
+    ("Platserna i stiftelsens skyddade boende ingår inte i partnerskapet; socialnämnden "
+     "köper dem genom en upphandling reserverad för idéburna organisationer.", "upphandling"),
+    ("Det skyddade boendet ingår inte i partnerskapet, och platserna där köps separat.", "köp"),
+    ("Det skyddade boendet ingår inte i partnerskapet; kommunen köper inte platser där.", None),
+    ("Det skyddade boendet ingår inte i partnerskapet, men kommunen kan köpa platser där.",
+     None),
+    ("Det skyddade boendet ingår inte i partnerskapet. Kommunen köper platser i ett HVB.",
+     None),  # the purchase is in another sentence, of another activity
+])
+def test_places_bought_outside_the_partnership(limits, expected):
+    # R4 8: lag (2017:151) applies to the permitted boende outside the partnership when
+    # the public side buys places there, as the memo's own texts state it.
+    data = load_canonical_data()
+    data["partnerskap"]["avgränsning"] = limits
+    data["partnerskap"]["verksamhetsområden"] = ["övrigt"]
+    data["parter"][1]["ivo_tillstånd"] = {"diarienummer": "3.5.1-01234/2024",
+                                          "datum": dt.date(2024, 6, 3),
+                                          "avser": ["skyddat boende"]}
+    result = check_text(dump(data))
+    facts = assess(result.spec)
+    [outside] = facts.statutory_scope.outside
+    assert facts.outside_whistleblower_applies(outside) == expected
+    # The organisation works in socialtjänst beside the partnership: the question whether
+    # its own activity is covered stays open whatever the areas say (R3 12).
+    assert facts.whistleblower_possible
+    assert facts.whistleblower_listed == () and facts.whistleblower_related == ("socialtjänst",)

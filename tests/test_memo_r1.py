@@ -68,11 +68,11 @@ def test_region_memo_does_not_offer_to_procure_places_it_cannot_buy(docs):
 def test_platser_page_one_states_the_signs_once(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
     assert page.count("eller så förklarar förvaltningen i upphandlingsbedömningen") == 0
-    assert "Till det kommer att deltagarna placeras eller hänvisas genom den " \
-           "offentliga partens beslut om enskilda och att den offentliga parten behöver få " \
-           "verksamheten utförd" in page
-    assert "Den offentliga parten behöver få verksamheten utförd, vilket talar" \
-        not in page
+    # R4 9: the signs say what socialnämnden itself does, not what "underlaget" says
+    # about "den offentliga parten".
+    assert "Socialnämnden placerar eller hänvisar deltagarna genom beslut om enskilda och " \
+           "behöver få verksamheten utförd" in page
+    assert "Underlaget" not in page and "den offentliga parten" not in page
 
 
 # 4. The fullmäktige timing is no risk beside a blocked decision.
@@ -110,10 +110,18 @@ def test_state_aid_gap_is_closed_before_the_decision(docs, name, organ):
     assert "innan avtalet skrivs under" not in aid
     assert aid.count("med ränta") == 1
     page = first_page(memo)
-    assert f"innan {organ} beslutar behöver den pröva om det finns synnerliga skäl för " \
-           "stödet (2 kap. 8 § kommunallagen" in page
     assert "eller tas det skyddade boendet" not in memo
-    assert "eller så tas det skyddade boendet ut ur avtalet" in page
+    if name == "platser":
+        assert f"innan {organ} beslutar behöver den pröva om det finns synnerliga skäl för " \
+               "stödet (2 kap. 8 § kommunallagen" in page
+        assert "eller så tas det skyddade boendet ut ur avtalet" in page
+    else:
+        # R3 3, R4 2: a region has no competence to fund the places at all, so page 1
+        # offers no synnerliga skäl route for them (KL 2 kap. 1–2 §§).
+        assert "synnerliga skäl" not in page
+        assert "Det skyddade boendet behöver tas ut ur bidraget, eftersom Region Västerfjäll " \
+               "saknar befogenhet att finansiera en insats som kommunerna ska ge enskilda " \
+               "(2 kap. 1 och 2 §§ kommunallagen" in page
 
 
 # 18. Lex Sarah goes to the nämnd that decided the insats.
@@ -137,8 +145,20 @@ def test_paraply_page_one_lists_the_de_minimis_steps_before_the_meeting(docs):
            "godkänns." in page
 
 
-def test_no_open_prerequisite_no_meeting_list(docs):
-    assert "Före sammanträdet ska" not in first_page(docs["kvinnojour"]["tjansteskrivelse"])
+def test_no_open_prerequisite_no_meeting_list(tmp_path):
+    # kvinnojour without the skyddat boende beside the partnership: nothing the law requires
+    # before the decision is open (with the boende the meddelarskydd question is, R4 6).
+    import yaml
+    from typer.testing import CliRunner
+
+    data = yaml.safe_load((EXAMPLES / "kvinnojour.yaml").read_text(encoding="utf-8"))
+    del data["parter"][1]["ivo_tillstånd"]
+    spec = tmp_path / "utan-boende.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    memo = render(CliRunner(), spec)["tjansteskrivelse"]
+    assert "Förvaltningen föreslår att hälso- och sjukvårdsnämnden godkänner avtalet" in memo
+    assert "Före sammanträdet ska" not in first_page(memo)
 
 
 # 15. Whether lag (2017:151) applies changes the text approved: settled before the meeting.
@@ -148,11 +168,10 @@ def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
     page = first_page(memo)
     assert "Före sammanträdet ska följande vara gjort" in page
     assert "Det är bedömt om lagen (2017:151) om meddelarskydd i vissa enskilda " \
-           "verksamheter gäller för partnerskapets verksamhet (socialtjänst)" in page
-    # The members approve the text they have received: a revised one, or a beslutspunkt
-    # (R4 7).
-    assert "Gäller lagen läggs ett reviderat avtalsförslag som anger det fram vid " \
-           "sammanträdet" in page
+           "verksamheter gäller för partnerskapets egen verksamhet (socialtjänst)" in page
+    # The agreement states the law's conditions: the approved text holds either way (R4 7).
+    assert "Avtalsförslaget anger lagens villkor, så det behöver inte ändras om lagen " \
+           "gäller." in page
     assert "försäkran" not in page  # no de minimis here
     assert "Det behöver bekräftas innan avtalet skrivs under" not in memo
     assert "Bedömningen redovisas före sammanträdet (se första sidan)" in memo
@@ -160,10 +179,13 @@ def test_open_whistleblower_question_is_listed_for_the_meeting(docs):
 
 
 def test_whistleblower_conclusion_gives_its_reason(docs):
+    # A preliminary assessment with its reason, never a firm "gäller inte" from the area
+    # label alone (R4 6).
     memo = docs["kvinnojour"]["tjansteskrivelse"]
     assert "gäller lagen inte enligt underlaget" not in memo
-    assert "Partnerskapets egen verksamhet hör inte till något av de områden som lagen anger " \
-           "(2 §); förvaltningen bedömer därför att lagen inte gäller för den." in memo
+    assert "förvaltningen bedömer därför att lagen inte gäller för den" not in memo
+    assert "Förvaltningen bedömer preliminärt att lagen inte gäller för den, eftersom den " \
+           "enligt beskrivningen inte hör till något av de områdena." in memo
 
 
 # 20. The permit in the officer's words, without the checker's plausibility rule.
@@ -218,12 +240,12 @@ def test_checklist_keeps_procurement_and_screening_open_with_open_signs(docs):
 def test_checklist_language(docs):
     assert "den ram som regionfullmäktige fastställer" in docs["region"]["checklista"]
     delat = docs["delat"]["checklista"]
-    assert "finansierar den verksamheten. För partnerskapets egen verksamhet (socialtjänst) " \
-           "gäller lagen om den uppfyller de tre villkoren" in delat
+    assert "Det följer av upphandlingen, inte av detta avtal. För partnerskapets egen " \
+           "verksamhet (socialtjänst) gäller lagen om den uppfyller de tre villkoren" in delat
     assert delat.count("lagen (2017:151) om meddelarskydd i vissa enskilda verksamheter") == 1
     kvinnojour = docs["kvinnojour"]["checklista"]
-    assert "finansierar den verksamheten. Partnerskapets verksamhet ligger enligt " \
-           "beskrivningen utanför lagen om meddelarskydd" in kvinnojour
+    assert "finansierar den verksamheten. För partnerskapets egen verksamhet gäller lagen om " \
+           "den uppfyller de tre villkoren" in kvinnojour
     assert "(övrigt)" not in kvinnojour
 
 
@@ -302,8 +324,10 @@ def test_paraply_states_the_relation_to_earlier_grants(docs):
 
 def test_occupancy_target_is_named_in_the_statutory_item(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
-    assert "Målet om beläggning i boendet, minst 85 procent, knyter dessutom bidraget till " \
-           "att platserna fylls; det är i praktiken ersättning för platser" in page
+    # R4 10: a goal indicator is no payment term.
+    assert "Målet om beläggning visar att bidraget avser platser för socialnämndens " \
+           "placeringar; tas platserna ut går också det målet." in page
+    assert "i praktiken ersättning" not in page
     assert "beläggning" not in first_page(docs["region"]["tjansteskrivelse"]).lower()
 
 

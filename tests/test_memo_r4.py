@@ -141,15 +141,19 @@ def test_no_memo_speaks_of_what_the_underlag_shows(docs, name):
 
 # R4 7: meddelarskydd: one deadline, and what happens to the text the nämnd approves -------
 
-def test_meddelarskydd_deadline_and_revised_agreement_agree(docs):
+def test_meddelarskydd_deadline_and_the_approved_text_agree(docs):
+    # The agreement states the law's conditions (§ Meddelarskydd), so the text the nämnd
+    # receives holds whether or not the law applies; memo and checklist give one deadline.
     memo = docs["dagverksamhet"]["tjansteskrivelse"]
-    assert "läggs ett reviderat avtalsförslag som anger det fram vid sammanträdet, eller " \
-           "så kompletteras förslaget till beslut med en punkt om att avtalet ska ange det" \
-        in memo
-    assert "det är den texten som" not in memo
+    page_one = memo[:memo.index("\nSammanfattning\n")]
+    assert "Avtalsförslaget anger lagens villkor, så det behöver inte ändras om lagen " \
+           "gäller." in page_one
+    assert "Bedömningen redovisas före sammanträdet (se första sidan). Avtalsförslaget " \
+           "anger lagens villkor, så den text som socialnämnden Centrum godkänner behöver " \
+           "inte ändras om lagen gäller." in memo
+    assert "det är den texten som" not in memo and "ska avtalet ange det" not in memo
     step = paragraph(docs["dagverksamhet"]["checklista"], "Meddelarskydd:")
-    assert "Bekräfta det före sammanträdet; gäller lagen läggs ett reviderat avtalsförslag" \
-        in step
+    assert "Bekräfta det före sammanträdet" in step
     assert "Bekräfta det innan avtalet skrivs under" not in step
 
 

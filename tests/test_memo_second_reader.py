@@ -81,8 +81,9 @@ def test_region_only_statutory_insats_memo_never_hands_it_to_regionfullmaktige(
     assert "Hälso- och sjukvårdsnämnden föreslås besluta" in proposal
     assert "fullmäktige" not in proposal
     deciding = section(text, "Vem som beslutar", "Upphandling")
-    assert "en insats som socialnämnden i kommunen beviljar den enskilde. Region Norrmark " \
-           "har inte det ansvaret och kan därför inte lämna över insatsen" in deciding
+    # R4 15: the point is made once, in the paragraph that follows.
+    assert "en insats som socialnämnden i kommunen beviljar den enskilde (se nedan)." in deciding
+    assert "kan därför inte lämna över insatsen" not in deciding
     # R1 1: a region can neither hand the insats over nor buy the places.
     assert "det är socialnämnden i den placerande kommunen som beslutar om och betalar " \
            "platserna" in deciding
@@ -190,7 +191,11 @@ def test_open_market_finding_makes_the_state_aid_conclusion_conditional(runner, 
     spec = write(data, tmp_path, "marknad")
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     aid = section(text, "Statsstöd", "Personuppgifter")
-    assert "Bedömningen ovan är inte klarlagd" in aid
+    # R4 9: the underlag's assessment, which the förvaltning does not simply adopt.
+    assert "I underlaget till avtalet har verksamheten bedömts som icke-ekonomisk" in aid
+    assert "Förvaltningen kan inte utan vidare dela den bedömningen, eftersom andra erbjuder " \
+           "samma verksamhet mot betalning" in aid
+    assert "Bedömningen ovan är inte klarlagd" not in aid
     assert "Förvaltningen kan därför inte slutligt bedöma att bidraget inte är statsstöd" in aid
     assert "Förvaltningen bedömer att verksamheten inte är ekonomisk verksamhet" not in text
     competence = section(text, "Befogenhet enligt kommunallagen", "Vem som beslutar")

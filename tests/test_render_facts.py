@@ -86,7 +86,10 @@ def test_sections_in_order_and_numbered(rendered, example):
                 "Avtalstid, förlängning och uppsägning", "Ändringar och tillägg",
                 "Överlåtelse och rangordning", "Omförhandling, upphörande och tvist"]
     spec = _check(example).spec
-    if spec.partnership.activity_areas != ["socialtjänst"]:
+    # Where lag (2017:151) can apply: a socialtjänst partnership, or an organisation that
+    # runs a statutory insats beside it (kvinnojour; R3 12).
+    beside = any(p.ivo_permit for p in spec.nonprofit_parties)
+    if spec.partnership.activity_areas != ["socialtjänst"] and not beside:
         expected.remove("Meddelarskydd")
     if not spec.partnership.children:
         expected.remove("Barnets rättigheter och registerkontroll")

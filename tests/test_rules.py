@@ -407,14 +407,31 @@ CASES = [
                  "föreningens styrelse.")]),
     # A statutory insats inside the partnership: the nämnd decides on 15 December and
     # fullmäktige after it, too late for a start on 1 January; near miss: a later start.
+    # R3 4: a later start alone is not enough, fullmäktige's decision must be planned.
     Case("IOP196", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])],
          "datum: 2026-12-15",
          [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
-          setter("avtalsperiod", "start", D(2027, 3, 1))]),
+          setter("avtalsperiod", "start", D(2027, 3, 1)), council_decision]),
+    # A grant for the running of a statutory insats in the partnership (R3 finding 2);
+    # near miss: "personal och drift" that does not name the insats.
+    Case("IOP198", "varning", [setter("partnerskap", "verksamhetsområden", ["hemtjänst"]),
+                               setter("resurser", 0, "beskrivning",
+                                      "Bidrag till driften av hemtjänsten")],
+         "beskrivning: Bidrag till driften av hemtjänsten",
+         [setter("partnerskap", "verksamhetsområden", ["hemtjänst"])]),
     # The de minimis declaration after socialnämnden's decision of 15 December; near
     # miss: the day before it.
     Case("IOP197", "varning", [setter("process", "försäkran", D(2026, 12, 16))],
          "försäkran:", [setter("process", "försäkran", D(2026, 12, 14))]),
+    # The public party's insats brings the organisation's mentor into its planning for the
+    # individual; near miss: only with the individual's consent (R3 6).
+    Case("IOP199", "varning",
+         [setter("insatser", 2, "beskrivning",
+                 "Socialsekreterarna gör planen för tiden efter placeringen med mentorn.")],
+         "Socialsekreterarna gör planen",
+         [setter("insatser", 2, "beskrivning",
+                 "Socialsekreterarna gör planen för tiden efter placeringen med mentorn, om "
+                 "den enskilde har samtyckt till det.")]),
 ]
 
 # Rules tested by hand below (they need text the YAML dumper cannot write).

@@ -229,10 +229,12 @@ def test_fill_a_partnership_see_findings_add_a_party_download_and_save(tmp_path,
         # A minimal partnership: the two parties of the scaffold get names.
         go_to_step(driver, "parter")
         # The scaffold's `# FYLL I` comments left in the file warn beside their fields
-        # until filled in.
-        wait_for(driver, lambda d: any("FYLL I" in text and text.startswith("Varning:")
+        # until filled in, in the page's words (the note itself is shown with "Stämmer").
+        wait_for(driver, lambda d: any("”Stämmer”" in text and text.startswith("Varning:")
                                        for text in findings_at(d, "parter[0].organisationsnummer")),
                  "Mallens FYLL I-kommentar gav ingen varning vid fältet")
+        assert "Kontrollera: den offentliga partens organisationsnummer" in driver.find_element(
+            By.CSS_SELECTOR, '[data-path="parter[0].organisationsnummer"] > .mallnot').text
         replace_text(field(driver, "parter[0].organisationsnummer"), "212000-0001")
         wait_for(driver, lambda d: not findings_at(d, "parter[0].organisationsnummer"),
                  "Varningen försvann inte när fältet fylldes i")

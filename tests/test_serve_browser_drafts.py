@@ -45,9 +45,24 @@ def form_shown(driver) -> None:
              "Formuläret visades inte")
 
 
-def draft_saved(driver) -> None:
-    wait_for(driver, lambda d: text_of(d, "utkaststatus").startswith("Utkast sparat"),
-             "Inget utkast sparades")
+def draft_saved(driver, *texts: str) -> None:
+    """Wait until the page says a draft was saved and, when `texts` are given, until a
+    draft in the drafts folder holds them all (the status may still show an earlier save
+    while the last keystrokes are on their way)."""
+    from iopkit.serve.drafts import drafts_folder
+
+    def holds() -> bool:
+        for path in drafts_folder().glob("*.json"):
+            try:
+                content = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if all(text in content for text in texts):
+                return True
+        return False
+
+    wait_for(driver, lambda d: text_of(d, "utkaststatus").startswith("Utkast sparat")
+             and (not texts or holds()), "Inget utkast sparades")
 
 
 def accept_leave_prompt(driver) -> bool:
@@ -77,7 +92,7 @@ def test_type_reload_and_continue_from_the_draft(tmp_path, driver):
         form_shown(driver)
         assert driver.find_element(By.ID, "utkast").is_displayed() is False  # no draft yet
         replace_text(field(driver, "partnerskap.kortnamn"), "Skrivet men inte sparat")
-        draft_saved(driver)
+        draft_saved(driver, "Skrivet men inte sparat")
         # A reload with unsaved changes asks first; the user goes ahead anyway.
         assert leaving_is_questioned(driver)
         driver.execute_script("setTimeout(() => location.reload(), 0);")
@@ -118,7 +133,7 @@ def test_work_without_a_file_survives_a_restart_of_the_server(tmp_path, driver):
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '[name="parter[0].namn"]'),
                  "Nästa fråga visades inte")
         replace_text(field(driver, "parter[1].namn"), "Läxhjälpen i Berga")
-        draft_saved(driver)
+        draft_saved(driver, "Läxhjälpen i Berga", "Anna Berg")
     assert not list(tmp_path.glob("*.json"))  # no draft beside the user's files
     with running_server(cwd=tmp_path) as (_, url, _):
         driver.get(url)

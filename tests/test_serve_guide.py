@@ -280,3 +280,24 @@ def test_warnings_stay_visible_while_an_error_is_fixed(tmp_path, driver):  # noq
                  "Felet försvann inte")
         assert counts(driver)[1] == before
         time.sleep(0.1)
+
+
+def test_a_finding_on_a_question_field_quotes_the_label(tmp_path, driver):  # noqa: F811
+    """A label that is a question is quoted in the list of findings, so the message's
+    colon does not run into the question mark ("kontrakt?: Bedömningen …")."""
+    from conftest import EXAMPLES
+
+    data = yaml.safe_load((EXAMPLES / "dagverksamhet.yaml").read_text(encoding="utf-8"))
+    del data["rättslig_bedömning"]["upphandling"]
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with running_server(str(spec), cwd=tmp_path) as (_, url, _):
+        driver.get(url)
+        wait_for(driver, lambda d: "upphandlingsfrågan saknas" in d.find_element(By.ID, "fynd").text,
+                 "Ingen varning för den saknade upphandlingsbedömningen")
+        listed = driver.find_element(By.ID, "fynd").text
+        label = driver.execute_script(
+            "return IopForm.labelOfPath('rättslig_bedömning.upphandling');")
+        assert label.endswith("?")
+        assert f"i ”{label}”: Bedömningen av upphandlingsfrågan saknas" in listed
+        assert "?: " not in listed

@@ -57,9 +57,12 @@ def page_data(client: TestClient) -> tuple[dict, str]:
     return body["data"], body["version"]
 
 
-def save(client: TestClient, data: dict, version: str, mall: str | None = None):
-    return client.post("/api/save", content=json.dumps({"data": data, "mall": mall}),
-                       headers=headers(version))
+def save(client: TestClient, data: dict, version: str, mall: str | None = None,
+         confirmed: list | None = None):
+    body = {"data": data, "mall": mall}
+    if confirmed is not None:
+        body["bekräftade"] = confirmed
+    return client.post("/api/save", content=json.dumps(body), headers=headers(version))
 
 
 def changed_lines(before: bytes, after: bytes) -> list[str]:
@@ -158,6 +161,56 @@ def test_a_filled_in_value_loses_its_fyll_i_note_and_only_that(tmp_path):
     assert save(client, data, version).status_code == 200
     diff = changed_lines(before, spec.read_bytes())
     assert len(diff) == 2 and "FYLL I" in diff[0] and diff[1].strip() == "+    typ: region"
+
+
+def test_a_confirmed_value_loses_its_fyll_i_note_and_nothing_else_changes(tmp_path):
+    """"Stämmer" on the page: the value stays, its note goes; a path that leads nowhere
+    (or is not a path) changes nothing."""
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(scaffold_text("tom", "avtal.yaml"), encoding="utf-8")
+    before = spec.read_bytes()
+    client = client_for(spec)
+    data, version = page_data(client)
+    nowhere = [["parter", 7, "typ"], ["saknas"], ["parter", 0, "typ", "djupare"], "typ", [],
+               [True], [-1]]
+    assert save(client, data, version, confirmed=nowhere).status_code == 200
+    assert spec.read_bytes() == before
+    data, version = page_data(client)
+    assert save(client, data, version, confirmed=[["parter", 0, "typ"]]).status_code == 200
+    diff = changed_lines(before, spec.read_bytes())
+    assert len(diff) == 2 and "FYLL I" in diff[0] and diff[1] == "+    typ: kommun"
+
+
+def test_a_lists_fyll_i_note_goes_when_the_list_is_filled_in_or_confirmed(tmp_path):
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(scaffold_text("barn-och-unga", "avtal.yaml"), encoding="utf-8")
+    before = spec.read_bytes()
+    client = client_for(spec)
+    data, version = page_data(client)
+    data["partnerskap"]["verksamhetsområden"].append("kultur")
+    assert save(client, data, version).status_code == 200
+    diff = changed_lines(before, spec.read_bytes())
+    assert diff[1:] == ["+  verksamhetsområden: [fritid och idrott, kultur]"]
+    # Confirmed as it is, the list stays and only the note goes.
+    spec.write_bytes(before)
+    data, version = page_data(client)
+    assert save(client, data, version,
+                confirmed=[["partnerskap", "verksamhetsområden"]]).status_code == 200
+    diff = changed_lines(before, spec.read_bytes())
+    assert diff[1:] == ["+  verksamhetsområden: [fritid och idrott]"]
+
+
+def test_a_removed_key_leaves_the_next_sections_heading_comment(tmp_path):
+    spec = tmp_path / "avtal.yaml"
+    spec.write_text(scaffold_text("kvinnojour", "avtal.yaml"), encoding="utf-8")
+    before = spec.read_bytes()
+    client = client_for(spec)
+    data, version = page_data(client)
+    del data["partnerskap"]["verksamhetsområden"]  # every area unticked: the page leaves it out
+    assert save(client, data, version).status_code == 200
+    diff = changed_lines(before, spec.read_bytes())
+    assert len(diff) == 1 and diff[0].startswith("-  verksamhetsområden:")
+    assert "\n\n# PARTER\n# Minst en offentlig part" in spec.read_text(encoding="utf-8")
 
 
 def test_a_new_file_from_a_scaffold_keeps_the_scaffolds_comments(tmp_path):

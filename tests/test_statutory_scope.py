@@ -67,7 +67,7 @@ def test_places_funded_by_the_grant_stop_the_decision(rendered):
     assert "bedömas och förklaras innan" not in page
     # TS/CL 2: Vem som beslutar agrees with the first page.
     who = section(memo, "Vem som beslutar", "Upphandling")
-    assert "socialnämnden kan inte ensam godkänna avtalet" in who
+    assert "utan ett sådant uppdrag kan socialnämnden inte ensam godkänna avtalet" in who
     assert "lämnar inte över någon sådan angelägenhet" not in who
     proposal = section(memo, "Förslag till beslut", "Beslutet skickas till")
     assert "godkänner avtalet" not in proposal and "godkänna avtalet" not in proposal
@@ -141,7 +141,8 @@ def test_meddelarskydd_and_registerkontroll_follow_the_partnerships_own_activity
     memo = rendered["delat"]["tjansteskrivelse"]
     assert "finansieras delvis med offentliga medel genom partnerskapet" not in memo
     assert "Stiftelsen Fristad driver ett skyddat boende utanför partnerskapet" in memo
-    assert "men det följer inte av detta avtal" in memo
+    # IVO's permit and the procured places: the law applies there by the purchase (R4 8).
+    assert "Det följer av upphandlingen, inte av detta avtal." in memo
     agreement = rendered["delat"]["avtal"]
     assert "finansieras till en del med medel enligt avtalet" not in agreement
     assert "Särskilda villkor för verksamhet inom skyddat boende" not in agreement
@@ -245,8 +246,12 @@ def test_fullmaktige_and_the_appeal_period_must_fit_before_the_start(runner, tmp
     _, out = check_output(runner, FIXTURES / "platser.yaml")
     late = next(line for line in out.splitlines() if " IOP196 " in line)
     assert "Socialnämnden beslutar den 17 december 2026, och kommunfullmäktige först " \
-           "därefter" in late and "avtalet börjar redan den 1 januari 2027" in late
+           "därefter" in late and "avtalet börjar den 1 januari 2027" in late
+    # R3 4: a start after the nämnd's decision is not enough; fullmäktige's own decision
+    # must be planned before it (here 15 February, three weeks before 1 April).
     data = yaml.safe_load((FIXTURES / "platser.yaml").read_text(encoding="utf-8"))
+    data["process"]["beslut"].append({"part": "sundvik", "organ": "kommunfullmäktige",
+                                      "datum": "2027-02-15"})
     data["avtalsperiod"]["start"] = "2027-04-01"
     path = tmp_path / "senare.yaml"
     path.write_text(dump(data), encoding="utf-8")

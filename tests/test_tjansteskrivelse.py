@@ -253,7 +253,7 @@ def test_skyddat_boende_with_open_statutory_sign_is_not_ready(runner, tmp_path):
     assert "Ärendet är inte klart för beslut" in first_page(text)
     assert "godkänna avtalet" not in section(text, "Förslag till beslut", "Beslutet skickas till")
     # TS/CL 2: "Vem som beslutar" agrees with the first page.
-    assert "socialnämnden Centrum kan inte ensam godkänna avtalet" in text
+    assert "utan ett sådant uppdrag kan socialnämnden Centrum inte ensam godkänna avtalet" in text
     boende = section(text, "Skyddat boende Skyddat boende är", "Personuppgifter")
     # TS/CL 15: the insats dates from 2024, under the socialtjänstlag of the time.
     assert "en insats enligt socialtjänstlagen (2025:400) som socialnämnden beviljar" in boende
@@ -264,11 +264,11 @@ def test_skyddat_boende_with_open_statutory_sign_is_not_ready(runner, tmp_path):
                  "Sarah); det gäller inte ideellt arbetande",
                  "Boendets adress är hemlig", "skyddade personuppgifter",
                  "En konsekvensbedömning avseende dataskydd (artikel 35 i "
-                 "dataskyddsförordningen (EU) 2016/679) ska göras",
+                 "dataskyddsförordningen (EU) 2016/679) ska vara gjord innan avtalet undertecknas",
                  "Om IVO återkallar eller begränsar tillståndet"):
         assert duty in boende, duty
     # Meddelarskydd for the activity the permit covers; the rest against 2 §.
-    assert "Tillståndet visar att verksamheten med skyddat boende bedrivs yrkesmässigt" in text
+    assert "Tillståndet är ett starkt belägg för att verksamheten med skyddat boende bedrivs yrkesmässigt" in text
     assert "(2017:151) om meddelarskydd i vissa enskilda verksamheter gäller därför för den " \
            "verksamheten" in text
     assert "För partnerskapets övriga verksamhet (socialtjänst) gäller lagen bara om den " \

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..format import lower_start
-from ..rules.assessment import AREA_NAMES, Assessment
+from ..rules.assessment import AREA_NAMES, WHISTLEBLOWER_FIELD_OF, Assessment
 from ..spec.model import Screening, Spec
 
 
@@ -133,6 +133,11 @@ def assessment_view(facts: Assessment, party_ref: Callable[[str], dict[str, Any]
         "meddelarskydd_möjligt": facts.whistleblower_possible,
         "meddelarskydd_okänt": facts.whistleblower_unknown,
         "meddelarskydd_områden": list(facts.whistleblower_areas),
+        # Why the question is open: the areas the description names, or only the 2 §
+        # fields an organisation works in beside the partnership (R3 12, R4 6).
+        "meddelarskydd_enligt_beskrivning": list(facts.whistleblower_listed),
+        "meddelarskydd_närliggande": list(facts.whistleblower_related),
+        "offentligt_finansierad": facts.publicly_funded,
         "ivo_områden": list(facts.ivo_areas),
         "lagstadgade_områden": list(facts.statutory_areas),
         # Statutory activity an idéburen party runs outside the partnership (the
@@ -146,7 +151,12 @@ def assessment_view(facts: Assessment, party_ref: Callable[[str], dict[str, Any]
                                 "område_en": ("ett " if o.area in (
                                     "skyddat boende", "särskilt boende", "HVB", "stödboende")
                                     else "") + AREA_NAMES.get(o.area, o.area),
-                                "part": party_ref(o.party.id)}
+                                "part": party_ref(o.party.id),
+                                # Lag (2017:151) applies there (permit and places
+                                # bought): "upphandling" or "köp", else None.
+                                "meddelarskydd_genom": facts.outside_whistleblower_applies(o),
+                                # The field of lag (2017:151) 2 § it lies in.
+                                "fält": WHISTLEBLOWER_FIELD_OF.get(o.area, o.area)}
                                for o in facts.statutory_scope.outside],
         "lagstadgad_insats": facts.statutory_insats,
         # The partnership's activity areas without those outside it.

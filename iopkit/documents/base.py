@@ -18,6 +18,7 @@ from typing import Any
 
 from ..spec.findings import CheckResult, Severity
 from ..rules.assessment import Assessment, assess
+from ..rules.personal_data import region_health_care
 from ..rules.verdict import verdict
 from ..spec.model import IvoPermit, Party, Spec
 from ..spec.yearly import calendar_years, contract_years, period_years
@@ -327,7 +328,9 @@ def _checks(spec: Spec, facts: Assessment, refs: _References,
         permit = spec_party.ivo_permit
         if permit is not None and spec_party.is_nonprofit:
             permitted.update(getattr(permit, "covers", None) or facts.ivo_areas)
+    care = set(region_health_care(spec))  # a region's own care: who controls the data
     return {
+        "regionens_vård": [a for a in refs.activities if a["id"] in care],  # personal_data
         "meddelarskydd_gäller": [a for a in facts.whistleblower_areas if a in permitted],
         "meddelarskydd_övriga": [a for a in facts.whistleblower_areas if a not in permitted],
         "behovsinventering_gemensam": any(p in nonprofit_ids

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from ..spec.model import Party, Resource, Spec
+from ..spec.model import IvoPermit, Party, Resource, Spec
 from .settings import DEFAULT_EUR_RATE, DEFAULT_EUR_RATE_DATE
-from .statutory import StatutoryScope, scope as statutory_scope
+from .statutory import Outside, StatutoryScope, scope as statutory_scope
 
 #: Activity areas where lag (2017:151) 2 § can apply: professionally run private
 #: activity, partly publicly funded, in the school system, hälso- och sjukvård, or under
@@ -26,6 +26,23 @@ from .statutory import StatutoryScope, scope as statutory_scope
 WHISTLEBLOWER_AREAS = frozenset({
     "socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stödboende", "hemtjänst", "LSS",
     "personlig assistans", "skolväsendet", "hälso- och sjukvård"})
+
+#: The field of 2 § that a statutory insats belongs to: an organisation that runs one
+#: works professionally in that field, so its other activity may belong to it too.
+WHISTLEBLOWER_FIELD_OF = {
+    "skyddat boende": "socialtjänst", "särskilt boende": "socialtjänst", "HVB": "socialtjänst",
+    "stödboende": "socialtjänst", "hemtjänst": "socialtjänst", "LSS": "LSS",
+    "personlig assistans": "personlig assistans"}
+
+#: A sentence, and a clause within it (a purchase and its negation are in one clause).
+_SENTENCE = re.compile(r"[^.!?]+")
+_CLAUSE = re.compile(r"[^;:,]+")
+#: The public side buys the places or the insats (a purchase is public funding).
+_PURCHASE = re.compile(r"\bköp(?:er|s|tes|te|t|ta)?\b|\bupphandl\w*", re.IGNORECASE)
+#: Words that make a purchase denied or only possible: then nothing is known.
+_NOT_FACT = re.compile(r"\b(?:inte|inga|ingen|aldrig|ej|om|kan|skulle|kanske)\b",
+                       re.IGNORECASE)
+_PROCUREMENT = re.compile(r"\bupphandl\w*", re.IGNORECASE)
 
 #: Activity areas where a professionally run private activity needs IVO's permit.
 IVO_AREAS = ("skyddat boende", "särskilt boende", "HVB", "stödboende", "hemtjänst", "LSS",
@@ -209,14 +226,75 @@ class Assessment:
         return bool(self.areas)
 
     @cached_property
-    def whistleblower_areas(self) -> tuple[str, ...]:
-        """The areas in which lag (2017:151) can apply (empty: it does not, or the spec
-        does not say; see `whistleblower_unknown`)."""
+    def whistleblower_listed(self) -> tuple[str, ...]:
+        """The partnership's own areas that 2 § names (the spec's own description)."""
         return tuple(a for a in self.areas if a in WHISTLEBLOWER_AREAS)
+
+    @cached_property
+    def whistleblower_related(self) -> tuple[str, ...]:
+        """The 2 § fields an idéburen party works in outside the partnership (a statutory
+        insats it runs beside it) that the partnership's own areas do not name.
+
+        The areas are the user's label; the law asks what the activity is. A kvinnojour
+        that runs a skyddat boende beside the partnership works professionally in
+        socialtjänst, and whether its jourtelefon and stödsamtal in the partnership do
+        too cannot be told from a label such as "övrigt": the question stays open, as
+        for a partnership labelled socialtjänst (R3 12, R4 6; IOP.md section 12)."""
+        listed = set(self.whistleblower_listed)
+        fields = (WHISTLEBLOWER_FIELD_OF.get(o.area, o.area)
+                  for o in self.statutory_scope.outside if o.area in WHISTLEBLOWER_AREAS)
+        return tuple(f for f in dict.fromkeys(fields) if f not in listed)
+
+    @cached_property
+    def whistleblower_areas(self) -> tuple[str, ...]:
+        """The areas in which lag (2017:151) can apply to the partnership's activity:
+        those its description names and those its organisations work in beside it
+        (empty: it does not, or the spec does not say; see `whistleblower_unknown`)."""
+        return (*self.whistleblower_listed, *self.whistleblower_related)
 
     @property
     def whistleblower_possible(self) -> bool:
         return bool(self.whistleblower_areas)
+
+    @cached_property
+    def publicly_funded(self) -> bool:
+        """The partnership gives an idéburen party money or other resources: its
+        activity in the partnership is then at least partly publicly funded (2 §)."""
+        return bool(self.transfers)
+
+    def outside_purchase(self, area: str) -> str | None:
+        """How the public side funds a statutory activity outside the partnership, when
+        the memo's own texts (`avgränsning`, `rättslig_bedömning.upphandling`) state it
+        as a fact in a sentence that names the activity: "upphandling" for a procurement,
+        "köp" for another purchase, None when they do not (or only as a possibility)."""
+        from .statutory import AREA_PATTERNS
+
+        legal = self.spec.legal
+        texts = [self.spec.partnership.scope_limits, legal.procurement if legal else None]
+        named = re.compile(AREA_PATTERNS[area], re.IGNORECASE) if area in AREA_PATTERNS \
+            else None
+        found: str | None = None
+        for text in texts:
+            for sentence in _SENTENCE.findall(text or ""):
+                if named is None or not named.search(sentence):
+                    continue
+                for clause in _CLAUSE.findall(sentence):
+                    if _PURCHASE.search(clause) and not _NOT_FACT.search(clause):
+                        if _PROCUREMENT.search(clause):
+                            return "upphandling"
+                        found = "köp"
+        return found
+
+    def outside_whistleblower_applies(self, outside: Outside) -> str | None:
+        """Lag (2017:151) applies to a statutory activity outside the partnership when
+        the organisation holds IVO's permit for it (strong evidence that it is
+        yrkesmässigt bedriven) and the public side buys places there (public funding):
+        the funding route ("upphandling" or "köp"), else None (IOP.md, "Skyddat boende
+        …"; R4 8). It follows from the purchase, not from this agreement."""
+        permit = outside.party.ivo_permit
+        if not isinstance(permit, IvoPermit) or outside.area not in permit.covers:
+            return None
+        return self.outside_purchase(outside.area)
 
     @property
     def whistleblower_unknown(self) -> bool:

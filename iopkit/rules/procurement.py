@@ -218,6 +218,14 @@ def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
     if not areas or not _kommun_parties(ctx):
         return
     named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
+    # Places the grant funds are the kommun's own insats performed: only procurement (or
+    # taking them out) answers that, and a motivation in iopkit_undantag cannot stand in
+    # for it (IOP.md, "Skyddat boende …"; R4 finding 3).
+    funded = any(r.type == "ekonomiska medel" for r in ctx.spec.resources)
+    remedy = ("Ska platserna ändå ingå och bidraget finansiera dem behöver avtalet "
+              "upphandlas; en motivering kan inte ersätta upphandlingen." if funded else
+              "Ska platserna ändå ingå behöver avtalet upphandlas, eller bedömningen "
+              "dokumenteras med en motivering i `iopkit_undantag`.")
     yield Hit(("partnerskap", "verksamhetsområden"), (
         f"Partnerskapet omfattar {named}, en insats som kommunen ska ge den som har rätt "
         "till den. Om bidraget finansierar sådana platser eller insatser utför organisationen "
@@ -226,14 +234,15 @@ def statutory_task(ctx: RuleContext) -> Iterable[Hit]:
         "myndighetsutövning får inte lämnas över utan stöd i lag), och det är ett starkt "
         f"tecken på ett offentligt kontrakt (HFD 2020 ref. 15). {CONSEQUENCES} {SPLIT} Skriv "
         "i så fall i `partnerskap.avgränsning` att platserna inte ingår i partnerskapet och "
-        "köps separat, och ta bort dem ur insatserna och resurserna. Ska platserna ändå ingå "
-        "behöver avtalet upphandlas, eller bedömningen dokumenteras med en motivering i "
-        "`iopkit_undantag`."), todo=(
+        f"köps separat, och ta bort dem ur insatserna och resurserna. {remedy}"), todo=(
         f"Avtalet omfattar {named}, en insats som kommunen ska ge enskilda. Platserna tas ut "
         "ur avtalet och köps separat, genom upphandling eller ett annat lagligt avtal, så att "
         "bidraget bara finansierar organisationens egen verksamhet. Ska de ingå behöver "
-        "avtalet upphandlas, och fullmäktige besluta eftersom en kommunal angelägenhet då "
-        "lämnas över (10 kap. 1 § kommunallagen)."))
+        # Fullmäktige decides, or has given the nämnd a mandate (IOP.md, "Who decides";
+        # R4 finding 11).
+        "avtalet upphandlas, och fullmäktige besluta, eller nämnden ha fullmäktiges uppdrag "
+        "för det, eftersom en kommunal angelägenhet då lämnas över (10 kap. 1 § "
+        "kommunallagen)."))
 
 
 @rule(code="IOP109", severity=Severity.WARNING,
@@ -276,13 +285,13 @@ def no_market_defence(ctx: RuleContext) -> Iterable[Hit]:
 
 # --- the plain questions (rättslig_bedömning.prövning) -----------------------------------
 
-#: Each question answered `ja` is a sign of a public contract: what it means, in words.
 def _capital(text: str) -> str:
     # The todo texts are the officer's words on the memo's first page: the fact itself,
     # not "Underlaget visar att …" (R4 5 and 9).
     return text[:1].upper() + text[1:]
 
 
+#: Each question answered `ja` is a sign of a public contract: what it means, in words.
 SIGN_TEXT = {
     "tidigare_upphandlad": ("den offentliga parten har tidigare köpt eller upphandlat den här "
                             "eller en liknande verksamhet"),
@@ -536,11 +545,14 @@ def statutory_task_without_kommun(ctx: RuleContext) -> Iterable[Hit]:
         "har beslutat om insatsen, "
         f"inte till {who}. Stödet kan avse organisationens egen verksamhet; skulle det "
         "finansiera platser eller insatser som kommunen beslutar om behöver det prövas om "
-        f"det är en angelägenhet för {who} (2 kap. 1 § kommunallagen (2017:725)). Ta med "
-        "kommunen som part, eller avgränsa avtalet till organisationens egen verksamhet: "
-        "skriv i `partnerskap.avgränsning` att boendet eller insatsen inte ingår i "
-        "partnerskapet, och ta bort den ur insatserna och resurserna; då gäller regeln "
-        "inte."), todo=(
+        f"det är en angelägenhet för {who} (2 kap. 1 och 2 §§ kommunallagen (2017:725)). "
+        # A kommun joining while the grant funds places is the HFD 2020 ref. 15 pattern,
+        # not a fix (R4 finding 3).
+        "Avgränsa avtalet till organisationens egen verksamhet: skriv i "
+        "`partnerskap.avgränsning` att boendet eller insatsen inte ingår i partnerskapet, "
+        "och ta bort den ur insatserna och resurserna; platserna köps av de kommuner som "
+        "placerar där. Blir en kommun part behöver platserna ändå tas ut ur bidraget eller "
+        "upphandlas."), todo=(
         # A region cannot buy the places either, and a kommun joining while the grant
         # funds places is the HFD 2020 ref. 15 pattern (IOP.md, "Skyddat boende …").
         f"Avtalet avgränsas till organisationens egen verksamhet. Platserna i {where} köps "

@@ -51,6 +51,8 @@ REGISTER_CHECK = ("lag (2013:852) om registerkontroll av personer som ska arbeta
                   "emot barn, lag (2010:479) om registerkontroll av personal som utför vissa "
                   "insatser åt barn med funktionshinder")
 GDPR = "dataskyddsförordningen (EU) 2016/679"
+OSL_CONSENT = ("offentlighets- och sekretesslagen (2009:400) 12 kap. 2–3 §§ (samtycke) och "
+               "26 kap. 1 § (socialtjänstsekretess)")
 
 FORUM = "Forum – idéburna organisationer med social inriktning: IOP-modellen"
 MUNICIPAL = ("kommunala riktlinjer för IOP (Uddevalla, Borås, Malmö, Region Jönköpings "
@@ -63,7 +65,7 @@ IOPKIT = "iopkit"
 ALL = (HFD_2020_15, LOU, LOU_DAMAGES, LOU_RESERVED, LOV_RESERVED, UHM, KL, KL_TASK,
        KL_FULLMAKTIGE, KL_BUSINESS, KL_BUDGET, KL_APPEAL,
        DE_MINIMIS, DE_MINIMIS_GRANTED, DE_MINIMIS_VALUE, DE_MINIMIS_CUMULATION, SGEI_DE_MINIMIS, SGEI_DECISION, GBER, STATE_AID_ACT,
-       SOL, REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, FORUM, MUNICIPAL, SKR,
+       SOL, REGISTRATION, IVO, CHILD_RIGHTS, REGISTER_CHECK, GDPR, OSL_CONSENT, FORUM, MUNICIPAL, SKR,
        SKATTEVERKET)
 
 

@@ -23,8 +23,10 @@ from ..format import datum_lang
 from ..spec.findings import Severity
 from ..spec.model import Party, Spec
 from .assessment import AREA_NAMES
+from .statutory import AREA_PATTERNS
 from .registry import Hit, RuleContext, rule
-from .sources import DE_MINIMIS, HFD_2020_15, IVO, KL, SOL, cite
+from .decisions import payment_dates
+from .sources import DE_MINIMIS, HFD_2020_15, IVO, KL, KL_APPEAL, SOL, cite
 
 #: A street-like address: a word ending in a street suffix, optionally with a number
 #: ("Andra Långgatan", "Storgatan 14", "Kvarnvägen 3 B").
@@ -81,21 +83,37 @@ def statutory_insats_is_economic(ctx: RuleContext) -> Iterable[Hit]:
     amount = f"{limit:,}".replace(",", " ")
     ceiling = (" Beloppet överstiger taket för stöd av mindre betydelse "
                f"({amount} euro under tre år), så den grunden räcker inte." if above else "")
+    insats = ("Det är en insats" if len(areas) == 1 else "Det är insatser")
+    kommun = any(p.type == "kommun" for p in ctx.spec.public_parties)
+    if kommun:
+        # Economic activity makes the recipient a näringsidkare for it: the 2 kap. 8 §
+        # question is then open too and belongs on the same list (IOP.md, "Municipal
+        # competence").
+        todo = (f"Stödet finansierar enligt avtalet {definite}, som är ekonomisk "
+                f"verksamhet. Statsstödsfrågan måste bedömas på nytt för den delen, eller så "
+                f"tas {definite} ut ur avtalet.{ceiling} Ligger {definite} kvar i avtalet tar "
+                "organisationen emot stödet som näringsidkare, och innan nämnden beslutar "
+                "behöver den pröva om det finns synnerliga skäl för stödet (2 kap. 8 § "
+                "kommunallagen).")
+    else:
+        payer = " och ".join(re.split(r"\s+genom\s+", p.name)[0]
+                             for p in ctx.spec.public_parties) or "den offentliga parten"
+        # A region (or agency) may not fund another body's statutory duty at all: no
+        # synnerliga skäl cure a lack of competence (KL 2 kap. 1–2 §§; R3 finding 3,
+        # R4 finding 2).
+        todo = (f"Stödet finansierar enligt avtalet {definite}, som är ekonomisk "
+                f"verksamhet. {definite[:1].upper()}{definite[1:]} behöver tas ut ur "
+                f"bidraget, eftersom {payer} saknar befogenhet att finansiera "
+                "en insats som kommunerna ska ge enskilda (2 kap. 1 och 2 §§ kommunallagen). "
+                "Statsstödsfrågan bedöms sedan bara för organisationens egen verksamhet.")
     yield Hit(path, (
-        f"Partnerskapet omfattar {named}. Det är insatser som kommuner köper av utförare "
+        f"Partnerskapet omfattar {named}. {insats} som kommuner köper av utförare "
         "med tillstånd, på en marknad, och därför ekonomisk verksamhet: att bidraget inte "
         "är statsstöd eftersom verksamheten inte är ekonomisk gäller inte för den delen. "
         "Bedöm statsstödsfrågan på nytt för det som bidraget finansierar (beloppet mot "
         "taket för stöd av mindre betydelse, eller en annan grund), eller ta ut "
-        f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`.{ceiling}"), todo=(
-        f"Stödet finansierar enligt avtalet {definite}, som är ekonomisk verksamhet. "
-        "Statsstödsfrågan måste bedömas på nytt för den delen, eller så tas "
-        f"{definite} ut ur avtalet.{ceiling} Ligger {definite} kvar i avtalet tar "
-        # Economic activity makes the recipient a näringsidkare for it: the 2 kap. 8 §
-        # question is then open too and belongs on the same list (IOP.md, "Municipal
-        # competence").
-        "organisationen emot stödet som näringsidkare, och innan nämnden beslutar behöver "
-        "den pröva om det finns synnerliga skäl för stödet (2 kap. 8 § kommunallagen)."))
+        f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`.{ceiling}"),
+        todo=todo)
 
 
 @rule(code="IOP188", severity=Severity.WARNING,
@@ -225,18 +243,38 @@ def conflict_text_names_other_body(ctx: RuleContext) -> Iterable[Hit]:
 
 
 @rule(code="IOP196", severity=Severity.WARNING,
-      title="Fullmäktige och laglighetsprövningen hinns inte före starten",
+      title="Fullmäktiges beslut hinns inte före starten",
       trigger=("en lagstadgad insats ligger i partnerskapet och en kommun är part, och "
-               "kommunens beslut i `process.beslut` (fullmäktiges, annars nämndens) plus tre "
-               "veckor för laglighetsprövning infaller efter `avtalsperiod.start`"),
-      source=cite(KL, HFD_2020_15))
+               "`process.beslut` har inget beslut av kommunfullmäktige (och "
+               "`rättslig_bedömning.upphandling` nämner inte fullmäktiges uppdrag), eller "
+               "fullmäktiges beslut infaller på eller efter `avtalsperiod.start` eller den "
+               "första utbetalningen, eller mindre än tre veckor före starten"),
+      source=cite(KL, KL_APPEAL, HFD_2020_15))
 def council_too_late(ctx: RuleContext) -> Iterable[Hit]:
-    # avtal 24 of the second reading: the nämnd decides in December, fullmäktige still
-    # has to approve, and the agreement starts on 1 January.
+    # avtal 24 of the second reading and R3 finding 4: the nämnd decides in December,
+    # fullmäktige still has to approve, and the agreement starts on 1 January with a
+    # first payment on 15 January.
     spec = ctx.spec
     if not ctx.facts.statutory_areas or spec.process is None:
         return
     start = spec.period.start
+    # The first payment the payment text names: a date without a year that falls
+    # before the start recurs in the next year.
+    payments = [day.replace(year=day.year + 1) if day < start and not re.search(
+        r"\d{4}", written) else day for written, day in payment_dates(
+        (spec.economy.disbursement or "")[:20_000], start)]
+    payment = min((d for d in payments if d >= start), default=None)
+    legal = spec.legal
+    # "fullmäktige" also inside a word: kommunfullmäktige.
+    mandate = "fullmäktige" in ((legal.procurement if legal else None) or "").lower()
+    # An appeal period before the start is prudence, not law: a decision may be put into
+    # effect before it has gained legal force (KL 13 kap. 14 §; R4 finding 11).
+    prudence = ("Det är klokt att också tiden för laglighetsprövning har gått ut före "
+                "starten: ett beslut får verkställas innan det har vunnit laga kraft (13 kap. "
+                "14 § kommunallagen), men upphävs det efter en laglighetsprövning kan utbetalda "
+                "medel behöva krävas tillbaka.")
+    first = (f" och den första utbetalningen ska ske {datum_lang(payment)}"
+             if payment is not None else "")
     for party in spec.public_parties:
         if party.type != "kommun":
             continue
@@ -245,19 +283,87 @@ def council_too_late(ctx: RuleContext) -> Iterable[Hit]:
             continue
         council = [(i, d) for i, d in own if "fullmäktige" in d.body.lower()]
         index, decision = max(council or own, key=lambda item: item[1].date)
-        # Fullmäktige decides after the nämnd; its decision can be appealed for three
-        # weeks after the protocol is announced (kommunallagen 13 kap. 5 §).
-        earliest = decision.date + dt.timedelta(weeks=3)
-        if earliest <= start:
+        appeal_ends = decision.date + dt.timedelta(weeks=3)
+        head = ("Partnerskapet omfattar en insats som kommunen ska ge enskilda, så "
+                "kommunfullmäktige beslutar om avtalet (10 kap. 1 § kommunallagen "
+                "(2017:725)), eller nämnden med fullmäktiges uppdrag. ")
+        if not council:
+            if mandate and appeal_ends <= start:
+                continue  # the assessment cites fullmäktige's mandate, in time
+            body = f"{decision.body[:1].upper()}{decision.body[1:]}"
+            message = (
+                f"{head}Inget beslut av kommunfullmäktige finns i `process.beslut`: {body} "
+                f"beslutar {datum_lang(decision.date)}, och kommunfullmäktige först därefter, "
+                f"men avtalet börjar {datum_lang(start)}{first}. Avtalet undertecknas för "
+                "kommunen först efter fullmäktiges beslut, och det kan inte gälla eller ge "
+                "utbetalningar innan det är undertecknat. Ange fullmäktiges sammanträde i "
+                "`process.beslut` och lägg avtalets start och den första utbetalningen efter "
+                "det, eller hänvisa till fullmäktiges uppdrag i "
+                f"`rättslig_bedömning.upphandling`. {prudence}")
+        elif decision.date >= start or (payment is not None and decision.date >= payment):
+            message = (
+                f"{head}Kommunfullmäktige beslutar {datum_lang(decision.date)}, men avtalet "
+                f"börjar {datum_lang(start)}{first}. Avtalet undertecknas för kommunen först "
+                "efter fullmäktiges beslut, och det kan inte gälla eller ge utbetalningar "
+                "innan det är undertecknat. Lägg avtalets start och den första utbetalningen "
+                f"efter fullmäktiges beslut. {prudence}")
+        elif appeal_ends > start:
+            message = (
+                f"{head}Kommunfullmäktige beslutar {datum_lang(decision.date)}, och beslutet "
+                "kan överklagas i tre veckor efter att protokollet har anslagits; avtalet "
+                f"börjar {datum_lang(start)}. {prudence}")
+        else:
             continue
-        when = (f"Kommunfullmäktige beslutar {datum_lang(decision.date)}" if council else
-                f"{decision.body[:1].upper()}{decision.body[1:]} beslutar "
-                f"{datum_lang(decision.date)}, och kommunfullmäktige först därefter")
-        yield Hit(("process", "beslut", index, "datum"), (
-            "Partnerskapet omfattar en insats som kommunen ska ge enskilda, så "
-            "kommunfullmäktige beslutar om avtalet (10 kap. 1 § kommunallagen (2017:725)). "
-            f"{when}; fullmäktiges beslut kan överklagas i tre veckor efter att protokollet "
-            "har anslagits, men "
-            f"avtalet börjar redan {datum_lang(start)}. Flytta avtalets start, eller planera "
-            "fullmäktiges beslut så att tiden för laglighetsprövning har gått ut före "
-            "starten."))
+        yield Hit(("process", "beslut", index, "datum"), message)
+
+
+#: A grant's purpose that funds the running of a residential insats itself: its running
+#: costs or its places, said of the boende ("Bidrag till personal och drift av boendet").
+_RUNNING = re.compile(r"\b(?:drift\w*|plats(?:er|erna)?|beläggning\w*)\b", re.IGNORECASE)
+_RESIDENCE = re.compile(r"\bboende\w*|\bhemmet\b", re.IGNORECASE)
+#: The statutory insatser that are a place to live.
+_RESIDENTIAL = ("skyddat boende", "särskilt boende", "HVB", "stödboende", "LSS")
+
+
+@rule(code="IOP198", severity=Severity.WARNING,
+      title="Bidraget finansierar driften av en lagstadgad insats i avtalet",
+      trigger=("en lagstadgad insats (skyddat boende, särskilt boende, HVB …) ligger i "
+               "partnerskapet och en offentlig parts `ekonomiska medel` har en "
+               "`beskrivning` som nämner insatsen, eller driften av eller platser i boendet"),
+      source=cite(HFD_2020_15, SOL))
+def grant_funds_running(ctx: RuleContext) -> Iterable[Hit]:
+    # R3 finding 2: the grant is earmarked for the staff and running of the boende, while
+    # the kommuner that place women there pay for the same stay. Either the grant pays
+    # what the placements already pay (double funding, and in substance a subsidy of the
+    # places), or almost nothing is left that the money may be used for: the agreement's
+    # rule on placement-funded costs cannot then be followed or checked.
+    areas = ctx.facts.statutory_areas
+    if not areas:
+        return
+    public = {p.id for p in ctx.spec.public_parties}
+    named = ", ".join(AREA_NAMES.get(a, a) for a in areas)
+    definite = "det skyddade boendet" if areas == ("skyddat boende",) else \
+        f"verksamheten inom {named}"
+    for index, resource in enumerate(ctx.spec.resources):
+        if resource.type != "ekonomiska medel" or resource.party not in public:
+            continue
+        text = resource.description or ""
+        # The insats named, or its running or places said of the boende: "drift" alone
+        # may be the organisation's own activity.
+        named_area = any(re.search(AREA_PATTERNS[a], text, re.IGNORECASE) for a in areas
+                         if a in AREA_PATTERNS)
+        residence = any(a in _RESIDENTIAL for a in areas) and \
+            bool(_RUNNING.search(text)) and bool(_RESIDENCE.search(text))
+        if not (named_area or residence):
+            continue
+        yield Hit(("resurser", index, "beskrivning"), (
+            f"Bidraget ska enligt avtalet gå till driften av {definite}, som ingår i "
+            "avtalet. De kommuner som har beviljat insatsen betalar redan för den, genom "
+            "ersättning för placeringar eller insatser. Antingen betalar bidraget samma "
+            "kostnader, vilket är dubbel finansiering och i praktiken stöd till platserna "
+            "eller insatserna, eller så finns nästan inget kvar som medlen får användas "
+            "till: avtalets villkor om kostnader som en kommun ersätter för placeringar går "
+            "då inte att följa eller kontrollera. "
+            "Ange ett ändamål för verksamhet utanför placeringarna, till exempel "
+            "jourtelefon och stödsamtal, med en egen budgetrad, eller ta ut "
+            f"{definite} ur avtalet och skriv det i `partnerskap.avgränsning`."))

@@ -345,7 +345,8 @@ async def draft_save(request: Request) -> Response:
     "kommentarer", "version": the file version the work started from, "utan_fil": true
     for work that is not the server's file (a file opened in the page), "namn", "plats":
     the guide page or step the user was on, "exempel": the empty fields' examples,
-    "mallvarden": the scaffold values behind them}."""
+    "mallvarden": the scaffold values behind them, "bekräftade": the key paths whose
+    FYLL I note the user has cleared (a save drops it from the file)}."""
     from .drafts import NO_FILE_KEY, Drafts, examples_of, key_for, place_of, template_values_of
 
     space = _workspace(request)
@@ -363,7 +364,8 @@ async def draft_save(request: Request) -> Response:
                    "grund": body.get("grund") if isinstance(body.get("grund"), str) else None,
                    "plats": place_of(body.get("plats")),
                    "exempel": examples_of(body.get("exempel")),
-                   "mallvarden": template_values_of(body.get("mallvarden"))}
+                   "mallvarden": template_values_of(body.get("mallvarden")),
+                   "bekräftade": confirmed_paths(body.get("bekräftade"))}
         draft = await run_in_threadpool(Drafts(key).save, body.get("id"), content)
     except BadBody as exc:
         return error(400, f"{exc} Utkastet sparades inte.")
@@ -404,15 +406,36 @@ def _scaffold_base(name: Any, file: str) -> str | None:
     return None
 
 
-def merge_task(current: bytes | None, data: Any, file: str, scaffold: Any) -> bytes:
+def merge_task(current: bytes | None, data: Any, file: str, scaffold: Any,
+               confirmed: list[list[str | int]] | None = None) -> bytes:
     from .lossless import merge
 
-    return merge(current, data, file, _scaffold_base(scaffold, file))
+    return merge(current, data, file, _scaffold_base(scaffold, file), confirmed or [])
 
 
-def _page_data(body: bytes) -> tuple[Any, Any]:
+#: More key paths than any spec has values; a longer list is not the page's.
+_MAX_CONFIRMED = 10_000
+_MAX_PATH_DEPTH = 64
+
+
+def confirmed_paths(value: Any) -> list[list[str | int]]:
+    """The key paths whose FYLL I note the user has cleared (filled in, or "Stämmer"),
+    from the page's "bekräftade"; anything that is not a path is left out."""
+    if not isinstance(value, list):
+        return []
+    paths: list[list[str | int]] = []
+    for path in value[:_MAX_CONFIRMED]:
+        if isinstance(path, list) and 0 < len(path) <= _MAX_PATH_DEPTH and all(
+                isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool)
+                                          and part >= 0) for part in path):
+            paths.append(path)
+    return paths
+
+
+def _page_data(body: bytes) -> tuple[Any, Any, list[list[str | int]]]:
     """The page's save request: JSON {"data": the edited object, "mall": the scaffold
-    a new file started from, "läge": the mode the page is in (drafts.remember_mode)}."""
+    a new file started from, "bekräftade": the key paths whose FYLL I note the user has
+    cleared, "läge": the mode the page is in (drafts.remember_mode)}."""
     try:
         request = json.loads(_strict_text(body))
     except (ValueError, RecursionError):
@@ -420,7 +443,7 @@ def _page_data(body: bytes) -> tuple[Any, Any]:
                       "sidan och försök igen.") from None
     if not isinstance(request, dict) or not isinstance(request.get("data"), dict):
         raise BadBody("Innehållet saknar formulärets data. Ingenting har sparats.")
-    return request["data"], request.get("mall")
+    return request["data"], request.get("mall"), confirmed_paths(request.get("bekräftade"))
 
 
 async def yaml_file(request: Request) -> Response:
@@ -429,12 +452,12 @@ async def yaml_file(request: Request) -> Response:
     space = _workspace(request)
     try:
         body = await request.body()
-        data, scaffold_name = _page_data(body)
+        data, scaffold_name, confirmed = _page_data(body)
         opened = json.loads(body).get("grund")  # a file opened in the page: its text
         current = (opened.encode("utf-8") if isinstance(opened, str)
                    else await run_in_threadpool(space.read))
         content = await bounded(merge_task, current, data, space.display_name,
-                                scaffold_name, seconds=worker.CHECK_SECONDS)
+                                scaffold_name, confirmed, seconds=worker.CHECK_SECONDS)
     except BadBody as exc:
         return error(400, str(exc))
     except worker.TooSlow as exc:
@@ -455,11 +478,12 @@ async def save(request: Request) -> Response:
     file = space.display_name
     try:
         if request.headers.get("content-type", "").startswith("application/json"):
-            data, scaffold_name = _page_data(body)
+            data, scaffold_name, confirmed = _page_data(body)
 
             def content(current: bytes | None) -> bytes:
                 result: bytes = worker.WORKER.run(merge_task, current, data, file,
-                                                  scaffold_name, seconds=worker.CHECK_SECONDS)
+                                                  scaffold_name, confirmed,
+                                                  seconds=worker.CHECK_SECONDS)
                 return result
 
             mine = content

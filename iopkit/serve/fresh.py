@@ -10,7 +10,8 @@ An earlier rule (at least half of the scaffold's FYLL I lines left) sent a file 
 "Alla fält" after one save from the guide had filled in a few pages; a question left
 unanswered is what makes the work unfinished, however many are answered. Comment-only
 markers (`typ: kommun  # FYLL I: …`) do not count: they sit on values the scaffold has
-already filled in with a usable default, and the page cannot clear the one on a list.
+already filled in with a usable default, which the page shows with the note and
+"Stämmer" (form.js templateNote) wherever the file opens.
 Opening a half-filled file in the guide loses nothing: what is filled in shows as it
 is, and a save keeps the FYLL I text of every field still empty (model.js).
 """

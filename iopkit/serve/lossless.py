@@ -5,7 +5,9 @@ keys the schema does not know and values of the wrong shape that `check` reports
 file is read with ruamel.yaml's round-trip loader, which keeps all of that; the page's
 data is compared with what iopkit's own loader reads from the file (the same data the
 page was given), and only the values that differ are changed in the round-trip document,
-in place. An unchanged save gives the file's bytes back untouched. The result is read
+in place. An unchanged save gives the file's bytes back untouched. A value's end-of-line
+`# FYLL I: …` goes when the value changes, and when the page says the user has confirmed
+the value as it stands ("Stämmer"), or filled in the list it sits on. The result is read
 back with iopkit's loader and must give exactly the data intended; otherwise the changed
 texts are written double-quoted, and if even that does not hold, nothing is saved.
 """
@@ -17,7 +19,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from ..errors import UsageProblem
 
@@ -34,9 +36,11 @@ class NotLossless(UsageProblem):
     """The file has a construct the round-trip writer cannot keep exactly."""
 
 
-def merge(original: bytes | None, data: Any, file: str, base_text: str | None = None) -> bytes:
+def merge(original: bytes | None, data: Any, file: str, base_text: str | None = None,
+          confirmed: Iterable[Sequence[str | int]] = ()) -> bytes:
     """The bytes to save: `original` (the file, or None for a new file whose starting
-    text is `base_text`, e.g. the scaffold) with the page's `data` applied."""
+    text is `base_text`, e.g. the scaffold) with the page's `data` applied, and the
+    FYLL I note dropped from each value at a key path in `confirmed` (paths in `data`)."""
     from ..spec.loader import SpecLoadError, decode_spec_bytes, parse_spec_text
 
     encoding, bom, newline = "utf-8", b"", "\n"
@@ -54,15 +58,19 @@ def merge(original: bytes | None, data: Any, file: str, base_text: str | None = 
         before = parse_spec_text(text, file).data if text.strip() else {}
     except SpecLoadError as exc:
         raise UsageProblem(_unreadable(file, exc.finding.message)) from None
-    if _same(before, data):
-        if original is not None:
-            return original
+    confirmed = list(confirmed)
+    unchanged = _same(before, data)
+    if unchanged and original is not None and not confirmed:
+        return original
     yaml, document = _load_round_trip(text, file)
     if not isinstance(document, dict) or not isinstance(before, dict) \
             or not isinstance(data, dict):
         document, before = _new_mapping(), {}
     changed: list[tuple[Any, Any]] = []
     _merge_mapping(document, before, data, changed)
+    dropped = sum(_drop_note_at(document, path) for path in confirmed)
+    if unchanged and original is not None and not dropped:
+        return original
     out = _dump(yaml, document)
     if not _reads_as(out, data, file):
         for container, key in changed:  # the conservative spelling of every changed text
@@ -275,7 +283,35 @@ def _merge_mapping(document: Any, before: dict[str, Any], after: dict[str, Any],
             continue
         where = _find_key(document, key)
         if where is not _MISSING:
-            del document[where]
+            _delete_key(document, where)
+
+
+def _delete_key(document: Any, where: Any) -> None:
+    """Remove a key the page left out (emptied). The comment lines below its value line
+    belong to what follows (the next section's heading, `# PARTER …`): they are moved to
+    the key before it when that one ends on its own line, so that they are not lost."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    slots = document.ca.items.get(where) or []
+    token = slots[2] if len(slots) > 2 else None
+    text = getattr(token, "value", None)
+    below = text.partition("\n")[2] if isinstance(text, str) and text.startswith("#") else ""
+    keys = list(document)
+    at = keys.index(where)
+    del document[where]
+    if not below.strip() or at == 0:
+        return
+    previous = keys[at - 1]
+    value = document[previous]
+    flow = bool(getattr(getattr(value, "fa", None), "flow_style", lambda: False)())
+    if isinstance(value, (dict, list)) and value and not flow:
+        return  # its last line is inside the nested value: left as before
+    kept = document.ca.items.setdefault(previous, [None, None, None, None])
+    if kept[2] is None:
+        kept[2] = CommentToken("\n" + below, CommentMark(0), None)
+    elif isinstance(kept[2].value, str) and kept[2].value.endswith("\n"):
+        kept[2].value += below
 
 
 def _position_after(document: Any, previous: Any) -> int:
@@ -294,6 +330,7 @@ def _merge_value(container: Any, where: Any, old: Any, value: Any,
         _merge_mapping(current, old, value, changed)
     elif isinstance(old, list) and isinstance(value, list) and isinstance(current, list):
         _merge_list(current, old, value, changed)
+        _drop_fill_in_note(container, where)  # `[a, b]  # FYLL I: …`: the list is filled in
     elif isinstance(value, (dict, list)):
         container[where] = _fresh(value)
         changed.extend(_strings_in(container, where))
@@ -303,13 +340,35 @@ def _merge_value(container: Any, where: Any, old: Any, value: Any,
         _drop_fill_in_note(container, where)
 
 
-def _drop_fill_in_note(container: Any, where: Any) -> None:
+def _drop_note_at(document: Any, path: Sequence[str | int]) -> bool:
+    """Drop the FYLL I note of the value at `path` in the merged document (which has the
+    page's structure now); a path that leads nowhere is left alone."""
+    container: Any = document
+    for depth, part in enumerate(path):
+        if isinstance(container, dict) and isinstance(part, str):
+            where = _find_key(container, _nfc(part))
+        elif isinstance(container, list) and isinstance(part, int) \
+                and 0 <= part < len(container):
+            where = part
+        else:
+            return False
+        if where is _MISSING:
+            return False
+        if depth == len(path) - 1:
+            return _drop_fill_in_note(container, where)
+        container = container[where]
+    return False
+
+
+def _drop_fill_in_note(container: Any, where: Any) -> bool:
     """The user has filled in a value: its end-of-line `# FYLL I: …` no longer applies
-    (the check would keep warning). Comment lines below it are kept."""
+    (the check would keep warning). Comment lines below it are kept. A flow list's
+    (`[a, b]  # FYLL I: …`) note is the same token, shared with the list itself."""
     items = getattr(getattr(container, "ca", None), "items", {})
     slots = items.get(where)
     if not slots:
-        return
+        return False
+    dropped = False
     for index, token in enumerate(slots):
         text = getattr(token, "value", None)
         if not isinstance(text, str) or not text.startswith("#"):
@@ -317,10 +376,12 @@ def _drop_fill_in_note(container: Any, where: Any) -> None:
         first, newline, rest = text.partition("\n")
         if "FYLL I" not in first:
             continue
+        dropped = True
         if rest.strip():
             token.value = newline + rest
         else:
             slots[index] = None
+    return dropped
 
 
 def _merge_list(document: Any, before: list[Any], after: list[Any],

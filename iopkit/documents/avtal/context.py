@@ -68,8 +68,8 @@ SOL_AREAS = ("socialtjänst", "skyddat boende", "särskilt boende", "HVB", "stö
 #: number), so the quoted condition names the law without its number.
 _SOL = "bedrivs enligt socialtjänstlagen"
 WHISTLEBLOWER_FIELDS = {
-    "socialtjänst": _SOL, "skyddat boende": _SOL, "HVB": _SOL, "stödboende": _SOL,
-    "hemtjänst": _SOL,
+    "socialtjänst": _SOL, "skyddat boende": _SOL, "särskilt boende": _SOL, "HVB": _SOL,
+    "stödboende": _SOL, "hemtjänst": _SOL,
     "LSS": "bedrivs enligt lagen (1993:387) om stöd och service till vissa "
            "funktionshindrade (LSS)",
     "personlig assistans": "utgör personlig assistans som utförs med assistansersättning "
@@ -81,6 +81,40 @@ WHISTLEBLOWER_FIELDS = {
 
 #: Public party types that kommunallagen (2017:725) governs.
 KL_TYPES = ("kommun", "region")
+
+
+#: The parts of the context whose texts the agreement prints from the spec: where a
+#: short name could be used.
+_PRINTED_TEXTS = ("partnerskap", "behovsinventering", "mål", "insatser", "resurser",
+                  "ekonomi", "styrning", "uppföljning", "avtalsperiod", "villkor",
+                  "bilagor", "parter")
+
+
+def short_name_used(context: dict[str, Any]) -> bool:
+    """Whether the agreement's text uses `partnerskap.kortnamn` beyond § 1: a short name
+    is defined only if the text uses it (R3 14). The built-in templates never print it,
+    so only the spec's own texts can (an insats, a villkor); names are not searched (a
+    party's name that contains it is a clash, § 1)."""
+    short = context["partnerskap"]["kortnamn"]
+    if not short or not short.strip():
+        return False
+    pattern = re.compile(r"(?<!\w)" + re.escape(short.strip()) + r"(?!\w)")
+    seen: set[int] = set()
+    stack: list[Any] = [context.get(key) for key in _PRINTED_TEXTS]
+    while stack:  # iterative: the entries refer to each other (goals and insatser)
+        value = stack.pop()
+        if isinstance(value, str):
+            if pattern.search(value):
+                return True
+        elif isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, dict):
+                stack.extend(v for k, v in value.items() if k not in ("namn", "kortnamn"))
+            else:
+                stack.extend(value)
+    return False
 
 
 def section_applies(name: str, context: dict[str, Any]) -> bool:
@@ -453,6 +487,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
     reserved = context["år"][1:] if context["ekonomi"]["budgetförbehåll"] and transfers else []
     public_bodies = [b["benämning"] for b in bodies if b["part"]["offentlig"]]
     council = council_must_decide(context)
+    handed_over = [p for p in context["offentliga_parter"] if p["typ"] == "kommun"] \
+        if statutory_insats(context) else []
     # A nämnd's decision only proposes the agreement to fullmäktige: it is not approved.
     approved = [] if council else approving_decisions(context)
     return {
@@ -496,6 +532,7 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "orosanmälan_enligt_lag": bool(context["partnerskap"]["barn"]) or
         any(a in SOL_AREAS for a in context["bedömning"]["områden"]),
         "meddelarskydd_tillstånd": permit_whistleblower(context),
+        "kortnamn_används": short_name_used(context),
         # Where an SGEI entrustment is served: the public parties' names without
         # "genom nämnden" ("Region Norrmark").
         "offentliga_områden": [re.split(r"\s+genom\s+", p["namn"])[0]
@@ -522,6 +559,15 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
         "fullmäktige_beslutar": {p["id"]: "kommunfullmäktige" for p in council},
         "fullmäktige_område": {p["id"]: re.split(r"\s+genom\s+", p["namn"])[0]
                                for p in council},
+        # A statutory insats inside the partnership with a kommun as party is handed over
+        # to the organisation (kommunallagen 10 kap. 1 §), whether or not fullmäktige's
+        # decision is recorded yet: § 2 says so, and § 7 adds the kommun's control and
+        # insyn (10 kap. 8–9 §§; R3 findings 1 and 5).
+        "överlämning": handed_over,
+        # Who must give the insats: the kommun that is a party, else the kommuner whose
+        # socialnämnder grant it (a region has no such duty; IOP184).
+        "lagstadgad_huvudman": re.split(r"\s+genom\s+", handed_over[0]["namn"])[0]
+        if handed_over else "kommunerna",
         # The later years whose money depends on the public party's budget decision for
         # each year (`ekonomi.budgetförbehåll`): marked wherever their money is shown.
         "förbehållsår": reserved,

@@ -28,6 +28,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..avtal.context import definite
+from ...format import lista
+from ...rules.assessment import AREA_NAMES
 from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .payments import payments_per_budget_year
@@ -79,11 +81,11 @@ def plain(message: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-#: The tool's voice ("Prövningen svarar att …") in the officer's words: the fact itself,
-#: not what "underlaget anger" (R4 5 and 9).
-_SCREENING_VOICE: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"^Prövningen (?:svarar ja: |svarar att |visar att )(.)"),
-     lambda m: m.group(1).upper()),
+#: The tool's voice ("Prövningen svarar att …") in the officer's words: the answers are
+#: the förvaltning's own facts, said as facts, not as what "underlaget" says (R4 9).
+_SCREENING_VOICE = (
+    (re.compile(r"^Prövningen svarar ja: (\w)"), lambda m: m[1].upper()),
+    (re.compile(r"^Prövningen (?:svarar|visar) att (\w)"), lambda m: m[1].upper()),
     (re.compile(r"^Prövningen vet inte "), "Det är inte klarlagt "),
 )
 #: Sentences that tell the editor of the underlag what to do: for the checklist, not
@@ -93,12 +95,52 @@ _INSTRUCTION = re.compile(
     r"Bedöm|Ändra|Rätta|Byt|Ersätt|Undanta|Låt|Gör|Dela|Flytta|Planera)\b")
 
 
-def risk_text(finding: "Finding") -> str:
+#: The ceiling sentence of IOP187, kept when its other sentences become a reason.
+_CEILING = re.compile(r"Beloppet överstiger taket för stöd av mindre betydelse[^.]*\.")
+
+
+def _aid_doubts(aid_open: list["Finding"], context: dict[str, Any],
+                organ: str | None) -> dict[str, Any]:
+    """Why the förvaltning does not share the underlag's "ingen ekonomisk verksamhet":
+    a statutory insats inside the partnership (IOP187) and a market (IOP119) as reasons
+    in its own words; other doubts (IOP116, IOP118) as risks; the de minimis ceiling."""
+    codes = {f.code for f in aid_open}
+    areas = context["bedömning"]["lagstadgade_områden"]
+    named = lista([AREA_NAMES.get(a, a) for a in areas])
+    reasons = []
+    if "IOP187" in codes and areas:
+        reasons.append(f"{named[:1].upper()}{named[1:]} är "
+                       f"{'en insats' if len(areas) == 1 else 'insatser'} som kommuner köper "
+                       "av utförare med tillstånd, på en marknad, och därför ekonomisk "
+                       "verksamhet.")
+    if "IOP119" in codes:
+        reasons.append(("Andra erbjuder dessutom" if reasons else "Andra erbjuder") +
+                       " samma verksamhet mot betalning, och verksamhet som erbjuds på en "
+                       "marknad är som regel ekonomisk verksamhet.")
+    ceiling = [m[0] for f in aid_open if f.code == "IOP187" for m in [_CEILING.search(f.message)]
+               if m]
+    others = [risk_text(f, organ) for f in aid_open if f.code not in ("IOP119", "IOP187")]
+    return {
+        "statsstöd_ifrågasatt": [risk_text(f, organ) for f in aid_open],
+        "statsstöd_skäl": reasons,
+        # "för det skyddade boendet": the reasons concern only the statutory insats.
+        "statsstöd_skäl_del": ("det skyddade boendet" if areas == ["skyddat boende"]
+                               else f"verksamheten inom {named}")
+        if "IOP187" in codes and areas else None,
+        "statsstöd_övrigt": others + ceiling[:1],
+    }
+
+
+def risk_text(finding: "Finding", organ: str | None = None) -> str:
     """A warning as a risk the nämnd reads: the matter in the officer's voice, without
-    the instructions to whoever edits the underlag."""
+    the instructions to whoever edits the underlag. `organ`: the one public party's
+    deciding body, named where the rule says "den offentliga parten" (R4 finding 9)."""
     text = plain(finding.message)
     for pattern, replacement in _SCREENING_VOICE:
         text = pattern.sub(replacement, text)
+    if organ:
+        text = re.sub(r"\bden offentliga partens\b", organ + "s", text)
+        text = re.sub(r"\bden offentliga parten\b", organ, text)
     sentences = [s for s in _SENTENCE.split(text) if not _INSTRUCTION.match(s)]
     return " ".join(sentences).strip() or text
 
@@ -295,6 +337,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         organ = " ".join(through[1].split()) if through else None
     known = organ is not None
     organ = definite(" ".join(organ.split())) if organ else "nämnden"
+    # With one public party, its deciding body is who "den offentliga parten" is.
+    sole_organ = organ if known and len(context["offentliga_parter"]) == 1 else None
 
     # Inside or outside the partnership is decided on substance (rules/statutory.py).
     statutory = bool(context["bedömning"]["lagstadgad_insats"])
@@ -302,7 +346,11 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # or a state agency with no kommun among the parties cannot hand it over (IOP184).
     kommun_party = any(p["typ"] == "kommun" for p in context["offentliga_parter"])
     kommuns_insats = statutory and not kommun_party
-    todo, cited = cite_first(with_occupancy(result, todo_texts(result), context))
+    # Whose placements the places serve: the deciding kommun's nämnd, or the kommuner
+    # when the public party is a region (IOP184).
+    placing = organ if kommun_party else "kommunerna"
+    todo, cited = cite_first(with_occupancy(result, todo_texts(result, organ), context,
+                                            placing))
     if known:
         # The rules say "nämnden"; the memo names the body that decides ("innan
         # regionstyrelsen beslutar").
@@ -342,16 +390,17 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     shown = blocking | {id(f) for f in aid_open} | \
         {id(f) for f in warnings if f.code in DRAFTING_HINTS}
     # Page 1 already says the places must leave the agreement (IOP108/IOP184): when
-    # fullmäktige could decide in time (IOP196) is no risk beside a blocked decision.
+    # fullmäktige could decide in time (IOP196), and a grant for the running of the
+    # insats (IOP198), are no risks beside a blocked decision.
     if any(f.code in STATUTORY_CODES for f in found.blocking):
-        shown |= {id(f) for f in warnings if f.code == "IOP196"}
-    open_risks = [risk_text(f) for f in warnings
+        shown |= {id(f) for f in warnings if f.code in ("IOP196", "IOP198")}
+    open_risks = [risk_text(f, sole_organ) for f in warnings
                   if not f.silenced and id(f) not in shown]
     # A silenced finding is no risk: only a legal sign that an assessment has lifted
     # (IOP.md: "the risk is then described honestly under Risker") is stated, as the
     # assessment it is; a silenced wording or quality finding is not shown. IOP185's
     # assessment stands under Befogenhet.
-    assessed = [{"meddelande": risk_text(f), "motivering": f.silence_reason}
+    assessed = [{"meddelande": risk_text(f, sole_organ), "motivering": f.silence_reason}
                 for f in warnings if f.silenced and f.code in BLOCKING_WARNINGS
                 and f.code != "IOP185"]
 
@@ -439,7 +488,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "andra_offentliga": [p for p in context["offentliga_parter"] if p is not party],
         "näringsidkare": [p for p in context["idéburna_parter"] if p["typ"] in BUSINESS_TYPES],
         "näringsidkare_öppen": business_open,
-        "statsstöd_ifrågasatt": [risk_text(f) for f in aid_open],
+        # The förvaltning's reasons for not sharing a "no economic activity" assessment,
+        # and the other doubts, said once under Statsstöd (R4 finding 9).
+        **_aid_doubts(aid_open, context, sole_organ),
         "näringsidkare_bedömning": business_assessed,
         "eurokurs": context["eurokurs"],
         "risker": open_risks,

@@ -46,15 +46,16 @@ TODO_TEXTS = {
 }
 
 
-def todo_texts(result: "CheckResult") -> list[str]:
+def todo_texts(result: "CheckResult", organ: str = "nämnden") -> list[str]:
     """What must be done before the decision, one plain sentence per blocking finding:
-    the verdict's own texts when it has them, else derived here."""
+    the verdict's own texts when it has them, else derived here. `organ`: the body that
+    decides ("socialnämnden"), named where the signs say what it does."""
     from .context import plain  # context imports this module: a late import, no cycle
 
     found = legal_verdict(result)
     given = getattr(found, "todo", None)
     if given:
-        return _merged_signs(found.blocking, [plain(str(t)) for t in given])
+        return _merged_signs(found.blocking, [plain(str(t)) for t in given], organ)
     out: list[str] = []
     for finding in found.blocking:
         text = TODO_TEXTS.get(finding.code) or plain(finding.message)
@@ -67,31 +68,44 @@ def todo_texts(result: "CheckResult") -> list[str]:
 STATUTORY_CODES = ("IOP108", "IOP184")
 
 
-def _merged_signs(blocking: list["Finding"], todo: list[str]) -> list[str]:
+#: What each sign of a public contract says the deciding body does, in the officer's
+#: words: the nämnd by name, not "den offentliga parten" of the spec (R4 finding 9).
+SIGN_DEEDS = {
+    "tidigare_upphandlad": "har tidigare köpt eller upphandlat den här eller en liknande "
+                           "verksamhet",
+    "lagstadgad_insats": "ska enligt lag ge enskilda den här insatsen",
+    "individuella_beslut": "placerar eller hänvisar deltagarna genom beslut om enskilda",
+    "behöver_utföras": "behöver få verksamheten utförd och skulle ordna den på annat sätt "
+                       "om organisationen slutade",
+}
+
+
+def _merged_signs(blocking: list["Finding"], todo: list[str], organ: str) -> list[str]:
     """With a statutory insats on the list, the other signs of a public contract from
     the plain questions (IOP180) are facts behind the same point: one sentence added to
-    that item, not the same remedy repeated (R1 21)."""
+    that item, not the same remedy repeated (R1 21), saying what the nämnd itself does."""
     from .context import plain
-    from ...rules.procurement import SIGN_TEXT
     from ...rules.verdict import todo_text
 
     first = next((f for f in blocking if f.code in STATUTORY_CODES), None)
     signs = [f for f in blocking if f.code == "IOP180" and f.path
-             and str(f.path[-1]) in SIGN_TEXT]
+             and str(f.path[-1]) in SIGN_DEEDS]
     if first is None or not signs:
         return todo
     dropped = {plain(todo_text(f)) for f in signs}
     kept = [t for t in todo if t not in dropped]
-    facts = " och att ".join(SIGN_TEXT[str(f.path[-1])] for f in signs)
+    deeds = [SIGN_DEEDS[str(f.path[-1])] for f in signs]
+    facts = deeds[0] if len(deeds) == 1 else ", ".join(deeds[:-1]) + " och " + deeds[-1]
     target = plain(todo_text(first))
-    return [f"{t} Till det kommer att {facts}; det talar för att avtalet är ett "
-            "offentligt kontrakt." if t == target else t for t in kept]
+    return [f"{t} {organ[:1].upper()}{organ[1:]} {facts}; det talar också för att avtalet är "
+            "ett offentligt kontrakt." if t == target else t for t in kept]
 
 
-def with_occupancy(result: "CheckResult", todo: list[str],
-                    context: dict[str, Any]) -> list[str]:
+def with_occupancy(result: "CheckResult", todo: list[str], context: dict[str, Any],
+                   placing: str = "nämnden") -> list[str]:
     """An occupancy target ties a fixed sum to places the public side fills (HFD 2020
-    ref. 15 found a contract with a fixed annual sum): named in the statutory item (R1 6)."""
+    ref. 15 found a contract with a fixed annual sum): named in the statutory item (R1 6).
+    `placing`: whose placements the places serve ("socialnämnden", "kommunerna")."""
     first = next((f for f in legal_verdict(result).blocking if f.code in STATUTORY_CODES),
                  None)
     targets = [i for m in context["mål"] for i in m["indikatorer"]
@@ -102,9 +116,8 @@ def with_occupancy(result: "CheckResult", todo: list[str],
     from ...rules.verdict import todo_text
 
     start = plain(todo_text(first))[:40]
-    goal = targets[0]
-    what = goal["beskrivning"][:1].lower() + goal["beskrivning"][1:]
-    aim = f", {goal['målvärde']}" if goal["målvärde"] else ""
-    extra = (f" Målet om {what}{aim}, knyter dessutom bidraget till att platserna fylls; det "
-             "är i praktiken ersättning för platser, och tas platserna ut går också det målet.")
+    # A goal indicator is no payment term: it shows what the grant is for, not that it is
+    # paid per place (R4 finding 10).
+    extra = (f" Målet om beläggning visar att bidraget avser platser för {placing}s "
+             "placeringar; tas platserna ut går också det målet.")
     return [t + extra if t.startswith(start) else t for t in todo]

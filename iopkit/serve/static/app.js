@@ -9,7 +9,7 @@
   const state = {
     steps: [], current: 0, findings: [], version: null, file: null, canSave: false,
     pdf: false, dirty: false, checkSeq: 0, previewSeq: 0, timer: null, scaffold: null,
-    comments: [], offered: null, documents: [],
+    offered: null, documents: [],
     // The file opened from the computer in the page (name and text), when there is one.
     opened: null,
     // The draft this page writes to: its id (from the server), whether it belongs to
@@ -201,7 +201,7 @@
     const place = draft.plats || {};
     IopForm.setMode(place["läge"] === "guide" ? "guide" : "alla");
     open(draft.data, draft.kommentarer, false,
-      { exempel: draft.exempel || {}, mallvarden: draft.mallvarden || {} });
+      { exempel: draft.exempel || {}, mallvarden: draft.mallvarden || {}, bekräftade: draft["bekräftade"] || [] });
     const at = state.steps.indexOf(place.steg);
     if (at > 0) show(at, true);
     state.dirty = true;
@@ -242,7 +242,9 @@
     draft.first = 0;
     const answer = await json("/api/utkast", jsonPost({
       id: draft.id, utan_fil: draft.noFile, data: IopForm.toYamlData(), mall: state.scaffold,
-      kommentarer: state.comments, version: state.version,
+      // The notes as they stand, and the ones cleared: a draft reopens as it was left.
+      kommentarer: IopForm.commentList(), "bekräftade": IopForm.confirmedPaths(),
+      version: state.version,
       plats: { "läge": IopForm.mode(), steg: state.steps[state.current] },
       exempel: IopForm.placeholderList(), mallvarden: IopForm.originalList(),
       namn: state.opened ? state.opened.name : null,
@@ -290,7 +292,7 @@
   /** `kept`: what a draft kept of a new partnership, the empty fields' examples and
    * the scaffold values they replace ({exempel, mallvarden}). */
   function open(data, comments, fresh = false, kept = {}) {
-    IopForm.setData(data, comments || []);
+    IopForm.setData(data, comments || [], kept["bekräftade"] || []);
     if (fresh) IopForm.emptyPlaceholders();
     else {
       IopForm.setPlaceholders(kept.exempel || {});
@@ -301,7 +303,6 @@
     buildNav();
     show(0, false);
     scheduleCheck(0);
-    state.comments = comments || [];  // kept with the drafts
   }
 
   // ---- steps ------------------------------------------------------------------------
@@ -451,7 +452,7 @@
       const note = document.createElement("p");
       note.className = `fynd ${finding.severity}`;
       note.id = `fynd-${index}`;
-      note.textContent = `${SEVERITY[finding.severity] || finding.severity}: ${IopForm.plain(finding.message)} (${finding.code})`;
+      note.textContent = `${SEVERITY[finding.severity] || finding.severity}: ${IopForm.plain(IopForm.pageMessage(finding))} (${finding.code})`;
       slot.append(note);
       const control = target.querySelector(":scope > input, :scope > select, :scope > textarea");
       if (control) {
@@ -475,6 +476,13 @@
     });
   }
 
+  // A label that is itself a question ("Bedömning: är avtalet ett offentligt kontrakt?")
+  // is quoted, so the colon before the message does not run into its question mark.
+  function placeOf(path) {
+    const label = IopForm.labelOfPath(path);
+    return /[?:]/.test(label) ? `”${label}”` : label;
+  }
+
   function listFindings() {
     const list = $("fynd");
     list.replaceChildren();
@@ -485,7 +493,7 @@
       button.type = "button";
       button.className = "lank";
       button.textContent = `${SEVERITY[finding.severity] || finding.severity}` +
-        (finding.path ? ` i ${IopForm.labelOfPath(finding.path)}` : "") + `: ${IopForm.plain(finding.message)}`;
+        (finding.path ? ` i ${placeOf(finding.path)}` : "") + `: ${IopForm.plain(IopForm.pageMessage(finding))}`;
       button.addEventListener("click", () => {
         const index = state.steps.indexOf(stepOf(finding.path));
         if (index >= 0) show(index, true, finding.path);
@@ -586,7 +594,7 @@
     const headers = { "x-iopkit-version": version };
     if (state.draft.id && !state.draft.noFile) headers["x-iopkit-utkast"] = state.draft.id;
     const answer = await json("/api/save", jsonPost({ data: IopForm.toYamlData(true), mall: state.scaffold,
-      "läge": IopForm.mode() }, headers), SECONDS.save);
+      "bekräftade": IopForm.confirmedPaths(), "läge": IopForm.mode() }, headers), SECONDS.save);
     if (answer.status === 409 && answer.body && "disk" in answer.body) {
       say("Filen har ändrats på disken. Ingenting har sparats ännu: välj version.");
       conflict(answer.body, text);
@@ -715,7 +723,8 @@
     $("ladda-yaml").addEventListener("click", async () => {
       // The same lossless text a save would write (comments and all), not the page's own;
       // for a file opened from the computer, merged onto that file's text.
-      const request = { data: IopForm.toYamlData(true), mall: state.scaffold };
+      const request = { data: IopForm.toYamlData(true), mall: state.scaffold,
+        "bekräftade": IopForm.confirmedPaths() };
       if (state.opened && state.opened.text !== null) request.grund = state.opened.text;
       const response = await call("/api/yaml", jsonPost(request));
       if (!response.ok) {
@@ -755,3 +764,4 @@
   wire();
   start();
 })();
+

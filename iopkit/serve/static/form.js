@@ -300,6 +300,7 @@ const IopForm = (() => {
       return box;
     }
     if (info.kind === "array" && reference) return renderReferenceList(info, path, title, reference);
+    if (info.kind === "array" && info.items.kind === "enum") return renderChoiceList(info, path, title);
     if (info.kind === "array") return renderList(info, path, title, isRequired, bare);
     return renderScalar(info, path, title, isRequired, reference);
   }
@@ -309,9 +310,53 @@ const IopForm = (() => {
     control.id = control.id || nextId();
     if (info.description) control.setAttribute("aria-describedby", helpId);
     if (isRequired) control.setAttribute("aria-required", "true");
+    const note = templateNote(path, title);
+    if (note) {
+      control.setAttribute("aria-describedby",
+        `${control.getAttribute("aria-describedby") || ""} ${note.id}`.trim());
+    }
     return el("div", { class: "falt", "data-path": pathText(path) },
       el("label", { for: control.id, text: title + (isRequired ? " *" : "") }),
-      control, help(info, helpId), el("div", { class: "fynd-plats" }));
+      control, note, help(info, helpId), el("div", { class: "fynd-plats" }));
+  }
+
+  /** The scaffold's FYLL I note on a value the page shows (a party's type, yes/no, a
+   * list): what to check, and "Stämmer" to confirm the value as it is. `check` warns
+   * about the note until then; changing the value clears it too. */
+  function templateNote(path, title) {
+    const text = IopModel.noteAt(path);
+    if (!text) return null;
+    const what = text.replace(/^\s*FYLL I:?\s*/, "").replace(/\s*\(se [^)]*\)\s*$/, "");
+    const id = nextId();
+    const note = el("p", { class: "mallnot", id },
+      el("span", { text: `Förslag från mallen. Kontrollera${what ? `: ${plain(what)}` : " uppgiften"}. ` }),
+      el("button", { type: "button", class: "stammer", text: "Stämmer", "aria-label": `Stämmer: ${title}`,
+        onclick: () => {
+          const place = note.parentElement;
+          filledIn(path);
+          dropNote(place);
+          // Focus stays in the field, not on the page's top (the button is gone).
+          const control = place && place.querySelector("input, select, textarea");
+          if (control) control.focus();
+          onChange(path);
+        } }));
+    return note;
+  }
+
+  /** The value is filled in or confirmed: its note leaves the field (the check's
+   * warning follows with the next check). */
+  function dropNote(place) {
+    const note = place && place.querySelector(":scope > .mallnot");
+    if (!note) return;
+    const without = (ids) => String(ids || "").split(/\s+/).filter((id) => id && id !== note.id).join(" ");
+    for (const node of place.querySelectorAll("[aria-describedby]")) {
+      const rest = without(node.getAttribute("aria-describedby"));
+      if (rest) node.setAttribute("aria-describedby", rest);
+      else node.removeAttribute("aria-describedby");
+      // app.js keeps the field's own descriptions here while findings are shown.
+      if (node.dataset.hjalp !== undefined) node.dataset.hjalp = without(node.dataset.hjalp);
+    }
+    note.remove();
   }
 
   function choices(reference) {
@@ -336,6 +381,7 @@ const IopForm = (() => {
     const write = (value) => {
       set(path, value);
       filledIn(path);
+      dropNote(control.parentElement);
       // A party's type decides which fields it has: show the right ones.
       if (key === "typ" && path[0] === "parter" && path.length === 3) onStructure(pathText(path));
       else onChange(path);
@@ -413,7 +459,10 @@ const IopForm = (() => {
       const control = el("input", { type: "text", inputmode: "numeric", name,
         placeholder: PLACEHOLDERS[pattern(path)] || "t.ex. 400 000 kr" });
       control.value = value === undefined || value === null ? "" : String(value);
-      control.addEventListener("input", () => onInput(control.value));
+      control.addEventListener("input", () => {
+        dropNote(control.parentElement);
+        onInput(control.value);
+      });
       return fieldWrapper(name === pathText(path) ? path : [...path, name.split(".").pop()], control, text,
         { description: "" }, isRequired);
     };
@@ -476,6 +525,40 @@ const IopForm = (() => {
     return box;
   }
 
+  /** A list of fixed values (verksamhetsområden): one box to tick per value. The file's
+   * order is kept; a value ticked is added at the end, one unticked removed. */
+  function renderChoiceList(info, path, title) {
+    const now = get(path);
+    const current = Array.isArray(now) ? now.map(String) : [];
+    const options = info.items.values.map(String);
+    for (const value of current) if (!options.includes(value)) options.push(value);
+    const box = el("fieldset", { class: "referenser", "data-path": pathText(path) },
+      el("legend", { text: title }), help(info, null));
+    const note = templateNote(path, title);
+    if (note) {
+      box.append(note);
+      box.setAttribute("aria-describedby", note.id);
+    }
+    for (const value of options) {
+      const id = nextId();
+      const tick = el("input", { type: "checkbox", id, value, name: pathText(path) });
+      tick.checked = current.includes(value);
+      tick.addEventListener("change", () => {
+        const list = Array.isArray(get(path)) ? get(path).map(String) : [];
+        const chosen = tick.checked ? [...list.filter((v) => v !== value), value]
+          : list.filter((v) => v !== value);
+        set(path, chosen);
+        filledIn(path);
+        dropNote(box);
+        onChange(path);
+      });
+      const text = info.items.values.map(String).includes(value) ? value : `${value} (finns inte)`;
+      box.append(el("div", { class: "val" }, tick, el("label", { for: id, text })));
+    }
+    box.append(el("div", { class: "fynd-plats" }));
+    return box;
+  }
+
   function renderList(info, path, title, isRequired, bare) {
     // Showing a list changes nothing: a missing list, or a value of the wrong shape (a
     // text where a list belongs, which the check reports), stays in the file until the
@@ -500,6 +583,7 @@ const IopForm = (() => {
           const saved = [];
           if (uses) moveReferences(list, id, null, false, saved);
           const [removed] = items.splice(index, 1);
+          filledIn(path); // a `[a, b]  # FYLL I` list is being filled in
           onStructure(pathText(path), {
             text: `${heading} är borttagen.`,
             undo: () => {
@@ -533,6 +617,7 @@ const IopForm = (() => {
           item.id = freshId(pathText(path));
         }
         items.push(item);
+        filledIn(path);
         onStructure(pathText([...path, items.length - 1]));
       } }));
     return box;
@@ -570,5 +655,6 @@ const IopForm = (() => {
     mode: IopModel.mode, switchMode, stepOf: IopModel.stepOf, emptyPlaceholders: IopModel.emptyPlaceholders,
     placeholderList: IopModel.placeholderList, setPlaceholders: IopModel.setPlaceholders,
     originalList: IopModel.originalList, setOriginals: IopModel.setOriginals,
-    steadyFindings: IopModel.steadyFindings };
+    steadyFindings: IopModel.steadyFindings, confirmedPaths: IopModel.confirmedPaths,
+    commentList: IopModel.commentList, pageMessage: IopModel.pageMessage };
 })();

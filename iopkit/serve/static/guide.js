@@ -25,7 +25,7 @@ const IopGuide = (() => {
         P("partnerskap.bakgrund"), ["mål"]] },
     { key: "guide-insatser", title: "Vem gör vad", question: "Vem gör vad?",
       why: "Varje mål behöver minst en insats och en part som ansvarar för den. Beskriv utan att detaljstyra: organisationens eget arbetssätt ska få plats.",
-      paths: [["insatser"]] },
+      paths: [P("partnerskap.verksamhetsområden"), ["insatser"]] },
     { key: "guide-resurser", title: "Vad var och en bidrar med", question: "Vad bidrar var och en med?",
       why: "I ett IOP bidrar båda sidor: pengar, personal, lokaler, kunnande eller ideell tid.",
       paths: [["resurser"], P("ekonomi.utbetalning"), P("ekonomi.redovisning"), P("ekonomi.outnyttjade_medel")] },

@@ -17,28 +17,109 @@ const IopModel = (() => {
   // the value and its key: they move with their item when a list changes.
   let notes = new Map();
   let copies = new Map(); // the same for the ordered copy being written
+  // FYLL I notes of scaffold values the page emptied (the field shows the example): not
+  // written into the page's YAML, but a field filled in clears them like a shown note.
+  let hidden = new Map();
+  // The FYLL I notes the user has cleared, by the same object and key: filled in, or
+  // confirmed with "Stämmer". A save tells the server to drop them from the file.
+  let cleared = new Map();
 
   function setSchema(rootSchema) { schema = rootSchema; }
 
   function currentSchema() { return schema; }
 
-  /** The data to edit, and the file's end-of-line comments ([{sökväg, text}]). */
-  function setData(value, comments = []) {
+  /** The data to edit, the file's end-of-line comments ([{sökväg, text}]; a draft's
+   * may be marked `dold`, see `hidden`) and the key paths whose FYLL I note the user has
+   * already cleared (a draft's `bekräftade`). */
+  function setData(value, comments = [], confirmed = []) {
     data = value;
     notes = new Map();
+    hidden = new Map();
+    cleared = new Map();
     for (const comment of comments) {
+      if (!comment || !Array.isArray(comment.sökväg) || !comment.sökväg.length) continue;
       const container = get(comment.sökväg.slice(0, -1));
       if (container === null || typeof container !== "object") continue;
-      if (!notes.has(container)) notes.set(container, new Map());
-      notes.get(container).set(comment.sökväg[comment.sökväg.length - 1], comment.text);
+      remember(comment.dold ? hidden : notes, container, comment.sökväg[comment.sökväg.length - 1], comment.text);
+    }
+    for (const path of confirmed || []) {
+      if (!Array.isArray(path) || !path.length) continue;
+      const container = get(path.slice(0, -1));
+      if (container !== null && typeof container === "object") {
+        remember(cleared, container, path[path.length - 1], true);
+      }
     }
   }
 
-  /** The user has filled in a field: its `FYLL I` comment no longer applies. */
-  function filledIn(path) {
+  function remember(map, container, key, value) {
+    if (!map.has(container)) map.set(container, new Map());
+    map.get(container).set(key, value);
+  }
+
+  const MARKER = /FYLL I/;
+
+  /** The FYLL I note the page shows beside the value at `path` ("" when none). */
+  function noteAt(path) {
     const kept = notes.get(get(path.slice(0, -1)));
-    const key = path[path.length - 1];
-    if (kept && /FYLL I/.test(kept.get(key) || "")) kept.delete(key);
+    const text = kept ? kept.get(path[path.length - 1]) || "" : "";
+    return MARKER.test(text) ? text : "";
+  }
+
+  /** The user has filled in a field (or confirmed it with "Stämmer"): its `FYLL I`
+   * note no longer applies, nor the one on a list it is an item of (`[a, b]  # FYLL I`). */
+  function filledIn(path) {
+    for (let end = path.length; end > 0; end -= 1) {
+      const container = get(path.slice(0, end - 1));
+      if (container === null || typeof container !== "object") continue;
+      const key = path[end - 1];
+      for (const map of [notes, hidden]) {
+        const kept = map.get(container);
+        if (kept && MARKER.test(kept.get(key) || "")) {
+          kept.delete(key);
+          remember(cleared, container, key, true);
+        }
+      }
+    }
+  }
+
+  /** Every (path, container, key, value) below the data, for the lists below. Iterative:
+   * a deeply nested file cannot exhaust the stack. */
+  function eachEntry(visit) {
+    const pending = [[data, []]];
+    while (pending.length) {
+      const [node, path] = pending.pop();
+      if (node === null || typeof node !== "object") continue;
+      for (const key of Object.keys(node)) {
+        const here = Array.isArray(node) ? Number(key) : key;
+        visit([...path, here], node, here, node[key]);
+        pending.push([node[key], [...path, here]]);
+      }
+    }
+  }
+
+  /** The key paths whose FYLL I note the user has cleared, for a save and a draft. A
+   * field emptied again is not confirmed: the scaffold's value and note go back. */
+  function confirmedPaths() {
+    const out = [];
+    eachEntry((path, container, key, value) => {
+      const mine = cleared.get(container);
+      if (!mine || !mine.has(key)) return;
+      if (value === undefined || value === null || value === "") return;
+      out.push(path);
+    });
+    return out;
+  }
+
+  /** The notes as they stand now, for a draft ([{sökväg, text, dold}]). */
+  function commentList() {
+    const out = [];
+    eachEntry((path, container, key) => {
+      for (const [map, dold] of [[notes, false], [hidden, true]]) {
+        const kept = map.get(container);
+        if (kept && kept.has(key)) out.push(dold ? { sökväg: path, text: kept.get(key), dold } : { sökväg: path, text: kept.get(key) });
+      }
+    });
+    return out;
   }
 
   // ---- the schema ----------------------------------------------------------------
@@ -183,7 +264,7 @@ const IopModel = (() => {
     try {
       for (const [where, value] of originals) {
         const path = parsePath(where);
-        const parent = get(path.slice(0, -1));
+        const parent = parentFor(path);
         if (parent === null || typeof parent !== "object") continue;  // the item is gone
         const now = parent[path[path.length - 1]];
         const empty = now === undefined || now === null || now === "" ||
@@ -194,6 +275,25 @@ const IopModel = (() => {
     } finally {
       data = kept;
     }
+  }
+
+  /** The object that holds `path`'s value, with the groups on the way made again where
+   * they are missing: a draft keeps the data without empty groups (a `rättslig_bedömning`
+   * whose texts are all still examples), and the scaffold's texts must go back into
+   * them, or a save would remove the section from the file. A list item that is gone
+   * stays gone (undefined). */
+  function parentFor(path) {
+    let node = data;
+    for (let i = 0; i < path.length - 1; i++) {
+      const part = path[i];
+      if (node === null || typeof node !== "object") return undefined;
+      if (node[part] === undefined || node[part] === null) {
+        if (typeof part === "number" || typeof path[i + 1] === "number") return undefined;
+        node[part] = {};
+      }
+      node = node[part];
+    }
+    return node;
   }
 
   /** "parter[0].namn" → ["parter", 0, "namn"]. */
@@ -300,14 +400,17 @@ const IopModel = (() => {
           node[key] = "";
         } else if (kept && /FYLL I/.test(kept.get(Array.isArray(node) ? Number(key) : key) || "")
                    && (typeof value !== "object" || value === null)) {
-          const note = kept.get(Array.isArray(node) ? Number(key) : key);
+          // A value to write (an organisation number, a date): an empty field with the
+          // scaffold's value as example. A choice (a party's type, yes/no) keeps its
+          // value and its note, shown beside the field with "Stämmer", as check warns.
+          const at = Array.isArray(node) ? Number(key) : key;
           if (!KEEP_MARKED.has(key)) {
             placeholders.set(pathText(here), `t.ex. ${value}`);
             originals.set(pathText(here), value);
             node[key] = "";
+            remember(hidden, node, at, kept.get(at));
+            kept.delete(at);
           }
-          kept.delete(Array.isArray(node) ? Number(key) : key);
-          void note;
         } else if (Array.isArray(value)) {
           // A list of FYLL I examples (underlag) becomes an empty list.
           const marked = value.filter((v) => typeof v === "string" && /^\s*FYLL I\b/.test(v));
@@ -383,7 +486,18 @@ const IopModel = (() => {
     return { findings: [...findings, ...kept], earlier: kept.length };
   }
 
+  /** A finding's message as the page says it: the scaffold's FYLL I note on a value the
+   * page shows is confirmed with "Stämmer" or changed, not removed from a comment. */
+  function pageMessage(finding) {
+    if (finding.code === "IOP160" && noteAt(parsePath(finding.path))) {
+      return "Uppgiften kommer från mallen och är inte bekräftad. Ändra den, eller välj " +
+        "”Stämmer” om den är rätt.";
+    }
+    return finding.message;
+  }
+
   return { setSchema, setMode, mode: currentMode, stepOf, emptyPlaceholders, placeholder,
+    noteAt, confirmedPaths, commentList, pageMessage,
     placeholderList, setPlaceholders, originalList, setOriginals,
     readable, steadyFindings, findings: currentFindings, checked, schema: currentSchema, setData, filledIn, resolve, field, required,
     blank, toYamlData, yaml, steps, pathText, pattern, get, set, yesNo, rootInfo };
