@@ -313,7 +313,7 @@ def test_the_preview_keeps_its_scroll_position(tmp_path, driver):
     with running_server(str(spec), cwd=tmp_path) as (_, url, _):
         driver.get(url)
         form_shown(driver)
-        wait_for(driver, lambda d: "Vårdlänken" in (
+        wait_for(driver, lambda d: "kvinnor och barn som utsatts" in (
             d.find_element(By.ID, "forhandsvisning").get_attribute("srcdoc") or ""),
             "Förhandsvisningen visades inte")
         time.sleep(0.5)
@@ -322,7 +322,8 @@ def test_the_preview_keeps_its_scroll_position(tmp_path, driver):
         before = driver.execute_script(
             "return document.getElementById('forhandsvisning').contentWindow.scrollY;")
         assert before > 500
-        replace_text(field(driver, "partnerskap.kortnamn"), "Ny rubrik")
+        # The name, not the short name: an unused short name is not printed (R3 14).
+        replace_text(field(driver, "partnerskap.namn"), "Ny rubrik")
         wait_for(driver, lambda d: "Ny rubrik" in (
             d.find_element(By.ID, "forhandsvisning").get_attribute("srcdoc") or ""),
             "Förhandsvisningen uppdaterades inte")
