@@ -319,3 +319,13 @@ def test_consent_or_the_organisations_own_insats_is_not_flagged(tmp_path: Path) 
     data["insatser"][3]["beskrivning"] = ("Socialsekreterarna presenterar mentorsprogrammet "
                                           "när planen för placeringen görs.")
     assert "IOP199" not in check_output(tmp_path, data, "program")
+
+
+def test_delegated_decision_gets_the_same_deadline_in_memo_and_checklist(tmp_path: Path):
+    data = load(CANONICAL)
+    data["process"]["beslut"][1].update({"organ": "förvaltningsdirektören", "delegation": True})
+    texts = render_data(tmp_path, data, "delegation")
+    checklist = texts["checklista"]
+    item = checklist[checklist.index("☐ Meddelarskydd:"):]
+    assert "Bekräfta det före beslutet; avtalet anger lagens villkor." in item[:item.index("☐", 2)]
+    assert "Det behöver bekräftas före beslutet (se första sidan)" in texts["tjansteskrivelse"]

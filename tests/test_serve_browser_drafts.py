@@ -281,7 +281,9 @@ def test_every_document_downloads_under_the_cli_name(tmp_path, driver):
         form_shown(driver)
         wait_for(driver, lambda d: d.find_element(By.ID, "ladda-arsrapport").is_displayed(),
                  "Årsrapporten erbjöds inte trots uppföljningsfilen")
-        replace_text(field(driver, "partnerskap.kortnamn"), "Sidans kortnamn")
+        # The name, not the short name: the agreement defines a short name only when its
+        # text uses it (R3 14).
+        replace_text(field(driver, "partnerskap.namn"), "Sidans partnerskap")
         wait_for(driver, lambda d: error_count(d) == 0, "Exemplet ska vara utan fel")
         for button, suffix in DOCUMENT_BUTTONS:
             target = driver.downloads / f"dagverksamhet-{suffix}"
@@ -298,7 +300,7 @@ def test_every_document_downloads_under_the_cli_name(tmp_path, driver):
         "Tjänsteskrivelse" in memo.core_properties.title
     agreement = docx.Document(driver.downloads / "dagverksamhet-avtal.docx")
     text = "\n".join(p.text for p in agreement.paragraphs)
-    assert "Sidans kortnamn" in text  # made from the form, not from the file on disk
+    assert "Sidans partnerskap" in text  # made from the form, not from the file on disk
     with pikepdf.open(driver.downloads / "dagverksamhet-avtal.pdf") as pdf:
         assert len(pdf.pages) >= 2
     assert (driver.downloads / "dagverksamhet-kalender.ics").read_text(
@@ -311,7 +313,7 @@ def test_the_preview_keeps_its_scroll_position(tmp_path, driver):
     with running_server(str(spec), cwd=tmp_path) as (_, url, _):
         driver.get(url)
         form_shown(driver)
-        wait_for(driver, lambda d: "Vårdlänken" in (
+        wait_for(driver, lambda d: "kvinnor och barn som utsatts" in (
             d.find_element(By.ID, "forhandsvisning").get_attribute("srcdoc") or ""),
             "Förhandsvisningen visades inte")
         time.sleep(0.5)
@@ -320,7 +322,8 @@ def test_the_preview_keeps_its_scroll_position(tmp_path, driver):
         before = driver.execute_script(
             "return document.getElementById('forhandsvisning').contentWindow.scrollY;")
         assert before > 500
-        replace_text(field(driver, "partnerskap.kortnamn"), "Ny rubrik")
+        # The name, not the short name: an unused short name is not printed (R3 14).
+        replace_text(field(driver, "partnerskap.namn"), "Ny rubrik")
         wait_for(driver, lambda d: "Ny rubrik" in (
             d.find_element(By.ID, "forhandsvisning").get_attribute("srcdoc") or ""),
             "Förhandsvisningen uppdaterades inte")

@@ -79,6 +79,8 @@ def resolve(data: bytes, accept: bool):
                 for text in run_:
                     if text.tag == f"{W}delText":
                         text.tag = f"{W}t"
+                    elif text.tag == f"{W}delInstrText":  # a field in a deleted paragraph
+                        text.tag = f"{W}instrText"
                 wrapper.addprevious(run_)
             parent.remove(wrapper)
     for p in list(root.iter(f"{W}p")):

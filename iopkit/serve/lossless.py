@@ -10,6 +10,12 @@ in place. An unchanged save gives the file's bytes back untouched. A value's end
 the value as it stands ("Stämmer"), or filled in the list it sits on. The result is read
 back with iopkit's loader and must give exactly the data intended; otherwise the changed
 texts are written double-quoted, and if even that does not hold, nothing is saved.
+
+Why one module of some 470 lines: reading the file, finding the layout that gives it back
+byte for byte, changing values in place, moving or dropping the comments that belong to a
+changed or removed key and the read-back check all work on the same ruamel round-trip
+tree and its comment tokens; split up, each part would need the others' private view of
+that tree.
 """
 
 from __future__ import annotations
