@@ -398,3 +398,17 @@ def test_memos_carry_no_tool_text(docs, name):
     assert_no_tool_text(docs[name]["tjansteskrivelse"])
     # A heading right after a paragraph stays a heading (a blank line before it).
     assert "#" not in docs[name]["tjansteskrivelse"]
+
+
+# 10. Opening hours and response times in the organisation's insats are conditions for the
+# grant, not performance the public party can demand (HFD 2020 ref. 15: enforceable
+# obligations); "öppen mötesplats" is a kind of place, not an opening time.
+def test_service_levels_are_conditions_for_the_grant_not_performance(docs):
+    procurement = section(docs["kvinnojour"]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert ("Öppettiderna och svarstiderna i insats I2 är mål för organisationens egen "
+            "verksamhet och villkor för bidraget. Region Norrmark kan inte kräva att de "
+            "uppfylls, bara hålla inne utbetalningar och kräva tillbaka medel enligt avtalet"
+            ) in procurement
+    assert "Öppettiderna" not in docs["paraply"]["tjansteskrivelse"]
+    # A blocked matter is not argued for: no such sentence where the places block.
+    assert "Öppettiderna" not in docs["platser"]["tjansteskrivelse"]

@@ -34,6 +34,7 @@ from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .payments import payments_per_budget_year
 from .risks import case_risks
+from .service_levels import service_levels
 from .todo import STATUTORY_CODES, todo_texts, with_occupancy
 
 if TYPE_CHECKING:
@@ -446,6 +447,7 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     skrivelse: dict[str, Any] = {
         "klar": ready,
         "att_göra": todo,
+        "servicenivåer": service_levels(context),
         "part": party,
         # The kommun or region whose members the support must serve, without "genom
         # nämnden" (kommunallagen 2 kap. 1 §).
