@@ -83,6 +83,9 @@ def test_check_warns_when_the_memo_date_is_the_meeting_day(runner, tmp_path):
     assert len(found) == 1, found
     assert f"paraply.yaml:{meeting}:" in found[0] and " varning IOP200 " in found[0]
     assert "samma dag som kommunstyrelsen sammanträder" in found[0]
+    # The way out is a later meeting; the memo is never dated before it was written.
+    assert "Ta upp ärendet vid ett senare sammanträde" in found[0]
+    assert "datera den aldrig tidigare än den skrevs" in found[0]
     # The day before is right; without --datum the check does not depend on today.
     assert check_lines(runner, spec, "--datum", "2026-12-01") == []
     assert check_lines(runner, spec) == []
@@ -95,6 +98,8 @@ def test_checklist_says_the_meeting_day_step_is_broken(docs, runner, tmp_path):
     step = paragraph(paraply["checklista"], "kommunstyrelsen ska besluta den 2 december 2026")
     assert "Tjänsteskrivelsen ska dateras före sammanträdet, men den är daterad samma dag " \
            "(IOP200)" in step
+    assert "Ta upp ärendet vid ett senare sammanträde." in step and "datera" not in \
+        step.split("(IOP200)")[1]
     assert "IOP200 varning" in paraply["checklista"]
     assert "varning IOP200" in paraply["utskrift"]
     # Said once: render no longer adds its own notice for the same day.

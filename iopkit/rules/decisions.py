@@ -245,5 +245,6 @@ def memo_dated_on_meeting_day(ctx: RuleContext) -> Iterable[Hit]:
         f"Tjänsteskrivelsen är daterad {datum_lang(memo)}, samma dag som {decision.body} "
         "sammanträder. En tjänsteskrivelse dateras före det sammanträde den är underlag för: "
         "handlingarna skickas ut med kallelsen, och det som ska vara gjort före sammanträdet "
-        "hinns inte. Ange ett senare sammanträde i `process.beslut`, eller datera "
-        "tjänsteskrivelsen tidigare med --datum."))
+        "hinns inte. Ta upp ärendet vid ett senare sammanträde och ange det i "
+        "`process.beslut`. Blev tjänsteskrivelsen klar en tidigare dag, ange den dagen med "
+        "--datum; datera den aldrig tidigare än den skrevs."))
