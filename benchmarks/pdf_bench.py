@@ -47,6 +47,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The iopkit of this checkout, not an installed one (and so also in the spawned workers,
+# which get this sys.path): a branch measures its own code.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import write_specs  # noqa: E402
 from results_block import publish
