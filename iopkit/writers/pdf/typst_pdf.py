@@ -118,19 +118,20 @@ def _compiler(fonts: Any) -> Any:
     template keeps each document's own title and header out of the styles that the
     body is laid out with. The PDF is the same, byte for byte, either way.
 
-    The compiler's package folders are an empty directory of its own (the template
+    The compilers' package folders are an empty directory of their own (the template
     imports no package); each compile gets a fresh root directory (see compile_pages).
     """
     import typst
 
-    home = tempfile.TemporaryDirectory(prefix="iopkit-typst-")
-    _compiler_homes.append(home)  # removed when the process ends
-    return typst.Compiler(root=home.name, font_paths=fonts, ignore_system_fonts=True,
-                          package_path=home.name,
-                          package_cache_path=str(Path(home.name) / "paket"))
+    home = _compiler_home().name
+    return typst.Compiler(root=home, font_paths=fonts, ignore_system_fonts=True,
+                          package_path=home, package_cache_path=str(Path(home) / "paket"))
 
 
-_compiler_homes: list[tempfile.TemporaryDirectory[str]] = []
+@lru_cache(maxsize=1)
+def _compiler_home() -> tempfile.TemporaryDirectory[str]:
+    # Kept for the life of the process, removed when it ends.
+    return tempfile.TemporaryDirectory(prefix="iopkit-typst-")
 
 
 # ---------------------------------------------------------------------------------
