@@ -111,11 +111,17 @@ def _typst_pdf(fields: tuple[str, str, str, str, str, str]) -> bytes:
                            keywords=keywords, subject=subject, date=WHEN)
 
 
+#: Every font face and kind of block the measured documents use (title page, headings,
+#: bold, italic, lists, a table, a check box), with text of its own: a process loads
+#: each font once, at its first use, and the measured documents should not pay for
+#: that, while none of their own text is laid out in advance.
+_WARM_UP = ("# Uppvärmning\n\nUndertitel\n\n---\n\n## 1 § Rubrik\n\n### Underrubrik\n\n"
+            "Ett stycke med **fet**, *kursiv* och ***fet kursiv*** text, `kod` och ☐ ≥ – ”.\n\n"
+            "- en punkt\n- en till\n\n1. ett\n2. två\n\n| A | B |\n|---|--:|\n| **c** | 1 |\n")
+
+
 def _warm_up() -> None:
-    # Loads the fonts once, as the first document of a run does; a document of its own,
-    # so that none of the measured ones is already laid out.
-    _typst_pdf(("# Uppvärmning\n\nEtt stycke med **fet** och *kursiv* text.\n",
-                "Uppvärmning", "", "iopkit", "", ""))
+    _typst_pdf((_WARM_UP, "Uppvärmning", "Uppvärmning\tUTKAST", "iopkit", "", ""))
 
 
 def _one_by_one(batch: list[tuple[str, str, str, str, str, str]]
@@ -139,7 +145,11 @@ def _warm_pool(workers: int) -> Any:
     # spawn: fresh processes (nothing laid out yet), as on Windows and macOS.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm_up)
-    list(pool.map(_worker_ready, [0.5] * (workers * 2)))  # every worker started, warm
+    # A worker answers only after its warm-up, so this ends when every one is warm (a
+    # worker still starting would otherwise add its start to the first documents).
+    answered: set[int] = set()
+    while len(answered) < workers:
+        answered |= set(pool.map(_worker_ready, [0.2] * (workers * 2)))
     return pool
 
 
@@ -150,8 +160,9 @@ def _worker_pdf(fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, flo
     return pdf, time.process_time() - started
 
 
-def _worker_ready(seconds: float) -> None:
+def _worker_ready(seconds: float) -> int:
     time.sleep(seconds)
+    return os.getpid()
 
 
 def _children_cpu() -> float:
