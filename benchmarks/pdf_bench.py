@@ -6,10 +6,9 @@ synthetic specs from bench.py, other specs in every run), rendered to Markdown a
 before the clock starts; then only the PDF step is timed, and each engine gets the same
 fresh batch in that run:
 
-- Typst, one at a time in this process, as `iopkit render SPEC -f pdf` does it:
-  `typst_pdf.markdown_to_pdf` per document (after one warm-up document of its own, which
-  loads the fonts). Fresh documents matter: Typst keeps what it laid out in memory, so
-  the same document twice would take a fraction of the time and flatter the result;
+- Typst, one at a time in one process, as `iopkit render` of many specs does it with
+  one worker (and the web editor, which keeps its process): `typst_pdf.markdown_to_pdf`
+  per document (after one warm-up document of its own, which loads the fonts);
 - Typst in two worker processes, as `iopkit render` of many specs does it (one worker
   per core, `render/batch.py`): the same 20 documents shared between two warmed-up
   workers; the batch's wall time divided by 20, and the processor time the workers
@@ -19,6 +18,12 @@ fresh batch in that run:
   call (LibreOffice starts once per call, as `render -f pdf --pdf-motor libreoffice`
   does), divided by 20; its processor time is that of the finished child processes
   (soffice and what it starts), from getrusage(RUSAGE_CHILDREN).
+
+Typst keeps what it laid out in memory and reuses it for the same content in a later
+document of the same process (an agreement's standard clauses recur in every agreement
+of a batch; typst_pdf.py keeps that possible). So every run starts new processes for
+both Typst rows: a batch is timed from cold, as one `iopkit render` of ten specs runs
+it, and an earlier run's documents do not make a later run look faster.
 
 Each row is the median over the runs of the batch's time divided by 20, in wall time
 and processor time; the ratios compare those medians.
@@ -42,6 +47,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The iopkit of this checkout, not an installed one (and so also in the spawned workers,
+# which get this sys.path): a branch measures its own code.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import write_specs  # noqa: E402
 from results_block import publish
@@ -103,11 +111,46 @@ def _typst_pdf(fields: tuple[str, str, str, str, str, str]) -> bytes:
                            keywords=keywords, subject=subject, date=WHEN)
 
 
+#: Every font face and kind of block the measured documents use (title page, headings,
+#: bold, italic, lists, a table, a check box), with text of its own: a process loads
+#: each font once, at its first use, and the measured documents should not pay for
+#: that, while none of their own text is laid out in advance.
+_WARM_UP = ("# Uppvärmning\n\nUndertitel\n\n---\n\n## 1 § Rubrik\n\n### Underrubrik\n\n"
+            "Ett stycke med **fet**, *kursiv* och ***fet kursiv*** text, `kod` och ☐ ≥ – ”.\n\n"
+            "- en punkt\n- en till\n\n1. ett\n2. två\n\n| A | B |\n|---|--:|\n| **c** | 1 |\n")
+
+
 def _warm_up() -> None:
-    # Loads the fonts once, as the first document of a run does; a document of its own,
-    # so that none of the measured ones is already laid out.
-    _typst_pdf(("# Uppvärmning\n\nEtt stycke med **fet** och *kursiv* text.\n",
-                "Uppvärmning", "", "iopkit", "", ""))
+    _typst_pdf((_WARM_UP, "Uppvärmning", "Uppvärmning\tUTKAST", "iopkit", "", ""))
+
+
+def _one_by_one(batch: list[tuple[str, str, str, str, str, str]]
+                ) -> tuple[list[bytes], list[float], float, float]:
+    """The batch one document at a time in this process: the PDFs, each document's wall
+    time, and the batch's wall time and processor time (all of Typst's threads)."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    pdfs, seconds = [], []
+    for fields in batch:
+        began = time.perf_counter()
+        pdfs.append(_typst_pdf(fields))
+        seconds.append(time.perf_counter() - began)
+    return pdfs, seconds, time.perf_counter() - started, time.process_time() - started_cpu
+
+
+def _warm_pool(workers: int) -> Any:
+    """`workers` new processes, each warmed up, none with a measured document in memory."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: fresh processes (nothing laid out yet), as on Windows and macOS.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_up)
+    # A worker answers only after its warm-up, so this ends when every one is warm (a
+    # worker still starting would otherwise add its start to the first documents).
+    answered: set[int] = set()
+    while len(answered) < workers:
+        answered |= set(pool.map(_worker_ready, [0.2] * (workers * 2)))
+    return pool
 
 
 def _worker_pdf(fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, float]:
@@ -117,8 +160,9 @@ def _worker_pdf(fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, flo
     return pdf, time.process_time() - started
 
 
-def _worker_ready(seconds: float) -> None:
+def _worker_ready(seconds: float) -> int:
     time.sleep(seconds)
+    return os.getpid()
 
 
 def _children_cpu() -> float:
@@ -134,9 +178,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
 
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from iopkit.writers.pdf.libreoffice import docx_to_pdf, find_soffice
     from iopkit.writers.word.docx import markdown_to_docx
 
@@ -144,30 +185,22 @@ def main() -> None:
         batches, what = documents(Path(tmp), args.runs)
     size = len(batches[0])
     office_present = find_soffice() is not None
-    # spawn, not fork: this process runs Typst too, and Typst's worker threads do not
-    # survive a fork (render/batch.py forks before any Typst runs, so it may).
-    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_up)
-    list(pool.map(_worker_ready, [0.5] * (WORKERS * 2)))  # both workers started, warm
-    _warm_up()
     load_before = os.getloadavg()[0]
     rows: dict[str, tuple[list[float], list[float]]] = {
         "one": ([], []), "pool": ([], []), "office": ([], [])}
     per_document: list[float] = []
     for run, batch in enumerate(batches):
         fields = [_pdf_fields(doc) for doc in batch]
-        started, started_cpu = time.perf_counter(), time.process_time()
-        one_by_one = []
-        for item in fields:
-            began = time.perf_counter()
-            one_by_one.append(_typst_pdf(item))
-            per_document.append(time.perf_counter() - began)
-        rows["one"][0].append((time.perf_counter() - started) / size)
-        rows["one"][1].append((time.process_time() - started_cpu) / size)
+        with _warm_pool(1) as single:
+            one_by_one, seconds, wall, cpu = single.submit(_one_by_one, fields).result()
+        per_document.extend(seconds)
+        rows["one"][0].append(wall / size)
+        rows["one"][1].append(cpu / size)
 
-        started = time.perf_counter()
-        shared = list(pool.map(_worker_pdf, fields))
-        rows["pool"][0].append((time.perf_counter() - started) / size)
+        with _warm_pool(WORKERS) as pool:
+            started = time.perf_counter()
+            shared = list(pool.map(_worker_pdf, fields))
+            rows["pool"][0].append((time.perf_counter() - started) / size)
         rows["pool"][1].append(sum(cpu for _, cpu in shared) / size)
         if [pdf for pdf, _ in shared] != one_by_one:
             raise SystemExit("Typst i två processer gav andra PDF-filer än ett i taget.")
@@ -186,7 +219,6 @@ def main() -> None:
         print(f"körning {run + 1}: " + ", ".join(
             f"{name} {values[0][-1] * 1000:.0f} ms" for name, values in rows.items()
             if values[0]), flush=True)
-    pool.shutdown()
     load_after = os.getloadavg()[0]
 
     def median_ms(name: str, column: int) -> float:

@@ -178,6 +178,54 @@ def test_same_bytes_every_time(tmp_path, runner):
         assert (first / name).read_bytes() == (second / name).read_bytes()
 
 
+_SHARED = "".join(f"## § {n} Villkor\n\nParterna ska samverka enligt punkt {n}.\n\n"
+                  for n in range(1, 30))
+_AFTER_OTHERS = ("# Avtal B\n\nUndertitel B\n\n---\n\n" + _SHARED,
+                 dict(title="Avtal B", header_text="Partnerskap B\tUTKAST", author="Nämnd B"))
+_FRESH_PROCESS = """
+import datetime as dt, sys
+from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
+from test_render_typst import _AFTER_OTHERS
+markdown, fields = _AFTER_OTHERS
+sys.stdout.buffer.write(markdown_to_pdf(markdown, date=dt.date(2026, 5, 4), **fields))
+"""
+
+
+def test_a_document_after_others_in_the_process_is_the_one_made_alone(tmp_path):
+    """Typst reuses what it laid out for earlier documents of the process (the same
+    clauses recur in every agreement): the document is still the one a fresh process
+    makes, with its own title, running header and page count, not an earlier one's."""
+    import datetime as dt
+    import os
+    import sys
+    from pathlib import Path
+
+    from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
+
+    when = dt.date(2026, 5, 4)
+    for letter, clauses in (("A", 40), ("C", 10)):
+        markdown_to_pdf(f"# Avtal {letter}\n\nUndertitel {letter}\n\n---\n\n"
+                        + _SHARED.replace("punkt 29.", f"punkt 29.\n\n{'Mer. ' * clauses}"),
+                        title=f"Avtal {letter}", header_text=f"Partnerskap {letter}\tUTKAST",
+                        author=f"Nämnd {letter}", date=when)
+    markdown, fields = _AFTER_OTHERS
+    after_others = markdown_to_pdf(markdown, date=when, **fields)
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
+    alone = subprocess.run([sys.executable, "-c", _FRESH_PROCESS], capture_output=True,
+                           check=True, timeout=120, env=env).stdout
+    assert after_others == alone
+    path = tmp_path / "b.pdf"
+    path.write_bytes(after_others)
+    pages = _text(path).split("\f")
+    assert re.match(r"\s*Partnerskap B\s+UTKAST", pages[1])
+    assert "Partnerskap A" not in _text(path) and "Partnerskap C" not in _text(path)
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.open_metadata().get("dc:title")) == "Avtal B"
+        count = len(pdf.pages)
+    assert f"2 ({count})" in pages[1]
+
+
 def test_source_date_epoch_sets_the_creation_date(tmp_path, runner, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
     result = run(runner, "render", CANONICAL, "-o", tmp_path, "-f", "pdf", "-d", "avtal")

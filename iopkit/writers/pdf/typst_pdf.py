@@ -3,12 +3,12 @@
 The document never becomes Typst markup. The Markdown is walked as markdown-it tokens
 into a JSON tree of blocks (headings, paragraphs, lists, tables, quotes, page breaks,
 charts) and inline runs (text with bold, italic, code, line breaks); a fixed template
-that ships with iopkit (`iopkit/data/typst/dokument.typ`) reads that tree from
-`sys.inputs` and places every string as a string, so `#read(...)`, `$x$`, `*`, `@`, `<`
-or `\\` in a spec print as written.
+that ships with iopkit (`iopkit/data/typst/dokument.typ`) reads that tree from JSON
+files given to Typst in memory and places every string as a string, so `#read(...)`,
+`$x$`, `*`, `@`, `<` or `\\` in a spec print as written.
 
-Typst runs with a root that is a fresh temporary directory holding only the template
-(and the logo of the house style, when there is one): nothing outside it can be read.
+Typst runs with a root that is a fresh temporary directory holding nothing but the logo
+of the house style, when there is one: nothing outside it can be read.
 Fonts come only from iopkit's own folder (Carlito and Caladea, metric-compatible with
 the Word theme's Calibri and Cambria, under the SIL Open Font License) and the style's
 folder; system fonts are ignored, and the creation date is the draft date, so the same
@@ -74,27 +74,24 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
                   output: str = "pdf", ppi: float | None = None) -> list[bytes]:
     """`compile_typst`, with every page of a PNG or SVG (one compile for many charts);
     a PDF is one item."""
-    import typst
-
-    payload = {**payload, "style": style.as_input()}
     timestamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
+    # The template and the data go to Typst in memory, as files of their own (see
+    # _compiler): the title and running header in meta.json, the blocks in blocks.json.
+    files = {"main.typ": _template_bytes(),
+             "meta.json": _json_bytes(payload["meta"]),
+             "style.json": _json_bytes(style.as_input()),
+             "blocks.json": _json_bytes(payload["blocks"])}
     with tempfile.TemporaryDirectory(prefix="iopkit-typst-") as tmp:
         root = Path(tmp)
-        (root / "dokument.typ").write_bytes(_template_bytes())
         if style.logo is not None:
+            # A picture may not be text, so it is a file in the (otherwise empty) root.
             (root / style.logo.name).write_bytes(style.logo.read_bytes())
         try:
-            # The stub's overloads tie root, input and output to one type variable.
-            compile_function: Any = typst.compile
             with _lock:  # one compile at a time per process (the web editor's threads)
-                result = compile_function(
-                    str(root / "dokument.typ"), root=str(root), font_paths=fonts_for(style),
-                    ignore_system_fonts=True, format=output,
-                    ppi=ppi,
-                    sys_inputs={"iopkit": json.dumps(payload, ensure_ascii=False)},
+                result = _compiler(fonts_for(style)).compile(
+                    input=files, root=str(root), format=output, ppi=ppi,
                     pdf_standards=PDF_STANDARDS if output == "pdf" else [],
-                    timestamp=timestamp, package_path=str(root),
-                    package_cache_path=str(root / "paket"))
+                    timestamp=timestamp)
         except RuntimeError as exc:
             message = getattr(exc, "message", None) or str(exc)
             raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
@@ -103,6 +100,38 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
     pages = result if isinstance(result, list) else [result]
     assert pages and all(isinstance(page, bytes) for page in pages)
     return pages
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+@lru_cache(maxsize=8)
+def _compiler(fonts: Any) -> Any:
+    """One Typst compiler a process for each set of fonts, kept for every document.
+
+    Typst remembers what it laid out (paragraphs, list items, table rows) between
+    compiles in one process and reuses it when the same content meets the same styles;
+    an agreement's standard clauses recur in every agreement of a batch. That works
+    because the data are files, not `sys.inputs` (which would change Typst's standard
+    library, and so invalidate everything, with every document), and because the
+    template keeps each document's own title and header out of the styles that the
+    body is laid out with. The PDF is the same, byte for byte, either way.
+
+    The compilers' package folders are an empty directory of their own (the template
+    imports no package); each compile gets a fresh root directory (see compile_pages).
+    """
+    import typst
+
+    home = _compiler_home().name
+    return typst.Compiler(root=home, font_paths=fonts, ignore_system_fonts=True,
+                          package_path=home, package_cache_path=str(Path(home) / "paket"))
+
+
+@lru_cache(maxsize=1)
+def _compiler_home() -> tempfile.TemporaryDirectory[str]:
+    # Kept for the life of the process, removed when it ends.
+    return tempfile.TemporaryDirectory(prefix="iopkit-typst-")
 
 
 # ---------------------------------------------------------------------------------
