@@ -328,4 +328,5 @@ def test_delegated_decision_gets_the_same_deadline_in_memo_and_checklist(tmp_pat
     checklist = texts["checklista"]
     item = checklist[checklist.index("☐ Meddelarskydd:"):]
     assert "Bekräfta det före beslutet; avtalet anger lagens villkor." in item[:item.index("☐", 2)]
-    assert "Det behöver bekräftas före beslutet (se första sidan)" in texts["tjansteskrivelse"]
+    # The memo's wording after R4 7 (branch memo): the same deadline.
+    assert "Bedömningen redovisas före beslutet (se första sidan)" in texts["tjansteskrivelse"]
