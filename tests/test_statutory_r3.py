@@ -370,3 +370,23 @@ def test_no_controller_question_when_the_health_care_nämnd_decides(runner, tmp_
     texts = rendered_texts(runner, spec, ("checklista", "tjansteskrivelse"), DATE)
     assert "Personuppgiftsansvar i hälso- och sjukvården" not in texts["checklista"]
     assert "den nämnd som driver vården" not in texts["tjansteskrivelse"]
+
+
+# --- R5 (docs: /work/wt/R5-avtal.md, fifth reading of 2026-12-02) -------------------------
+
+@pytest.mark.parametrize("name,huvudman", [("platser", "Sundviks kommun"),
+                                           ("region", "kommunerna")])
+def test_statutory_exception_is_a_sentence_of_its_own(docs, name, huvudman):
+    # R5 2: "och bygger på dess egen plan" no longer attaches to the boende.
+    insatser = section(docs[name]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Organisationens insatser är dess egen verksamhet och bygger på dess egen plan " \
+           "för den. Det gäller inte verksamheten inom skyddat boende, som är en insats som " \
+           f"{huvudman} enligt lag ska ge enskilda (§ 2). Den part som anges" in insatser
+    assert "(§ 2), och bygger" not in insatser
+
+
+def test_split_case_has_no_statutory_exception(docs):
+    insatser = section(docs["delat"]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Organisationens insatser är dess egen verksamhet och bygger på dess egen plan " \
+           "för den. Den part som anges" in insatser
+    assert "Det gäller inte" not in insatser
