@@ -286,18 +286,22 @@ def test_closure_plan_and_dpia_before_signing(docs, name):
     assert "lämnar planen till den offentliga parten senast den dag då avtalet undertecknas." \
         in agreement
     assert "senast när avtalet börjar gälla" not in agreement
-    assert "Varje part som är personuppgiftsansvarig för behandlingen har gjort en " \
+    # R5 5: a requirement by signing; no "or without delay" that undoes it.
+    assert "Varje part som är personuppgiftsansvarig för behandlingen ska ha gjort en " \
            "konsekvensbedömning avseende dataskydd enligt artikel 35 i dataskyddsförordningen " \
-           "(EU) 2016/679 innan avtalet undertecknas, eller gör den utan dröjsmål om den inte " \
-           "redan är gjord." in agreement
+           "(EU) 2016/679 innan avtalet undertecknas. Den offentliga parten får på begäran ta " \
+           "del av organisationens bedömning." in agreement
     assert "Innan behandlingen börjar gör" not in agreement
     # The memo and the checklist give the same deadline as the agreement.
+    memo, checklist = docs[name]["tjansteskrivelse"], docs[name]["checklista"]
     assert "En konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
-           "(EU) 2016/679) ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål " \
-           "om den inte redan är gjord" in docs[name]["tjansteskrivelse"]
-    assert "Den ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål om den " \
-           "inte redan är gjord" in docs[name]["checklista"]
-    assert "innan behandlingen" not in docs[name]["tjansteskrivelse"] + docs[name]["checklista"]
+           "(EU) 2016/679) ska vara gjord innan avtalet undertecknas, eftersom" in memo
+    assert "Den ska vara gjord innan avtalet undertecknas, som avtalet säger. Artikel 35 kräver " \
+           "att bedömningen görs innan behandlingen börjar; är boendet redan i drift ska den " \
+           "alltså redan finnas." in checklist
+    for text in (agreement, memo, checklist):
+        assert "utan dröjsmål om den inte redan är gjord" not in text
+    assert "innan behandlingen" not in memo
 
 
 # --- R4 9, R4 10: the officer's voice ------------------------------------------------------
