@@ -260,7 +260,8 @@ def test_region_is_named_with_its_body_in_section_one(docs):
     assert "ingås mellan följande parter. Region Västerfjäll genom regionstyrelsen " \
            "Offentlig part (region)" in parties
     assert "Behörigt organ" not in parties
-    assert "och Region Västerfjäll genom regionstyrelsen den offentliga parten." in parties
+    # R5 7: the party is the region itself, named as the rest of the text names it.
+    assert "och Region Västerfjäll den offentliga parten." in parties
 
 
 def test_checklist_asks_for_the_controller_of_the_regions_health_care(docs):
@@ -394,3 +395,25 @@ def test_split_case_has_no_statutory_exception(docs):
     assert "Organisationens insatser är dess egen verksamhet och bygger på dess egen plan " \
            "för den. Den part som anges" in insatser
     assert "Det gäller inte" not in insatser
+
+
+def test_region_has_one_name_and_its_body_where_the_body_acts(docs):
+    # R5 7: "Region Västerfjäll" for the party, "regionstyrelsen i Region Västerfjäll" for
+    # the body (Swedish practice), never "regionstyrelsen för Region Västerfjäll".
+    agreement = docs["region"]["avtal"]
+    assert "regionstyrelsen för" not in agreement
+    assert "Region Västerfjäll genom regionstyrelsen" not in \
+        section(agreement, "Bakgrund", "Underskrifter")
+    assert "fattas av varje parts behöriga organ: regionstyrelsen i Region Västerfjäll och " \
+           "styrelsen för Kvinno- och tjejjouren Ljusglimten." in agreement
+    assert "Om regionstyrelsen i Region Västerfjäll får uppdra åt någon annan" in agreement
+    assert "lämnar den till regionstyrelsen i Region Västerfjäll och styrelsen för Kvinno- och " \
+           "tjejjouren Ljusglimten." in agreement
+    assert "På den offentliga sidan är regionstyrelsen i Region Västerfjäll " \
+           "personuppgiftsansvarig." in agreement
+    assert "Mottagare och belopp. Region Västerfjäll betalar" in agreement
+    # A party whose name already says "genom nämnden" keeps its name and the body alone.
+    platser = docs["platser"]["avtal"]
+    assert "och Sundviks kommun genom socialnämnden den offentliga parten." in platser
+    assert "fattas av varje parts behöriga organ: socialnämnden och styrelsen för " \
+           "Kvinnojouren Björken i Sundvik." in platser

@@ -293,10 +293,13 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # "social resursnämnd", not "social resursnämnd för Göteborgs Stad genom social
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
+        # A kommun's or region's body is "regionstyrelsen i Region Västerfjäll", as
+        # Swedish practice writes it; an organisation's is "styrelsen för föreningen" (R5 7).
+        within = "i" if party["offentlig"] and party["typ"] in KL_TYPES else "för"
         if unknown_nämnd:
             naming = f"den nämnd hos {party['namn']} som ansvarar för partnerskapet"
         else:
-            naming = definite(body) if named else f"{definite(body)} för {party['namn']}"
+            naming = definite(body) if named else f"{definite(body)} {within} {party['namn']}"
         out.append({"part": party, "organ": body,
                     "känt": bool(party.get("organ")) or party["id"] in decided
                     or through is not None,
