@@ -417,3 +417,22 @@ def test_region_has_one_name_and_its_body_where_the_body_acts(docs):
     assert "och Sundviks kommun genom socialnämnden den offentliga parten." in platser
     assert "fattas av varje parts behöriga organ: socialnämnden och styrelsen för " \
            "Kvinnojouren Björken i Sundvik." in platser
+
+
+def test_handed_over_insats_is_not_run_on_the_organisations_own_responsibility(docs):
+    # R5 1: the kommun keeps the responsibility for the insats it hands over and controls
+    # it (kommunallagen 10 kap. 8 §); the organisation's other insatser are its own.
+    insatser = section(docs["platser"]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Den part som anges som ansvarig planerar och leder insatsen; den andra parten " \
+           "bidrar" in insatser
+    assert "Utom verksamheten inom skyddat boende bedriver organisationen sina insatser i " \
+           "egen regi och på eget ansvar. För verksamheten inom skyddat boende, som lämnas " \
+           "över till organisationen (§ 2), har Sundviks kommun kvar ansvaret för att insatsen " \
+           "ges och kontrollerar och följer upp verksamheten enligt § 7." in insatser
+    assert "Organisationen bedriver sina insatser i egen regi" not in insatser
+    # A region hands nothing over; the split case keeps its own-activity sentences.
+    for name in ("region", "delat"):
+        text = section(docs[name]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+        assert "Organisationen bedriver sina insatser i egen regi och på eget ansvar." in text
+        assert "planerar och leder insatsen inom sin egen verksamhet;" in text
+        assert "kvar ansvaret" not in text
