@@ -193,13 +193,23 @@ def test_not_idéburen_is_the_substance_for_every_organisation(docs) -> None:
 
 def test_first_payment_of_a_reserved_year_waits_for_the_budget_decision(docs) -> None:
     unga = docs["unga-i-stodboende"]["avtal"]
-    assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
-           "som anges ovan eller, om beslutet om budgeten för året fattas senare, inom 15 " \
-           "dagar från beslutet, när underrättelsen och försäkran enligt nedan har lämnats." \
+    # R5 9: one budget decision counts, it is the grant, and the notice comes before it.
+    assert "Medlen för 2028 och 2029 lämnas med förbehåll för att de beviljas i budgeten för " \
+           "respektive år. De beviljas genom det beslut som socialnämnden fattar om sin budget " \
+           "för året, inom den ram som fullmäktiges budget för året ger (budgetbeslutet)." \
         in unga
+    assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
+           "som anges ovan eller, om budgetbeslutet för året fattas senare, inom 15 dagar från " \
+           "budgetbeslutet. Underrättelsen och försäkran om stöd av mindre betydelse för året " \
+           "(se nedan) lämnas före budgetbeslutet." in unga
+    assert "Stödet för varje senare år av avtalsperioden beviljas den dag då budgetbeslutet " \
+           "för året fattas (budgetförbehållet ovan) och är då ett nytt stöd. Före " \
+           "budgetbeslutet underrättar den offentliga parten skriftligen" in unga
+    assert "när underrättelsen och försäkran enligt nedan har lämnats" not in unga
+    assert "fullmäktiges budget för året och beslutet av" not in unga
     # Only where the budget reservation applies.
     for name in ("dagverksamhet", "kvinnojour", "delat"):
-        assert "om beslutet om budgeten för året fattas senare" not in docs[name]["avtal"]
+        assert "budgetbeslutet" not in docs[name]["avtal"]
 
 
 def test_reserved_year_without_de_minimis_has_no_notice_condition(tmp_path: Path) -> None:
@@ -207,9 +217,9 @@ def test_reserved_year_without_de_minimis_has_no_notice_condition(tmp_path: Path
     data["ekonomi"]["budgetförbehåll"] = True
     agreement = render_data(tmp_path, data, "forbehall")["avtal"]
     assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
-           "som anges ovan eller, om beslutet om budgeten för året fattas senare, inom 15 " \
-           "dagar från beslutet." in agreement
-    assert "när underrättelsen och försäkran" not in agreement
+           "som anges ovan eller, om budgetbeslutet för året fattas senare, inom 15 dagar från " \
+           "budgetbeslutet. Redovisning." in agreement
+    assert "Underrättelsen och försäkran" not in agreement
 
 
 # --- R3 13: who may end a participation, in the same sentence ---------------------------
