@@ -338,3 +338,21 @@ def test_delegated_decision_gets_the_same_deadline_in_memo_and_checklist(tmp_pat
     item = checklist[checklist.index("☐ Meddelarskydd:"):]
     assert "Bekräfta det före beslutet; avtalet anger lagens villkor." in item[:item.index("☐", 2)]
     assert "Det behöver bekräftas före beslutet (se första sidan)" in texts["tjansteskrivelse"]
+
+
+# --- R5 (fifth reading, /work/wt/R5-avtal.md) ---------------------------------------------
+
+def test_archive_runs_from_the_last_grant_when_aid_is_granted_year_by_year(docs) -> None:
+    # R5 13: with a budget reservation each later year is a new grant.
+    unga = docs["unga-i-stodboende"]
+    assert "bevarar beslutet om avtalet och underlaget för det i tio år från den dag då det " \
+           "senaste stödet enligt avtalet beviljades, som kommissionens förordning (EU) " \
+           "2023/2831 kräver" in unga["avtal"]
+    assert "i tio år från den dag det senaste stödet enligt avtalet beviljades." \
+        in unga["checklista"]
+    # One grant: from the day it was granted.
+    paraply = docs["paraply"]
+    assert "i tio år från den dag då stödet beviljades, som kommissionens förordning (EU) " \
+           "2023/2831 kräver" in paraply["avtal"]
+    assert "i tio år från den dag stödet beviljades." in paraply["checklista"]
+    assert "senaste stödet" not in paraply["avtal"] + paraply["checklista"]
