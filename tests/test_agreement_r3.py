@@ -356,3 +356,20 @@ def test_archive_runs_from_the_last_grant_when_aid_is_granted_year_by_year(docs)
            "2023/2831 kräver" in paraply["avtal"]
     assert "i tio år från den dag stödet beviljades." in paraply["checklista"]
     assert "senaste stödet" not in paraply["avtal"] + paraply["checklista"]
+
+
+def test_annual_report_recipient_is_stated_once(docs) -> None:
+    # R5 15: the parties' text names the nämnd; the program adds only the others.
+    kvinnojour = docs["kvinnojour"]["avtal"]
+    assert "Gemensam årsrapport till hälso- och sjukvårdsnämnden för varje avtalsår" \
+        in kvinnojour
+    assert "§ 7 som underlag och lämnar den också till styrelsen för Kvinnojouren Lindan i " \
+           "Norrmark. Årsrapporten gäller" in kvinnojour
+    assert "lämnar den till hälso- och sjukvårdsnämnden" not in kvinnojour
+    assert "lämnar den också till styrelsen för Stiftelsen Bryggan och styrelsen för " \
+           "Ungdomskooperativet Verkstan ekonomisk förening." in docs["unga-i-stodboende"]["avtal"]
+    assert "lämnar den också till styrelsen för Strömsby IF," in docs["paraply"]["avtal"]
+    # A text that names no recipient: the program names every deciding body.
+    assert "Partnerskapsgruppen tar fram årsrapporten gemensamt och lämnar den till " \
+           "socialnämnden Centrum och styrelsen för Föreningen Vinternatt." \
+        in docs["dagverksamhet"]["avtal"]

@@ -354,6 +354,21 @@ def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
                 for d in context["process"]["beslut"])]
 
 
+def report_recipients(text: str | None, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bodies the partnership group gives the annual report to, less those the
+    parties' own text already names as its recipient ("Gemensam årsrapport till
+    hälso- och sjukvårdsnämnden …"): each recipient is stated once (R5 finding 15).
+    `namngivna` says whether the text named any, so the rest are "också" recipients."""
+    said = " ".join((text or "").split()).casefold()
+
+    def named(body: dict[str, Any]) -> bool:
+        names = {body["benämning"], definite(body["organ"])}
+        return any(f"till {n.casefold()}" in said for n in names)
+
+    rest = [b["benämning"] for b in bodies if not named(b)]
+    return {"övriga": rest, "namngivna": len(rest) < len(bodies)}
+
+
 def data_controllers(bodies: list[dict[str, Any]]) -> list[str]:
     """The public controllers: in a kommun or region the nämnd, not the kommun itself;
     a state agency is its own controller."""
@@ -507,6 +522,8 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
                                              context["avtalsår"]),
         "årsrapport_tider": report_schedule(context["uppföljning"]["årsrapport"],
                                             context["avtalsår"]),
+        "årsrapport_mottagare": report_recipients(context["uppföljning"]["årsrapport"],
+                                                  bodies),
         # The public parties' deciding bodies, by name ("socialnämnden Centrum").
         "offentliga_organ": public_bodies,
         "medel_summa_period": sum(t["summa"] for t in transfers),
