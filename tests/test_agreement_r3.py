@@ -373,3 +373,18 @@ def test_annual_report_recipient_is_stated_once(docs) -> None:
     assert "Partnerskapsgruppen tar fram årsrapporten gemensamt och lämnar den till " \
            "socialnämnden Centrum och styrelsen för Föreningen Vinternatt." \
         in docs["dagverksamhet"]["avtal"]
+
+
+def test_the_parties_economy_text_uses_the_defined_term(docs, tmp_path: Path) -> None:
+    # R5 18: § 1 defines "organisationen"; "föreningen" in the parties' text becomes it.
+    agreement = docs["dagverksamhet"]["avtal"]
+    assert "Andra bidrag. Bidraget ersätter det verksamhetsbidrag som organisationen " \
+           "tidigare har fått från" in agreement
+    assert "som föreningen tidigare" not in agreement
+    # A name that begins with the word is kept.
+    data = load(CANONICAL)
+    data["ekonomi"]["andra_bidrag"] = "Föreningen Vinternatt får inget annat bidrag; " \
+                                      "föreningens övriga kostnader betalar föreningen själv."
+    text = render_data(tmp_path, data, "term")["avtal"]
+    assert "Andra bidrag. Föreningen Vinternatt får inget annat bidrag; organisationens " \
+           "övriga kostnader betalar organisationen själv." in text

@@ -354,6 +354,33 @@ def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
                 for d in context["process"]["beslut"])]
 
 
+#: The word a text may use for an idéburen party of each type ("föreningen"), which the
+#: agreement does not define: § 1 calls the party "organisationen".
+_TYPE_WORDS = {"ideell förening": "föreningen", "ekonomisk förening": "föreningen",
+               "stiftelse": "stiftelsen"}
+
+
+def with_defined_term(text: Any, context: dict[str, Any]) -> Any:
+    """The parties' own text with "föreningen"/"stiftelsen" (and the genitive) written
+    as "organisationen", the term § 1 defines (R5 finding 18): only when one idéburen
+    party takes part and no other party is of that kind, so the word can mean no one
+    else, and not where it begins a name ("Föreningen Vinternatt")."""
+    if not isinstance(text, str) or len(context["idéburna_parter"]) != 1:
+        return text
+    word = _TYPE_WORDS.get(context["idéburna_parter"][0]["typ"])
+    if word is None or sum(_TYPE_WORDS.get(p["typ"]) == word
+                           for p in context["parter"]) != 1:
+        return text
+
+    def defined(match: re.Match[str]) -> str:
+        first, genitive = match[1], match[2]
+        return ("O" if first.isupper() else "o") + "rganisationen" + genitive
+
+    out = re.sub(rf"(?<!\w)([{word[0].upper()}{word[0]}]){word[1:]}(s?)(?!\w)(?!\s+[A-ZÅÄÖ])",
+                 defined, str(text))
+    return Md(out) if isinstance(text, Md) else out
+
+
 def report_recipients(text: str | None, bodies: list[dict[str, Any]]) -> dict[str, Any]:
     """The bodies the partnership group gives the annual report to, less those the
     parties' own text already names as its recipient ("Gemensam årsrapport till
@@ -522,6 +549,9 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
                                              context["avtalsår"]),
         "årsrapport_tider": report_schedule(context["uppföljning"]["årsrapport"],
                                             context["avtalsår"]),
+        # The parties' texts in § Ekonomi with the defined term for the organisation.
+        "ekonomi_text": {key: with_defined_term(context["ekonomi"][key], context)
+                         for key in ("andra_bidrag", "utbetalning", "redovisning")},
         "årsrapport_mottagare": report_recipients(context["uppföljning"]["årsrapport"],
                                                   bodies),
         # The public parties' deciding bodies, by name ("socialnämnden Centrum").
