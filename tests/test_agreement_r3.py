@@ -388,3 +388,17 @@ def test_the_parties_economy_text_uses_the_defined_term(docs, tmp_path: Path) ->
     text = render_data(tmp_path, data, "term")["avtal"]
     assert "Andra bidrag. Föreningen Vinternatt får inget annat bidrag; organisationens " \
            "övriga kostnader betalar organisationen själv." in text
+
+
+def test_non_delegable_matters_are_the_nämnds_not_every_change(docs) -> None:
+    # R5 16: 6 kap. 38 § concerns the nämnd's activity; HFD adds matters of principle or
+    # of great importance. Every agreement with a kommun or region says the same.
+    for name in ("dagverksamhet", "kvinnojour", "paraply", "unga-i-stodboende", "platser"):
+        agreement = docs[name]["avtal"]
+        assert "Ärenden som avser mål, inriktning, omfattning eller kvalitet för nämndens " \
+               "verksamhet får en nämnd inte delegera (6 kap. 38 §), och enligt rättspraxis " \
+               "inte heller beslut av principiell beskaffenhet eller annars av större vikt, " \
+               "till exempel beslut med stor ekonomisk eller organisatorisk betydelse. En " \
+               "ändring av partnerskapet omfattas av förbudet bara när den är ett sådant " \
+               "ärende eller beslut." in agreement, name
+        assert "verksamhetens mål, inriktning, omfattning eller kvalitet får" not in agreement
