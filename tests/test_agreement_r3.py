@@ -402,3 +402,16 @@ def test_non_delegable_matters_are_the_nämnds_not_every_change(docs) -> None:
                "ändring av partnerskapet omfattas av förbudet bara när den är ett sådant " \
                "ärende eller beslut." in agreement, name
         assert "verksamhetens mål, inriktning, omfattning eller kvalitet får" not in agreement
+
+
+def test_termination_names_the_budget_reservations_notice(docs, tmp_path: Path) -> None:
+    # R5 20: § Avtalstid points to the budget reservation's own notice period.
+    unga = docs["unga-i-stodboende"]["avtal"]
+    assert "Uppsägning enligt budgetförbehållet. Beviljas lägre medel än avtalet anger, eller " \
+           "inga medel, får varje part också säga upp sitt deltagande i avtalet med den " \
+           "uppsägningstid och i den ordning som budgetförbehållet i § 7 anger." in unga
+    data = load(CANONICAL)
+    data["ekonomi"]["budgetförbehåll"] = True
+    two = render_data(tmp_path, data, "forbehall")["avtal"]
+    assert "får varje part också säga upp avtalet med den uppsägningstid" in two
+    assert "Uppsägning enligt budgetförbehållet" not in docs["dagverksamhet"]["avtal"]
