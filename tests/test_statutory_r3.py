@@ -64,9 +64,11 @@ def test_statutory_insats_is_not_called_the_organisations_own_activity(docs, nam
 
 
 def test_handover_in_background_agrees_with_underskrifter(docs):
+    # R5 18: the law's term, "vården av en kommunal angelägenhet" (KL 10 kap. 1 §).
     agreement = docs["platser"]["avtal"]
     assert "en insats som Sundviks kommun enligt lag ska ge enskilda och som organisationen " \
-           "bedriver; vården av insatsen lämnas därmed över till organisationen (se " \
+           "bedriver; vården av den kommunala angelägenheten lämnas därmed över till " \
+           "organisationen (se " \
            "Underskrifter)." in agreement
     assert "När vården av en sådan kommunal angelägenhet lämnas över till en privat utförare " \
            "beslutar kommunfullmäktige" in agreement
