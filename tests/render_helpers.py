@@ -204,8 +204,17 @@ def agreement_facts(spec, draft=None) -> list[str]:
             else:
                 add(tal(sum(next(iter(b.values())) for b in valued)))
     economy = spec.economy
+    # § 7 writes the parties' "föreningen" as the defined "organisationen" (R5 18).
+    from iopkit.documents.avtal.context import with_defined_term
+
+    kinds = {"parter": [{"typ": p.type} for p in spec.parties],
+             "idéburna_parter": [{"typ": p.type} for p in spec.parties if not p.is_public]}
+
+    def in_section_7(text: str) -> str:
+        return str(with_defined_term(text, kinds))
+
     if economy.other_grants:
-        add(economy.other_grants)
+        add(in_section_7(economy.other_grants))
     for resource in spec.resources:
         if resource.recipient:
             add(spec.party(resource.recipient).name)
@@ -215,8 +224,8 @@ def agreement_facts(spec, draft=None) -> list[str]:
             add(datum_lang(decision.date))
             if decision.section and (draft is None or decision.date < draft):
                 add(decision.section)
-    add(economy.disbursement)
-    add(economy.reporting)
+    add(in_section_7(economy.disbursement))
+    add(in_section_7(economy.reporting))
     add("betalas tillbaka" if economy.unused_funds == "återbetalas" else "får behållas")
     if economy.penalties:
         add("vite")

@@ -122,7 +122,7 @@ def test_protected_housing_clauses(tmp_path: Path) -> None:
     assert "skyddade personuppgifter" in text
     assert "Boendets adress anges inte i avtalet, i dess bilagor" in text
     # R3 finding 18: a boende that already runs already processes data.
-    assert "Varje part som är personuppgiftsansvarig för behandlingen har gjort en " \
+    assert "Varje part som är personuppgiftsansvarig för behandlingen ska ha gjort en " \
            "konsekvensbedömning avseende dataskydd enligt artikel 35" in text
     assert "Återkallar eller begränsar IVO tillståndet, eller uppstår allvarliga " \
            "missförhållanden" in text

@@ -194,13 +194,23 @@ def test_not_idéburen_is_the_substance_for_every_organisation(docs) -> None:
 
 def test_first_payment_of_a_reserved_year_waits_for_the_budget_decision(docs) -> None:
     unga = docs["unga-i-stodboende"]["avtal"]
-    assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
-           "som anges ovan eller, om beslutet om budgeten för året fattas senare, inom 15 " \
-           "dagar från beslutet, när underrättelsen och försäkran enligt nedan har lämnats." \
+    # R5 9: one budget decision counts, it is the grant, and the notice comes before it.
+    assert "Medlen för 2028 och 2029 lämnas med förbehåll för att de beviljas i budgeten för " \
+           "respektive år. De beviljas genom det beslut som socialnämnden fattar om sin budget " \
+           "för året, inom den ram som fullmäktiges budget för året ger (budgetbeslutet)." \
         in unga
+    assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
+           "som anges ovan eller, om budgetbeslutet för året fattas senare, inom 15 dagar från " \
+           "budgetbeslutet. Underrättelsen och försäkran om stöd av mindre betydelse för året " \
+           "(se nedan) lämnas före budgetbeslutet." in unga
+    assert "Stödet för varje senare år av avtalsperioden beviljas den dag då budgetbeslutet " \
+           "för året fattas (budgetförbehållet ovan) och är då ett nytt stöd. Före " \
+           "budgetbeslutet underrättar den offentliga parten skriftligen" in unga
+    assert "när underrättelsen och försäkran enligt nedan har lämnats" not in unga
+    assert "fullmäktiges budget för året och beslutet av" not in unga
     # Only where the budget reservation applies.
     for name in ("dagverksamhet", "kvinnojour", "delat"):
-        assert "om beslutet om budgeten för året fattas senare" not in docs[name]["avtal"]
+        assert "budgetbeslutet" not in docs[name]["avtal"]
 
 
 def test_reserved_year_without_de_minimis_has_no_notice_condition(tmp_path: Path) -> None:
@@ -208,9 +218,9 @@ def test_reserved_year_without_de_minimis_has_no_notice_condition(tmp_path: Path
     data["ekonomi"]["budgetförbehåll"] = True
     agreement = render_data(tmp_path, data, "forbehall")["avtal"]
     assert "Den första utbetalningen för vart och ett av åren 2028 och 2029 görs på den dag " \
-           "som anges ovan eller, om beslutet om budgeten för året fattas senare, inom 15 " \
-           "dagar från beslutet." in agreement
-    assert "när underrättelsen och försäkran" not in agreement
+           "som anges ovan eller, om budgetbeslutet för året fattas senare, inom 15 dagar från " \
+           "budgetbeslutet. Redovisning." in agreement
+    assert "Underrättelsen och försäkran" not in agreement
 
 
 # --- R3 13: who may end a participation, in the same sentence ---------------------------
@@ -330,3 +340,80 @@ def test_delegated_decision_gets_the_same_deadline_in_memo_and_checklist(tmp_pat
     assert "Bekräfta det före beslutet; avtalet anger lagens villkor." in item[:item.index("☐", 2)]
     # The memo's wording after R4 7 (branch memo): the same deadline.
     assert "Bedömningen redovisas före beslutet (se första sidan)" in texts["tjansteskrivelse"]
+
+
+# --- R5 (fifth reading, /work/wt/R5-avtal.md) ---------------------------------------------
+
+def test_archive_runs_from_the_last_grant_when_aid_is_granted_year_by_year(docs) -> None:
+    # R5 13: with a budget reservation each later year is a new grant.
+    unga = docs["unga-i-stodboende"]
+    assert "bevarar beslutet om avtalet och underlaget för det i tio år från den dag då det " \
+           "senaste stödet enligt avtalet beviljades, som kommissionens förordning (EU) " \
+           "2023/2831 kräver" in unga["avtal"]
+    assert "i tio år från den dag det senaste stödet enligt avtalet beviljades." \
+        in unga["checklista"]
+    # One grant: from the day it was granted.
+    paraply = docs["paraply"]
+    assert "i tio år från den dag då stödet beviljades, som kommissionens förordning (EU) " \
+           "2023/2831 kräver" in paraply["avtal"]
+    assert "i tio år från den dag stödet beviljades." in paraply["checklista"]
+    assert "senaste stödet" not in paraply["avtal"] + paraply["checklista"]
+
+
+def test_annual_report_recipient_is_stated_once(docs) -> None:
+    # R5 15: the parties' text names the nämnd; the program adds only the others.
+    kvinnojour = docs["kvinnojour"]["avtal"]
+    assert "Gemensam årsrapport till hälso- och sjukvårdsnämnden för varje avtalsår" \
+        in kvinnojour
+    assert "§ 7 som underlag och lämnar den också till styrelsen för Kvinnojouren Lindan i " \
+           "Norrmark. Årsrapporten gäller" in kvinnojour
+    assert "lämnar den till hälso- och sjukvårdsnämnden" not in kvinnojour
+    assert "lämnar den också till styrelsen för Stiftelsen Bryggan och styrelsen för " \
+           "Ungdomskooperativet Verkstan ekonomisk förening." in docs["unga-i-stodboende"]["avtal"]
+    assert "lämnar den också till styrelsen för Strömsby IF," in docs["paraply"]["avtal"]
+    # A text that names no recipient: the program names every deciding body.
+    assert "Partnerskapsgruppen tar fram årsrapporten gemensamt och lämnar den till " \
+           "socialnämnden Centrum och styrelsen för Föreningen Vinternatt." \
+        in docs["dagverksamhet"]["avtal"]
+
+
+def test_the_parties_economy_text_uses_the_defined_term(docs, tmp_path: Path) -> None:
+    # R5 18: § 1 defines "organisationen"; "föreningen" in the parties' text becomes it.
+    agreement = docs["dagverksamhet"]["avtal"]
+    assert "Andra bidrag. Bidraget ersätter det verksamhetsbidrag som organisationen " \
+           "tidigare har fått från" in agreement
+    assert "som föreningen tidigare" not in agreement
+    # A name that begins with the word is kept.
+    data = load(CANONICAL)
+    data["ekonomi"]["andra_bidrag"] = "Föreningen Vinternatt får inget annat bidrag; " \
+                                      "föreningens övriga kostnader betalar föreningen själv."
+    text = render_data(tmp_path, data, "term")["avtal"]
+    assert "Andra bidrag. Föreningen Vinternatt får inget annat bidrag; organisationens " \
+           "övriga kostnader betalar organisationen själv." in text
+
+
+def test_non_delegable_matters_are_the_nämnds_not_every_change(docs) -> None:
+    # R5 16: 6 kap. 38 § concerns the nämnd's activity; HFD adds matters of principle or
+    # of great importance. Every agreement with a kommun or region says the same.
+    for name in ("dagverksamhet", "kvinnojour", "paraply", "unga-i-stodboende", "platser"):
+        agreement = docs[name]["avtal"]
+        assert "Ärenden som avser mål, inriktning, omfattning eller kvalitet för nämndens " \
+               "verksamhet får en nämnd inte delegera (6 kap. 38 §), och enligt rättspraxis " \
+               "inte heller beslut av principiell beskaffenhet eller annars av större vikt, " \
+               "till exempel beslut med stor ekonomisk eller organisatorisk betydelse. En " \
+               "ändring av partnerskapet omfattas av förbudet bara när den är ett sådant " \
+               "ärende eller beslut." in agreement, name
+        assert "verksamhetens mål, inriktning, omfattning eller kvalitet får" not in agreement
+
+
+def test_termination_names_the_budget_reservations_notice(docs, tmp_path: Path) -> None:
+    # R5 20: § Avtalstid points to the budget reservation's own notice period.
+    unga = docs["unga-i-stodboende"]["avtal"]
+    assert "Uppsägning enligt budgetförbehållet. Beviljas lägre medel än avtalet anger, eller " \
+           "inga medel, får varje part också säga upp sitt deltagande i avtalet med den " \
+           "uppsägningstid och i den ordning som budgetförbehållet i § 7 anger." in unga
+    data = load(CANONICAL)
+    data["ekonomi"]["budgetförbehåll"] = True
+    two = render_data(tmp_path, data, "forbehall")["avtal"]
+    assert "får varje part också säga upp avtalet med den uppsägningstid" in two
+    assert "Uppsägning enligt budgetförbehållet" not in docs["dagverksamhet"]["avtal"]

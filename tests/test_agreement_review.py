@@ -93,7 +93,8 @@ def test_de_minimis_sgei_notice_cites_2023_2832(tmp_path):
 
 def test_de_minimis_later_years_need_a_new_declaration_and_registration(unga):
     text = section(unga, "Ekonomi")
-    assert "Stödet för varje senare år av avtalsperioden beviljas först när budgeten" in text
+    assert "Stödet för varje senare år av avtalsperioden beviljas den dag då budgetbeslutet " \
+           "för året fattas" in text
     assert "lämnar en ny skriftlig försäkran om annat stöd av mindre betydelse" in text
     assert ("registrerar det inom 20 arbetsdagar från den dag då det beviljades (artikel 6 i "
             "förordningen; 12 a § lagen (2013:388)).") in text

@@ -402,9 +402,11 @@ def test_budget_reservation_only_when_chosen(tmp_path, canonical):
     data["ekonomi"]["budgetförbehåll"] = True
     ekonomi = section(render(tmp_path, data), "Ekonomi")
     assert ("Budgetförbehåll. Medlen för 2028 och 2029 lämnas med förbehåll för att de "
-            "beviljas i budgeten för respektive år: fullmäktiges budget för året och "
-            "beslutet av ") in ekonomi
-    assert "ansvariga nämndens" not in ekonomi and "om budgeten för året." in ekonomi
+            "beviljas i budgeten för respektive år. De beviljas genom det beslut som ") \
+        in ekonomi
+    assert "ansvariga nämndens" not in ekonomi
+    assert "fattar om sin budget för året, inom den ram som fullmäktiges budget för året ger " \
+           "(budgetbeslutet)." in ekonomi
     assert "Medel som inte beviljas betalas inte ut." in ekonomi
     assert ("Enas parterna inte inom två månader från meddelandet får varje part säga upp "
             "avtalet med en månads uppsägningstid.") in ekonomi

@@ -323,7 +323,10 @@ def test_de_minimis_with_budget_reservation_is_granted_year_by_year(runner, tmp_
     memo = render(runner, tmp_path, data, "forbehall", "2026-12-01")["tjansteskrivelse"]
     aid = paragraph(memo, "behöver försäkran för att kunna pröva stödet mot taket")
     assert aid.startswith("Stödet för det första året beviljas när avtalet undertecknas och "
-                          "stödet för varje senare år när budgeten för året är beslutad")
+                          "stödet för varje senare år när socialnämnden Centrum beslutar om "
+                          "sin budget för året, inom den ram som fullmäktiges budget ger, som "
+                          "avtalet säger; försäkran och beskedet ska finnas innan stödet "
+                          "beviljas, för varje senare år alltså före det budgetbeslutet.")
 
 
 def test_memo_lists_steering_documents_and_underlag_one_per_line(runner, tmp_path):

@@ -64,9 +64,11 @@ def test_statutory_insats_is_not_called_the_organisations_own_activity(docs, nam
 
 
 def test_handover_in_background_agrees_with_underskrifter(docs):
+    # R5 18: the law's term, "vården av en kommunal angelägenhet" (KL 10 kap. 1 §).
     agreement = docs["platser"]["avtal"]
     assert "en insats som Sundviks kommun enligt lag ska ge enskilda och som organisationen " \
-           "bedriver; vården av insatsen lämnas därmed över till organisationen (se " \
+           "bedriver; vården av den kommunala angelägenheten lämnas därmed över till " \
+           "organisationen (se " \
            "Underskrifter)." in agreement
     assert "När vården av en sådan kommunal angelägenhet lämnas över till en privat utförare " \
            "beslutar kommunfullmäktige" in agreement
@@ -260,7 +262,8 @@ def test_region_is_named_with_its_body_in_section_one(docs):
     assert "ingås mellan följande parter. Region Västerfjäll genom regionstyrelsen " \
            "Offentlig part (region)" in parties
     assert "Behörigt organ" not in parties
-    assert "och Region Västerfjäll genom regionstyrelsen den offentliga parten." in parties
+    # R5 7: the party is the region itself, named as the rest of the text names it.
+    assert "och Region Västerfjäll den offentliga parten." in parties
 
 
 def test_checklist_asks_for_the_controller_of_the_regions_health_care(docs):
@@ -286,18 +289,22 @@ def test_closure_plan_and_dpia_before_signing(docs, name):
     assert "lämnar planen till den offentliga parten senast den dag då avtalet undertecknas." \
         in agreement
     assert "senast när avtalet börjar gälla" not in agreement
-    assert "Varje part som är personuppgiftsansvarig för behandlingen har gjort en " \
+    # R5 5: a requirement by signing; no "or without delay" that undoes it.
+    assert "Varje part som är personuppgiftsansvarig för behandlingen ska ha gjort en " \
            "konsekvensbedömning avseende dataskydd enligt artikel 35 i dataskyddsförordningen " \
-           "(EU) 2016/679 innan avtalet undertecknas, eller gör den utan dröjsmål om den inte " \
-           "redan är gjord." in agreement
+           "(EU) 2016/679 innan avtalet undertecknas. Den offentliga parten får på begäran ta " \
+           "del av organisationens bedömning." in agreement
     assert "Innan behandlingen börjar gör" not in agreement
     # The memo and the checklist give the same deadline as the agreement.
+    memo, checklist = docs[name]["tjansteskrivelse"], docs[name]["checklista"]
     assert "En konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
-           "(EU) 2016/679) ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål " \
-           "om den inte redan är gjord" in docs[name]["tjansteskrivelse"]
-    assert "Den ska vara gjord innan avtalet undertecknas, eller göras utan dröjsmål om den " \
-           "inte redan är gjord" in docs[name]["checklista"]
-    assert "innan behandlingen" not in docs[name]["tjansteskrivelse"] + docs[name]["checklista"]
+           "(EU) 2016/679) ska vara gjord innan avtalet undertecknas, eftersom" in memo
+    assert "Den ska vara gjord innan avtalet undertecknas, som avtalet säger. Artikel 35 kräver " \
+           "att bedömningen görs innan behandlingen börjar; är boendet redan i drift ska den " \
+           "alltså redan finnas." in checklist
+    for text in (agreement, memo, checklist):
+        assert "utan dröjsmål om den inte redan är gjord" not in text
+    assert "innan behandlingen" not in memo
 
 
 # --- R4 9, R4 10: the officer's voice ------------------------------------------------------
@@ -370,3 +377,64 @@ def test_no_controller_question_when_the_health_care_nämnd_decides(runner, tmp_
     texts = rendered_texts(runner, spec, ("checklista", "tjansteskrivelse"), DATE)
     assert "Personuppgiftsansvar i hälso- och sjukvården" not in texts["checklista"]
     assert "den nämnd som driver vården" not in texts["tjansteskrivelse"]
+
+
+# --- R5 (docs: /work/wt/R5-avtal.md, fifth reading of 2026-12-02) -------------------------
+
+@pytest.mark.parametrize("name,huvudman", [("platser", "Sundviks kommun"),
+                                           ("region", "kommunerna")])
+def test_statutory_exception_is_a_sentence_of_its_own(docs, name, huvudman):
+    # R5 2: "och bygger på dess egen plan" no longer attaches to the boende.
+    insatser = section(docs[name]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Organisationens insatser är dess egen verksamhet och bygger på dess egen plan " \
+           "för den. Det gäller inte verksamheten inom skyddat boende, som är en insats som " \
+           f"{huvudman} enligt lag ska ge enskilda (§ 2). Den part som anges" in insatser
+    assert "(§ 2), och bygger" not in insatser
+
+
+def test_split_case_has_no_statutory_exception(docs):
+    insatser = section(docs["delat"]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Organisationens insatser är dess egen verksamhet och bygger på dess egen plan " \
+           "för den. Den part som anges" in insatser
+    assert "Det gäller inte" not in insatser
+
+
+def test_region_has_one_name_and_its_body_where_the_body_acts(docs):
+    # R5 7: "Region Västerfjäll" for the party, "regionstyrelsen i Region Västerfjäll" for
+    # the body (Swedish practice), never "regionstyrelsen för Region Västerfjäll".
+    agreement = docs["region"]["avtal"]
+    assert "regionstyrelsen för" not in agreement
+    assert "Region Västerfjäll genom regionstyrelsen" not in \
+        section(agreement, "Bakgrund", "Underskrifter")
+    assert "fattas av varje parts behöriga organ: regionstyrelsen i Region Västerfjäll och " \
+           "styrelsen för Kvinno- och tjejjouren Ljusglimten." in agreement
+    assert "Om regionstyrelsen i Region Västerfjäll får uppdra åt någon annan" in agreement
+    assert "lämnar den till regionstyrelsen i Region Västerfjäll och styrelsen för Kvinno- och " \
+           "tjejjouren Ljusglimten." in agreement
+    assert "På den offentliga sidan är regionstyrelsen i Region Västerfjäll " \
+           "personuppgiftsansvarig." in agreement
+    assert "Mottagare och belopp. Region Västerfjäll betalar" in agreement
+    # A party whose name already says "genom nämnden" keeps its name and the body alone.
+    platser = docs["platser"]["avtal"]
+    assert "och Sundviks kommun genom socialnämnden den offentliga parten." in platser
+    assert "fattas av varje parts behöriga organ: socialnämnden och styrelsen för " \
+           "Kvinnojouren Björken i Sundvik." in platser
+
+
+def test_handed_over_insats_is_not_run_on_the_organisations_own_responsibility(docs):
+    # R5 1: the kommun keeps the responsibility for the insats it hands over and controls
+    # it (kommunallagen 10 kap. 8 §); the organisation's other insatser are its own.
+    insatser = section(docs["platser"]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+    assert "Den part som anges som ansvarig planerar och leder insatsen; den andra parten " \
+           "bidrar" in insatser
+    assert "Utom verksamheten inom skyddat boende bedriver organisationen sina insatser i " \
+           "egen regi och på eget ansvar. För verksamheten inom skyddat boende, som lämnas " \
+           "över till organisationen (§ 2), har Sundviks kommun kvar ansvaret för att insatsen " \
+           "ges och kontrollerar och följer upp verksamheten enligt § 7." in insatser
+    assert "Organisationen bedriver sina insatser i egen regi" not in insatser
+    # A region hands nothing over; the split case keeps its own-activity sentences.
+    for name in ("region", "delat"):
+        text = section(docs[name]["avtal"], "Insatser och åtaganden", "Parternas resurser")
+        assert "Organisationen bedriver sina insatser i egen regi och på eget ansvar." in text
+        assert "planerar och leder insatsen inom sin egen verksamhet;" in text
+        assert "kvar ansvaret" not in text

@@ -293,10 +293,13 @@ def deciding_bodies(context: dict[str, Any]) -> list[dict[str, Any]]:
         # "social resursnämnd", not "social resursnämnd för Göteborgs Stad genom social
         # resursnämnd", when the party's name already names the body.
         named = body.casefold() in party["namn"].casefold()
+        # A kommun's or region's body is "regionstyrelsen i Region Västerfjäll", as
+        # Swedish practice writes it; an organisation's is "styrelsen för föreningen" (R5 7).
+        within = "i" if party["offentlig"] and party["typ"] in KL_TYPES else "för"
         if unknown_nämnd:
             naming = f"den nämnd hos {party['namn']} som ansvarar för partnerskapet"
         else:
-            naming = definite(body) if named else f"{definite(body)} för {party['namn']}"
+            naming = definite(body) if named else f"{definite(body)} {within} {party['namn']}"
         out.append({"part": party, "organ": body,
                     "känt": bool(party.get("organ")) or party["id"] in decided
                     or through is not None,
@@ -349,6 +352,48 @@ def council_must_decide(context: dict[str, Any]) -> list[dict[str, Any]]:
             if party["typ"] == "kommun" and not any(
                 d["part"] is party and "fullmäktige" in d["organ"].lower()
                 for d in context["process"]["beslut"])]
+
+
+#: The word a text may use for an idéburen party of each type ("föreningen"), which the
+#: agreement does not define: § 1 calls the party "organisationen".
+_TYPE_WORDS = {"ideell förening": "föreningen", "ekonomisk förening": "föreningen",
+               "stiftelse": "stiftelsen"}
+
+
+def with_defined_term(text: Any, context: dict[str, Any]) -> Any:
+    """The parties' own text with "föreningen"/"stiftelsen" (and the genitive) written
+    as "organisationen", the term § 1 defines (R5 finding 18): only when one idéburen
+    party takes part and no other party is of that kind, so the word can mean no one
+    else, and not where it begins a name ("Föreningen Vinternatt")."""
+    if not isinstance(text, str) or len(context["idéburna_parter"]) != 1:
+        return text
+    word = _TYPE_WORDS.get(context["idéburna_parter"][0]["typ"])
+    if word is None or sum(_TYPE_WORDS.get(p["typ"]) == word
+                           for p in context["parter"]) != 1:
+        return text
+
+    def defined(match: re.Match[str]) -> str:
+        first, genitive = match[1], match[2]
+        return ("O" if first.isupper() else "o") + "rganisationen" + genitive
+
+    out = re.sub(rf"(?<!\w)([{word[0].upper()}{word[0]}]){word[1:]}(s?)(?!\w)(?!\s+[A-ZÅÄÖ])",
+                 defined, str(text))
+    return Md(out) if isinstance(text, Md) else out
+
+
+def report_recipients(text: str | None, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bodies the partnership group gives the annual report to, less those the
+    parties' own text already names as its recipient ("Gemensam årsrapport till
+    hälso- och sjukvårdsnämnden …"): each recipient is stated once (R5 finding 15).
+    `namngivna` says whether the text named any, so the rest are "också" recipients."""
+    said = " ".join((text or "").split()).casefold()
+
+    def named(body: dict[str, Any]) -> bool:
+        names = {body["benämning"], definite(body["organ"])}
+        return any(f"till {n.casefold()}" in said for n in names)
+
+    rest = [b["benämning"] for b in bodies if not named(b)]
+    return {"övriga": rest, "namngivna": len(rest) < len(bodies)}
 
 
 def data_controllers(bodies: list[dict[str, Any]]) -> list[str]:
@@ -504,6 +549,11 @@ def agreement_context(context: dict[str, Any]) -> dict[str, Any]:
                                              context["avtalsår"]),
         "årsrapport_tider": report_schedule(context["uppföljning"]["årsrapport"],
                                             context["avtalsår"]),
+        # The parties' texts in § Ekonomi with the defined term for the organisation.
+        "ekonomi_text": {key: with_defined_term(context["ekonomi"][key], context)
+                         for key in ("andra_bidrag", "utbetalning", "redovisning")},
+        "årsrapport_mottagare": report_recipients(context["uppföljning"]["årsrapport"],
+                                                  bodies),
         # The public parties' deciding bodies, by name ("socialnämnden Centrum").
         "offentliga_organ": public_bodies,
         "medel_summa_period": sum(t["summa"] for t in transfers),
