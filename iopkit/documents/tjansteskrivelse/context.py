@@ -33,6 +33,7 @@ from ...rules.assessment import AREA_NAMES
 from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .payments import payments_per_budget_year
+from .procurement import procurement_doubts
 from .risks import case_risks
 from .service_levels import service_levels
 from .todo import STATUTORY_CODES, todo_texts, with_occupancy
@@ -517,6 +518,11 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # The procurement assessment follows the sentence that introduces LOU: the
         # short form, not the full title again (skrivregler; R1 22).
         "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
+        # A blocking sign of a public contract: the underlag's assessment is quoted as
+        # the underlag's, with the förvaltning's reasons for not sharing it (R6 3).
+        "upphandling_ifrågasatt": procurement_doubts(
+            found.blocking, {f.code for f in result.findings if not f.silenced}, context,
+            organ, placing, re.split(r"\s+genom\s+", party["namn"])[0] if party else organ),
     }
     skrivelse["saknas"] = memo_gaps(skrivelse)
     skrivelse["ärendets_risker"] = case_risks(result, context, skrivelse, draft)

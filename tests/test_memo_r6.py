@@ -1,0 +1,95 @@
+"""The sixth reading R6 of 2026-12-02 (a kommunjurist on the memo and the checklist of the
+examples and the skyddat boende fixtures, rendered with `iopkit render --datum
+2026-12-02`): the documents read back from Word, one paragraph a line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, run
+from render_helpers import docx_paragraphs, norm
+
+DATE = "2026-12-02"
+CASES = {
+    "paraply": EXAMPLES / "paraply.yaml",
+    "kvinnojour": EXAMPLES / "kvinnojour.yaml",
+    "unga": EXAMPLES / "unga-i-stodboende.yaml",
+    "platser": ROOT / "tests" / "data" / "skyddat" / "platser.yaml",
+    "region": ROOT / "tests" / "data" / "skyddat" / "region.yaml",
+}
+KINDS = ("tjansteskrivelse", "checklista")
+
+
+def render_case(runner, spec: Path) -> dict[str, str]:
+    result = run(runner, "render", spec, "-d", ",".join(KINDS), "-f", "docx", "--datum",
+                 DATE, "--force")
+    assert result.exit_code == 0, result.output
+    texts = {}
+    for kind in KINDS:
+        _, paragraphs = docx_paragraphs(spec.with_name(f"{spec.stem}-{kind}.docx"))
+        texts[kind] = "\n".join(norm(p.text) for p in paragraphs)
+    return texts
+
+
+def copied(source: Path, directory: Path, name: str) -> Path:
+    spec = directory / f"{name}.yaml"
+    shutil.copy(source, spec)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> dict[str, dict[str, str]]:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    directory = tmp_path_factory.mktemp("r6")
+    return {name: render_case(runner, copied(source, directory, name))
+            for name, source in CASES.items()}
+
+
+def between(text: str, start: str, end: str) -> str:
+    begin = text.index(start)
+    return text[begin:text.index(end, begin + len(start))]
+
+
+def section(memo: str, heading: str, following: str) -> str:
+    return between(memo, f"\n{heading}\n", f"\n{following}\n")
+
+
+# R6 3: a procurement assessment that page 1 contradicts is the underlag's, not the
+# förvaltning's -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["platser", "region"])
+def test_blocked_procurement_assessment_is_the_underlags_with_the_dissent(docs, name):
+    procurement = section(docs[name]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert "Förvaltningens bedömning av avtalet är följande." not in procurement
+    assert "\nI underlaget till avtalet har upphandlingsfrågan bedömts så här.\nBidraget " \
+           "stöder jourens" in procurement
+    assert "\nFörvaltningen delar inte den bedömningen, eftersom bidraget enligt avtalet ska " \
+           "gå till driften av det skyddade boendet, en insats som kommun" in procurement
+    assert "Att bidraget är ett fast belopp utan ersättning per plats eller prestation " \
+           "hindrar inte att avtalet är ett offentligt kontrakt (HFD 2020 ref. 15)." \
+           in procurement
+    assert "Bedömningen behöver kompletteras" not in procurement
+
+
+def test_dissent_names_the_nämnds_placements_and_the_occupancy_goal(docs):
+    platser = section(docs["platser"]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert "Socialnämnden placerar eller hänvisar deltagarna genom beslut om enskilda" \
+           in platser
+    assert "Målet om beläggning visar att bidraget avser platser för socialnämndens " \
+           "placeringar." in platser
+    region = section(docs["region"]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert "en insats som kommunerna ger enskilda genom beslut om insatsen. Bidraget betalar " \
+           "då för platser som kommunerna placerar i, även om Region Västerfjäll inte själv " \
+           "köper dem." in region
+
+
+@pytest.mark.parametrize("name", ["paraply", "kvinnojour", "unga"])
+def test_a_ready_memo_keeps_the_förvaltnings_own_procurement_assessment(docs, name):
+    procurement = section(docs[name]["tjansteskrivelse"], "Upphandling", "Statsstöd")
+    assert "Förvaltningens bedömning av avtalet är följande." in procurement
+    assert "delar inte den bedömningen" not in procurement
