@@ -93,3 +93,34 @@ def test_a_ready_memo_keeps_the_förvaltnings_own_procurement_assessment(docs, n
     procurement = section(docs[name]["tjansteskrivelse"], "Upphandling", "Statsstöd")
     assert "Förvaltningens bedömning av avtalet är följande." in procurement
     assert "delar inte den bedömningen" not in procurement
+
+
+# R6 17: de minimis declarations and notice given before the draft date are done --------
+
+def test_given_declarations_and_notice_are_said_as_done(docs):
+    memo = docs["unga"]["tjansteskrivelse"]
+    aid = section(memo, "Statsstöd", "Personuppgifter")
+    assert "Varje mottagare har lämnat en skriftlig försäkran om annat stöd av mindre " \
+           "betydelse som den har fått från alla givare under de senaste tre åren, och har " \
+           "fått ett skriftligt besked om stödets belopp" in aid
+    assert "Den sista försäkran kom in den 16 november 2026, och beskedet lämnades den " \
+           "23 november 2026." in aid
+    assert "ska därför varje mottagare ha lämnat" not in memo
+    first_page = memo[:memo.index("\nSammanfattning\n")]
+    assert "mindre betydelse" not in first_page
+    checklist = docs["unga"]["checklista"]
+    assert "☒ Försäkran och beskedet ska finnas innan" in checklist
+
+
+def test_a_notice_not_yet_given_stays_a_task_before_the_meeting(runner, tmp_path):
+    spec = copied(CASES["unga"], tmp_path, "unga")
+    text = spec.read_text(encoding="utf-8")
+    assert "  besked: 2026-11-23\n" in text
+    spec.write_text(text.replace("  besked: 2026-11-23\n", ""), encoding="utf-8")
+    docs = render_case(runner, spec)
+    memo = docs["tjansteskrivelse"]
+    assert "Före sammanträdet ska därför varje mottagare ha lämnat en skriftlig försäkran" \
+           in memo
+    assert "Varje mottagare har lämnat" not in memo
+    assert "Förvaltningen redovisar vid sammanträdet när beskedet har skickats." in memo
+    assert "☐ Försäkran och beskedet ska finnas innan" in docs["checklista"]
