@@ -124,3 +124,23 @@ def test_a_notice_not_yet_given_stays_a_task_before_the_meeting(runner, tmp_path
     assert "Varje mottagare har lämnat" not in memo
     assert "Förvaltningen redovisar vid sammanträdet när beskedet har skickats." in memo
     assert "☐ Försäkran och beskedet ska finnas innan" in docs["checklista"]
+
+
+# R6 9: lag (2017:151) 2 § is assessed per activity ------------------------------------
+
+def test_the_boende_outside_does_not_make_the_partnership_socialtjänst(docs):
+    memo = docs["kvinnojour"]["tjansteskrivelse"]
+    whistle = section(memo, "Meddelarskydd", "Personuppgifter")
+    assert "arbetar alltså inom" not in whistle
+    assert "Beskrivningen avgör ändå inte frågan: det är inte klarlagt om verksamheten, som " \
+           "delvis finansieras med offentliga medel genom avtalet, bedrivs yrkesmässigt och " \
+           "hör till socialtjänsten. Att Kvinnojouren Lindan i Norrmark driver ett skyddat " \
+           "boende vid sidan av partnerskapet påverkar inte bedömningen, eftersom lagen prövas " \
+           "för varje verksamhet för sig." in whistle
+    # The open item and its deadline stay.
+    assert "Bedömningen redovisas före sammanträdet (se första sidan)." in whistle
+    first_page = memo[:memo.index("\nSammanfattning\n")]
+    assert "Det är bedömt om lagen (2017:151) om meddelarskydd" in first_page
+    checklist = docs["kvinnojour"]["checklista"]
+    assert "påverkar inte bedömningen: lagen prövas för varje verksamhet för sig. Bekräfta " \
+           "det före sammanträdet" in checklist
