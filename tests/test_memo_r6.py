@@ -144,3 +144,43 @@ def test_the_boende_outside_does_not_make_the_partnership_socialtjänst(docs):
     checklist = docs["kvinnojour"]["checklista"]
     assert "påverkar inte bedömningen: lagen prövas för varje verksamhet för sig. Bekräfta " \
            "det före sammanträdet" in checklist
+
+
+# R6 4 and 5: a blocked memo's Risker names what the defects lead to --------------------
+
+def risks(memo: str) -> str:
+    return section(memo, "Risker", "Ekonomiska konsekvenser och finansiering")
+
+
+def test_blocked_platser_names_the_consequences_of_the_defects(docs):
+    text = risks(docs["platser"]["tjansteskrivelse"])
+    assert "\nDet som anges på första sidan hindrar att avtalet godkänns i den här formen, och " \
+           "bristerna får följder om de inte åtgärdas. Är avtalet ett offentligt kontrakt som " \
+           "inte har upphandlats kan det leda till upphandlingsskadeavgift (21 kap. LOU) och " \
+           "till att avtalet förklaras ogiltigt. Stöd som lämnas i strid med " \
+           "statsstödsreglerna ska återkrävas från mottagaren med ränta; stöd av mindre " \
+           "betydelse kan inte användas i stället, eftersom beloppet överstiger taket. " \
+           "Socialnämnden betalar redan för platserna i det skyddade boendet genom " \
+           "placeringarna, så bidraget kan komma att betala samma kostnader två gånger.\n" \
+           in text
+    assert "Förvaltningen ser också följande risker med avtalet.\nAvtalet har inget " \
+           "budgetförbehåll." in text
+    # No decide-anyway: the defects are no risk the nämnd could accept.
+    assert "hindrar inte ett beslut" not in text
+    assert "befogenhet" not in text
+
+
+def test_blocked_region_names_its_lack_of_competence(docs):
+    text = risks(docs["region"]["tjansteskrivelse"])
+    assert "Kommunerna betalar redan för platserna i det skyddade boendet genom placeringarna" \
+           in text
+    assert "Region Västerfjäll saknar befogenhet att finansiera en insats som kommunerna ska " \
+           "ge enskilda (2 kap. 1 och 2 §§ kommunallagen), och ett beslut om det kan upphävas " \
+           "efter laglighetsprövning (13 kap. 8 §)." in text
+    assert "upphandlingsskadeavgift" in text and "återkrävas från mottagaren med ränta." in text
+    assert "eftersom beloppet överstiger taket" not in text  # 3 000 000 kr is under it
+
+
+@pytest.mark.parametrize("name", ["paraply", "kvinnojour", "unga"])
+def test_a_ready_memo_has_no_blocked_consequences(docs, name):
+    assert "hindrar att avtalet godkänns" not in docs[name]["tjansteskrivelse"]

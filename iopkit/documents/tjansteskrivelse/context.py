@@ -34,7 +34,7 @@ from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .payments import payments_per_budget_year
 from .procurement import procurement_doubts
-from .risks import case_risks
+from .risks import blocked_consequences, case_risks
 from .service_levels import service_levels
 from .todo import STATUTORY_CODES, todo_texts, with_occupancy
 
@@ -526,6 +526,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     }
     skrivelse["saknas"] = memo_gaps(skrivelse)
     skrivelse["ärendets_risker"] = case_risks(result, context, skrivelse, draft)
+    skrivelse["hinder_följder"] = blocked_consequences(
+        found.blocking, {f.code for f in result.findings if not f.silenced}, skrivelse,
+        list(context["bedömning"]["lagstadgade_områden"]))
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse
     context["renderingsvarningar"] = list(skrivelse["varningar"])
