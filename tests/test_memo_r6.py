@@ -184,3 +184,35 @@ def test_blocked_region_names_its_lack_of_competence(docs):
 @pytest.mark.parametrize("name", ["paraply", "kvinnojour", "unga"])
 def test_a_ready_memo_has_no_blocked_consequences(docs, name):
     assert "hindrar att avtalet godkänns" not in docs[name]["tjansteskrivelse"]
+
+
+# R6 6: when fullmäktige would decide after the start, page 1 says the start moves -------
+
+MOVE = ("Ska kommunfullmäktige besluta om avtalet behöver avtalets start (den 1 januari "
+        "2027) och den första utbetalningen flyttas till efter fullmäktiges beslut och "
+        "undertecknandet, eftersom avtalet inte kan gälla eller ge utbetalningar innan det "
+        "är undertecknat.")
+
+
+def first_page_items(memo: str) -> list[str]:
+    page = between(memo, "Ärendet är inte klart för beslut.", "\nSammanfattning\n")
+    return page.split("\n")[1:]
+
+
+def test_page_one_says_the_start_moves_after_fullmäktige(docs):
+    items = first_page_items(docs["platser"]["tjansteskrivelse"])
+    assert items[0].startswith("Avtalet omfattar skyddat boende, en insats som kommunen")
+    assert items[1] == MOVE
+
+
+def test_no_moved_start_when_fullmäktige_decides_in_time(runner, tmp_path):
+    spec = copied(CASES["platser"], tmp_path, "platser")
+    text = spec.read_text(encoding="utf-8")
+    decision = "    - part: sundvik\n      organ: socialnämnden\n"
+    assert decision in text
+    spec.write_text(text.replace(decision, "    - part: sundvik\n      organ: kommunfullmäktige"
+                                 "\n      datum: 2026-12-08\n" + decision), encoding="utf-8")
+    assert "IOP196" not in run(runner, "check", spec).output
+    memo = render_case(runner, spec)["tjansteskrivelse"]
+    assert "Ärendet är inte klart för beslut." in memo
+    assert "behöver avtalets start" not in memo

@@ -36,7 +36,7 @@ from .payments import payments_per_budget_year
 from .procurement import procurement_doubts
 from .risks import blocked_consequences, case_risks
 from .service_levels import service_levels
-from .todo import STATUTORY_CODES, todo_texts, with_occupancy
+from .todo import STATUTORY_CODES, todo_texts, with_council_dates, with_occupancy
 
 if TYPE_CHECKING:
     from ...render.pipeline import RenderOptions
@@ -351,8 +351,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # Whose placements the places serve: the deciding kommun's nämnd, or the kommuner
     # when the public party is a region (IOP184).
     placing = organ if kommun_party else "kommunerna"
-    todo, cited = cite_first(with_occupancy(result, todo_texts(result, organ), context,
-                                            placing))
+    todo, cited = cite_first(with_council_dates(result, with_occupancy(
+        result, todo_texts(result, organ), context, placing), fullmaktige(party)))
     if known:
         # The rules say "nämnden"; the memo names the body that decides ("innan
         # regionstyrelsen beslutar").
