@@ -216,3 +216,37 @@ def test_no_moved_start_when_fullmäktige_decides_in_time(runner, tmp_path):
     memo = render_case(runner, spec)["tjansteskrivelse"]
     assert "Ärendet är inte klart för beslut." in memo
     assert "behöver avtalets start" not in memo
+
+
+# R6 12: de minimis for recipients the memo calls no näringsidkare is a choice of caution -
+
+CAUTION = ("Stödet lämnas som stöd av mindre betydelse enligt kommissionens förordning (EU) "
+           "2023/2831. Förvaltningen bedömer att ingen av mottagarna tar emot stödet som "
+           "näringsidkare (se Befogenhet enligt kommunallagen). Stödet lämnas ändå av "
+           "försiktighetsskäl som stöd av mindre betydelse, för det fall att den verksamhet "
+           "som stödet avser skulle bedömas som ekonomisk. Valet tar en del av varje "
+           "mottagares utrymme under taket i anspråk, och stödet registreras.\n")
+
+
+@pytest.mark.parametrize("name", ["unga", "paraply"])
+def test_de_minimis_is_said_to_be_chosen_out_of_caution(docs, name):
+    memo = docs[name]["tjansteskrivelse"]
+    assert "ingen av mottagarna tar emot stödet som näringsidkare" in \
+        section(memo, "Befogenhet enligt kommunallagen", "Vem som beslutar")
+    assert CAUTION in section(memo, "Statsstöd", "Personuppgifter")
+
+
+def test_no_double_space_when_neither_declaration_nor_notice_is_given(runner, tmp_path):
+    spec = copied(CASES["paraply"], tmp_path, "paraply")
+    result = run(runner, "render", spec, "-d", "tjansteskrivelse", "-f", "docx", "--datum",
+                 DATE, "--force")
+    assert result.exit_code == 0, result.output
+    _, paragraphs = docx_paragraphs(tmp_path / "paraply-tjansteskrivelse.docx")
+    text = next(p.text for p in paragraphs if "Bruttobidragsekvivalenten är" in p.text)
+    assert "flera år. Förvaltningen redovisar vid sammanträdet när försäkran har lämnats och " \
+           "beskedet har skickats." in text
+
+
+def test_no_caution_sentence_without_a_no_business_assessment(docs):
+    memo = docs["kvinnojour"]["tjansteskrivelse"]
+    assert "försiktighetsskäl" not in memo

@@ -62,6 +62,9 @@ _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
 _LOU_FULL = re.compile(r"lagen\s+\(2016:1145\)\s+om\s+offentlig\s+upphandling(\s+\(LOU\))?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+#: A 2 kap. 8 § assessment that finds no recipient a näringsidkare ("ingen av mottagarna
+#: tar emot stödet som näringsidkare"): within one sentence, bounded.
+_NO_BUSINESS = re.compile(r"\b(ingen|inte)\b[^.]{0,200}\bnäringsidkare\b", re.IGNORECASE)
 
 
 def plain(message: str) -> str:
@@ -495,6 +498,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # and the other doubts, said once under Statsstöd (R4 finding 9).
         **_aid_doubts(aid_open, context, sole_organ),
         "näringsidkare_bedömning": business_assessed,
+        # That assessment finds no recipient a näringsidkare (R6 12).
+        "ingen_näringsidkare": bool(business_assessed and _NO_BUSINESS.search(business_assessed)),
         "eurokurs": context["eurokurs"],
         "risker": open_risks,
         "undantagna": assessed,
