@@ -250,3 +250,13 @@ def test_no_double_space_when_neither_declaration_nor_notice_is_given(runner, tm
 def test_no_caution_sentence_without_a_no_business_assessment(docs):
     memo = docs["kvinnojour"]["tjansteskrivelse"]
     assert "försiktighetsskäl" not in memo
+
+
+# R6 19: an in-kind resource in a beslutspunkt: the period's value and the value per year -
+
+def test_in_kind_value_in_the_decision_is_for_the_period_and_per_year(docs):
+    memo = docs["kvinnojour"]["tjansteskrivelse"]
+    proposal = section(memo, "Förslag till beslut", "Beslutet skickas till")
+    assert "samtalsrum på två vårdcentraler för jourens stödsamtal, till ett värde av " \
+           "sammanlagt 180 000 kr (60 000 kr per avtalsår)," in proposal
+    assert "till ett värde av 180 000 kr" not in proposal
