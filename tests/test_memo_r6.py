@@ -260,3 +260,42 @@ def test_in_kind_value_in_the_decision_is_for_the_period_and_per_year(docs):
     assert "samtalsrum på två vårdcentraler för jourens stödsamtal, till ett värde av " \
            "sammanlagt 180 000 kr (60 000 kr per avtalsår)," in proposal
     assert "till ett värde av 180 000 kr" not in proposal
+
+
+# R6 13: children in placements: consent for minors and a required DPIA -----------------
+
+def test_consent_for_minors_where_children_take_part(docs):
+    for name in ("unga", "paraply", "kvinnojour"):
+        privacy = section(docs[name]["tjansteskrivelse"], "Personuppgifter", "Risker")
+        assert "Samtycket dokumenteras. För den som är under 18 år avgörs vem som kan " \
+               "samtycka enligt 12 kap. 3 §." in privacy, name
+
+
+def test_dpia_is_required_for_placed_children(docs):
+    privacy = section(docs["unga"]["tjansteskrivelse"], "Personuppgifter", "Risker")
+    assert "En konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
+           "(EU) 2016/679) ska göras innan behandlingen börjar, eftersom uppgifter behandlas " \
+           "om placerade barn och unga, som är personer i en utsatt situation." in privacy
+    assert "pröva om en konsekvensbedömning" not in privacy
+    checklist = docs["unga"]["checklista"]
+    assert "☐ Konsekvensbedömning avseende dataskydd (artikel 35 i dataskyddsförordningen " \
+           "(EU) 2016/679): krävs, eftersom uppgifter behandlas om placerade barn och unga" \
+           in checklist
+    assert "pröva om en sådan bedömning krävs" not in checklist
+
+
+def test_open_activities_for_children_keep_the_dpia_question(docs):
+    # Paraply's children take part in open activities, not placements: consider a DPIA.
+    privacy = section(docs["paraply"]["tjansteskrivelse"], "Personuppgifter", "Risker")
+    assert "Innan behandlingen börjar ska parterna pröva om en konsekvensbedömning " \
+           "avseende dataskydd krävs" in privacy
+
+
+def test_no_minors_sentence_without_children(runner, tmp_path):
+    spec = copied(CASES["unga"], tmp_path, "unga")
+    text = spec.read_text(encoding="utf-8")
+    assert "\n  barn: ja\n" in text
+    spec.write_text(text.replace("\n  barn: ja\n", "\n  barn: nej\n"), encoding="utf-8")
+    memo = render_case(runner, spec)["tjansteskrivelse"]
+    assert "12 kap. 3 §" not in memo
+    assert "placerade barn och unga" not in memo

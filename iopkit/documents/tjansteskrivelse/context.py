@@ -62,6 +62,10 @@ _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
 _LOU_FULL = re.compile(r"lagen\s+\(2016:1145\)\s+om\s+offentlig\s+upphandling(\s+\(LOU\))?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+#: Participants placed by socialnämnden ("unga som är placerade i stödboende",
+#: "familjehem", "HVB"): a DPIA is required, not "consider" (R6 13). Bounded texts.
+_PLACED = re.compile(r"\bplacera(de|d|s)\b|\bplacering(ar|en|arna)?\b|\bfamiljehem|\bHVB\b|"
+                     r"\bsamhällsvård", re.IGNORECASE)
 #: A 2 kap. 8 § assessment that finds no recipient a näringsidkare ("ingen av mottagarna
 #: tar emot stödet som näringsidkare"): within one sentence, bounded.
 _NO_BUSINESS = re.compile(r"\b(ingen|inte)\b[^.]{0,200}\bnäringsidkare\b", re.IGNORECASE)
@@ -460,6 +464,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "Organ": _capital(organ),
         "organ_känt": known,
         "målgrupp": in_running_text(context["partnerskap"]["målgrupp"], names),
+        # Children take part and the target group is placed (R6 13).
+        "placerade_barn": bool(context["partnerskap"]["barn"]) and bool(_PLACED.search(
+            (context["partnerskap"]["målgrupp"] or "")[:5000])),
         # Spec texts that continue a sentence in the memo, keyed by the text.
         "löptext": running,
         "senare_år": [context["årsetikett"][y] for y in context["år"][1:]],
