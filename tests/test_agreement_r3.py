@@ -80,10 +80,12 @@ def test_like_cases_get_the_same_meddelarskydd_clause(docs) -> None:
 def test_memo_never_states_a_firm_no_from_the_label(docs) -> None:
     memo = docs["kvinnojour"]["tjansteskrivelse"]
     assert "förvaltningen bedömer därför att lagen inte gäller" not in memo
+    # Preliminary, and open: neither the description nor the boende beside the
+    # partnership settles it (R6 9).
     assert "Förvaltningen bedömer preliminärt att lagen inte gäller för den, eftersom den " \
-           "enligt beskrivningen inte hör till något av de områdena. Kvinnojouren Lindan i " \
-           "Norrmark driver dock ett skyddat boende vid sidan av partnerskapet och arbetar " \
-           "alltså inom socialtjänsten" in memo
+           "enligt beskrivningen inte hör till något av de områdena. Beskrivningen avgör ändå " \
+           "inte frågan" in memo
+    assert "arbetar alltså inom socialtjänsten" not in memo
     # The memo's wording after R4 7: the same deadline, and the approved text holds.
     assert "Bedömningen redovisas före sammanträdet (se första sidan)" in memo
     page = first_page(memo)
@@ -110,8 +112,12 @@ def test_memo_and_checklist_give_the_same_deadline_for_the_open_question(docs) -
         assert "före sammanträdet" in docs[name]["tjansteskrivelse"], name
     kvinnojour = docs["kvinnojour"]["checklista"]
     assert "ligger enligt beskrivningen utanför lagen" not in kvinnojour
-    assert "men Kvinnojouren Lindan i Norrmark arbetar yrkesmässigt inom socialtjänst vid " \
-           "sidan av partnerskapet, så det avgör inte frågan" in kvinnojour
+    # 2 § is assessed per activity: the boende beside the partnership does not decide it
+    # (R6 9), and the description does not settle it either.
+    assert "men beskrivningen avgör inte frågan. Att Kvinnojouren Lindan i Norrmark driver " \
+           "ett skyddat boende vid sidan av partnerskapet påverkar inte bedömningen: lagen " \
+           "prövas för varje verksamhet för sig." in kvinnojour
+    assert "arbetar yrkesmässigt inom" not in kvinnojour
 
 
 def test_the_boende_bought_by_procurement_is_covered_by_the_procurement(docs) -> None:

@@ -210,7 +210,8 @@ def test_de_minimis_beslutspunkt_covers_money_and_premises(runner, tmp_path):
     _, text, _, _ = render_memo(runner, spec, date=DATE)
     proposal = section(text, "Förslag till beslut", "Beslutet skickas till")
     assert "att utan kostnad ställa följande till förfogande för Strömsby IF under " \
-           "avtalsperioden: idrottsplanen i Norrliden, till ett värde av 360 000 kr" in proposal
+           "avtalsperioden: idrottsplanen i Norrliden, till ett värde av sammanlagt 360 000 kr " \
+           "(120 000 kr per år)" in proposal
     # The kommun uses the fritidslokal for its own mötesplats: not aid.
     assert "fritidslokal" not in proposal
     assert "att allt stöd enligt avtalet, pengar och andra resurser, lämnas som stöd av " \

@@ -109,7 +109,9 @@ def test_grant_for_running_the_boende_is_a_warning_in_the_checklist(docs, name, 
            "och stödsamtal, med en egen budgetrad" in checklist
     # Page 1 already says the places must leave: no risk that "does not stop a decision".
     assert "IOP198" not in docs[name]["tjansteskrivelse"]
-    assert "driften av det skyddade boendet" not in docs[name]["tjansteskrivelse"]
+    # It is a reason why the förvaltning does not share the procurement assessment (R6 3),
+    # never a condition that "does not stop a decision".
+    assert "hindrar inte ett beslut" not in docs[name]["tjansteskrivelse"]
 
 
 def test_no_running_warning_when_the_boende_is_outside(runner, docs, tmp_path):

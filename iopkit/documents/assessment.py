@@ -125,7 +125,10 @@ def assessment_view(facts: Assessment, party_ref: Callable[[str], dict[str, Any]
             "i_natura": [{"beskrivning": facts.resource_text(t.resource), "typ": t.resource.type,
                           "från": t.giver.id,
                           "summa": sum(t.by_year.values()) if t.by_year is not None
-                          else None}
+                          else None,
+                          # The same value every year, for "… per år" (R6 19); else None.
+                          "per_år": next(iter(set(t.by_year.values())))
+                          if t.by_year and len(set(t.by_year.values())) == 1 else None}
                          for t in recipient.transfers
                          if t.resource.type != "ekonomiska medel"],
         })

@@ -33,9 +33,10 @@ from ...rules.assessment import AREA_NAMES
 from ...spec.yearly import calendar_split, calendar_split_by_months
 from ...rules.verdict import BLOCKING_WARNINGS, verdict as legal_verdict
 from .payments import payments_per_budget_year
-from .risks import case_risks
+from .procurement import procurement_doubts
+from .risks import blocked_consequences, case_risks
 from .service_levels import service_levels
-from .todo import STATUTORY_CODES, todo_texts, with_occupancy
+from .todo import STATUTORY_CODES, todo_texts, with_council_dates, with_occupancy
 
 if TYPE_CHECKING:
     from ...render.pipeline import RenderOptions
@@ -61,6 +62,13 @@ _TICKED = re.compile(r"`([^`]*)`")
 _KEYLIKE = re.compile(r"^[\wåäöÅÄÖ\[\]]+([._][\wåäöÅÄÖ\[\]]+)+:?$")
 _LOU_FULL = re.compile(r"lagen\s+\(2016:1145\)\s+om\s+offentlig\s+upphandling(\s+\(LOU\))?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+#: Participants placed by socialnämnden ("unga som är placerade i stödboende",
+#: "familjehem", "HVB"): a DPIA is required, not "consider" (R6 13). Bounded texts.
+_PLACED = re.compile(r"\bplacera(de|d|s)\b|\bplacering(ar|en|arna)?\b|\bfamiljehem|\bHVB\b|"
+                     r"\bsamhällsvård", re.IGNORECASE)
+#: A 2 kap. 8 § assessment that finds no recipient a näringsidkare ("ingen av mottagarna
+#: tar emot stödet som näringsidkare"): within one sentence, bounded.
+_NO_BUSINESS = re.compile(r"\b(ingen|inte)\b[^.]{0,200}\bnäringsidkare\b", re.IGNORECASE)
 
 
 def plain(message: str) -> str:
@@ -350,8 +358,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
     # Whose placements the places serve: the deciding kommun's nämnd, or the kommuner
     # when the public party is a region (IOP184).
     placing = organ if kommun_party else "kommunerna"
-    todo, cited = cite_first(with_occupancy(result, todo_texts(result, organ), context,
-                                            placing))
+    todo, cited = cite_first(with_council_dates(result, with_occupancy(
+        result, todo_texts(result, organ), context, placing), fullmaktige(party)))
     if known:
         # The rules say "nämnden"; the memo names the body that decides ("innan
         # regionstyrelsen beslutar").
@@ -456,6 +464,9 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         "Organ": _capital(organ),
         "organ_känt": known,
         "målgrupp": in_running_text(context["partnerskap"]["målgrupp"], names),
+        # Children take part and the target group is placed (R6 13).
+        "placerade_barn": bool(context["partnerskap"]["barn"]) and bool(_PLACED.search(
+            (context["partnerskap"]["målgrupp"] or "")[:5000])),
         # Spec texts that continue a sentence in the memo, keyed by the text.
         "löptext": running,
         "senare_år": [context["årsetikett"][y] for y in context["år"][1:]],
@@ -494,6 +505,8 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # and the other doubts, said once under Statsstöd (R4 finding 9).
         **_aid_doubts(aid_open, context, sole_organ),
         "näringsidkare_bedömning": business_assessed,
+        # That assessment finds no recipient a näringsidkare (R6 12).
+        "ingen_näringsidkare": bool(business_assessed and _NO_BUSINESS.search(business_assessed)),
         "eurokurs": context["eurokurs"],
         "risker": open_risks,
         "undantagna": assessed,
@@ -517,9 +530,17 @@ def memo_context(result: "CheckResult", options: "RenderOptions") -> dict[str, A
         # The procurement assessment follows the sentence that introduces LOU: the
         # short form, not the full title again (skrivregler; R1 22).
         "upphandling": _LOU_FULL.sub("LOU", context["rättslig_bedömning"]["upphandling"] or ""),
+        # A blocking sign of a public contract: the underlag's assessment is quoted as
+        # the underlag's, with the förvaltning's reasons for not sharing it (R6 3).
+        "upphandling_ifrågasatt": procurement_doubts(
+            found.blocking, {f.code for f in result.findings if not f.silenced}, context,
+            organ, placing, re.split(r"\s+genom\s+", party["namn"])[0] if party else organ),
     }
     skrivelse["saknas"] = memo_gaps(skrivelse)
     skrivelse["ärendets_risker"] = case_risks(result, context, skrivelse, draft)
+    skrivelse["hinder_följder"] = blocked_consequences(
+        found.blocking, {f.code for f in result.findings if not f.silenced}, skrivelse,
+        list(context["bedömning"]["lagstadgade_områden"]))
     skrivelse["varningar"] = memo_notices(skrivelse, draft)
     context["skrivelse"] = skrivelse
     context["renderingsvarningar"] = list(skrivelse["varningar"])

@@ -10,7 +10,10 @@ What is named:
   could be paid twice;
 - stöd av mindre betydelse resting on declarations that have not come in;
 - a commitment over several budget years without budgetförbehåll;
-- a sign of a public contract that the procurement assessment addresses.
+- a sign of a public contract that the procurement assessment addresses;
+- while the matter is blocked: what the defects on page 1 lead to if they are not
+  remedied (R6 4 and 5), in one paragraph that points to page 1, never as a risk the
+  nämnd could accept instead.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ...spec.findings import CheckResult
+    from ...spec.findings import CheckResult, Finding
 
 #: The avgränsning says the public side buys the places ("socialnämnden köper dem",
 #: "platserna köps genom upphandling"): bounded, one linear pass.
@@ -115,3 +118,58 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
             "bedömas som ett offentligt kontrakt kan det leda till upphandlingsskadeavgift "
             "och till att avtalet förklaras ogiltigt.")
     return risks
+
+
+#: Blocking findings whose consequence is an unlawful aid: recovery with interest.
+AID_BLOCKS = frozenset({"IOP110", "IOP112", "IOP117", "IOP187"})
+#: Blocking findings that say the aid is above the de minimis ceiling.
+_ABOVE_CEILING = re.compile(r"överstiger taket för stöd av mindre betydelse|över taket för "
+                            r"stöd av mindre betydelse")
+
+
+def blocked_consequences(blocking: list["Finding"], open_codes: set[str],
+                         skrivelse: dict[str, Any], areas: list[str]) -> list[str]:
+    """What the defects that stop the decision lead to if they are not remedied, one
+    sentence each (R6 4 and 5): an unprocured public contract (upphandlingsskadeavgift,
+    invalidity; HFD 2020 ref. 15), unlawful aid (recovery with interest), the grant paying
+    the costs the placements already pay (IOP198), and a region's lack of competence for a
+    kommun's insats (IOP184). `areas`: the statutory areas inside the partnership. Empty
+    while nothing blocks."""
+    from ..assessment import DEFINITE_AREAS
+    from .procurement import PROCUREMENT_SIGNS
+
+    codes = {f.code for f in blocking}
+    if not codes:
+        return []
+    out = ["Det som anges på första sidan hindrar att avtalet godkänns i den här formen, och "
+           "bristerna får följder om de inte åtgärdas."]
+    if codes & PROCUREMENT_SIGNS or "IOP103" in codes:
+        out.append("Är avtalet ett offentligt kontrakt som inte har upphandlats kan det leda "
+                   "till upphandlingsskadeavgift (21 kap. LOU) och till att avtalet förklaras "
+                   "ogiltigt.")
+    if codes & AID_BLOCKS:
+        above = any(f.code in AID_BLOCKS and _ABOVE_CEILING.search(f.message)
+                    for f in blocking)
+        out.append("Stöd som lämnas i strid med statsstödsreglerna ska återkrävas från "
+                   "mottagaren med ränta" + (
+                       "; stöd av mindre betydelse kan inte användas i stället, eftersom "
+                       "beloppet överstiger taket." if above else "."))
+    if "IOP198" in open_codes:
+        payer = "kommunerna" if "IOP184" in codes or party_type(skrivelse) != "kommun" \
+            else skrivelse["organ"]
+        paid = ("platserna i det skyddade boendet genom placeringarna"
+                if areas == ["skyddat boende"] else
+                " och ".join(DEFINITE_AREAS.get(a, a) for a in areas) +
+                " genom ersättningen för placeringar eller insatser")
+        out.append(f"{_capital(payer)} betalar redan för {paid}, så bidraget kan komma att "
+                   "betala samma kostnader två gånger.")
+    if "IOP184" in codes:
+        out.append(f"{skrivelse['område']} saknar befogenhet att finansiera en insats som "
+                   "kommunerna ska ge enskilda (2 kap. 1 och 2 §§ kommunallagen), och ett "
+                   "beslut om det kan upphävas efter laglighetsprövning (13 kap. 8 §).")
+    return out if len(out) > 1 else []
+
+
+def party_type(skrivelse: dict[str, Any]) -> str | None:
+    party = skrivelse["part"]
+    return str(party["typ"]) if party else None

@@ -121,3 +121,33 @@ def with_occupancy(result: "CheckResult", todo: list[str], context: dict[str, An
     extra = (f" Målet om beläggning visar att bidraget avser platser för {placing}s "
              "placeringar; tas platserna ut går också det målet.")
     return [t + extra if t.startswith(start) else t for t in todo]
+
+
+#: IOP196's variants that say the agreement cannot start before fullmäktige's decision (the
+#: third variant, an appeal period running into the start, is prudence, not law).
+_UNSIGNED = "innan det är undertecknat"
+
+
+def with_council_dates(result: "CheckResult", todo: list[str], council: str) -> list[str]:
+    """While the statutory item is on page 1 and fullmäktige would decide after the start
+    (IOP196), page 1 also says that the start and the first payment then move (R6 6;
+    IOP.md, "Who decides" and "Dates"; KL 10 kap. 1 §): one item right after the
+    statutory one. `council`: "kommunfullmäktige" or "regionfullmäktige"."""
+    first = next((f for f in legal_verdict(result).blocking if f.code in STATUTORY_CODES),
+                 None)
+    late = [f for f in result.findings if f.code == "IOP196" and not f.silenced
+            and _UNSIGNED in f.message]
+    spec = result.spec
+    if not late or spec is None or first is None:
+        return todo
+    from .context import plain
+    from ...format import datum_lang
+    from ...rules.verdict import todo_text
+
+    item = (f"Ska {council} besluta om avtalet behöver avtalets start "
+            f"({datum_lang(spec.period.start)}) och den första utbetalningen flyttas till "
+            "efter fullmäktiges beslut och undertecknandet, eftersom avtalet inte kan gälla "
+            "eller ge utbetalningar innan det är undertecknat.")
+    start = plain(todo_text(first))[:40]
+    at = next((i + 1 for i, t in enumerate(todo) if t.startswith(start)), len(todo))
+    return todo[:at] + [item] + todo[at:]
