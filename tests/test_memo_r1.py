@@ -106,7 +106,7 @@ def test_delat_background_still_states_the_principle(docs):
 def test_state_aid_gap_is_closed_before_the_decision(docs, name, organ):
     memo = docs[name]["tjansteskrivelse"]
     aid = section(memo, "Statsstöd", "Tillstånd och meddelarskydd")
-    assert f"eller en annan grund väljas, innan {organ} beslutar." in aid
+    assert f"Innan {organ} beslutar behöver stödet en sådan grund" in aid
     assert "innan avtalet skrivs under" not in aid
     assert aid.count("med ränta") == 1
     page = first_page(memo)
@@ -326,7 +326,7 @@ def test_occupancy_target_is_named_in_the_statutory_item(docs):
     page = first_page(docs["platser"]["tjansteskrivelse"])
     # R4 10: a goal indicator is no payment term.
     assert "Målet om beläggning visar att bidraget avser platser för socialnämndens " \
-           "placeringar; tas platserna ut går också det målet." in page
+           "placeringar; tas platserna ut utgår också det målet." in page
     assert "i praktiken ersättning" not in page
     assert "beläggning" not in first_page(docs["region"]["tjansteskrivelse"]).lower()
 
@@ -412,3 +412,17 @@ def test_service_levels_are_conditions_for_the_grant_not_performance(docs):
     assert "Öppettiderna" not in docs["paraply"]["tjansteskrivelse"]
     # A blocked matter is not argued for: no such sentence where the places block.
     assert "Öppettiderna" not in docs["platser"]["tjansteskrivelse"]
+
+
+# R6 16: once the förvaltning has found the boende economic, the memo does not go on to say
+# that it "behöver utredas"; above the ceiling de minimis is no way out.
+def test_economic_boende_is_not_left_to_be_investigated(docs):
+    platser = docs["platser"]["tjansteskrivelse"]
+    assert "Stödet till det skyddade boendet är därför statsstöd om inte en annan grund " \
+           "gäller. Innan socialnämnden beslutar behöver stödet en sådan grund, till exempel " \
+           "kommissionens beslut 2012/21/EU om tjänster av allmänt ekonomiskt intresse med en " \
+           "uppdragsakt, eller det skyddade boendet tas ut ur avtalet." in platser
+    assert "Det behöver utredas om verksamheten är ekonomisk" not in platser
+    region = docs["region"]["tjansteskrivelse"]
+    assert "uppdragsakt eller stöd av mindre betydelse under taket, eller det skyddade " \
+           "boendet tas ut ur avtalet." in region

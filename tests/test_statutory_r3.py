@@ -332,7 +332,7 @@ def test_platser_page_one_names_socialnamnden_and_the_occupancy_goal(docs):
            "behöver få verksamheten utförd och skulle ordna den på annat sätt om organisationen " \
            "slutade; det talar också för att avtalet är ett offentligt kontrakt." in page
     assert "Målet om beläggning visar att bidraget avser platser för socialnämndens " \
-           "placeringar; tas platserna ut går också det målet." in page
+           "placeringar; tas platserna ut utgår också det målet." in page
     assert "i praktiken ersättning för platser" not in page
 
 

@@ -119,7 +119,7 @@ def with_occupancy(result: "CheckResult", todo: list[str], context: dict[str, An
     # A goal indicator is no payment term: it shows what the grant is for, not that it is
     # paid per place (R4 finding 10).
     extra = (f" Målet om beläggning visar att bidraget avser platser för {placing}s "
-             "placeringar; tas platserna ut går också det målet.")
+             "placeringar; tas platserna ut utgår också det målet.")
     return [t + extra if t.startswith(start) else t for t in todo]
 
 
