@@ -49,20 +49,10 @@ def draft_saved(driver, *texts: str) -> None:
     """Wait until the page says a draft was saved and, when `texts` are given, until a
     draft in the drafts folder holds them all (the status may still show an earlier save
     while the last keystrokes are on their way)."""
-    from iopkit.serve.drafts import drafts_folder
-
-    def holds() -> bool:
-        for path in drafts_folder().glob("*.json"):
-            try:
-                content = path.read_text(encoding="utf-8")
-            except OSError:
-                continue
-            if all(text in content for text in texts):
-                return True
-        return False
+    from test_serve_guide_flow import draft_holds
 
     wait_for(driver, lambda d: text_of(d, "utkaststatus").startswith("Utkast sparat")
-             and (not texts or holds()), "Inget utkast sparades")
+             and (not texts or draft_holds(*texts)), "Inget utkast sparades")
 
 
 def accept_leave_prompt(driver) -> bool:
