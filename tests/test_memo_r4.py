@@ -299,3 +299,11 @@ def test_an_addressed_sign_of_a_public_contract_is_a_named_risk(runner, tmp_path
            "enskilda. Det är ett tecken på ett offentligt kontrakt; upphandlingsbedömningen " \
            "bemöter det (se Upphandling)." in section
     assert "upphandlingsskadeavgift" in section
+
+
+def test_render_warns_when_the_memo_cannot_go_on_an_agenda(docs):
+    # R6 7: no meeting, handläggare or signature is said when the memo is rendered.
+    said = docs["unga"]["utskrift"]
+    assert "Tjänsteskrivelsen saknar sammanträde, handläggare och underskrift och kan inte " \
+           "sättas upp på föredragningslistan förrän de finns." in said
+    assert "saknar sammanträde" not in docs["dagverksamhet"]["utskrift"]

@@ -274,7 +274,16 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
         notices.append(
             f"Tjänsteskrivelsen är daterad {draft.isoformat()}, {when} "
             f"({meeting['organ']} {meeting['datum'].isoformat()} enligt process.beslut). En "
-            "tjänsteskrivelse dateras före sammanträdet: ange ett tidigare datum med --datum.")
+            "tjänsteskrivelse dateras före sammanträdet: var den skriven före beslutet, ange "
+            "den dagen med --datum.")
+    # A memo without its meeting, handläggare or signature cannot go on an agenda (R6 7):
+    # said when it is rendered, not only in the checklist.
+    missing = [gap.split(" (")[0] for gap in memo_gaps(skrivelse)
+               if not gap.startswith("hur medlen")]
+    if missing:
+        notices.append(
+            "Tjänsteskrivelsen saknar " + lista(missing) + " och kan inte sättas upp på "
+            "föredragningslistan förrän de finns. Checklistan anger vad som ska läggas till.")
     return notices
 
 
