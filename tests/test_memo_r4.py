@@ -307,3 +307,15 @@ def test_render_warns_when_the_memo_cannot_go_on_an_agenda(docs):
     assert "Tjänsteskrivelsen saknar sammanträde, handläggare och underskrift och kan inte " \
            "sättas upp på föredragningslistan förrän de finns." in said
     assert "saknar sammanträde" not in docs["dagverksamhet"]["utskrift"]
+
+
+def test_risks_say_there_is_no_de_minimis_fallback_above_the_ceiling(docs):
+    # R6 15: on "ingen ekonomisk verksamhet" with aid above the ceiling, the risk is named.
+    memo = docs["dagverksamhet"]["tjansteskrivelse"]
+    assert "Bedömningen att verksamheten inte är ekonomisk bär beslutet om stödet till " \
+           "Föreningen Vinternatt. Skulle verksamheten ändå bedömas som ekonomisk kan stödet " \
+           "inte lämnas som stöd av mindre betydelse: det är omkring 654 545 euro och " \
+           "överstiger taket (300 000 euro under tre år)." in memo
+    # Under the ceiling, or on the de minimis ground itself: not said.
+    assert "bär beslutet om stödet" not in docs["paraply"]["tjansteskrivelse"]
+    assert "bär beslutet om stödet" not in docs["delat"]["tjansteskrivelse"]

@@ -108,6 +108,7 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
         risks.append(
             f"Avtalet har inget budgetförbehåll. Åtagandet binder därför {budgets} för "
             f"{shown}, också om {skrivelse['fullmäktige']} senare ger {organ} en mindre ram.")
+    risks.extend(_no_fallback_ground(result, context))
     for sign in _addressed_signs(result):
         # The spec's "den offentliga parten" is the body the memo is addressed to.
         sign = sign.replace("den offentliga partens", f"{organ}s").replace(
@@ -118,6 +119,30 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
             "bedömas som ett offentligt kontrakt kan det leda till upphandlingsskadeavgift "
             "och till att avtalet förklaras ogiltigt.")
     return risks
+
+
+def _no_fallback_ground(result: "CheckResult", context: dict[str, Any]) -> list[str]:
+    """On the ground "ingen ekonomisk verksamhet", a recipient whose aid is above the de
+    minimis ceiling has no ground to fall back on if the activity is found economic
+    (R6 15): the aid would have to be recovered with interest."""
+    if context["rättslig_bedömning"]["statsstöd_grund"] != "ingen ekonomisk verksamhet":
+        return []
+    settings = getattr(result, "settings", None)
+    ceiling = getattr(settings, "de_minimis_eur", None) or 300_000
+    rate = float(context["eurokurs"]["kurs"])
+    out = []
+    for aid in context["bedömning"]["stöd_per_mottagare"]:
+        euro = float(aid["räknat"]) / rate
+        if euro > ceiling:
+            name = " ".join(str(aid["part"]["namn"]).split())
+            amount = f"{round(euro):,}".replace(",", " ")
+            out.append(
+                f"Bedömningen att verksamheten inte är ekonomisk bär beslutet om stödet till "
+                f"{name}. Skulle verksamheten ändå bedömas som ekonomisk kan stödet inte "
+                f"lämnas som stöd av mindre betydelse: det är omkring {amount} euro och "
+                "överstiger taket (300 000 euro under tre år). Stöd som har lämnats utan "
+                "grund ska betalas tillbaka med ränta.")
+    return out
 
 
 #: Blocking findings whose consequence is an unlawful aid: recovery with interest.
