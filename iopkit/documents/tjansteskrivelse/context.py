@@ -137,6 +137,8 @@ def _aid_doubts(aid_open: list["Finding"], context: dict[str, Any],
                                else f"verksamheten inom {named}")
         if "IOP187" in codes and areas else None,
         "statsstöd_övrigt": others + ceiling[:1],
+        # The amount is above the de minimis ceiling: that ground is no way out.
+        "statsstöd_över_taket": bool(ceiling),
     }
 
 
@@ -278,8 +280,7 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
             "den dagen med --datum.")
     # A memo without its meeting, handläggare or signature cannot go on an agenda (R6 7):
     # said when it is rendered, not only in the checklist.
-    missing = [gap.split(" (")[0] for gap in memo_gaps(skrivelse)
-               if not gap.startswith("hur medlen")]
+    missing = [what for what, _ in _memo_missing(skrivelse)]
     if missing:
         notices.append(
             "Tjänsteskrivelsen saknar " + lista(missing) + " och kan inte sättas upp på "
@@ -287,18 +288,25 @@ def memo_notices(skrivelse: dict[str, Any], draft: dt.date) -> list[str]:
     return notices
 
 
+def _memo_missing(skrivelse: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the memo itself lacks before it can go on an agenda, each with where to add
+    it: (what, the key or person that supplies it)."""
+    missing = []
+    if skrivelse["sammanträde"] is None:
+        missing.append(("sammanträde", f"ange {skrivelse['organ']}s beslut med datum i "
+                                       "process.beslut"))
+    if not skrivelse["handläggare"]:
+        missing.append(("handläggare", "process.handläggare"))
+    if not (skrivelse["handläggare"] or skrivelse["förvaltningschef"]):
+        missing.append(("underskrift", "handläggaren, eller en firmatecknare med titeln "
+                                       "förvaltningschef eller förvaltningsdirektör"))
+    return missing
+
+
 def memo_gaps(skrivelse: dict[str, Any]) -> list[str]:
     """What the memo lacks before a nämndsekreterare can put it on an agenda (R4 5), for
     the checklist (which may name keys)."""
-    gaps = []
-    if skrivelse["sammanträde"] is None:
-        gaps.append(f"sammanträde (ange {skrivelse['organ']}s beslut med datum i "
-                    "process.beslut)")
-    if not skrivelse["handläggare"]:
-        gaps.append("handläggare (process.handläggare)")
-    if not (skrivelse["handläggare"] or skrivelse["förvaltningschef"]):
-        gaps.append("underskrift (handläggaren, eller en firmatecknare med titeln "
-                    "förvaltningschef eller förvaltningsdirektör)")
+    gaps = [f"{what} ({where})" for what, where in _memo_missing(skrivelse)]
     if skrivelse["finansiering_öppen"]:
         gaps.append("hur medlen finansieras för varje budgetår (ekonomi.finansiering)")
     return gaps

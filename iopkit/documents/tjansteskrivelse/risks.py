@@ -22,6 +22,9 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from ...format import tal
+from ...rules.settings import DEFAULT_SETTINGS
+
 if TYPE_CHECKING:
     from ...spec.findings import CheckResult, Finding
 
@@ -108,7 +111,7 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
         risks.append(
             f"Avtalet har inget budgetförbehåll. Åtagandet binder därför {budgets} för "
             f"{shown}, också om {skrivelse['fullmäktige']} senare ger {organ} en mindre ram.")
-    risks.extend(_no_fallback_ground(result, context))
+    risks.extend(_no_fallback_ground(context))
     for sign in _addressed_signs(result):
         # The spec's "den offentliga parten" is the body the memo is addressed to.
         sign = sign.replace("den offentliga partens", f"{organ}s").replace(
@@ -121,27 +124,25 @@ def case_risks(result: "CheckResult", context: dict[str, Any],
     return risks
 
 
-def _no_fallback_ground(result: "CheckResult", context: dict[str, Any]) -> list[str]:
+def _no_fallback_ground(context: dict[str, Any]) -> list[str]:
     """On the ground "ingen ekonomisk verksamhet", a recipient whose aid is above the de
     minimis ceiling has no ground to fall back on if the activity is found economic
     (R6 15): the aid would have to be recovered with interest."""
     if context["rättslig_bedömning"]["statsstöd_grund"] != "ingen ekonomisk verksamhet":
         return []
-    settings = getattr(result, "settings", None)
-    ceiling = getattr(settings, "de_minimis_eur", None) or 300_000
+    ceiling = DEFAULT_SETTINGS.de_minimis_eur
     rate = float(context["eurokurs"]["kurs"])
     out = []
     for aid in context["bedömning"]["stöd_per_mottagare"]:
         euro = float(aid["räknat"]) / rate
         if euro > ceiling:
             name = " ".join(str(aid["part"]["namn"]).split())
-            amount = f"{round(euro):,}".replace(",", " ")
             out.append(
                 f"Bedömningen att verksamheten inte är ekonomisk bär beslutet om stödet till "
                 f"{name}. Skulle verksamheten ändå bedömas som ekonomisk kan stödet inte "
-                f"lämnas som stöd av mindre betydelse: det är omkring {amount} euro och "
-                "överstiger taket (300 000 euro under tre år). Stöd som har lämnats utan "
-                "grund ska betalas tillbaka med ränta.")
+                f"lämnas som stöd av mindre betydelse: det är omkring {tal(round(euro))} euro "
+                f"och överstiger taket ({tal(ceiling)} euro under tre år). Stöd som har "
+                "lämnats utan grund ska betalas tillbaka med ränta.")
     return out
 
 
