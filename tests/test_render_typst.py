@@ -168,6 +168,25 @@ def test_running_header_with_diarienummer_as_the_word_writer_reads_it(tmp_path):
     assert "2 (2)" in pages[1]
 
 
+def test_text_is_set_as_word_sets_it_without_kerning_or_ligatures():
+    """Word kerns and joins letters only where a style asks for it, and iopkit's Word
+    styles do not: the PDF sets the same text glyph by glyph, with no kerning shifts, so
+    it takes the room it takes in Word (Carlito has Calibri's widths)."""
+    import datetime as dt
+
+    from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
+
+    line = "AVTAL Tv Wa fil office"
+    pdf = markdown_to_pdf(line, title="T", date=dt.date(2026, 5, 4))
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        shown = [operands[0] for operands, operator
+                 in pikepdf.parse_content_stream(document.pages[0]) if str(operator) == "TJ"]
+    body = next(array for array in shown
+                if sum(len(bytes(item)) for item in array
+                       if isinstance(item, pikepdf.String)) == 2 * len(line))
+    assert all(isinstance(item, pikepdf.String) for item in body)  # no kerning shifts
+
+
 def test_same_bytes_every_time(tmp_path, runner):
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
@@ -308,6 +327,36 @@ def test_edited_house_style_is_used(tmp_path, runner):
                  if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font}
     assert figures == ["Kommunens logotyp"]
     assert not any(name.startswith("Carlito") for name in fonts)
+
+
+def test_logo_is_read_after_the_temp_folder_was_emptied_and_when_it_changes(tmp_path, runner):
+    """Typst's root (a folder of its own holding only the logo) is kept for the process,
+    as the web editor keeps its process for days: a logo edited in between is the one
+    used, and a temp folder emptied by a cleaner does not break the next PDF."""
+    import datetime as dt
+
+    from iopkit.writers.pdf import typst_pdf
+
+    own = tmp_path / "mallar"
+    assert run(runner, "mallar", own).exit_code == 0
+    style = own / "typst" / "stil.toml"
+    style.write_text(style.read_text(encoding="utf-8")
+                     .replace('fil = ""', 'fil = "logotyp.svg"')
+                     .replace('beskrivning = ""', 'beskrivning = "Kommunens logotyp"'),
+                     encoding="utf-8")
+    markdown = "# Titel\n\nUndertitel\n\n---\n\n## § 1 Parter\n\nText.\n"
+
+    def pdf() -> bytes:
+        return typst_pdf.markdown_to_pdf(markdown, title="Titel", date=dt.date(2026, 5, 4),
+                                         templates_dir=own)
+
+    first = pdf()
+    logo = own / "typst" / "logotyp.svg"
+    shutil.rmtree(typst_pdf._root(("logotyp.svg", logo.read_bytes())).name)  # a cleaner
+    assert pdf() == first
+    logo.write_text(logo.read_text(encoding="utf-8").replace("</svg>",
+                    '<circle cx="5" cy="5" r="4"/></svg>'), encoding="utf-8")
+    assert pdf() != first
 
 
 @pytest.mark.parametrize("edit, message", [

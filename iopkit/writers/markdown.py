@@ -106,6 +106,92 @@ def parser() -> Any:
                                      "typographer": False}).enable("table")
 
 
+@lru_cache(maxsize=1)
+def _chunk_parser() -> Any:
+    # parser(), but an inline text it has parsed before is not parsed again (and its
+    # text is joined there: markdown-it's text_join changes the tokens it joins).
+    md = parser().__class__("commonmark", {"html": False, "linkify": False,
+                                           "typographer": False}).enable("table")
+    md.core.ruler.at("inline", _remembered_inline)
+    md.disable("text_join")
+    return md
+
+
+def _remembered_inline(state: Any) -> None:
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = list(_inline_children(token.content))
+
+
+@lru_cache(maxsize=8192)
+def _inline_children(content: str) -> tuple[Any, ...]:
+    from types import SimpleNamespace
+
+    from markdown_it.rules_core.text_join import text_join
+    from markdown_it.token import Token
+
+    md = _chunk_parser()
+    holder = Token("inline", "", 0, content=content, children=[])
+    md.inline.parse(content, md, {}, holder.children)
+    text_join(SimpleNamespace(tokens=[holder]))  # type: ignore[arg-type]
+    return tuple(holder.children or ())
+
+
+# A line at column 0 that starts a top-level block of its own, whatever came before it:
+# an ATX heading always does (it ends a paragraph, a list, a quote and a table), and so
+# does any other line after a blank line, unless it is a list marker (which may continue
+# the list before the blank line). Indented lines may continue a list item: never a start.
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+# What can reach across such a start: a fenced code block (whose lines are text, "#"
+# or not) and a link reference definition (usable anywhere in the document). The
+# escaping above keeps both out of spec text; a document with either is parsed whole.
+_REACHES_ACROSS = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})|\]:", re.MULTILINE)
+#: Chunks up to this size are remembered (a few thousand of them, see _parse_chunk).
+_REMEMBERED_CHUNK = 2000
+
+
+def parse(markdown: str) -> list[Any]:
+    """The block tokens of a Markdown document (after `clean_text`), as
+    `parser().parse` gives them, except that a block token's `map` (its source lines)
+    counts from the start of its chunk: do not use it. The tokens are shared between
+    calls: read them, never change them (copy a token to change it).
+
+    The document is parsed a chunk of top-level blocks at a time, and a process
+    remembers the chunks it has parsed: the documents of a batch repeat most of their
+    text (an agreement's standard clauses), and markdown-it, in pure Python, was a
+    fifth of the time of a PDF. Tokens are the same as for the whole document because a
+    chunk starts only where nothing before it can reach (see _ATX_HEADING)."""
+    text = clean_text(markdown)
+    if _REACHES_ACROSS.search(text):
+        return list(parser().parse(text))
+    tokens: list[Any] = []
+    for chunk in _chunks(text):
+        if len(chunk) <= _REMEMBERED_CHUNK:
+            tokens.extend(_parse_chunk(chunk))
+        else:
+            tokens.extend(_chunk_parser().parse(chunk))
+    return tokens
+
+
+def _chunks(text: str) -> list[str]:
+    lines = text.split("\n")
+    chunks, start, after_blank = [], 0, False
+    for number, line in enumerate(lines):
+        if number and line and (_ATX_HEADING.match(line) or (
+                after_blank and line[0] not in " \t" and not _LIST_MARKER.match(line))):
+            chunks.append("\n".join(lines[start:number]) + "\n")
+            start = number
+        after_blank = not line.strip(" \t")
+    chunks.append("\n".join(lines[start:]))
+    return chunks
+
+
+@lru_cache(maxsize=4096)
+def _parse_chunk(chunk: str) -> tuple[Any, ...]:
+    return tuple(_chunk_parser().parse(chunk))
+
+
 def has_title_page(tokens: list[Any]) -> bool:
     """A document that opens with `# Title` and has a `---` before its next heading has
     a title page: the lines in between are the title page's (Word sets them in

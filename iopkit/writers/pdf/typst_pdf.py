@@ -7,8 +7,8 @@ that ships with iopkit (`iopkit/data/typst/dokument.typ`) reads that tree from J
 files given to Typst in memory and places every string as a string, so `#read(...)`,
 `$x$`, `*`, `@`, `<` or `\\` in a spec print as written.
 
-Typst runs with a root that is a fresh temporary directory holding nothing but the logo
-of the house style, when there is one: nothing outside it can be read.
+Typst runs with a root that is a temporary directory of its own holding nothing but the
+logo of the house style, when there is one: nothing outside it can be read.
 Fonts come only from iopkit's own folder (Carlito and Caladea, metric-compatible with
 the Word theme's Calibri and Cambria, under the SIL Open Font License) and the style's
 folder; system fonts are ignored, and the creation date is the draft date, so the same
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...files import UsageProblem
-from ..markdown import clean_text, has_title_page, parser
+from ..markdown import clean_text, has_title_page, parse
 from ..table_columns import Cell, column_widths
 from .typst_style import DATA_DIR, Style, fonts_for, load_style
 
@@ -49,13 +49,6 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 _TEXT_WIDTH_TWIPS = 9070
 
 _lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    # One parser a process: building it costs about as much as parsing a short document
-    # (parse() keeps its state per call, so the web editor's threads may share it).
-    return parser()
 
 
 @lru_cache(maxsize=1)
@@ -81,22 +74,22 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
              "meta.json": _json_bytes(payload["meta"]),
              "style.json": _json_bytes(style.as_input()),
              "blocks.json": _json_bytes(payload["blocks"])}
-    with tempfile.TemporaryDirectory(prefix="iopkit-typst-") as tmp:
-        root = Path(tmp)
-        if style.logo is not None:
-            # A picture may not be text, so it is a file in the (otherwise empty) root.
-            (root / style.logo.name).write_bytes(style.logo.read_bytes())
-        try:
-            with _lock:  # one compile at a time per process (the web editor's threads)
-                result = _compiler(fonts_for(style)).compile(
-                    input=files, root=str(root), format=output, ppi=ppi,
-                    pdf_standards=PDF_STANDARDS if output == "pdf" else [],
-                    timestamp=timestamp)
-        except RuntimeError as exc:
-            message = getattr(exc, "message", None) or str(exc)
-            raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
-                               "stilfilen (stil.toml), eller välj --pdf-motor libreoffice.") \
-                from None
+    logo = (style.logo.name, style.logo.read_bytes()) if style.logo is not None else None
+    root = Path(_root(logo).name)
+    if not (root / logo[0] if logo else root).exists():  # a cleaner emptied the temp folder
+        _root.cache_clear()
+        root = Path(_root(logo).name)
+    try:
+        with _lock:  # one compile at a time per process (the web editor's threads)
+            result = _compiler(fonts_for(style)).compile(
+                input=files, root=str(root), format=output, ppi=ppi,
+                pdf_standards=PDF_STANDARDS if output == "pdf" else [],
+                timestamp=timestamp)
+    except RuntimeError as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
+                           "stilfilen (stil.toml), eller välj --pdf-motor libreoffice.") \
+            from None
     pages = result if isinstance(result, list) else [result]
     assert pages and all(isinstance(page, bytes) for page in pages)
     return pages
@@ -119,7 +112,7 @@ def _compiler(fonts: Any) -> Any:
     body is laid out with. The PDF is the same, byte for byte, either way.
 
     The compilers' package folders are an empty directory of their own (the template
-    imports no package); each compile gets a fresh root directory (see compile_pages).
+    imports no package); each compile gets a root of its own (see _root).
     """
     import typst
 
@@ -132,6 +125,17 @@ def _compiler(fonts: Any) -> Any:
 def _compiler_home() -> tempfile.TemporaryDirectory[str]:
     # Kept for the life of the process, removed when it ends.
     return tempfile.TemporaryDirectory(prefix="iopkit-typst-")
+
+
+@lru_cache(maxsize=8)
+def _root(logo: tuple[str, bytes] | None) -> tempfile.TemporaryDirectory[str]:
+    """Typst's root: a directory of its own holding nothing but the house style's logo
+    (a picture may not be text, so it is a file), kept for the life of the process for
+    every compile with that logo (the same name and bytes), removed when it ends."""
+    root = tempfile.TemporaryDirectory(prefix="iopkit-typst-")
+    if logo is not None:
+        (Path(root.name) / logo[0]).write_bytes(logo[1])
+    return root
 
 
 # ---------------------------------------------------------------------------------
@@ -208,7 +212,7 @@ def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
     from ..chart_refs import paragraph_chart
     from .typst_chart import chart_block
 
-    tokens = _parser().parse(clean_text(markdown))
+    tokens = parse(markdown)
     tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":

@@ -39,7 +39,7 @@ from .docx_pictures import package_with_pictures
 from .docx_layout import finish_layout
 from .docx_sections import add_section_list, bind_heading_style, find_sections
 from .header_footer import fill_footer, fill_header
-from ..markdown import clean_text, has_title_page, parser
+from ..markdown import has_title_page, parse
 from .numbering import Numbering
 from .ooxml_package import core_properties_xml, serialize, zip_package
 from ..pdf.typst_chart import DEFAULT_PPI as CHART_PPI
@@ -79,7 +79,7 @@ def markdown_to_docx(markdown: str, *, title: str, header_text: str, subject: st
     document = etree.fromstring(base.member(base.document_name))
     numbering = etree.fromstring(base.member(base.numbering_name))
     lists = Numbering(numbering)
-    tokens = parser().parse(clean_text(markdown))
+    tokens = parse(markdown)
     sections = find_sections(tokens)
     replaced: dict[str, bytes] = {}
     if sections.active:
