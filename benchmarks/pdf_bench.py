@@ -11,6 +11,9 @@ alone as well; each engine gets the same fresh batch in that run:
   one worker (and the web editor, which keeps its process): `typst_pdf.document_tree`
   (the Markdown read into the document tree) and `typst_pdf.blocks_to_pdf` (Typst) per
   document, timed apart, after one warm-up document of its own, which loads the fonts;
+- Typst on two threads of one process, as `iopkit render` makes a spec's documents
+  (`typst_pdf.pdf_in_background`: all 20 started at once, one Typst compiler per core,
+  sharing what they laid out); the PDFs must be the ones made one at a time;
 - Typst in two worker processes, as `iopkit render` of many specs does it (one worker
   per core, `render/batch.py`): the same 20 documents shared between two warmed-up
   workers; the batch's wall time divided by 20, and the processor time the workers
@@ -169,6 +172,21 @@ def _one_by_one(batch: list[tuple[str, str, str, str, str, str]]
         reading
 
 
+def _at_once(batch: list[tuple[str, str, str, str, str, str]]
+             ) -> tuple[list[bytes], float, float]:
+    """The batch started at once in this process (`typst_pdf.pdf_in_background`, as
+    `render` starts a spec's documents), on as many threads as cores: the PDFs, and the
+    batch's wall time and processor time."""
+    from iopkit.writers.pdf.typst_pdf import pdf_in_background
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    jobs = [pdf_in_background(markdown, title=title, header_text=header_text, author=author,
+                              keywords=keywords, subject=subject, date=WHEN)
+            for markdown, title, header_text, author, keywords, subject in batch]
+    pdfs = [job.result() for job in jobs]
+    return pdfs, time.perf_counter() - started, time.process_time() - started_cpu
+
+
 def _words_one_by_one(batch: list[tuple[str, str, str, str, str, str]]
                       ) -> tuple[list[bytes], float, float]:
     """The batch's Word files one at a time in this process, with wall and processor time."""
@@ -232,6 +250,8 @@ def _office(words: list[bytes]) -> tuple[float, float]:
 #: The rows of the table: (key, label, target).
 ROWS = [
     ("one", "Typst, ett dokument i taget i en process", "≤ 30 ms per dokument"),
+    ("threads", f"Typst, alla dokument på en gång i en process, {WORKERS} trådar (som "
+                "`render` gör en beskrivnings dokument)", "≤ 30 ms per dokument"),
     ("pool", f"Typst, samma dokument i {WORKERS} arbetsprocesser (som `render` av många "
              "beskrivningar)", "≤ 30 ms per dokument"),
     ("office_one", "LibreOffice, Word-filerna en i taget i en process, sedan alla i ett "
@@ -256,7 +276,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     # Per row: wall and processor time per document, one value per run.
     rows: dict[str, tuple[list[float], list[float]]] = {
-        name: ([], []) for name in ("one", "pool", "office_one", "office_pool", "reading",
+        name: ([], []) for name in ("one", "threads", "pool", "office_one", "office_pool", "reading",
                                     "typst_alone", "word_one", "word_pool", "office")}
     per_document: list[float] = []
 
@@ -273,6 +293,12 @@ def main() -> None:
         add("one", wall, cpu)
         add("reading", reading)
         add("typst_alone", wall - reading)
+
+        with _warm_pool(1) as single:
+            at_once, wall, cpu = single.submit(_at_once, fields).result()
+        add("threads", wall, cpu)
+        if at_once != one_by_one:
+            raise SystemExit("Typst på flera trådar gav andra PDF-filer än ett i taget.")
 
         with _warm_pool(WORKERS) as pool:
             started = time.perf_counter()
@@ -311,6 +337,7 @@ def main() -> None:
 
     parts = {
         "one": f"Markdown till dokumentträd {ms('reading'):.1f} ms, Typst {ms('typst_alone'):.1f} ms",
+        "threads": "",
         "pool": "",
         "office_one": f"Word-filen {ms('word_one'):.1f} ms, LibreOffice {ms('office'):.1f} ms",
         "office_pool": f"Word-filen {ms('word_pool'):.1f} ms, LibreOffice {ms('office'):.1f} ms",
@@ -349,6 +376,9 @@ def main() -> None:
             f"| Typst ett i taget mot LibreOffice med Word-filerna en i taget | "
             f"{ms('office_one') / ms('one'):.1f} gånger snabbare | "
             f"{ms('office_one', 1) / ms('one', 1):.1f} gånger mindre |",
+            f"| Typst på {WORKERS} trådar i en process mot LibreOffice med Word-filerna i "
+            f"{WORKERS} arbetsprocesser | {ms('office_pool') / ms('threads'):.1f} gånger "
+            f"snabbare | {ms('office_pool', 1) / ms('threads', 1):.1f} gånger mindre |",
             f"| Typst i {WORKERS} arbetsprocesser mot LibreOffice med Word-filerna i "
             f"{WORKERS} | {ms('office_pool') / ms('pool'):.1f} gånger snabbare | "
             f"{ms('office_pool', 1) / ms('pool', 1):.1f} gånger mindre |",

@@ -245,6 +245,43 @@ def test_a_document_after_others_in_the_process_is_the_one_made_alone(tmp_path):
     assert f"2 ({count})" in pages[1]
 
 
+_ONE_AT_A_TIME = """
+import datetime as dt, hashlib, sys
+from iopkit.check import check_file
+from iopkit.render.pipeline import RenderOptions, render_markdown
+from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
+options = RenderOptions(date=dt.date(2026, 5, 4),
+                        documents=("avtal", "checklista", "tjansteskrivelse"))
+for doc in render_markdown(check_file(sys.argv[1]), options):
+    pdf = markdown_to_pdf(doc.markdown, title=doc.title, header_text=doc.header_text,
+                          author=doc.author, keywords=doc.keywords, subject=doc.subject,
+                          date=options.date)
+    print(hashlib.sha256(pdf).hexdigest())
+"""
+
+
+def test_pdfs_laid_out_at_once_are_those_made_one_at_a_time(tmp_path, runner):
+    """`render` lays out a spec's PDFs on every core at once (one Typst compiler per
+    thread, sharing what they laid out): each PDF is still, byte for byte, the one a
+    fresh process makes alone, one document after the other."""
+    import hashlib
+    import os
+    import sys
+    from pathlib import Path
+
+    result = run(runner, "render", CANONICAL, "-o", tmp_path, "-f", "pdf", "--datum", DATE,
+                 "-d", "avtal,checklista,tjansteskrivelse")
+    assert result.exit_code == 0, result.output
+    at_once = [hashlib.sha256((tmp_path / f"dagverksamhet-{kind}.pdf").read_bytes())
+               .hexdigest() for kind in ("avtal", "checklista", "tjansteskrivelse")]
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
+    alone = subprocess.run([sys.executable, "-c", _ONE_AT_A_TIME, str(CANONICAL)],
+                           capture_output=True, text=True, check=True, timeout=300,
+                           env=env).stdout.split()
+    assert at_once == alone
+
+
 def test_source_date_epoch_sets_the_creation_date(tmp_path, runner, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
     result = run(runner, "render", CANONICAL, "-o", tmp_path, "-f", "pdf", "-d", "avtal")
@@ -335,7 +372,7 @@ def test_logo_is_read_after_the_temp_folder_was_emptied_and_when_it_changes(tmp_
     used, and a temp folder emptied by a cleaner does not break the next PDF."""
     import datetime as dt
 
-    from iopkit.writers.pdf import typst_pdf
+    from iopkit.writers.pdf import typst_engine, typst_pdf
 
     own = tmp_path / "mallar"
     assert run(runner, "mallar", own).exit_code == 0
@@ -352,7 +389,7 @@ def test_logo_is_read_after_the_temp_folder_was_emptied_and_when_it_changes(tmp_
 
     first = pdf()
     logo = own / "typst" / "logotyp.svg"
-    shutil.rmtree(typst_pdf._root(("logotyp.svg", logo.read_bytes())).name)  # a cleaner
+    shutil.rmtree(typst_engine.root_for(("logotyp.svg", logo.read_bytes())))  # a cleaner
     assert pdf() == first
     logo.write_text(logo.read_text(encoding="utf-8").replace("</svg>",
                     '<circle cx="5" cy="5" r="4"/></svg>'), encoding="utf-8")

@@ -12,12 +12,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserInputError
 from ..files import UsageProblem, prepare_targets, write_set
 from ..spec.findings import CheckResult
 from ..documents.kinds import DEFAULT_DOCUMENTS, KINDS, kind
+
+if TYPE_CHECKING:
+    from ..writers.pdf.typst_engine import PdfInBackground
 
 FORMATS = ("docx", "md", "html", "pdf")
 SUFFIXES = {"docx": ".docx", "md": ".md", "html": ".html", "pdf": ".pdf"}
@@ -236,10 +239,28 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
                      formats: Sequence[str], options: RenderOptions
                      ) -> list[tuple[Path, bytes | PendingPdf]]:
     """One rendered document in each format, at `paths` (one per format)."""
+    return _finished(_started_outputs(document, paths, formats, options))
+
+
+_Started = list[tuple[Path, "bytes | PendingPdf | PdfInBackground"]]
+
+
+def _finished(outputs: _Started) -> list[tuple[Path, bytes | PendingPdf]]:
+    """The outputs with every PDF still being made by Typst waited for."""
+    from ..writers.pdf.typst_engine import PdfInBackground
+
+    return [(path, data.result() if isinstance(data, PdfInBackground) else data)
+            for path, data in outputs]
+
+
+def _started_outputs(document: RenderedMarkdown, paths: Sequence[Path],
+                     formats: Sequence[str], options: RenderOptions) -> _Started:
+    """`document_outputs`, with a Typst PDF still being made on a thread of its own (so
+    the PDFs of a spec's documents are laid out at once, see _finished)."""
     from ..writers.word.docx import markdown_to_docx
     from ..writers.html import markdown_to_html
 
-    outputs: list[tuple[Path, bytes | PendingPdf]] = []
+    outputs: _Started = []
     docx_bytes: bytes | None = None
     for path, fmt in zip(paths, formats):
         if fmt == "md":
@@ -252,9 +273,9 @@ def document_outputs(document: RenderedMarkdown, paths: Sequence[Path],
                                     charts=document.charts)
             outputs.append((path, html.encode("utf-8")))
         elif fmt == "pdf" and options.engine == "typst":
-            from ..writers.pdf.typst_pdf import markdown_to_pdf
+            from ..writers.pdf.typst_pdf import pdf_in_background
 
-            outputs.append((path, markdown_to_pdf(
+            outputs.append((path, pdf_in_background(
                 document.markdown, title=document.title, header_text=document.header_text,
                 author=document.author, keywords=document.keywords,
                 subject=document.subject, date=draft_date(options),
@@ -291,13 +312,13 @@ def build_spec_outputs_and_notices(
         options: RenderOptions) -> tuple[list[tuple[Path, bytes | PendingPdf]], list[str]]:
     """`build_spec_outputs` and the warnings about the rendered documents
     (render.notices), which `render` prints."""
-    outputs: list[tuple[Path, bytes | PendingPdf]] = []
+    outputs: _Started = []
     notices: list[str] = []
     for document in render_markdown(result, options):
         paths = output_paths(result.file, out_dir, formats, (document.kind,))
-        outputs.extend(document_outputs(document, paths, formats, options))
+        outputs.extend(_started_outputs(document, paths, formats, options))
         notices.extend(n for n in document.notices if n not in notices)
-    return outputs, notices
+    return _finished(outputs), notices
 
 
 def finish_pdfs(outputs: Sequence[tuple[Path, bytes | PendingPdf]]) -> list[tuple[Path, bytes]]:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Sequence
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ...files import UsageProblem
 from ..markdown import clean_text, has_title_page, parse
 from ..table_columns import Cell, column_widths
+from .typst_engine import PdfInBackground, compilers_for, root_for
 from .typst_style import DATA_DIR, Style, fonts_for, load_style
 
 if TYPE_CHECKING:
@@ -48,7 +47,6 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 #: Text width of an A4 page with 25 mm margins, in twips (for table column widths).
 _TEXT_WIDTH_TWIPS = 9070
 
-_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -69,27 +67,26 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
     a PDF is one item."""
     timestamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
     # The template and the data go to Typst in memory, as files of their own (see
-    # _compiler): the title and running header in meta.json, the blocks in blocks.json.
+    # typst_engine.new_compiler): the title and running header in meta.json, the blocks in blocks.json.
     files = {"main.typ": _template_bytes(),
              "meta.json": _json_bytes(payload["meta"]),
              "style.json": _json_bytes(style.as_input()),
              "blocks.json": _json_bytes(payload["blocks"])}
     logo = (style.logo.name, style.logo.read_bytes()) if style.logo is not None else None
-    root = Path(_root(logo).name)
-    if not (root / logo[0] if logo else root).exists():  # a cleaner emptied the temp folder
-        _root.cache_clear()
-        root = Path(_root(logo).name)
+    root = root_for(logo)
+    compilers = compilers_for(fonts_for(style))
+    compiler = compilers.take()
     try:
-        with _lock:  # one compile at a time per process (the web editor's threads)
-            result = _compiler(fonts_for(style)).compile(
-                input=files, root=str(root), format=output, ppi=ppi,
-                pdf_standards=PDF_STANDARDS if output == "pdf" else [],
-                timestamp=timestamp)
+        result = compiler.compile(input=files, root=str(root), format=output, ppi=ppi,
+                                  pdf_standards=PDF_STANDARDS if output == "pdf" else [],
+                                  timestamp=timestamp)
     except RuntimeError as exc:
         message = getattr(exc, "message", None) or str(exc)
         raise UsageProblem(f"PDF-filen kunde inte skapas med Typst: {message}. Kontrollera "
                            "stilfilen (stil.toml), eller välj --pdf-motor libreoffice.") \
             from None
+    finally:
+        compilers.give_back(compiler)
     pages = result if isinstance(result, list) else [result]
     assert pages and all(isinstance(page, bytes) for page in pages)
     return pages
@@ -97,45 +94,6 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
 
 def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
-
-
-@lru_cache(maxsize=8)
-def _compiler(fonts: Any) -> Any:
-    """One Typst compiler a process for each set of fonts, kept for every document.
-
-    Typst remembers what it laid out (paragraphs, list items, table rows) between
-    compiles in one process and reuses it when the same content meets the same styles;
-    an agreement's standard clauses recur in every agreement of a batch. That works
-    because the data are files, not `sys.inputs` (which would change Typst's standard
-    library, and so invalidate everything, with every document), and because the
-    template keeps each document's own title and header out of the styles that the
-    body is laid out with. The PDF is the same, byte for byte, either way.
-
-    The compilers' package folders are an empty directory of their own (the template
-    imports no package); each compile gets a root of its own (see _root).
-    """
-    import typst
-
-    home = _compiler_home().name
-    return typst.Compiler(root=home, font_paths=fonts, ignore_system_fonts=True,
-                          package_path=home, package_cache_path=str(Path(home) / "paket"))
-
-
-@lru_cache(maxsize=1)
-def _compiler_home() -> tempfile.TemporaryDirectory[str]:
-    # Kept for the life of the process, removed when it ends.
-    return tempfile.TemporaryDirectory(prefix="iopkit-typst-")
-
-
-@lru_cache(maxsize=8)
-def _root(logo: tuple[str, bytes] | None) -> tempfile.TemporaryDirectory[str]:
-    """Typst's root: a directory of its own holding nothing but the house style's logo
-    (a picture may not be text, so it is a file), kept for the life of the process for
-    every compile with that logo (the same name and bytes), removed when it ends."""
-    root = tempfile.TemporaryDirectory(prefix="iopkit-typst-")
-    if logo is not None:
-        (Path(root.name) / logo[0]).write_bytes(logo[1])
-    return root
 
 
 # ---------------------------------------------------------------------------------
@@ -378,3 +336,11 @@ def markdown_to_pdf(markdown: str, *, title: str, header_text: str = "",
     return blocks_to_pdf(document_tree(markdown, charts), title=title, header_text=header_text,
                          author=author, keywords=keywords, subject=subject, date=date,
                          templates_dir=templates_dir)
+
+
+def pdf_in_background(markdown: str, **fields: Any) -> PdfInBackground:
+    """`markdown_to_pdf(markdown, **fields)` on a thread of its own, so that the
+    documents of one `render` are laid out on every core at once (Typst lets go of
+    Python's lock while it works; at most PARALLEL compile at a time, the others wait).
+    The PDF is the one `markdown_to_pdf` makes, byte for byte."""
+    return PdfInBackground(lambda: markdown_to_pdf(markdown, **fields))
