@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform
 import statistics
@@ -211,18 +212,12 @@ def _warm_pool(workers: int, initializer: Any = _warm_up) -> Any:
     return pool
 
 
-def _worker_pdf(fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, float]:
-    """One PDF in a worker process, and the processor time it took there."""
+def _timed(make: Any, fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, float]:
+    """One file made in a worker process (`make(fields)`: `_typst_pdf` or `_word`), and
+    the processor time it took there."""
     started = time.process_time()
-    pdf = _typst_pdf(fields)
-    return pdf, time.process_time() - started
-
-
-def _worker_word(fields: tuple[str, str, str, str, str, str]) -> tuple[bytes, float]:
-    """One Word file in a worker process, and the processor time it took there."""
-    started = time.process_time()
-    word = _word(fields)
-    return word, time.process_time() - started
+    made = make(fields)
+    return made, time.process_time() - started
 
 
 def _worker_ready(seconds: float) -> int:
@@ -302,7 +297,7 @@ def main() -> None:
 
         with _warm_pool(WORKERS) as pool:
             started = time.perf_counter()
-            shared = list(pool.map(_worker_pdf, fields))
+            shared = list(pool.map(functools.partial(_timed, _typst_pdf), fields))
             add("pool", time.perf_counter() - started, sum(cpu for _, cpu in shared))
         if [pdf for pdf, _ in shared] != one_by_one:
             raise SystemExit("Typst i två processer gav andra PDF-filer än ett i taget.")
@@ -312,7 +307,7 @@ def main() -> None:
                 words, word_wall, word_cpu = single.submit(_words_one_by_one, fields).result()
             with _warm_pool(WORKERS, _warm_up_word) as pool:
                 started = time.perf_counter()
-                pooled = list(pool.map(_worker_word, fields))
+                pooled = list(pool.map(functools.partial(_timed, _word), fields))
                 pool_wall = time.perf_counter() - started
             if [word for word, _ in pooled] != words:
                 raise SystemExit("Word-filerna från två processer skiljer sig från en i taget.")

@@ -100,6 +100,10 @@ def tidy(markdown: str) -> str:
 @lru_cache(maxsize=1)
 def parser() -> Any:
     """The Markdown parser shared by the converters: CommonMark with tables, no raw HTML."""
+    return _new_parser()
+
+
+def _new_parser() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": False, "linkify": False,
@@ -110,8 +114,7 @@ def parser() -> Any:
 def _chunk_parser() -> Any:
     # parser(), but an inline text it has parsed before is not parsed again (and its
     # text is joined there: markdown-it's text_join changes the tokens it joins).
-    md = parser().__class__("commonmark", {"html": False, "linkify": False,
-                                           "typographer": False}).enable("table")
+    md = _new_parser()
     md.core.ruler.at("inline", _remembered_inline)
     md.disable("text_join")
     return md

@@ -66,9 +66,9 @@ def new_compiler(fonts: Any) -> Any:
     """
     import typst
 
-    home = _compiler_home().name
-    return typst.Compiler(root=home, font_paths=fonts, ignore_system_fonts=True,
-                          package_path=home, package_cache_path=str(Path(home) / "paket"))
+    home = _compiler_home()
+    return typst.Compiler(root=str(home), font_paths=fonts, ignore_system_fonts=True,
+                          package_path=str(home), package_cache_path=str(home / "paket"))
 
 
 #: Typst's folders, kept for the life of the process and removed when it ends (one for
@@ -79,18 +79,21 @@ _folders: dict[Any, tempfile.TemporaryDirectory[str]] = {}
 _folders_lock = threading.Lock()
 
 
-def _kept_folder(key: Any, fill: Any = None) -> tempfile.TemporaryDirectory[str]:
+def _kept_folder(key: Any, files: tuple[tuple[str, bytes], ...] = ()) -> Path:
+    """The folder kept for `key`, holding `files` (name, bytes); made again, or filled
+    again, when a temp cleaner removed or emptied it."""
     with _folders_lock:
         folder = _folders.get(key)
         if folder is None or not Path(folder.name).is_dir():
-            folder = tempfile.TemporaryDirectory(prefix="iopkit-typst-")
-            if fill is not None:
-                fill(Path(folder.name))
-            _folders[key] = folder
-        return folder
+            folder = _folders[key] = tempfile.TemporaryDirectory(prefix="iopkit-typst-")
+        path = Path(folder.name)
+        for name, data in files:
+            if not (path / name).is_file():
+                (path / name).write_bytes(data)
+        return path
 
 
-def _compiler_home() -> tempfile.TemporaryDirectory[str]:
+def _compiler_home() -> Path:
     # The compilers' package folders: an empty directory of their own.
     return _kept_folder("home")
 
@@ -98,15 +101,8 @@ def _compiler_home() -> tempfile.TemporaryDirectory[str]:
 def root_for(logo: tuple[str, bytes] | None) -> Path:
     """Typst's root: a directory of its own holding nothing but the house style's logo
     (a picture may not be text, so it is a file), kept for every compile with that logo
-    (the same name and bytes); made again when a temp cleaner removed it."""
-    def fill(root: Path) -> None:
-        if logo is not None:
-            (root / logo[0]).write_bytes(logo[1])
-
-    root = Path(_kept_folder(("root", logo), fill).name)
-    if logo is not None and not (root / logo[0]).is_file():  # emptied, not removed
-        fill(root)
-    return root
+    (the same name and bytes)."""
+    return _kept_folder(("root", logo), (logo,) if logo is not None else ())
 
 
 class PdfInBackground:

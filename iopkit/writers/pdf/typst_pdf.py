@@ -48,7 +48,6 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 _TEXT_WIDTH_TWIPS = 9070
 
 
-
 @lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     return TEMPLATE.read_bytes()
@@ -67,7 +66,8 @@ def compile_pages(payload: dict[str, Any], style: Style, *, when: dt.date,
     a PDF is one item."""
     timestamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
     # The template and the data go to Typst in memory, as files of their own (see
-    # typst_engine.new_compiler): the title and running header in meta.json, the blocks in blocks.json.
+    # typst_engine.new_compiler): the title and running header in meta.json, the blocks
+    # in blocks.json.
     files = {"main.typ": _template_bytes(),
              "meta.json": _json_bytes(payload["meta"]),
              "style.json": _json_bytes(style.as_input()),
