@@ -6,6 +6,7 @@ and writing Word and PDF must leave the remembered tokens as they were."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,53 @@ TRICKY = [
     "",
     "\n\n\n",
     "#\n\n####### sju\n\n#rubrik utan mellanslag\n",
+    # Blank lines (one of spaces) before the first text, a heading right after text.
+    "   \nText\n\n# Rubrik\nText\n#\tRubrik med tabb\n",
+    # A paragraph chunk before a table chunk, and one before a list in its own chunk.
+    "Se tabellen\n\n| a |\n|---|\n| b |\n\nFöljande:\n- ett\n",
 ]
 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_markdown_that_could_split_wrongly_is_parsed_as_a_whole(text: str) -> None:
     assert chunked(text) == whole(text)
+
+
+def whole_tree(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The PDF's document tree made from the whole document's tokens, walked at once."""
+    from iopkit.writers.pdf import typst_pdf
+
+    with monkeypatch.context() as patch:
+        patch.setattr(typst_pdf, "parse_chunks",
+                      lambda markdown: [(None, tuple(parser().parse(clean_text(markdown))))])
+        return json.loads(json.dumps(typst_pdf.document_tree(text).__dict__))
+
+
+def chunked_tree(text: str) -> dict[str, Any]:
+    from iopkit.writers.pdf.typst_pdf import document_tree
+
+    return json.loads(json.dumps(document_tree(text).__dict__))
+
+
+def test_every_pdf_tree_is_the_tree_of_the_whole_document(
+        documents: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The blocks of remembered chunks are remembered too (typst_pdf._remembered_blocks).
+    for text in documents + TRICKY:
+        expected = whole_tree(text, monkeypatch)
+        assert chunked_tree(text) == expected
+        assert chunked_tree(text) == expected  # and again, from what was remembered
+
+
+def test_a_remembered_paragraph_keeps_with_a_table_only_where_one_follows() -> None:
+    # The paragraph is a chunk of its own, remembered; the table after it in the first
+    # document must not mark it for the second, where a paragraph follows.
+    lead_in = "## Resurser\n\nSe tabellen nedan\n\n"
+    with_table = chunked_tree(lead_in + "| a | b |\n|---|---|\n| 1 | 2 |\n")
+    without = chunked_tree(lead_in + "Ett stycke till.\n")
+    assert [block.get("keep") for block in with_table["blocks"]] == [None, True, None]
+    assert [block.get("keep") for block in without["blocks"]] == [None, None, None]
+    assert [block.get("keep") for block in chunked_tree(
+        lead_in + "| a | b |\n|---|---|\n| 1 | 2 |\n")["blocks"]] == [None, True, None]
 
 
 def test_writing_word_and_pdf_leaves_the_remembered_tokens_unchanged(

@@ -151,6 +151,26 @@ def test_house_style_title_page_header_and_swedish_page_numbers(rendered):
     assert (round(box[2]), round(box[3])) == (595, 842)  # A4
 
 
+def test_without_a_title_page_the_first_page_has_the_header_and_number(tmp_path):
+    """A document with no title page (no `---` after its title): page 1 is numbered
+    "1 (3)" and has the running header, like every page after it."""
+    import datetime as dt
+
+    from iopkit.writers.pdf.typst_pdf import markdown_to_pdf
+
+    markdown = "# Minnesanteckning\n\n" + "\n\n".join(
+        f"## {n} § Punkt\n\n" + "Text som fyller sidan. " * 60 for n in range(1, 9)) + "\n"
+    path = tmp_path / "m.pdf"
+    path.write_bytes(markdown_to_pdf(markdown, title="Minnesanteckning",
+                                     header_text="Namn\tUTKAST", date=dt.date(2026, 5, 4)))
+    pages = _text(path).split("\f")[:-1]
+    assert len(pages) == 3
+    for number, page in enumerate(pages, start=1):
+        assert re.match(r"\s*Namn\s+UTKAST", page)
+        assert f"{number} (3)" in page.strip().splitlines()[-1]
+    assert "Minnesanteckning" in pages[0]
+
+
 def test_running_header_with_diarienummer_as_the_word_writer_reads_it(tmp_path):
     """"Namn\tDnr …\tUTKAST": the name on the left, the rest on the right."""
     import datetime as dt

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...files import UsageProblem
-from ..markdown import clean_text, has_title_page, parse
+from ..markdown import (clean_text, has_title_page, inline_children, parse_chunks,
+                        remembered_chunk)
 from ..table_columns import Cell, column_widths
 from .typst_engine import PdfInBackground, compilers_for, root_for
 from .typst_style import DATA_DIR, Style, fonts_for, load_style
@@ -150,6 +151,17 @@ def inline_runs(children: list[Any], bold: bool = False) -> Runs:
     return runs
 
 
+def token_runs(token: Any) -> Runs:
+    """`inline_runs` of an inline token, remembered by its text (which alone decides its
+    runs: see markdown.inline_children). The runs are shared: never change them."""
+    return list(_runs_of_text(token.content))
+
+
+@lru_cache(maxsize=8192)
+def _runs_of_text(content: str) -> tuple[dict[str, Any], ...]:
+    return tuple(inline_runs(list(inline_children(content))))
+
+
 def runs_text(runs: Runs) -> str:
     return "".join(run.get("x", "\n") for run in runs)
 
@@ -166,25 +178,63 @@ class DocumentTree:
 
 def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
     """The Markdown document as a tree of blocks (see the module docstring); a paragraph
-    that is only a reference to one of `charts` (chart_refs.py) is that chart."""
-    from ..chart_refs import paragraph_chart
-    from .typst_chart import chart_block
+    that is only a reference to one of `charts` (chart_refs.py) is that chart.
 
-    tokens = parse(markdown)
+    The blocks of a chunk the Markdown reader remembers (`markdown.parse_chunks`) are
+    remembered too, by the chunk's text: in a batch most chunks recur. They are shared
+    between trees: read them, never change them."""
+    chunks = parse_chunks(markdown)
+    tokens = [token for _, chunk_tokens in chunks for token in chunk_tokens]
     tree = DocumentTree(title_page=has_title_page(tokens))
     index = 0
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        tree.title_runs = inline_runs(tokens[1].children or [])
+        tree.title_runs = token_runs(tokens[1])
         index = 3
         if tree.title_page:
             while tokens[index].type != "hr":
                 if tokens[index].type == "inline":
-                    tree.title_lines.append(inline_runs(tokens[index].children or []))
+                    tree.title_lines.append(token_runs(tokens[index]))
                 index += 1
             index += 1
-    stack: list[list[dict[str, Any]]] = [tree.blocks]
+    # The title's tokens (index of them) are not blocks; the chunk they end in is walked
+    # from where they end, the chunks after it whole.
+    position = 0
+    for chunk, chunk_tokens in chunks:
+        first = max(index - position, 0)
+        position += len(chunk_tokens)
+        if first >= len(chunk_tokens):
+            continue
+        blocks: Sequence[dict[str, Any]]
+        if chunk is not None and first == 0 and not charts:
+            blocks, table_first = _remembered_blocks(chunk)
+        else:
+            blocks, table_first = _blocks(chunk_tokens[first:], charts)
+        if table_first:
+            # A table right after the previous chunk's paragraph keeps that with it.
+            _keep_lead_in(tree.blocks, always=True)
+        tree.blocks.extend(blocks)
+    return tree
+
+
+@lru_cache(maxsize=4096)
+def _remembered_blocks(chunk: str) -> tuple[tuple[dict[str, Any], ...], bool]:
+    blocks, table_first = _blocks(remembered_chunk(chunk), ())
+    return tuple(blocks), table_first
+
+
+def _blocks(tokens: Sequence[Any], charts: Sequence[Series]
+            ) -> tuple[list[dict[str, Any]], bool]:
+    """The blocks of top-level block tokens, and whether the first of them is a table
+    (which keeps the paragraph before it, in an earlier chunk, on its page)."""
+    from ..chart_refs import paragraph_chart
+    from .typst_chart import chart_block
+
+    blocks: list[dict[str, Any]] = []
+    table_first = False
+    stack: list[list[dict[str, Any]]] = [blocks]
     lists: list[dict[str, Any]] = []
     table: dict[str, Any] | None = None
+    index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
@@ -192,7 +242,7 @@ def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
         if kind == "heading_open":
             level = {1: 1, 2: 1, 3: 2}.get(int(token.tag[1:]), 3)
             current.append({"t": "heading", "level": level,
-                            "c": inline_runs(tokens[index + 1].children or [])})
+                            "c": token_runs(tokens[index + 1])})
             index += 3
             continue
         chart = paragraph_chart(tokens[index + 1], charts) \
@@ -202,7 +252,7 @@ def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
             index += 3
             continue
         if kind == "paragraph_open":
-            runs = inline_runs(tokens[index + 1].children or [])
+            runs = token_runs(tokens[index + 1])
             block: dict[str, Any] = {"t": "par", "c": runs}
             if any("br" in run for run in runs):
                 block["lines"] = True
@@ -249,19 +299,21 @@ def document_tree(markdown: str, charts: Sequence[Series] = ()) -> DocumentTree:
             continue
         elif kind == "table_close":
             assert table is not None
+            table_first = table_first or current is blocks and not blocks
             _keep_lead_in(current, always=True)
             current.append(_table_block(table["rows"]))
             table = None
         index += 1
-    return tree
+    return blocks, table_first
 
 
 def _keep_lead_in(blocks: list[dict[str, Any]], always: bool = False) -> None:
     """A paragraph that introduces a list ("… följande:") or stands right before a
-    table stays on the page of what follows."""
+    table stays on the page of what follows. (A new block: the last one may be a
+    remembered chunk's.)"""
     if blocks and blocks[-1]["t"] == "par" and (
             always or runs_text(blocks[-1]["c"]).rstrip().endswith(":")):
-        blocks[-1]["keep"] = True
+        blocks[-1] = {**blocks[-1], "keep": True}
 
 
 def _table_block(rows: list[list[Cell]]) -> dict[str, Any]:
